@@ -1,0 +1,128 @@
+// The Model interface and the registry of models by short name (the OpenSpiel pattern:
+// an immutable, configured Model runs on an immutable Scenario and returns a Result).
+//
+// Adding a model: create src/models/<name>/, implement Model, and register it with a
+// static `ModelRegistrar` in that folder. Nothing else changes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "entente/scenario.hpp"
+
+namespace entente {
+
+// One configurable choice of a model (`--option name=value`).
+struct OptionSpec {
+  std::string name;
+  std::string default_value;
+  std::string description;
+  // When non-empty, the value must be one of these (or, for entries ending in ':N' or
+  // ':EPS', that prefix followed by a number).
+  std::vector<std::string> choices;
+  enum class Type { kString, kNumber, kInteger } type = Type::kString;
+};
+
+struct ModelInfo {
+  std::string name;         // short, lower-case, e.g. "median"
+  std::string description;  // one line
+  // What the model forecasts: "issue" models give one number per issue; "scenario"
+  // models (alliance, crisis) report on the scenario as a whole.
+  enum class Scope { kIssue, kScenario } scope = Scope::kIssue;
+  std::vector<OptionSpec> options;
+};
+
+// Validated option values of one model: every declared option has a value (its default
+// unless set).
+class ModelOptions {
+ public:
+  ModelOptions() = default;
+  // Checks `values` against `info` and fills defaults. Throws std::invalid_argument with
+  // a message naming the option and what was expected (with a "did you mean").
+  ModelOptions(const ModelInfo& info, const std::map<std::string, std::string>& values);
+
+  [[nodiscard]] const std::string& str(const std::string& name) const;
+  [[nodiscard]] double number(const std::string& name) const;
+  [[nodiscard]] long integer(const std::string& name) const;
+  [[nodiscard]] const std::map<std::string, std::string>& all() const { return values_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+// Per-run context shared by all models of a run.
+struct RunContext {
+  std::uint64_t seed = 0;  // every random draw of a model derives from it
+};
+
+// A model's answer for one issue.
+struct IssueResult {
+  std::string issue;                 // issue id
+  std::optional<double> forecast;    // on the issue's own scale
+  nlohmann::json details = nlohmann::json::object();  // model-specific fields
+  std::vector<std::string> trace;    // human-readable explanation, in order
+};
+
+struct Result {
+  std::string model;
+  std::vector<IssueResult> issues;  // issue models: one per issue, scenario order
+  nlohmann::json details = nlohmann::json::object();  // scenario models' output
+  std::vector<std::string> trace;
+  std::vector<std::string> warnings;  // e.g. issues skipped and why
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  Model() = default;
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+  Model(Model&&) = delete;
+  Model& operator=(Model&&) = delete;
+
+  [[nodiscard]] virtual const ModelInfo& info() const = 0;
+  // "" when the model can run on `scenario`, else why not (e.g. "no alliances").
+  [[nodiscard]] virtual std::string applicability(const Scenario& scenario) const;
+  // Runs on a scenario whose events are already applied. Must be deterministic given
+  // `context.seed`; must not do I/O. Throws std::runtime_error on a model failure.
+  [[nodiscard]] virtual Result run(const Scenario& scenario, const RunContext& context) const = 0;
+};
+
+using ModelFactory = std::function<std::unique_ptr<Model>(const ModelOptions&)>;
+
+// Registers a model; called from a static ModelRegistrar in the model's own file.
+void register_model(ModelInfo info, ModelFactory factory);
+// Every registered model's info, sorted by name.
+std::vector<ModelInfo> registered_models();
+// The info of one model; nullptr when unknown.
+const ModelInfo* find_model(const std::string& name);
+// Builds a configured model. Throws std::invalid_argument for an unknown name (with a
+// "did you mean") or invalid options.
+std::unique_ptr<Model> make_model(const std::string& name,
+                                  const std::map<std::string, std::string>& options = {});
+
+struct ModelRegistrar {
+  ModelRegistrar(ModelInfo info, ModelFactory factory) {
+    register_model(std::move(info), std::move(factory));
+  }
+};
+
+// Helpers shared by the bargaining models: one actor's inputs on one issue.
+struct Player {
+  std::string actor;
+  double capability = 0.0;
+  double position = 0.0;
+  double salience = 0.0;
+};
+// The actors that take a stance on `issue`, with nominal values (capability from the
+// actor, position and salience from the stance).
+std::vector<Player> players_on(const Scenario& scenario, const Issue& issue);
+
+}  // namespace entente

@@ -1,0 +1,189 @@
+// The domain model: an immutable, validated description of a strategic situation.
+//
+// A Scenario is a plain value. Loaders (scenario_io.hpp) build one from text and
+// guarantee its invariants (ids unique, references resolved, numbers in range); models
+// only read it. Events are kept, not applied: `at(date)` gives the scenario as it stood
+// on a date.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "entente/date.hpp"
+#include "entente/diagnostics.hpp"
+#include "entente/distribution.hpp"
+
+namespace entente {
+
+enum class ActorKind { kState, kLeader, kMilitary, kPublic, kParty, kOrganisation, kGroup };
+const char* actor_kind_name(ActorKind kind);
+std::optional<ActorKind> parse_actor_kind(const std::string& text);
+std::vector<std::string> actor_kind_names();
+
+// Where a capability came from when it was not given as a number.
+struct CincSource {
+  std::string state;  // COW state abbreviation, e.g. USA
+  int year = 0;
+  double share = 1.0;  // fraction of the state's CINC this actor commands
+};
+
+struct Actor {
+  std::string id;
+  std::string name;
+  ActorKind kind = ActorKind::kState;
+  std::string parent;            // id of the actor this one belongs to, "" when none
+  Quantity capability;           // ≥ 0; any unit, models use ratios only
+  std::optional<CincSource> cinc;  // set when capability was resolved from COW NMC
+  std::optional<Quantity> risk;  // risk attitude in [-1, 1] (0 neutral), when given
+};
+
+struct Anchor {
+  double value = 0.0;
+  std::string label;
+};
+
+struct Scale {
+  double min = 0.0;
+  double max = 100.0;
+  std::string unit;
+  std::vector<Anchor> anchors;  // labelled points, sorted by value
+};
+
+// One actor's stance on one issue.
+struct Stance {
+  std::string actor;
+  Quantity position;  // on the issue's scale, within [min, max]
+  Quantity salience;  // in [0, 1]: share of the actor's attention the issue gets
+};
+
+struct Issue {
+  std::string id;
+  std::string name;
+  std::string description;
+  Scale scale;
+  std::optional<Quantity> status_quo;  // reference (disagreement) point, when known
+  std::vector<Stance> stances;         // one per actor taking part, in file order
+
+  [[nodiscard]] const Stance* stance(const std::string& actor) const;
+};
+
+struct Alliance {
+  std::string id;
+  std::string name;
+  std::string type;  // defence, offence, neutrality, nonaggression, consultation, entente
+  std::optional<int> atop;  // ATOP v4.01 atopid
+  std::vector<std::string> members;
+  std::optional<Date> since;
+  std::vector<std::string> obligations;  // e.g. defence, consultation, basing
+};
+
+struct GeoPoint {
+  double lat = 0.0;
+  double lon = 0.0;
+};
+
+// A named place, so forces and events can say `camp-humphreys` instead of coordinates.
+struct Place {
+  std::string id;
+  std::string name;
+  GeoPoint at;
+};
+
+// A named polyline such as the Military Demarcation Line.
+struct Line {
+  std::string id;
+  std::string name;
+  std::vector<GeoPoint> points;
+};
+
+struct Force {
+  std::string id;
+  std::string owner;  // actor id
+  std::string unit;   // human name, e.g. "2nd Infantry Division"
+  std::string kind;   // ground, air, naval, hq
+  std::string place;  // place id when located by name, else ""
+  GeoPoint location;
+  Quantity strength;  // personnel
+};
+
+struct Weapon {
+  std::string id;
+  std::string owner;
+  std::string system;
+  Quantity range_km;
+  Quantity count;
+  std::vector<GeoPoint> sites;  // firing positions
+  std::string front_line;       // line id when deployed along a line, else ""
+};
+
+// A published opinion poll: share of a public supporting a proposition.
+struct Poll {
+  std::string id;
+  std::string actor;     // the public polled
+  std::string question;  // short key, e.g. us-troops-stay
+  Date date;
+  Quantity support;      // in [0, 1]
+  std::string source;
+};
+
+struct Scenario;
+
+// One dated change; `apply` was built and type-checked by the loader.
+struct Change {
+  std::string path;   // e.g. issues.nk-policy.positions.ROK.position
+  std::string value;  // the new value as written
+  SourceLocation where;
+  std::function<void(Scenario&)> apply;
+};
+
+struct Event {
+  std::string id;
+  Date date;
+  std::string description;
+  std::vector<Change> changes;
+};
+
+struct Scenario {
+  std::string id;
+  std::string title;
+  std::string description;
+  Date as_of;
+  std::string source;  // file name it was loaded from
+
+  std::vector<Actor> actors;
+  std::vector<Issue> issues;
+  std::vector<Alliance> alliances;
+  std::vector<Place> places;
+  std::vector<Line> lines;
+  std::vector<Force> forces;
+  std::vector<Weapon> weapons;
+  std::vector<Poll> polls;
+  std::vector<Event> events;  // sorted by date (stable)
+
+  // The date through which events have been applied, when `at` was called.
+  std::optional<Date> applied_through;
+
+  [[nodiscard]] const Actor* actor(const std::string& wanted) const;
+  [[nodiscard]] const Issue* issue(const std::string& wanted) const;
+  [[nodiscard]] const Alliance* alliance(const std::string& wanted) const;
+  [[nodiscard]] const Force* force(const std::string& wanted) const;
+  [[nodiscard]] const Place* place(const std::string& wanted) const;
+  [[nodiscard]] const Line* line(const std::string& wanted) const;
+
+  // The scenario as it stood on `date`: a copy with every event dated on or before it
+  // applied in date order (file order for the same day). Polls dated after `date` are
+  // dropped. Calling it on an already-applied scenario applies from its original state
+  // only if the date is not earlier than `applied_through`; otherwise throws
+  // std::logic_error, since events cannot be undone.
+  [[nodiscard]] Scenario at(Date date) const;
+  // Same, at `as_of`.
+  [[nodiscard]] Scenario current() const { return at(as_of); }
+
+  // Visits every number of the scenario that carries a distribution, with its field path;
+  // used by Monte Carlo to draw and by sensitivity analysis to perturb.
+  void for_each_quantity(const std::function<void(const std::string& path, Quantity&)>& fn);
+};
+
+}  // namespace entente

@@ -1,0 +1,111 @@
+// The run store: every `entente run` (and later sweeps) kept in one SQLite database.
+//
+// WAL mode; every write in a transaction; schema versioned with forward migrations. A run
+// row is inserted as `running` before any model runs and updated to `done` or `failed`
+// in one transaction, so a process killed midway leaves a `running` row, never a half-
+// written result. Readers in other processes see the last committed state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace entente {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// What is known about a run when it starts.
+struct NewRun {
+  std::string kind = "run";        // run, sweep, backtest, ...
+  std::string scenario_id;
+  std::string scenario_source;     // file name or "<embedded:korea-2003>"
+  std::string scenario_text;       // the exact input text
+  std::string at_date;             // date events were applied through (YYYY-MM-DD)
+  std::vector<std::string> models;
+  nlohmann::json parameters = nlohmann::json::object();  // model options, flags
+  std::uint64_t seed = 0;
+  std::string command;             // the command line, for the record
+};
+
+// One stored forecast row (queryable without parsing the result JSON).
+struct ForecastRow {
+  std::string model;
+  std::string issue;                // "" for scenario-level results
+  std::optional<double> forecast;
+};
+
+struct RunRecord {
+  std::int64_t id = 0;
+  std::string kind;
+  std::string status;               // running, done, failed
+  std::string created_at;           // UTC, ISO 8601
+  std::string finished_at;          // "" while running
+  std::string scenario_id;
+  std::string scenario_source;
+  std::string scenario_hash;        // SHA-256 of scenario_text, hex
+  std::string scenario_text;
+  std::string at_date;
+  std::vector<std::string> models;
+  nlohmann::json parameters;
+  std::uint64_t seed = 0;
+  std::string version;              // engine version that made it
+  std::string command;
+  std::string error;                // set when failed
+  nlohmann::json result;            // the full `run --json` document when done
+  std::vector<ForecastRow> forecasts;
+};
+
+class RunStore {
+ public:
+  // Opens (creating if needed) the database at `path`, sets WAL mode and a busy timeout,
+  // and migrates the schema to the current version. Throws StoreError naming the path
+  // when the file is not a database, is from a newer entente, or cannot be opened.
+  explicit RunStore(const std::string& path);
+  ~RunStore();
+  RunStore(const RunStore&) = delete;
+  RunStore& operator=(const RunStore&) = delete;
+  RunStore(RunStore&&) noexcept;
+  RunStore& operator=(RunStore&&) noexcept;
+
+  // Current schema version this build writes.
+  static int schema_version();
+  // Schema version of the opened database (after migration, equal to schema_version()).
+  [[nodiscard]] int database_version() const;
+
+  // Inserts a run with status `running`; returns its id.
+  std::int64_t begin_run(const NewRun& run);
+  // Marks a run done with its result and forecast rows, in one transaction.
+  void finish_run(std::int64_t id, const nlohmann::json& result,
+                  const std::vector<ForecastRow>& forecasts);
+  // Marks a run failed with a message, in one transaction.
+  void fail_run(std::int64_t id, const std::string& error);
+
+  // Most recent first; `limit` 0 means all.
+  [[nodiscard]] std::vector<RunRecord> list_runs(std::size_t limit = 0) const;  // without text/result
+  [[nodiscard]] std::optional<RunRecord> get_run(std::int64_t id) const;
+
+  // Export of one run: JSON (the whole record) or CSV (one row per forecast: run_id,
+  // scenario_id, model, issue, forecast, status, created_at). Throws StoreError when
+  // the run does not exist.
+  [[nodiscard]] std::string export_json(std::int64_t id) const;
+  [[nodiscard]] std::string export_csv(std::int64_t id) const;
+
+  [[nodiscard]] const std::string& path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// SHA-256 of a text, lower-case hex.
+std::string sha256_hex(const std::string& text);
+
+}  // namespace entente

@@ -1,0 +1,73 @@
+#include "cli/input.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "entente/embedded.hpp"
+#include "entente/scenario_io.hpp"
+
+namespace entente::cli {
+
+namespace {
+[[noreturn]] void fail(const std::string& file, const std::string& message) {
+  Diagnostics d;
+  d.error({file, 0, 0}, "", message);
+  throw InputError(std::move(d));
+}
+
+bool has_extension(const std::string& path, const std::string& ext) {
+  return path.size() >= ext.size() &&
+         std::equal(ext.rbegin(), ext.rend(), path.rbegin(),
+                    [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+}
+}  // namespace
+
+std::string read_input_file(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) fail(path, "no such file");
+  if (std::filesystem::is_directory(status)) fail(path, "is a directory; expected a scenario file");
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxScenarioBytes) {
+    fail(path, "file is " + std::to_string(size / (1024 * 1024)) +
+                   " MiB; expected a scenario of at most " +
+                   std::to_string(kMaxScenarioBytes / (1024 * 1024)) + " MiB");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+LoadedInput load_input(const std::string& path) {
+  LoadedInput out;
+  LoadOptions options;
+  options.cinc = &default_cinc_table();
+  if (path.empty()) {
+    out.text = std::string(embedded_default_scenario());
+    out.source = std::string(kDefaultScenarioName);
+    options.filename = "korea-2003.yaml";
+    out.scenario = load_scenario_yaml(out.text, options);
+    out.scenario.source = out.source;
+    return out;
+  }
+  out.text = read_input_file(path);
+  out.source = path;
+  options.filename = path;
+  const InputFormat format = detect_format(out.text);
+  if (format == InputFormat::kActorTableCsv ||
+      (format == InputFormat::kUnknown && has_extension(path, ".csv"))) {
+    ActorTableOptions table;
+    table.filename = path;
+    out.scenario = load_actor_table_csv(out.text, table);
+  } else {
+    out.scenario = load_scenario_yaml(out.text, options);
+  }
+  return out;
+}
+
+}  // namespace entente::cli

@@ -1,0 +1,26 @@
+#include "entente/embedded.hpp"
+
+extern "C" {
+// Defined by the assembler stubs cmake/embed.cmake generates.
+extern const char korea_2003_yaml[];
+extern const char korea_2003_yaml_end[];
+extern const char cow_nmc_csv[];
+extern const char cow_nmc_csv_end[];
+}
+
+namespace entente {
+
+std::string_view embedded_default_scenario() {
+  return {korea_2003_yaml, static_cast<std::size_t>(korea_2003_yaml_end - korea_2003_yaml)};
+}
+
+std::string_view embedded_cow_nmc() {
+  return {cow_nmc_csv, static_cast<std::size_t>(cow_nmc_csv_end - cow_nmc_csv)};
+}
+
+const CincTable& default_cinc_table() {
+  static const CincTable table = CincTable::parse(embedded_cow_nmc(), "data/cow/NMC-60-abridged.csv");
+  return table;
+}
+
+}  // namespace entente

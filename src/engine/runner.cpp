@@ -1,0 +1,145 @@
+#include "entente/runner.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace entente {
+
+namespace {
+nlohmann::json quantity_json(const Quantity& q) {
+  if (!q.dist) return q.value;
+  return nlohmann::json{{"value", q.value}, {"distribution", q.dist->str()}};
+}
+}  // namespace
+
+RunPlan plan_run(const Scenario& scenario, const RunRequest& request) {
+  RunPlan plan;
+  plan.at = request.at.value_or(scenario.as_of);
+  if (request.models.empty()) {
+    for (const ModelInfo& info : registered_models()) {
+      const std::string why = make_model(info.name)->applicability(scenario);
+      if (why.empty()) {
+        plan.models.push_back(info.name);
+      } else {
+        plan.skipped.push_back(info.name + ": " + why);
+      }
+    }
+  } else {
+    for (const std::string& name : request.models) {
+      if (std::find(plan.models.begin(), plan.models.end(), name) != plan.models.end()) continue;
+      const std::string why = make_model(name)->applicability(scenario);  // throws if unknown
+      if (!why.empty()) {
+        throw std::invalid_argument("model '" + name + "' cannot run on this scenario: " + why);
+      }
+      plan.models.push_back(name);
+    }
+  }
+  for (const std::string& raw : request.options) {
+    const auto eq = raw.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw std::invalid_argument("--option '" + raw + "': expected NAME=VALUE or MODEL.NAME=VALUE");
+    }
+    std::string key = raw.substr(0, eq);
+    const std::string value = raw.substr(eq + 1);
+    const auto dot = key.find('.');
+    if (dot != std::string::npos) {
+      const std::string model = key.substr(0, dot);
+      if (std::find(plan.models.begin(), plan.models.end(), model) == plan.models.end()) {
+        throw std::invalid_argument("--option '" + raw + "': model '" + model +
+                                    "' is not among the models of this run");
+      }
+      plan.options[model][key.substr(dot + 1)] = value;
+      continue;
+    }
+    bool used = false;
+    for (const std::string& model : plan.models) {
+      const ModelInfo* info = find_model(model);
+      if (info == nullptr) continue;
+      if (std::any_of(info->options.begin(), info->options.end(),
+                      [&](const OptionSpec& o) { return o.name == key; })) {
+        plan.options[model][key] = value;
+        used = true;
+      }
+    }
+    if (!used) {
+      throw std::invalid_argument("--option '" + raw + "': no model of this run has an option '" +
+                                  key + "' (see `entente models`)");
+    }
+  }
+  // Validate every option set now, before anything runs or is stored.
+  for (const auto& model : plan.models) (void)make_model(model, plan.options[model]);
+  return plan;
+}
+
+RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64_t seed) {
+  RunOutput out;
+  out.applied = scenario.at(plan.at);
+  const RunContext context{seed};
+  for (const std::string& name : plan.models) {
+    auto it = plan.options.find(name);
+    auto model = make_model(name, it == plan.options.end() ? std::map<std::string, std::string>{}
+                                                           : it->second);
+    Result r = model->run(out.applied, context);
+    r.model = name;
+    out.results.push_back(std::move(r));
+  }
+
+  const Scenario& s = out.applied;
+  nlohmann::json doc;
+  doc["scenario"] = {{"id", s.id},         {"title", s.title},
+                     {"source", s.source}, {"as_of", s.as_of.str()},
+                     {"at", plan.at.str()}};
+  doc["run_id"] = nullptr;
+  doc["seed"] = seed;
+  nlohmann::json issues = nlohmann::json::array();
+  for (const Issue& is : s.issues) {
+    nlohmann::json j;
+    j["id"] = is.id;
+    j["name"] = is.name;
+    j["scale"] = {{"min", is.scale.min}, {"max", is.scale.max}};
+    if (!is.scale.unit.empty()) j["scale"]["unit"] = is.scale.unit;
+    nlohmann::json anchors = nlohmann::json::array();
+    for (const Anchor& a : is.scale.anchors) anchors.push_back({{"value", a.value}, {"label", a.label}});
+    j["scale"]["anchors"] = anchors;
+    if (is.status_quo) j["status_quo"] = quantity_json(*is.status_quo);
+    nlohmann::json positions = nlohmann::json::object();
+    for (const Stance& st : is.stances) {
+      const Actor* a = s.actor(st.actor);
+      positions[st.actor] = {{"position", quantity_json(st.position)},
+                             {"salience", quantity_json(st.salience)},
+                             {"capability", a != nullptr ? a->capability.value : 0.0}};
+    }
+    j["positions"] = positions;
+    j["models"] = nlohmann::json::object();
+    issues.push_back(std::move(j));
+  }
+  nlohmann::json scenario_models = nlohmann::json::object();
+  nlohmann::json warnings = nlohmann::json::array();
+  for (const std::string& w : plan.skipped) warnings.push_back("skipped " + w);
+  for (const Result& r : out.results) {
+    for (const std::string& w : r.warnings) warnings.push_back(r.model + ": " + w);
+    for (const IssueResult& ir : r.issues) {
+      auto it = std::find_if(issues.begin(), issues.end(),
+                             [&](const nlohmann::json& j) { return j["id"] == ir.issue; });
+      if (it == issues.end()) {
+        throw std::logic_error("model " + r.model + " reported an unknown issue " + ir.issue);
+      }
+      nlohmann::json m = ir.details.is_object() ? ir.details : nlohmann::json::object();
+      m["forecast"] = ir.forecast ? nlohmann::json(*ir.forecast) : nlohmann::json(nullptr);
+      if (!ir.trace.empty()) m["trace"] = ir.trace;
+      (*it)["models"][r.model] = std::move(m);
+    }
+    if (!r.details.empty() || !r.trace.empty()) {
+      nlohmann::json m = r.details.is_object() ? r.details : nlohmann::json::object();
+      if (!r.trace.empty()) m["trace"] = r.trace;
+      scenario_models[r.model] = std::move(m);
+    }
+  }
+  doc["issues"] = std::move(issues);
+  doc["models"] = std::move(scenario_models);
+  doc["warnings"] = std::move(warnings);
+  out.document = std::move(doc);
+  return out;
+}
+
+}  // namespace entente

@@ -1,0 +1,101 @@
+#include "entente/scenario.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace entente {
+
+namespace {
+constexpr std::pair<ActorKind, const char*> kKindNames[] = {
+    {ActorKind::kState, "state"},   {ActorKind::kLeader, "leader"},
+    {ActorKind::kMilitary, "military"}, {ActorKind::kPublic, "public"},
+    {ActorKind::kParty, "party"},   {ActorKind::kOrganisation, "organisation"},
+    {ActorKind::kGroup, "group"},
+};
+
+template <typename T>
+const T* find_by_id(const std::vector<T>& items, const std::string& id) {
+  auto it = std::find_if(items.begin(), items.end(), [&](const T& x) { return x.id == id; });
+  return it == items.end() ? nullptr : &*it;
+}
+}  // namespace
+
+const char* actor_kind_name(ActorKind kind) {
+  for (const auto& [k, n] : kKindNames) {
+    if (k == kind) return n;
+  }
+  return "state";
+}
+
+std::optional<ActorKind> parse_actor_kind(const std::string& text) {
+  for (const auto& [k, n] : kKindNames) {
+    if (text == n) return k;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> actor_kind_names() {
+  std::vector<std::string> out;
+  for (const auto& kn : kKindNames) out.emplace_back(kn.second);
+  return out;
+}
+
+const Stance* Issue::stance(const std::string& actor) const {
+  auto it = std::find_if(stances.begin(), stances.end(),
+                         [&](const Stance& s) { return s.actor == actor; });
+  return it == stances.end() ? nullptr : &*it;
+}
+
+const Actor* Scenario::actor(const std::string& wanted) const { return find_by_id(actors, wanted); }
+const Issue* Scenario::issue(const std::string& wanted) const { return find_by_id(issues, wanted); }
+const Alliance* Scenario::alliance(const std::string& wanted) const {
+  return find_by_id(alliances, wanted);
+}
+const Force* Scenario::force(const std::string& wanted) const { return find_by_id(forces, wanted); }
+const Place* Scenario::place(const std::string& wanted) const { return find_by_id(places, wanted); }
+const Line* Scenario::line(const std::string& wanted) const { return find_by_id(lines, wanted); }
+
+Scenario Scenario::at(Date date) const {
+  if (applied_through && date < *applied_through) {
+    throw std::logic_error("scenario already at " + applied_through->str() +
+                           "; events cannot be undone to reach " + date.str());
+  }
+  Scenario out = *this;
+  for (const Event& e : events) {
+    if (e.date > date) break;
+    if (applied_through && e.date <= *applied_through) continue;
+    for (const Change& c : e.changes) c.apply(out);
+  }
+  out.polls.erase(std::remove_if(out.polls.begin(), out.polls.end(),
+                                 [&](const Poll& p) { return p.date > date; }),
+                  out.polls.end());
+  out.applied_through = date;
+  return out;
+}
+
+void Scenario::for_each_quantity(
+    const std::function<void(const std::string& path, Quantity&)>& fn) {
+  auto visit = [&](const std::string& path, Quantity& q) {
+    if (q.uncertain()) fn(path, q);
+  };
+  for (Actor& a : actors) {
+    visit("actors." + a.id + ".capability", a.capability);
+    if (a.risk) visit("actors." + a.id + ".risk", *a.risk);
+  }
+  for (Issue& is : issues) {
+    if (is.status_quo) visit("issues." + is.id + ".status_quo", *is.status_quo);
+    for (Stance& st : is.stances) {
+      const std::string base = "issues." + is.id + ".positions." + st.actor;
+      visit(base + ".position", st.position);
+      visit(base + ".salience", st.salience);
+    }
+  }
+  for (Force& f : forces) visit("forces." + f.id + ".strength", f.strength);
+  for (Weapon& w : weapons) {
+    visit("weapons." + w.id + ".range_km", w.range_km);
+    visit("weapons." + w.id + ".count", w.count);
+  }
+  for (Poll& p : polls) visit("polls." + p.id + ".support", p.support);
+}
+
+}  // namespace entente

@@ -1,0 +1,1158 @@
+// The YAML scenario loader: yaml-cpp parses, this file validates against the format in
+// docs/scenario.md and builds the Scenario. It keeps going after an error so that one
+// `entente validate` shows every problem.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+
+#include "entente/scenario_io.hpp"
+#include "scenario/csv.hpp"
+#include "scenario/yaml_util.hpp"
+
+namespace entente {
+
+namespace {
+
+using detail::YamlReader;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+const std::vector<std::string> kAllianceTypes = {"defence",       "offence",      "neutrality",
+                                                 "nonaggression", "consultation", "entente"};
+const std::vector<std::string> kForceKinds = {"ground", "air", "naval", "hq"};
+
+class Loader {
+ public:
+  Loader(const LoadOptions& options, Diagnostics& diags)
+      : options_(options), r_(options.filename, diags), diags_(diags) {}
+
+  Scenario load(const YAML::Node& root) {
+    Scenario s;
+    s.source = options_.filename;
+    if (!root.IsMap()) {
+      r_.error(root, "",
+               std::string("expected a scenario: a map with keys entente, id, title, as_of, "
+                           "actors, ...; got ") +
+                   detail::describe(root));
+      return s;
+    }
+    auto top = r_.map(root, "");
+    if (auto v = top.required("entente")) {
+      auto version = r_.integer(*v, "entente");
+      if (version && *version != 1) {
+        r_.error(*v, "entente", "unsupported format version " + std::to_string(*version) +
+                                    "; expected 1");
+      }
+    }
+    if (auto v = top.required("id")) s.id = r_.id(*v, "id").value_or("");
+    if (auto v = top.required("title")) s.title = r_.text(*v, "title").value_or("");
+    if (auto v = top.optional("description")) s.description = r_.text(*v, "description").value_or("");
+    if (auto v = top.required("as_of")) s.as_of = r_.date(*v, "as_of").value_or(Date{});
+    auto actors = top.required("actors");
+    auto issues = top.optional("issues");
+    auto alliances = top.optional("alliances");
+    auto places = top.optional("places");
+    auto lines = top.optional("lines");
+    auto forces = top.optional("forces");
+    auto weapons = top.optional("weapons");
+    auto polls = top.optional("polls");
+    auto events = top.optional("events");
+    top.finish();
+
+    // Sections are read in dependency order, whatever their order in the file.
+    if (actors) load_actors(*actors, s);
+    if (places) load_places(*places, s);
+    if (lines) load_lines(*lines, s);
+    if (issues) load_issues(*issues, s);
+    if (alliances) load_alliances(*alliances, s);
+    if (forces) load_forces(*forces, s);
+    if (weapons) load_weapons(*weapons, s);
+    if (polls) load_polls(*polls, s);
+    if (events) load_events(*events, s);
+    return s;
+  }
+
+ private:
+  // --- shared field readers -------------------------------------------------------------
+
+  // A capability: a quantity >= 0, or {cinc: {state, year, share}}.
+  void read_capability(const YAML::Node& node, const std::string& path, Actor& actor) {
+    if (node.IsMap() && node["cinc"]) {
+      auto m = r_.map(node, path);
+      auto c = m.required("cinc");
+      m.finish();
+      if (!c) return;
+      const std::string cpath = path + ".cinc";
+      if (!c->IsMap()) {
+        r_.error(*c, cpath, "expected {state: ABB, year: YYYY, share: f}, got " + detail::describe(*c));
+        return;
+      }
+      auto cm = r_.map(*c, cpath);
+      CincSource src;
+      auto state_node = cm.required("state");
+      auto year_node = cm.required("year");
+      auto share_node = cm.optional("share");
+      cm.finish();
+      auto state = state_node ? r_.text(*state_node, cpath + ".state") : std::nullopt;
+      auto year = year_node ? r_.integer(*year_node, cpath + ".year") : std::nullopt;
+      if (share_node) {
+        auto share = r_.number(*share_node, cpath + ".share");
+        if (share && !(*share > 0 && *share <= 1)) {
+          r_.error(*share_node, cpath + ".share",
+                   fmt_num(*share) + " is out of range; expected a number in (0, 1]");
+          return;
+        }
+        if (!share) return;
+        src.share = *share;
+      }
+      if (!state || !year) return;
+      src.state = *state;
+      src.year = static_cast<int>(*year);
+      if (options_.cinc == nullptr) {
+        r_.error(*c, cpath, "no COW capabilities table is available to resolve cinc");
+        return;
+      }
+      if (!options_.cinc->has_state(src.state)) {
+        r_.error(*state_node, cpath + ".state",
+                 "unknown COW state abbreviation '" + src.state +
+                     "'; expected one of the NMC stateabb codes such as USA, CHN, ROK");
+        return;
+      }
+      const auto [first, last] = options_.cinc->years();
+      if (src.year < first || src.year > last) {
+        r_.error(*year_node, cpath + ".year",
+                 "year " + std::to_string(src.year) + " is outside the COW NMC data (" +
+                     std::to_string(first) + "–" + std::to_string(last) + ")");
+        return;
+      }
+      auto v = options_.cinc->cinc(src.state, src.year);
+      if (!v) {
+        r_.error(*c, cpath,
+                 "COW NMC has no CINC for " + src.state + " in " + std::to_string(src.year) +
+                     " (not a member that year, or coded missing); give capability as a number");
+        return;
+      }
+      actor.capability = Quantity(*v * src.share);
+      actor.cinc = src;
+      return;
+    }
+    if (auto q = r_.quantity(node, path, 0, kInf)) actor.capability = *q;
+  }
+
+  static std::string fmt_num(double v) { return detail::format_number(v); }
+
+  std::optional<GeoPoint> read_point(const YAML::Node& node, const std::string& path) {
+    auto m = r_.map(node, path);
+    auto lat = m.required("lat");
+    auto lon = m.required("lon");
+    m.finish();
+    if (!lat || !lon) return std::nullopt;
+    auto la = r_.number_in(*lat, path + ".lat", -90, 90);
+    auto lo = r_.number_in(*lon, path + ".lon", -180, 180);
+    if (!la || !lo) return std::nullopt;
+    return GeoPoint{*la, *lo};
+  }
+
+  // A location: a place id or {lat, lon}. Sets `place_id` when given by name.
+  std::optional<GeoPoint> read_location(const YAML::Node& node, const std::string& path,
+                                        const Scenario& s, std::string* place_id) {
+    if (node.IsScalar()) {
+      auto id = r_.text(node, path);
+      if (!id) return std::nullopt;
+      const Place* p = s.place(*id);
+      if (p == nullptr) {
+        r_.error(node, path, unknown_ref("place", *id, ids_of(s.places)));
+        return std::nullopt;
+      }
+      if (place_id != nullptr) *place_id = *id;
+      return p->at;
+    }
+    if (node.IsMap()) {
+      if (place_id != nullptr) place_id->clear();
+      return read_point(node, path);
+    }
+    r_.error(node, path, "expected a place id or {lat: .., lon: ..}, got " + detail::describe(node));
+    return std::nullopt;
+  }
+
+  template <typename T>
+  static std::vector<std::string> ids_of(const std::vector<T>& items) {
+    std::vector<std::string> out;
+    out.reserve(items.size());
+    for (const auto& i : items) out.push_back(i.id);
+    return out;
+  }
+
+  static std::string unknown_ref(const std::string& what, const std::string& id,
+                                 const std::vector<std::string>& known) {
+    std::string msg = "unknown " + what + " '" + id + "'";
+    auto near = closest_match(id, known);
+    if (!near.empty()) {
+      msg += "; did you mean '" + near + "'?";
+    } else {
+      msg += "; expected the id of a " + what + " defined in the scenario";
+    }
+    return msg;
+  }
+
+  bool check_actor_ref(const YAML::Node& node, const std::string& path, const std::string& id,
+                       const Scenario& s) {
+    if (s.actor(id) != nullptr) return true;
+    r_.error(node, path, unknown_ref("actor", id, ids_of(s.actors)));
+    return false;
+  }
+
+  // Checks `id` is new within a list; records it.
+  bool unique(std::set<std::string>& seen, const YAML::Node& node, const std::string& path,
+              const std::string& id, const std::string& what) {
+    if (seen.insert(id).second) return true;
+    r_.error(node, path, "duplicate " + what + " id '" + id + "'; ids must be unique");
+    return false;
+  }
+
+  // --- sections ---------------------------------------------------------------------------
+
+  void load_actors(const YAML::Node& node, Scenario& s) {
+    if (!r_.sequence(node, "actors")) return;
+    std::set<std::string> seen;
+    std::vector<YAML::Node> parent_nodes;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "actors[" + std::to_string(i) + "]";
+      const YAML::Node item = node[i];
+      if (!item.IsMap()) {
+        r_.error(item, path, "expected an actor: a map with id, name, kind, capability; got " +
+                                 detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, path);
+      Actor a;
+      auto id = m.required("id");
+      auto name = m.required("name");
+      auto kind = m.required("kind");
+      auto parent = m.optional("parent");
+      auto capability = m.required("capability");
+      auto risk = m.optional("risk");
+      m.finish();
+      if (id) a.id = r_.id(*id, path + ".id").value_or("");
+      if (name) a.name = r_.text(*name, path + ".name").value_or("");
+      if (kind) {
+        if (auto k = r_.choice(*kind, path + ".kind", actor_kind_names())) {
+          a.kind = *parse_actor_kind(*k);
+        }
+      }
+      if (capability) read_capability(*capability, path + ".capability", a);
+      if (risk) a.risk = r_.quantity(*risk, path + ".risk", -1, 1);
+      if (parent) {
+        a.parent = r_.text(*parent, path + ".parent").value_or("");
+        parent_nodes.push_back(*parent);
+      } else {
+        parent_nodes.emplace_back();
+      }
+      if (!a.id.empty() && !unique(seen, id ? *id : item, path + ".id", a.id, "actor")) continue;
+      s.actors.push_back(std::move(a));
+    }
+    if (s.actors.size() < 2 && diags_.empty()) {
+      r_.error(node, "actors", "a scenario needs at least 2 actors");
+    }
+    // Parents must exist and form no cycle.
+    for (std::size_t i = 0; i < s.actors.size() && i < parent_nodes.size(); ++i) {
+      const Actor& a = s.actors[i];
+      if (a.parent.empty()) continue;
+      const std::string path = "actors[" + std::to_string(i) + "].parent";
+      if (!check_actor_ref(parent_nodes[i], path, a.parent, s)) continue;
+      std::set<std::string> chain{a.id};
+      const Actor* p = s.actor(a.parent);
+      while (p != nullptr) {
+        if (!chain.insert(p->id).second) {
+          r_.error(parent_nodes[i], path,
+                   "parent chain of '" + a.id + "' forms a cycle through '" + p->id +
+                       "'; expected a tree (a sub-actor belongs to a state)");
+          break;
+        }
+        p = p->parent.empty() ? nullptr : s.actor(p->parent);
+      }
+    }
+  }
+
+  void load_places(const YAML::Node& node, Scenario& s) {
+    if (!r_.sequence(node, "places")) return;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "places[" + std::to_string(i) + "]";
+      const YAML::Node item = node[i];
+      if (!item.IsMap()) {
+        r_.error(item, path, "expected a place {id, name, lat, lon}, got " + detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, path);
+      auto id = m.required("id");
+      auto name = m.optional("name");
+      auto lat = m.required("lat");
+      auto lon = m.required("lon");
+      m.finish();
+      Place p;
+      if (id) p.id = r_.id(*id, path + ".id").value_or("");
+      if (name) p.name = r_.text(*name, path + ".name").value_or("");
+      if (lat) p.at.lat = r_.number_in(*lat, path + ".lat", -90, 90).value_or(0);
+      if (lon) p.at.lon = r_.number_in(*lon, path + ".lon", -180, 180).value_or(0);
+      if (!p.id.empty() && !unique(seen, *id, path + ".id", p.id, "place")) continue;
+      s.places.push_back(std::move(p));
+    }
+  }
+
+  std::optional<std::vector<GeoPoint>> read_points(const YAML::Node& node, const std::string& path) {
+    if (!r_.sequence(node, path)) return std::nullopt;
+    std::vector<GeoPoint> out;
+    bool ok = true;
+    for (std::size_t k = 0; k < node.size(); ++k) {
+      const std::string ppath = path + "[" + std::to_string(k) + "]";
+      const YAML::Node pt = node[k];
+      if (pt.IsSequence() && pt.size() == 2) {
+        auto la = r_.number_in(pt[0], ppath + "[0]", -90, 90);
+        auto lo = r_.number_in(pt[1], ppath + "[1]", -180, 180);
+        if (la && lo) {
+          out.push_back({*la, *lo});
+        } else {
+          ok = false;
+        }
+      } else if (pt.IsMap()) {
+        auto g = read_point(pt, ppath);
+        if (g) {
+          out.push_back(*g);
+        } else {
+          ok = false;
+        }
+      } else {
+        r_.error(pt, ppath, "expected a point [lat, lon], got " + detail::describe(pt));
+        ok = false;
+      }
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  void load_lines(const YAML::Node& node, Scenario& s) {
+    if (!r_.sequence(node, "lines")) return;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "lines[" + std::to_string(i) + "]";
+      const YAML::Node item = node[i];
+      if (!item.IsMap()) {
+        r_.error(item, path, "expected a line {id, name, points}, got " + detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, path);
+      auto id = m.required("id");
+      auto name = m.optional("name");
+      auto points = m.required("points");
+      m.finish();
+      Line l;
+      if (id) l.id = r_.id(*id, path + ".id").value_or("");
+      if (name) l.name = r_.text(*name, path + ".name").value_or("");
+      if (points) {
+        if (auto pts = read_points(*points, path + ".points")) {
+          if (pts->size() < 2) {
+            r_.error(*points, path + ".points",
+                     "a line needs at least 2 points, got " + std::to_string(pts->size()));
+          }
+          l.points = std::move(*pts);
+        }
+      }
+      if (!l.id.empty() && !unique(seen, *id, path + ".id", l.id, "line")) continue;
+      s.lines.push_back(std::move(l));
+    }
+  }
+
+  void read_scale(const YAML::Node& node, const std::string& path, Scale& scale) {
+    if (!node.IsMap()) {
+      r_.error(node, path, "expected {min: a, max: b, anchors: {...}}, got " + detail::describe(node));
+      return;
+    }
+    auto m = r_.map(node, path);
+    auto mn = m.required("min");
+    auto mx = m.required("max");
+    auto unit = m.optional("unit");
+    auto anchors = m.optional("anchors");
+    m.finish();
+    auto lo = mn ? r_.number(*mn, path + ".min") : std::nullopt;
+    auto hi = mx ? r_.number(*mx, path + ".max") : std::nullopt;
+    if (lo && hi && !(*lo < *hi)) {
+      r_.error(*mx, path + ".max",
+               fmt_num(*hi) + " must be greater than min " + fmt_num(*lo));
+    }
+    if (lo) scale.min = *lo;
+    if (hi) scale.max = *hi;
+    if (unit) scale.unit = r_.text(*unit, path + ".unit").value_or("");
+    if (anchors) {
+      if (!anchors->IsMap()) {
+        r_.error(*anchors, path + ".anchors",
+                 "expected a map from scale value to label, got " + detail::describe(*anchors));
+        return;
+      }
+      std::set<std::string> keys;
+      for (auto it = anchors->begin(); it != anchors->end(); ++it) {
+        const std::string apath = path + ".anchors";
+        auto v = r_.number(it->first, apath);
+        auto label = r_.text(it->second, apath + "." + it->first.Scalar());
+        if (!v || !label) continue;
+        if (!keys.insert(it->first.Scalar()).second) {
+          r_.error(it->first, apath, "duplicate anchor " + it->first.Scalar());
+          continue;
+        }
+        if (lo && hi && (*v < *lo || *v > *hi)) {
+          r_.error(it->first, apath,
+                   "anchor " + fmt_num(*v) + " lies outside the scale [" + fmt_num(*lo) + ", " +
+                       fmt_num(*hi) + "]");
+          continue;
+        }
+        scale.anchors.push_back({*v, *label});
+      }
+      std::sort(scale.anchors.begin(), scale.anchors.end(),
+                [](const Anchor& a, const Anchor& b) { return a.value < b.value; });
+    }
+  }
+
+  void load_issues(const YAML::Node& node, Scenario& s) {
+    if (!r_.sequence(node, "issues")) return;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "issues[" + std::to_string(i) + "]";
+      const YAML::Node item = node[i];
+      if (!item.IsMap()) {
+        r_.error(item, path, "expected an issue {id, name, scale, positions}, got " +
+                                 detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, path);
+      auto id = m.required("id");
+      auto name = m.required("name");
+      auto description = m.optional("description");
+      auto scale = m.required("scale");
+      auto status_quo = m.optional("status_quo");
+      auto positions = m.required("positions");
+      m.finish();
+      Issue is;
+      if (id) is.id = r_.id(*id, path + ".id").value_or("");
+      if (name) is.name = r_.text(*name, path + ".name").value_or("");
+      if (description) is.description = r_.text(*description, path + ".description").value_or("");
+      const std::size_t before = diags_.size();
+      if (scale) read_scale(*scale, path + ".scale", is.scale);
+      const bool scale_ok = scale && diags_.size() == before;
+      if (status_quo && scale_ok) {
+        is.status_quo = r_.quantity(*status_quo, path + ".status_quo", is.scale.min, is.scale.max);
+      }
+      if (positions && scale_ok) {
+        if (!positions->IsMap()) {
+          r_.error(*positions, path + ".positions",
+                   "expected a map from actor id to {position, salience}, got " +
+                       detail::describe(*positions));
+        } else {
+          std::set<std::string> actors_seen;
+          for (auto it = positions->begin(); it != positions->end(); ++it) {
+            const std::string actor = it->first.Scalar();
+            const std::string ppath = path + ".positions." + actor;
+            if (!actors_seen.insert(actor).second) {
+              r_.error(it->first, ppath, "actor '" + actor + "' has two stances on this issue");
+              continue;
+            }
+            if (!check_actor_ref(it->first, ppath, actor, s)) continue;
+            Stance st;
+            st.actor = actor;
+            if (read_stance(it->second, ppath, is.scale, st)) is.stances.push_back(std::move(st));
+          }
+          if (actors_seen.size() < 2) {
+            r_.error(*positions, path + ".positions",
+                     "an issue needs the stances of at least 2 actors, got " +
+                         std::to_string(actors_seen.size()));
+          }
+        }
+      }
+      if (!is.id.empty() && !unique(seen, *id, path + ".id", is.id, "issue")) continue;
+      s.issues.push_back(std::move(is));
+    }
+  }
+
+  bool read_stance(const YAML::Node& node, const std::string& path, const Scale& scale, Stance& st) {
+    if (!node.IsMap()) {
+      r_.error(node, path, "expected {position: x, salience: s}, got " + detail::describe(node));
+      return false;
+    }
+    auto m = r_.map(node, path);
+    auto position = m.required("position");
+    auto salience = m.required("salience");
+    m.finish();
+    auto p = position ? r_.quantity(*position, path + ".position", scale.min, scale.max) : std::nullopt;
+    auto sal = salience ? r_.quantity(*salience, path + ".salience", 0, 1) : std::nullopt;
+    if (!p || !sal) return false;
+    st.position = *p;
+    st.salience = *sal;
+    return true;
+  }
+
+  std::optional<std::vector<std::string>> read_members(const YAML::Node& node,
+                                                       const std::string& path, const Scenario& s) {
+    if (!r_.sequence(node, path)) return std::nullopt;
+    std::vector<std::string> members;
+    bool ok = true;
+    for (std::size_t k = 0; k < node.size(); ++k) {
+      const std::string mpath = path + "[" + std::to_string(k) + "]";
+      auto id = r_.text(node[k], mpath);
+      if (!id || !check_actor_ref(node[k], mpath, *id, s)) {
+        ok = false;
+        continue;
+      }
+      if (std::find(members.begin(), members.end(), *id) != members.end()) {
+        r_.error(node[k], mpath, "member '" + *id + "' listed twice");
+        ok = false;
+        continue;
+      }
+      members.push_back(*id);
+    }
+    if (ok && members.size() < 2) {
+      r_.error(node, path, "an alliance needs at least 2 members, got " + std::to_string(members.size()));
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return members;
+  }
+
+  void load_alliances(const YAML::Node& node, Scenario& s) {
+    if (!r_.sequence(node, "alliances")) return;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "alliances[" + std::to_string(i) + "]";
+      const YAML::Node item = node[i];
+      if (!item.IsMap()) {
+        r_.error(item, path, "expected an alliance {id, name, type, members}, got " +
+                                 detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, path);
+      auto id = m.required("id");
+      auto name = m.required("name");
+      auto type = m.required("type");
+      auto atop = m.optional("atop");
+      auto members = m.required("members");
+      auto since = m.optional("since");
+      auto obligations = m.optional("obligations");
+      m.finish();
+      Alliance a;
+      if (id) a.id = r_.id(*id, path + ".id").value_or("");
+      if (name) a.name = r_.text(*name, path + ".name").value_or("");
+      if (type) a.type = r_.choice(*type, path + ".type", kAllianceTypes).value_or("");
+      if (atop) {
+        auto v = r_.integer(*atop, path + ".atop");
+        if (v && *v <= 0) {
+          r_.error(*atop, path + ".atop", "expected a positive ATOP atopid");
+        } else if (v) {
+          a.atop = static_cast<int>(*v);
+        }
+      }
+      if (members) a.members = read_members(*members, path + ".members", s).value_or(std::vector<std::string>{});
+      if (since) a.since = r_.date(*since, path + ".since");
+      if (obligations && r_.sequence(*obligations, path + ".obligations")) {
+        for (std::size_t k = 0; k < obligations->size(); ++k) {
+          if (auto o = r_.text((*obligations)[k], path + ".obligations[" + std::to_string(k) + "]")) {
+            a.obligations.push_back(*o);
+          }
+        }
+      }
+      if (!a.id.empty() && !unique(seen, *id, path + ".id", a.id, "alliance")) continue;
+      s.alliances.push_back(std::move(a));
+    }
+  }
+
+  void load_forces(const YAML::Node& node, Scenario& s) {
+    if (!r_.sequence(node, "forces")) return;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "forces[" + std::to_string(i) + "]";
+      const YAML::Node item = node[i];
+      if (!item.IsMap()) {
+        r_.error(item, path, "expected a force {id, owner, unit, at}, got " + detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, path);
+      auto id = m.required("id");
+      auto owner = m.required("owner");
+      auto unit = m.required("unit");
+      auto kind = m.optional("kind");
+      auto at = m.required("at");
+      auto strength = m.optional("strength");
+      m.finish();
+      Force f;
+      f.kind = "ground";
+      if (id) f.id = r_.id(*id, path + ".id").value_or("");
+      if (owner) {
+        f.owner = r_.text(*owner, path + ".owner").value_or("");
+        if (!f.owner.empty()) check_actor_ref(*owner, path + ".owner", f.owner, s);
+      }
+      if (unit) f.unit = r_.text(*unit, path + ".unit").value_or("");
+      if (kind) f.kind = r_.choice(*kind, path + ".kind", kForceKinds).value_or("ground");
+      if (at) {
+        if (auto g = read_location(*at, path + ".at", s, &f.place)) f.location = *g;
+      }
+      if (strength) f.strength = r_.quantity(*strength, path + ".strength", 0, kInf).value_or(Quantity{});
+      if (!f.id.empty() && !unique(seen, *id, path + ".id", f.id, "force")) continue;
+      s.forces.push_back(std::move(f));
+    }
+  }
+
+  std::optional<std::vector<GeoPoint>> read_sites(const YAML::Node& node, const std::string& path,
+                                                  const Scenario& s) {
+    if (!r_.sequence(node, path)) return std::nullopt;
+    std::vector<GeoPoint> sites;
+    for (std::size_t k = 0; k < node.size(); ++k) {
+      auto g = read_location(node[k], path + "[" + std::to_string(k) + "]", s, nullptr);
+      if (!g) return std::nullopt;
+      sites.push_back(*g);
+    }
+    if (sites.empty()) {
+      r_.error(node, path, "expected at least one site");
+      return std::nullopt;
+    }
+    return sites;
+  }
+
+  std::optional<std::string> read_line_ref(const YAML::Node& node, const std::string& path,
+                                           const Scenario& s) {
+    auto id = r_.text(node, path);
+    if (!id) return std::nullopt;
+    if (s.line(*id) == nullptr) {
+      r_.error(node, path, unknown_ref("line", *id, ids_of(s.lines)));
+      return std::nullopt;
+    }
+    return id;
+  }
+
+  void load_weapons(const YAML::Node& node, Scenario& s) {
+    if (!r_.sequence(node, "weapons")) return;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "weapons[" + std::to_string(i) + "]";
+      const YAML::Node item = node[i];
+      if (!item.IsMap()) {
+        r_.error(item, path, "expected a weapon {id, owner, system, range_km, sites|along}, got " +
+                                 detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, path);
+      auto id = m.required("id");
+      auto owner = m.required("owner");
+      auto system = m.required("system");
+      auto range = m.required("range_km");
+      auto count = m.optional("count");
+      auto sites = m.optional("sites");
+      auto along = m.optional("along");
+      m.finish();
+      Weapon w;
+      w.count = Quantity(1.0);
+      if (id) w.id = r_.id(*id, path + ".id").value_or("");
+      if (owner) {
+        w.owner = r_.text(*owner, path + ".owner").value_or("");
+        if (!w.owner.empty()) check_actor_ref(*owner, path + ".owner", w.owner, s);
+      }
+      if (system) w.system = r_.text(*system, path + ".system").value_or("");
+      if (range) {
+        if (auto q = r_.quantity(*range, path + ".range_km", 0, kInf)) {
+          if (!(q->value > 0)) {
+            r_.error(*range, path + ".range_km", "expected a range > 0 km");
+          } else {
+            w.range_km = *q;
+          }
+        }
+      }
+      if (count) w.count = r_.quantity(*count, path + ".count", 0, kInf).value_or(Quantity(1.0));
+      if (sites && along) {
+        r_.error(*along, path + ".along", "give either sites or along, not both");
+      } else if (!sites && !along) {
+        r_.error(item, path, "missing 'sites' or 'along': expected where the weapon is deployed");
+      } else if (sites) {
+        w.sites = read_sites(*sites, path + ".sites", s).value_or(std::vector<GeoPoint>{});
+      } else {
+        w.front_line = read_line_ref(*along, path + ".along", s).value_or("");
+      }
+      if (!w.id.empty() && !unique(seen, *id, path + ".id", w.id, "weapon")) continue;
+      s.weapons.push_back(std::move(w));
+    }
+  }
+
+  void load_polls(const YAML::Node& node, Scenario& s) {
+    if (!r_.sequence(node, "polls")) return;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "polls[" + std::to_string(i) + "]";
+      const YAML::Node item = node[i];
+      if (!item.IsMap()) {
+        r_.error(item, path, "expected a poll {id, actor, question, date, support}, got " +
+                                 detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, path);
+      auto id = m.required("id");
+      auto actor = m.required("actor");
+      auto question = m.required("question");
+      auto date = m.required("date");
+      auto support = m.required("support");
+      auto source = m.optional("source");
+      m.finish();
+      Poll p;
+      if (id) p.id = r_.id(*id, path + ".id").value_or("");
+      if (actor) {
+        p.actor = r_.text(*actor, path + ".actor").value_or("");
+        if (!p.actor.empty()) check_actor_ref(*actor, path + ".actor", p.actor, s);
+      }
+      if (question) p.question = r_.id(*question, path + ".question").value_or("");
+      if (date) p.date = r_.date(*date, path + ".date").value_or(Date{});
+      if (support) p.support = r_.quantity(*support, path + ".support", 0, 1).value_or(Quantity{});
+      if (source) p.source = r_.text(*source, path + ".source").value_or("");
+      if (!p.id.empty() && !unique(seen, *id, path + ".id", p.id, "poll")) continue;
+      s.polls.push_back(std::move(p));
+    }
+  }
+
+  // --- events -----------------------------------------------------------------------------
+
+  // Builds the Change for one `path: value` entry of an event, type-checked against the
+  // scenario as loaded. `stances` tracks which (issue, actor) stances exist so that a
+  // stance may be added by an event only with both its fields.
+  std::optional<Change> read_change(const YAML::Node& key, const YAML::Node& value,
+                                    const std::string& epath, const Scenario& s,
+                                    std::set<std::pair<std::string, std::string>>& stances,
+                                    const std::set<std::string>& keys_in_event) {
+    const std::string p = key.Scalar();
+    const std::string vpath = epath + "." + p;
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t dot = p.find('.', start);
+      parts.push_back(p.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    Change c;
+    c.path = p;
+    c.value = YAML::Dump(value);
+    c.where = detail::location(options_.filename, value);
+    auto bad_path = [&](const std::string& why) {
+      r_.error(key, vpath, why);
+      return std::optional<Change>{};
+    };
+    const std::vector<std::string> lists = {"actors", "issues", "alliances", "forces", "weapons", "places"};
+    if (parts.size() < 3) {
+      return bad_path("expected a path LIST.ID.FIELD (e.g. issues.nk-nuclear.positions.ROK.position)");
+    }
+    const std::string& list = parts[0];
+    const std::string& id = parts[1];
+    const std::string& field = parts[2];
+    auto unknown_field = [&](const std::vector<std::string>& fields) {
+      std::string msg = "cannot set '" + field + "' of " + list + "; settable fields: ";
+      for (std::size_t i = 0; i < fields.size(); ++i) msg += (i ? ", " : "") + fields[i];
+      auto near = closest_match(field, fields);
+      if (!near.empty()) msg += "; did you mean '" + near + "'?";
+      return bad_path(msg);
+    };
+    auto too_long = [&](std::size_t n) {
+      if (parts.size() != n) return bad_path("path '" + p + "' is too long or too short");
+      return std::optional<Change>{c};
+    };
+
+    if (list == "actors") {
+      if (s.actor(id) == nullptr) return bad_path(unknown_ref("actor", id, ids_of(s.actors)));
+      if (!too_long(3)) return std::nullopt;
+      if (field == "name") {
+        auto v = r_.text(value, vpath);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.actors, id).name = v; };
+      } else if (field == "kind") {
+        auto v = r_.choice(value, vpath, actor_kind_names());
+        if (!v) return std::nullopt;
+        const ActorKind k = *parse_actor_kind(*v);
+        c.apply = [id, k](Scenario& sc) { find_mut(sc.actors, id).kind = k; };
+      } else if (field == "capability") {
+        Actor tmp;
+        const std::size_t before = diags_.size();
+        read_capability(value, vpath, tmp);
+        if (diags_.size() != before) return std::nullopt;
+        c.apply = [id, tmp](Scenario& sc) {
+          Actor& a = find_mut(sc.actors, id);
+          a.capability = tmp.capability;
+          a.cinc = tmp.cinc;
+        };
+      } else if (field == "risk") {
+        auto v = r_.quantity(value, vpath, -1, 1);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.actors, id).risk = v; };
+      } else {
+        return unknown_field({"name", "kind", "capability", "risk"});
+      }
+      return c;
+    }
+    if (list == "issues") {
+      const Issue* is = s.issue(id);
+      if (is == nullptr) return bad_path(unknown_ref("issue", id, ids_of(s.issues)));
+      if (field == "name") {
+        if (!too_long(3)) return std::nullopt;
+        auto v = r_.text(value, vpath);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.issues, id).name = v; };
+        return c;
+      }
+      if (field == "status_quo") {
+        if (!too_long(3)) return std::nullopt;
+        auto v = r_.quantity(value, vpath, is->scale.min, is->scale.max);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.issues, id).status_quo = v; };
+        return c;
+      }
+      if (field == "positions") {
+        if (parts.size() != 5) {
+          return bad_path("expected issues.ID.positions.ACTOR.position or .salience");
+        }
+        const std::string& actor = parts[3];
+        const std::string& what = parts[4];
+        if (s.actor(actor) == nullptr) return bad_path(unknown_ref("actor", actor, ids_of(s.actors)));
+        if (what != "position" && what != "salience") {
+          auto near = closest_match(what, {"position", "salience"});
+          return bad_path("cannot set '" + what + "' of a stance; expected position or salience" +
+                          (near.empty() ? "" : "; did you mean '" + near + "'?"));
+        }
+        const bool is_position = what == "position";
+        auto v = is_position ? r_.quantity(value, vpath, is->scale.min, is->scale.max)
+                             : r_.quantity(value, vpath, 0, 1);
+        if (!v) return std::nullopt;
+        if (!stances.count({id, actor})) {
+          const std::string other = "issues." + id + ".positions." + actor +
+                                    (is_position ? ".salience" : ".position");
+          if (!keys_in_event.count(other)) {
+            return bad_path("actor '" + actor + "' has no stance on issue '" + id +
+                            "'; an event that adds one must set both position and salience");
+          }
+        }
+        c.apply = [id, actor, is_position, v = *v](Scenario& sc) {
+          Issue& issue = find_mut(sc.issues, id);
+          auto it = std::find_if(issue.stances.begin(), issue.stances.end(),
+                                 [&](const Stance& st) { return st.actor == actor; });
+          if (it == issue.stances.end()) {
+            issue.stances.push_back(Stance{actor, Quantity{}, Quantity{}});
+            it = std::prev(issue.stances.end());
+          }
+          (is_position ? it->position : it->salience) = v;
+        };
+        return c;
+      }
+      return unknown_field({"name", "status_quo", "positions"});
+    }
+    if (list == "alliances") {
+      if (s.alliance(id) == nullptr) return bad_path(unknown_ref("alliance", id, ids_of(s.alliances)));
+      if (!too_long(3)) return std::nullopt;
+      if (field == "name") {
+        auto v = r_.text(value, vpath);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.alliances, id).name = v; };
+      } else if (field == "type") {
+        auto v = r_.choice(value, vpath, kAllianceTypes);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.alliances, id).type = v; };
+      } else if (field == "members") {
+        auto v = read_members(value, vpath, s);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.alliances, id).members = v; };
+      } else {
+        return unknown_field({"name", "type", "members"});
+      }
+      return c;
+    }
+    if (list == "forces") {
+      if (s.force(id) == nullptr) {
+        std::vector<std::string> known = ids_of(s.forces);
+        return bad_path(unknown_ref("force", id, known));
+      }
+      if (!too_long(3)) return std::nullopt;
+      if (field == "unit") {
+        auto v = r_.text(value, vpath);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.forces, id).unit = v; };
+      } else if (field == "kind") {
+        auto v = r_.choice(value, vpath, kForceKinds);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.forces, id).kind = v; };
+      } else if (field == "at") {
+        std::string place;
+        auto g = read_location(value, vpath, s, &place);
+        if (!g) return std::nullopt;
+        c.apply = [id, g = *g, place](Scenario& sc) {
+          Force& f = find_mut(sc.forces, id);
+          f.location = g;
+          f.place = place;
+          // A place moved by an earlier event must be seen at its moved coordinates.
+          if (!place.empty()) {
+            if (const Place* pl = sc.place(place)) f.location = pl->at;
+          }
+        };
+      } else if (field == "strength") {
+        auto v = r_.quantity(value, vpath, 0, kInf);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.forces, id).strength = v; };
+      } else {
+        return unknown_field({"unit", "kind", "at", "strength"});
+      }
+      return c;
+    }
+    if (list == "weapons") {
+      if (std::none_of(s.weapons.begin(), s.weapons.end(), [&](const Weapon& w) { return w.id == id; })) {
+        return bad_path(unknown_ref("weapon", id, ids_of(s.weapons)));
+      }
+      if (!too_long(3)) return std::nullopt;
+      if (field == "system") {
+        auto v = r_.text(value, vpath);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.weapons, id).system = v; };
+      } else if (field == "range_km" || field == "count") {
+        auto v = r_.quantity(value, vpath, 0, kInf);
+        if (!v) return std::nullopt;
+        if (field == "range_km" && !(v->value > 0)) {
+          r_.error(value, vpath, "expected a range > 0 km");
+          return std::nullopt;
+        }
+        const bool is_range = field == "range_km";
+        c.apply = [id, v = *v, is_range](Scenario& sc) {
+          Weapon& w = find_mut(sc.weapons, id);
+          (is_range ? w.range_km : w.count) = v;
+        };
+      } else if (field == "sites") {
+        auto v = read_sites(value, vpath, s);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) {
+          Weapon& w = find_mut(sc.weapons, id);
+          w.sites = v;
+          w.front_line.clear();
+        };
+      } else if (field == "along") {
+        auto v = read_line_ref(value, vpath, s);
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) {
+          Weapon& w = find_mut(sc.weapons, id);
+          w.front_line = v;
+          w.sites.clear();
+        };
+      } else {
+        return unknown_field({"system", "range_km", "count", "sites", "along"});
+      }
+      return c;
+    }
+    if (list == "places") {
+      if (s.place(id) == nullptr) return bad_path(unknown_ref("place", id, ids_of(s.places)));
+      if (!too_long(3)) return std::nullopt;
+      if (field != "lat" && field != "lon") return unknown_field({"lat", "lon"});
+      const bool is_lat = field == "lat";
+      auto v = is_lat ? r_.number_in(value, vpath, -90, 90) : r_.number_in(value, vpath, -180, 180);
+      if (!v) return std::nullopt;
+      c.apply = [id, is_lat, v = *v](Scenario& sc) {
+        Place& pl = find_mut(sc.places, id);
+        (is_lat ? pl.at.lat : pl.at.lon) = v;
+        for (Force& f : sc.forces) {
+          if (f.place == id) f.location = pl.at;
+        }
+      };
+      return c;
+    }
+    auto near = closest_match(list, lists);
+    return bad_path("cannot change '" + list + "'; expected a path starting with one of actors, "
+                    "issues, alliances, forces, weapons, places" +
+                    (near.empty() ? "" : "; did you mean '" + near + "'?"));
+  }
+
+  template <typename T>
+  static T& find_mut(std::vector<T>& items, const std::string& id) {
+    for (auto& i : items) {
+      if (i.id == id) return i;
+    }
+    throw std::logic_error("event refers to unknown id " + id);
+  }
+
+  void load_events(const YAML::Node& node, Scenario& s) {
+    if (!r_.sequence(node, "events")) return;
+    struct Pending {
+      Event event;
+      YAML::Node set;
+      std::string path;
+    };
+    std::vector<Pending> pending;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "events[" + std::to_string(i) + "]";
+      const YAML::Node item = node[i];
+      if (!item.IsMap()) {
+        r_.error(item, path, "expected an event {id, date, description, set}, got " +
+                                 detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, path);
+      auto id = m.required("id");
+      auto date = m.required("date");
+      auto description = m.optional("description");
+      auto set = m.optional("set");
+      m.finish();
+      Pending p;
+      p.path = path;
+      if (id) p.event.id = r_.id(*id, path + ".id").value_or("");
+      auto d = date ? r_.date(*date, path + ".date") : std::nullopt;
+      if (!d) continue;
+      p.event.date = *d;
+      if (description) p.event.description = r_.text(*description, path + ".description").value_or("");
+      if (!p.event.id.empty() && !unique(seen, *id, path + ".id", p.event.id, "event")) continue;
+      if (set) {
+        if (!set->IsMap()) {
+          r_.error(*set, path + ".set",
+                   "expected a map from field path to new value, got " + detail::describe(*set));
+          continue;
+        }
+        p.set = *set;
+      }
+      pending.push_back(std::move(p));
+    }
+    // Changes are checked in the order they will apply, so a stance added by an earlier
+    // event may be changed by a later one.
+    std::stable_sort(pending.begin(), pending.end(),
+                     [](const Pending& a, const Pending& b) { return a.event.date < b.event.date; });
+    std::set<std::pair<std::string, std::string>> stances;
+    for (const auto& is : s.issues) {
+      for (const auto& st : is.stances) stances.insert({is.id, st.actor});
+    }
+    for (auto& p : pending) {
+      if (p.set) {
+        std::set<std::string> keys;
+        for (auto it = p.set.begin(); it != p.set.end(); ++it) {
+          if (!it->first.IsScalar()) {
+            r_.error(it->first, p.path + ".set", "expected a field path as key");
+            continue;
+          }
+          if (!keys.insert(it->first.Scalar()).second) {
+            r_.error(it->first, p.path + ".set." + it->first.Scalar(), "path set twice in one event");
+          }
+        }
+        for (auto it = p.set.begin(); it != p.set.end(); ++it) {
+          if (!it->first.IsScalar()) continue;
+          auto c = read_change(it->first, it->second, p.path + ".set", s, stances, keys);
+          if (c) p.event.changes.push_back(std::move(*c));
+        }
+        for (const auto& k : keys) {
+          const auto a = k.find(".positions.");
+          if (k.rfind("issues.", 0) == 0 && a != std::string::npos) {
+            const std::string issue = k.substr(7, a - 7);
+            const std::string rest = k.substr(a + 11);
+            const std::string actor = rest.substr(0, rest.find('.'));
+            stances.insert({issue, actor});
+          }
+        }
+      }
+      s.events.push_back(std::move(p.event));
+    }
+  }
+
+  const LoadOptions& options_;
+  YamlReader r_;
+  Diagnostics& diags_;
+};
+
+// Rough structural checks done on the raw text before yaml-cpp sees it: the size limit and
+// the nesting depth of flow collections, which yaml-cpp would otherwise recurse into.
+bool precheck(std::string_view text, const std::string& file, Diagnostics& diags) {
+  if (text.size() > kMaxScenarioBytes) {
+    diags.error({file, 0, 0}, "",
+                "file is " + std::to_string(text.size() / (1024 * 1024)) +
+                    " MiB; expected a scenario of at most " +
+                    std::to_string(kMaxScenarioBytes / (1024 * 1024)) + " MiB");
+    return false;
+  }
+  if (detail::looks_binary(text)) {
+    diags.error({file, 1, 1}, "", "binary data (NUL byte or invalid UTF-8); expected a UTF-8 YAML scenario");
+    return false;
+  }
+  int depth = 0;
+  int line = 1;
+  int col = 0;
+  int indent_levels = 0;
+  bool at_line_start = true;
+  int spaces = 0;
+  char quote = 0;
+  for (char ch : text) {
+    ++col;
+    if (ch == '\n') {
+      ++line;
+      col = 0;
+      if (quote == '\n') quote = 0;
+      at_line_start = true;
+      spaces = 0;
+      continue;
+    }
+    if (at_line_start) {
+      if (ch == ' ') {
+        ++spaces;
+        continue;
+      }
+      at_line_start = false;
+      indent_levels = spaces / 2;
+    }
+    if (quote != 0) {
+      if (ch == quote) quote = 0;
+      continue;
+    }
+    if (ch == '#') {
+      // Comments run to the end of the line; skip by marking quote as newline sentinel.
+      quote = '\n';
+      continue;
+    }
+    if (ch == '"' || ch == '\'') {
+      quote = ch;
+    } else if (ch == '[' || ch == '{') {
+      ++depth;
+    } else if (ch == ']' || ch == '}') {
+      depth = std::max(0, depth - 1);
+    }
+    if (depth + indent_levels > kMaxYamlDepth) {
+      diags.error({file, line, col}, "",
+                  "nesting deeper than " + std::to_string(kMaxYamlDepth) +
+                      " levels; a scenario is at most a few levels deep");
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Scenario load_scenario_yaml(std::string_view text, const LoadOptions& options) {
+  Diagnostics diags;
+  if (!precheck(text, options.filename, diags)) throw InputError(std::move(diags));
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    diags.error({options.filename, e.mark.line + 1, e.mark.column + 1}, "",
+                "YAML syntax error: " + e.msg);
+    throw InputError(std::move(diags));
+  }
+  if (root.IsNull() || !root.IsDefined()) {
+    diags.error({options.filename, 1, 1}, "", "empty file; expected a YAML scenario (see docs/scenario.md)");
+    throw InputError(std::move(diags));
+  }
+  Loader loader(options, diags);
+  Scenario s;
+  try {
+    s = loader.load(root);
+  } catch (const YAML::Exception& e) {
+    diags.error({options.filename, e.mark.line + 1, e.mark.column + 1}, "", e.msg);
+  }
+  if (!diags.empty()) throw InputError(std::move(diags));
+  std::stable_sort(s.events.begin(), s.events.end(),
+                   [](const Event& a, const Event& b) { return a.date < b.date; });
+  return s;
+}
+
+}  // namespace entente

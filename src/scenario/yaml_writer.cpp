@@ -1,0 +1,234 @@
+// Writes a Scenario back in the documented YAML format (used by `entente import`).
+#include <yaml-cpp/yaml.h>
+
+#include "entente/scenario_io.hpp"
+#include "scenario/yaml_util.hpp"
+
+namespace entente {
+
+namespace {
+void emit_quantity(YAML::Emitter& out, const Quantity& q) {
+  if (!q.dist) {
+    out << detail::format_number(q.value);
+    return;
+  }
+  const Distribution& d = *q.dist;
+  out << YAML::Flow << YAML::BeginMap << YAML::Key << Distribution::kind_name(d.kind) << YAML::Value;
+  if (d.kind == Distribution::Kind::kDiscrete) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "values" << YAML::Value << YAML::Flow
+        << YAML::BeginSeq;
+    for (double v : d.params) out << detail::format_number(v);
+    out << YAML::EndSeq;
+    if (!d.weights.empty()) {
+      out << YAML::Key << "weights" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (double w : d.weights) out << detail::format_number(w);
+      out << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
+  } else {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (double v : d.params) out << detail::format_number(v);
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+}
+
+void emit_point(YAML::Emitter& out, const GeoPoint& p) {
+  out << YAML::Flow << YAML::BeginMap << YAML::Key << "lat" << YAML::Value
+      << detail::format_number(p.lat) << YAML::Key << "lon" << YAML::Value
+      << detail::format_number(p.lon) << YAML::EndMap;
+}
+}  // namespace
+
+std::string write_scenario_yaml(const Scenario& s) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "entente" << YAML::Value << 1;
+  out << YAML::Key << "id" << YAML::Value << s.id;
+  out << YAML::Key << "title" << YAML::Value << s.title;
+  if (!s.description.empty()) out << YAML::Key << "description" << YAML::Value << s.description;
+  out << YAML::Key << "as_of" << YAML::Value << s.as_of.str();
+
+  out << YAML::Key << "actors" << YAML::Value << YAML::BeginSeq;
+  for (const Actor& a : s.actors) {
+    out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << a.id;
+    out << YAML::Key << "name" << YAML::Value << a.name;
+    out << YAML::Key << "kind" << YAML::Value << actor_kind_name(a.kind);
+    if (!a.parent.empty()) out << YAML::Key << "parent" << YAML::Value << a.parent;
+    out << YAML::Key << "capability" << YAML::Value;
+    if (a.cinc) {
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "cinc" << YAML::Value << YAML::Flow
+          << YAML::BeginMap << YAML::Key << "state" << YAML::Value << a.cinc->state << YAML::Key
+          << "year" << YAML::Value << a.cinc->year;
+      if (a.cinc->share != 1.0) {
+        out << YAML::Key << "share" << YAML::Value << detail::format_number(a.cinc->share);
+      }
+      out << YAML::EndMap << YAML::EndMap;
+    } else {
+      emit_quantity(out, a.capability);
+    }
+    if (a.risk) {
+      out << YAML::Key << "risk" << YAML::Value;
+      emit_quantity(out, *a.risk);
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+
+  if (!s.places.empty()) {
+    out << YAML::Key << "places" << YAML::Value << YAML::BeginSeq;
+    for (const Place& p : s.places) {
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "id" << YAML::Value << p.id;
+      if (!p.name.empty()) out << YAML::Key << "name" << YAML::Value << p.name;
+      out << YAML::Key << "lat" << YAML::Value << detail::format_number(p.at.lat) << YAML::Key
+          << "lon" << YAML::Value << detail::format_number(p.at.lon) << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!s.lines.empty()) {
+    out << YAML::Key << "lines" << YAML::Value << YAML::BeginSeq;
+    for (const Line& l : s.lines) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << l.id;
+      if (!l.name.empty()) out << YAML::Key << "name" << YAML::Value << l.name;
+      out << YAML::Key << "points" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (const GeoPoint& p : l.points) {
+        out << YAML::Flow << YAML::BeginSeq << detail::format_number(p.lat)
+            << detail::format_number(p.lon) << YAML::EndSeq;
+      }
+      out << YAML::EndSeq << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+
+  if (!s.issues.empty()) {
+    out << YAML::Key << "issues" << YAML::Value << YAML::BeginSeq;
+    for (const Issue& is : s.issues) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << is.id;
+      out << YAML::Key << "name" << YAML::Value << is.name;
+      if (!is.description.empty()) out << YAML::Key << "description" << YAML::Value << is.description;
+      out << YAML::Key << "scale" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "min" << YAML::Value << detail::format_number(is.scale.min);
+      out << YAML::Key << "max" << YAML::Value << detail::format_number(is.scale.max);
+      if (!is.scale.unit.empty()) out << YAML::Key << "unit" << YAML::Value << is.scale.unit;
+      if (!is.scale.anchors.empty()) {
+        out << YAML::Key << "anchors" << YAML::Value << YAML::BeginMap;
+        for (const Anchor& a : is.scale.anchors) {
+          out << YAML::Key << detail::format_number(a.value) << YAML::Value << a.label;
+        }
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap;
+      if (is.status_quo) {
+        out << YAML::Key << "status_quo" << YAML::Value;
+        emit_quantity(out, *is.status_quo);
+      }
+      out << YAML::Key << "positions" << YAML::Value << YAML::BeginMap;
+      for (const Stance& st : is.stances) {
+        out << YAML::Key << st.actor << YAML::Value << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "position" << YAML::Value;
+        emit_quantity(out, st.position);
+        out << YAML::Key << "salience" << YAML::Value;
+        emit_quantity(out, st.salience);
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+
+  if (!s.alliances.empty()) {
+    out << YAML::Key << "alliances" << YAML::Value << YAML::BeginSeq;
+    for (const Alliance& a : s.alliances) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << a.id;
+      out << YAML::Key << "name" << YAML::Value << a.name;
+      out << YAML::Key << "type" << YAML::Value << a.type;
+      if (a.atop) out << YAML::Key << "atop" << YAML::Value << *a.atop;
+      out << YAML::Key << "members" << YAML::Value << YAML::Flow << a.members;
+      if (a.since) out << YAML::Key << "since" << YAML::Value << a.since->str();
+      if (!a.obligations.empty()) {
+        out << YAML::Key << "obligations" << YAML::Value << YAML::Flow << a.obligations;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+
+  if (!s.forces.empty()) {
+    out << YAML::Key << "forces" << YAML::Value << YAML::BeginSeq;
+    for (const Force& f : s.forces) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << f.id;
+      out << YAML::Key << "owner" << YAML::Value << f.owner;
+      out << YAML::Key << "unit" << YAML::Value << f.unit;
+      out << YAML::Key << "kind" << YAML::Value << f.kind;
+      out << YAML::Key << "at" << YAML::Value;
+      if (!f.place.empty()) {
+        out << f.place;
+      } else {
+        emit_point(out, f.location);
+      }
+      out << YAML::Key << "strength" << YAML::Value;
+      emit_quantity(out, f.strength);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+
+  if (!s.weapons.empty()) {
+    out << YAML::Key << "weapons" << YAML::Value << YAML::BeginSeq;
+    for (const Weapon& w : s.weapons) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << w.id;
+      out << YAML::Key << "owner" << YAML::Value << w.owner;
+      out << YAML::Key << "system" << YAML::Value << w.system;
+      out << YAML::Key << "range_km" << YAML::Value;
+      emit_quantity(out, w.range_km);
+      out << YAML::Key << "count" << YAML::Value;
+      emit_quantity(out, w.count);
+      if (!w.front_line.empty()) {
+        out << YAML::Key << "along" << YAML::Value << w.front_line;
+      } else {
+        out << YAML::Key << "sites" << YAML::Value << YAML::BeginSeq;
+        for (const GeoPoint& p : w.sites) emit_point(out, p);
+        out << YAML::EndSeq;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+
+  if (!s.polls.empty()) {
+    out << YAML::Key << "polls" << YAML::Value << YAML::BeginSeq;
+    for (const Poll& p : s.polls) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << p.id;
+      out << YAML::Key << "actor" << YAML::Value << p.actor;
+      out << YAML::Key << "question" << YAML::Value << p.question;
+      out << YAML::Key << "date" << YAML::Value << p.date.str();
+      out << YAML::Key << "support" << YAML::Value;
+      emit_quantity(out, p.support);
+      if (!p.source.empty()) out << YAML::Key << "source" << YAML::Value << p.source;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+
+  if (!s.events.empty()) {
+    out << YAML::Key << "events" << YAML::Value << YAML::BeginSeq;
+    for (const Event& e : s.events) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << e.id;
+      out << YAML::Key << "date" << YAML::Value << e.date.str();
+      if (!e.description.empty()) out << YAML::Key << "description" << YAML::Value << e.description;
+      if (!e.changes.empty()) {
+        out << YAML::Key << "set" << YAML::Value << YAML::BeginMap;
+        for (const Change& c : e.changes) {
+          out << YAML::Key << c.path << YAML::Value << YAML::Load(c.value);
+        }
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace entente

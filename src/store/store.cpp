@@ -1,0 +1,1 @@
+// placeholder: the run store implementation is being written

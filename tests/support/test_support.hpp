@@ -1,0 +1,26 @@
+// Helpers shared by the tests: paths to data, reading files, running the CLI.
+#pragma once
+
+#include <string>
+
+namespace entente::test {
+
+// Absolute path of a file in the source tree (e.g. "scenarios/korea-2003.yaml").
+std::string source_path(const std::string& relative);
+// Absolute path of a file in the read-only shared reference data (e.g. "bdm/kyoto.csv").
+std::string shared_data_path(const std::string& relative);
+// Whole file as a string; fails the test (throws) when unreadable.
+std::string read_file(const std::string& path);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs the built `entente` binary with `args` (a shell-quoted string), with optional
+// environment assignments prefix (e.g. "ENTENTE_DB=/tmp/x.db").
+CommandResult run_entente(const std::string& args, const std::string& env = "");
+// A fresh temporary directory for one test; removed by the caller if it wants.
+std::string temp_dir(const std::string& tag);
+
+}  // namespace entente::test
