@@ -60,6 +60,7 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   std::string best;
   std::size_t best_distance = std::string::npos;
   for (const auto& c : candidates) {
+    if (c == word) return "";
     const std::size_t d = edit_distance(word, c);
     if (d < best_distance) {
       best_distance = d;
@@ -67,7 +68,7 @@ std::string closest_match(const std::string& word, const std::vector<std::string
     }
   }
   const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
-  if (best_distance == 0 || best_distance > limit) return "";
+  if (best_distance > limit) return "";
   return best;
 }
 

@@ -977,9 +977,12 @@ class Loader {
 
   void load_events(const YAML::Node& node, Scenario& s) {
     if (!r_.sequence(node, "events")) return;
+    // Holds the index of the item, not a YAML::Node: yaml-cpp's Node assignment rebinds
+    // shared content, so sorting a vector of Nodes would scramble them.
     struct Pending {
       Event event;
-      YAML::Node set;
+      std::size_t index = 0;
+      bool has_set = false;
       std::string path;
     };
     std::vector<Pending> pending;
@@ -1000,6 +1003,7 @@ class Loader {
       m.finish();
       Pending p;
       p.path = path;
+      p.index = i;
       if (id) p.event.id = r_.id(*id, path + ".id").value_or("");
       auto d = date ? r_.date(*date, path + ".date") : std::nullopt;
       if (!d) continue;
@@ -1012,7 +1016,7 @@ class Loader {
                    "expected a map from field path to new value, got " + detail::describe(*set));
           continue;
         }
-        p.set = *set;
+        p.has_set = true;
       }
       pending.push_back(std::move(p));
     }
@@ -1025,9 +1029,10 @@ class Loader {
       for (const auto& st : is.stances) stances.insert({is.id, st.actor});
     }
     for (auto& p : pending) {
-      if (p.set) {
+      if (p.has_set) {
+        const YAML::Node set = node[p.index]["set"];
         std::set<std::string> keys;
-        for (auto it = p.set.begin(); it != p.set.end(); ++it) {
+        for (auto it = set.begin(); it != set.end(); ++it) {
           if (!it->first.IsScalar()) {
             r_.error(it->first, p.path + ".set", "expected a field path as key");
             continue;
@@ -1036,7 +1041,7 @@ class Loader {
             r_.error(it->first, p.path + ".set." + it->first.Scalar(), "path set twice in one event");
           }
         }
-        for (auto it = p.set.begin(); it != p.set.end(); ++it) {
+        for (auto it = set.begin(); it != set.end(); ++it) {
           if (!it->first.IsScalar()) continue;
           auto c = read_change(it->first, it->second, p.path + ".set", s, stances, keys);
           if (c) p.event.changes.push_back(std::move(*c));

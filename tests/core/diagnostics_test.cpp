@@ -30,7 +30,7 @@ TEST(Diagnostics, InputErrorCarriesAll) {
 
 TEST(Diagnostics, ClosestMatchSuggestsNearMisses) {
   const std::vector<std::string> keys = {"capability", "name", "kind", "parent", "risk"};
-  EXPECT_EQ(closest_match("captial", keys), "capability");
+  EXPECT_EQ(closest_match("capabilty", keys), "capability");
   EXPECT_EQ(closest_match("Name", keys), "name");
   EXPECT_EQ(closest_match("parnet", keys), "parent");
   EXPECT_EQ(closest_match("zzzzzzzz", keys), "");

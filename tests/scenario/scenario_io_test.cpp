@@ -142,7 +142,7 @@ title: Bad
 as_of: 2003-02-30
 actors:
   - {id: A, name: Alpha, kind: stat, capability: -1}
-  - {id: A, name: Again, kind: state, captial: 1}
+  - {id: A, name: Again, kind: state, capabilty: 1}
 issues:
   - id: i
     name: I
@@ -155,7 +155,7 @@ issues:
   EXPECT_THAT(errs, HasSubstr("actors[0].kind: 'stat' is not allowed"));
   EXPECT_THAT(errs, HasSubstr("did you mean 'state'?"));
   EXPECT_THAT(errs, HasSubstr("actors[0].capability: -1 is out of range; expected a number in [0, inf]"));
-  EXPECT_THAT(errs, HasSubstr("actors[1].captial: unknown key 'captial'; did you mean 'capability'?"));
+  EXPECT_THAT(errs, HasSubstr("actors[1].capabilty: unknown key 'capabilty'; did you mean 'capability'?"));
   EXPECT_THAT(errs, HasSubstr("actors[1].capability: missing required field"));
   EXPECT_THAT(errs, HasSubstr("duplicate actor id 'A'"));
   EXPECT_THAT(errs, HasSubstr("issues[0].positions.A.position: 11 is out of range; expected a number in [0, 10]"));
