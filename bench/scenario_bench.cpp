@@ -32,7 +32,8 @@ BENCHMARK(BM_ApplyEvents);
 void BM_Model(benchmark::State& state, const char* name) {
   entente::LoadOptions options;
   options.cinc = &entente::default_cinc_table();
-  const auto s = entente::load_scenario_yaml(entente::embedded_default_scenario(), options).current();
+  const auto s =
+      entente::load_scenario_yaml(entente::embedded_default_scenario(), options).current();
   const auto model = entente::make_model(name);
   for (auto _ : state) {
     auto r = model->run(s, {});

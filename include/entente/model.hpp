@@ -64,15 +64,15 @@ struct RunContext {
 
 // A model's answer for one issue.
 struct IssueResult {
-  std::string issue;                 // issue id
-  std::optional<double> forecast;    // on the issue's own scale
+  std::string issue;                                  // issue id
+  std::optional<double> forecast;                     // on the issue's own scale
   nlohmann::json details = nlohmann::json::object();  // model-specific fields
-  std::vector<std::string> trace;    // human-readable explanation, in order
+  std::vector<std::string> trace;                     // human-readable explanation, in order
 };
 
 struct Result {
   std::string model;
-  std::vector<IssueResult> issues;  // issue models: one per issue, scenario order
+  std::vector<IssueResult> issues;                    // issue models: one per issue, scenario order
   nlohmann::json details = nlohmann::json::object();  // scenario models' output
   std::vector<std::string> trace;
   std::vector<std::string> warnings;  // e.g. issues skipped and why

@@ -33,10 +33,10 @@ struct Actor {
   std::string id;
   std::string name;
   ActorKind kind = ActorKind::kState;
-  std::string parent;            // id of the actor this one belongs to, "" when none
-  Quantity capability;           // ≥ 0; any unit, models use ratios only
+  std::string parent;              // id of the actor this one belongs to, "" when none
+  Quantity capability;             // ≥ 0; any unit, models use ratios only
   std::optional<CincSource> cinc;  // set when capability was resolved from COW NMC
-  std::optional<Quantity> risk;  // risk attitude in [-1, 1] (0 neutral), when given
+  std::optional<Quantity> risk;    // risk attitude in [-1, 1] (0 neutral), when given
 };
 
 struct Anchor {
@@ -72,7 +72,7 @@ struct Issue {
 struct Alliance {
   std::string id;
   std::string name;
-  std::string type;  // defence, offence, neutrality, nonaggression, consultation, entente
+  std::string type;         // defence, offence, neutrality, nonaggression, consultation, entente
   std::optional<int> atop;  // ATOP v4.01 atopid
   std::vector<std::string> members;
   std::optional<Date> since;
@@ -124,7 +124,7 @@ struct Poll {
   std::string actor;     // the public polled
   std::string question;  // short key, e.g. us-troops-stay
   Date date;
-  Quantity support;      // in [0, 1]
+  Quantity support;  // in [0, 1]
   std::string source;
 };
 

@@ -24,42 +24,42 @@ class StoreError : public std::runtime_error {
 
 // What is known about a run when it starts.
 struct NewRun {
-  std::string kind = "run";        // run, sweep, backtest, ...
+  std::string kind = "run";  // run, sweep, backtest, ...
   std::string scenario_id;
-  std::string scenario_source;     // file name or "<embedded:korea-2003>"
-  std::string scenario_text;       // the exact input text
-  std::string at_date;             // date events were applied through (YYYY-MM-DD)
+  std::string scenario_source;  // file name or "<embedded:korea-2003>"
+  std::string scenario_text;    // the exact input text
+  std::string at_date;          // date events were applied through (YYYY-MM-DD)
   std::vector<std::string> models;
   nlohmann::json parameters = nlohmann::json::object();  // model options, flags
   std::uint64_t seed = 0;
-  std::string command;             // the command line, for the record
+  std::string command;  // the command line, for the record
 };
 
 // One stored forecast row (queryable without parsing the result JSON).
 struct ForecastRow {
   std::string model;
-  std::string issue;                // "" for scenario-level results
+  std::string issue;  // "" for scenario-level results
   std::optional<double> forecast;
 };
 
 struct RunRecord {
   std::int64_t id = 0;
   std::string kind;
-  std::string status;               // running, done, failed
-  std::string created_at;           // UTC, ISO 8601
-  std::string finished_at;          // "" while running
+  std::string status;       // running, done, failed
+  std::string created_at;   // UTC, ISO 8601
+  std::string finished_at;  // "" while running
   std::string scenario_id;
   std::string scenario_source;
-  std::string scenario_hash;        // SHA-256 of scenario_text, hex
+  std::string scenario_hash;  // SHA-256 of scenario_text, hex
   std::string scenario_text;
   std::string at_date;
   std::vector<std::string> models;
   nlohmann::json parameters;
   std::uint64_t seed = 0;
-  std::string version;              // engine version that made it
+  std::string version;  // engine version that made it
   std::string command;
-  std::string error;                // set when failed
-  nlohmann::json result;            // the full `run --json` document when done
+  std::string error;      // set when failed
+  nlohmann::json result;  // the full `run --json` document when done
   std::vector<ForecastRow> forecasts;
 };
 
@@ -89,7 +89,8 @@ class RunStore {
   void fail_run(std::int64_t id, const std::string& error);
 
   // Most recent first; `limit` 0 means all.
-  [[nodiscard]] std::vector<RunRecord> list_runs(std::size_t limit = 0) const;  // without text/result
+  [[nodiscard]] std::vector<RunRecord> list_runs(
+      std::size_t limit = 0) const;  // without text/result
   [[nodiscard]] std::optional<RunRecord> get_run(std::int64_t id) const;
 
   // Export of one run: JSON (the whole record) or CSV (one row per forecast: run_id,

@@ -8,6 +8,7 @@
 
 #include "entente/embedded.hpp"
 #include "entente/scenario_io.hpp"
+#include "scenario/limits.hpp"
 
 namespace entente::cli {
 
@@ -32,9 +33,7 @@ std::string read_input_file(const std::string& path) {
   if (std::filesystem::is_directory(status)) fail(path, "is a directory; expected a scenario file");
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > kMaxScenarioBytes) {
-    fail(path, "file is " + std::to_string(size / (1024 * 1024)) +
-                   " MiB; expected a scenario of at most " +
-                   std::to_string(kMaxScenarioBytes / (1024 * 1024)) + " MiB");
+    fail(path, detail::oversize_message(size));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, std::string("cannot open: ") + std::strerror(errno));
@@ -63,6 +62,12 @@ LoadedInput load_input(const std::string& path) {
       (format == InputFormat::kUnknown && has_extension(path, ".csv"))) {
     ActorTableOptions table;
     table.filename = path;
+    // The table describes one issue; name it after the file, as analysts name their tables.
+    std::string stem = std::filesystem::path(path).stem().string();
+    for (char& c : stem) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
+    }
+    if (!stem.empty() && std::isalnum(static_cast<unsigned char>(stem[0]))) table.issue_id = stem;
     out.scenario = load_actor_table_csv(out.text, table);
   } else {
     out.scenario = load_scenario_yaml(out.text, options);

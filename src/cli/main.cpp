@@ -2,9 +2,9 @@
 // input, call the engine, store, print.
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <cstdlib>
-#include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 
@@ -68,7 +68,8 @@ int cmd_run(const RunArgs& args, const std::string& command) {
   if (!args.at.empty()) {
     auto d = Date::parse(args.at);
     if (!d) {
-      std::cerr << fmt::format("error: --at: '{}' is not a valid date; expected YYYY-MM-DD\n", args.at);
+      std::cerr << fmt::format("error: --at: '{}' is not a valid date; expected YYYY-MM-DD\n",
+                               args.at);
       return kExitUsage;
     }
     request.at = *d;
@@ -271,8 +272,8 @@ int cmd_import_csv(const std::string& path, const std::string& issue, const std:
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{fmt::format("entente {} — forecasting strategic outcomes among political actors",
-                           version())};
+  CLI::App app{
+      fmt::format("entente {} — forecasting strategic outcomes among political actors", version())};
   app.set_version_flag("--version", std::string(version()));
   app.require_subcommand(1);
   const std::string command = command_line(argc, argv);
@@ -283,7 +284,8 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run models on a scenario and store the run");
   run_cmd->add_option("scenario", run.scenario,
                       "Scenario file (YAML or CSV actor table); default: the embedded korea-2003");
-  run_cmd->add_option("-m,--model", run.models, "Model to run (repeatable); default: all that apply");
+  run_cmd->add_option("-m,--model", run.models,
+                      "Model to run (repeatable); default: all that apply");
   run_cmd->add_option("-o,--option", run.options,
                       "Model option NAME=VALUE or MODEL.NAME=VALUE (repeatable)");
   run_cmd->add_option("--at", run.at, "Evaluate at this date (YYYY-MM-DD); default: as_of");
@@ -298,8 +300,9 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("scenario", validate_path, "Scenario file")->required();
   validate_cmd->callback([&] { code = cmd_validate(validate_path); });
 
-  app.add_subcommand("models", "List the registered models and their options")
-      ->callback([&] { code = cmd_models(); });
+  app.add_subcommand("models", "List the registered models and their options")->callback([&] {
+    code = cmd_models();
+  });
 
   std::string db = default_db();
   auto* runs_cmd = app.add_subcommand("runs", "List, show and export stored runs");
@@ -333,13 +336,17 @@ int main(int argc, char** argv) {
   std::string csv_out;
   std::optional<double> scale_min;
   std::optional<double> scale_max;
-  auto* csv_cmd = import_cmd->add_subcommand("csv", "Actor table (actor, capability, position, salience) to YAML");
+  auto* csv_cmd = import_cmd->add_subcommand(
+      "csv", "Actor table (actor, capability, position, salience) to YAML");
   csv_cmd->add_option("file", csv_path, "CSV actor table")->required();
   csv_cmd->add_option("--issue", csv_issue, "Id of the issue the table describes")->required();
   csv_cmd->add_option("-o,--output", csv_out, "Write the scenario here instead of stdout");
-  csv_cmd->add_option("--scale-min", scale_min, "Lower end of the issue scale (default: lowest position)");
-  csv_cmd->add_option("--scale-max", scale_max, "Upper end of the issue scale (default: highest position)");
-  csv_cmd->callback([&] { code = cmd_import_csv(csv_path, csv_issue, csv_out, scale_min, scale_max); });
+  csv_cmd->add_option("--scale-min", scale_min,
+                      "Lower end of the issue scale (default: lowest position)");
+  csv_cmd->add_option("--scale-max", scale_max,
+                      "Upper end of the issue scale (default: highest position)");
+  csv_cmd->callback(
+      [&] { code = cmd_import_csv(csv_path, csv_issue, csv_out, scale_min, scale_max); });
 
   try {
     app.parse(argc, argv);

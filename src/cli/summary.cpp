@@ -37,7 +37,8 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
   std::string out;
   const auto& sc = doc["scenario"];
   out += styled(color, fmt::emphasis::bold, sc.value("title", std::string()));
-  out += fmt::format("  ({}, as of {}", sc.value("id", std::string()), sc.value("at", std::string()));
+  out +=
+      fmt::format("  ({}, as of {}", sc.value("id", std::string()), sc.value("at", std::string()));
   if (doc.contains("run_id") && !doc["run_id"].is_null()) {
     out += fmt::format(", run #{}", doc["run_id"].get<long long>());
   }
@@ -50,7 +51,8 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
                          issue.value("name", std::string()));
     out += fmt::format("  [{}]\n", issue["id"].get<std::string>());
     for (const auto& a : issue["scale"]["anchors"]) {
-      out += fmt::format("  {:>7}  {}\n", num(a["value"].get<double>()), a["label"].get<std::string>());
+      out += fmt::format("  {:>7}  {}\n", num(a["value"].get<double>()),
+                         a["label"].get<std::string>());
     }
 
     // Actors sorted by position, so the table reads along the scale.
@@ -62,8 +64,8 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
     };
     std::vector<Row> rows;
     for (const auto& [actor, p] : issue["positions"].items()) {
-      rows.push_back({actor, as_number(p["position"]), as_number(p["salience"]),
-                      p.value("capability", 0.0)});
+      rows.push_back(
+          {actor, as_number(p["position"]), as_number(p["salience"]), p.value("capability", 0.0)});
     }
     std::sort(rows.begin(), rows.end(),
               [](const Row& a, const Row& b) { return a.position < b.position; });
@@ -92,7 +94,8 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
       marks[c] = marks[c] == ' ' ? static_cast<char>(std::toupper(model[0])) : '*';
     }
     out += fmt::format("  {:>7} {} {}\n", num(lo), strip, num(hi));
-    out += fmt::format("  {:>7} {}\n", "", styled(color, fmt::fg(fmt::terminal_color::yellow), marks));
+    out +=
+        fmt::format("  {:>7} {}\n", "", styled(color, fmt::fg(fmt::terminal_color::yellow), marks));
     if (forecasts.empty()) {
       out += "  no model forecast this issue\n";
     }
@@ -100,7 +103,9 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
       std::string value = m.contains("forecast") && m["forecast"].is_number()
                               ? num(m["forecast"].get<double>())
                               : std::string("—");
-      out += fmt::format("  {} {:<12} {:>8}", styled(color, fmt::emphasis::bold, std::string(1, static_cast<char>(std::toupper(model[0])))),
+      out += fmt::format("  {} {:<12} {:>8}",
+                         styled(color, fmt::emphasis::bold,
+                                std::string(1, static_cast<char>(std::toupper(model[0])))),
                          model, value);
       if (m.contains("trace") && m["trace"].is_array() && !m["trace"].empty()) {
         out += "   " + styled(color, fmt::emphasis::faint, m["trace"][0].get<std::string>());
@@ -111,7 +116,8 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
   if (doc.contains("warnings") && !doc["warnings"].empty()) {
     out += "\n";
     for (const auto& w : doc["warnings"]) {
-      out += styled(color, fmt::fg(fmt::terminal_color::yellow), "note: ") + w.get<std::string>() + "\n";
+      out += styled(color, fmt::fg(fmt::terminal_color::yellow), "note: ") + w.get<std::string>() +
+             "\n";
     }
   }
   return out;

@@ -67,7 +67,8 @@ std::string closest_match(const std::string& word, const std::vector<std::string
       best = c;
     }
   }
-  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  // Short ids differ in few letters anyway ("PRK" vs "ROK"): demand closeness in proportion.
+  const std::size_t limit = word.size() <= 3 ? 1 : std::max<std::size_t>(2, word.size() / 3);
   if (best_distance > limit) return "";
   return best;
 }

@@ -19,7 +19,8 @@ std::string_view embedded_cow_nmc() {
 }
 
 const CincTable& default_cinc_table() {
-  static const CincTable table = CincTable::parse(embedded_cow_nmc(), "data/cow/NMC-60-abridged.csv");
+  static const CincTable table =
+      CincTable::parse(embedded_cow_nmc(), "data/cow/NMC-60-abridged.csv");
   return table;
 }
 

@@ -37,7 +37,8 @@ RunPlan plan_run(const Scenario& scenario, const RunRequest& request) {
   for (const std::string& raw : request.options) {
     const auto eq = raw.find('=');
     if (eq == std::string::npos || eq == 0) {
-      throw std::invalid_argument("--option '" + raw + "': expected NAME=VALUE or MODEL.NAME=VALUE");
+      throw std::invalid_argument("--option '" + raw +
+                                  "': expected NAME=VALUE or MODEL.NAME=VALUE");
     }
     std::string key = raw.substr(0, eq);
     const std::string value = raw.substr(eq + 1);
@@ -77,8 +78,8 @@ RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64
   const RunContext context{seed};
   for (const std::string& name : plan.models) {
     auto it = plan.options.find(name);
-    auto model = make_model(name, it == plan.options.end() ? std::map<std::string, std::string>{}
-                                                           : it->second);
+    auto model = make_model(
+        name, it == plan.options.end() ? std::map<std::string, std::string>{} : it->second);
     Result r = model->run(out.applied, context);
     r.model = name;
     out.results.push_back(std::move(r));
@@ -86,8 +87,10 @@ RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64
 
   const Scenario& s = out.applied;
   nlohmann::json doc;
-  doc["scenario"] = {{"id", s.id},         {"title", s.title},
-                     {"source", s.source}, {"as_of", s.as_of.str()},
+  doc["scenario"] = {{"id", s.id},
+                     {"title", s.title},
+                     {"source", s.source},
+                     {"as_of", s.as_of.str()},
                      {"at", plan.at.str()}};
   doc["run_id"] = nullptr;
   doc["seed"] = seed;
@@ -99,7 +102,8 @@ RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64
     j["scale"] = {{"min", is.scale.min}, {"max", is.scale.max}};
     if (!is.scale.unit.empty()) j["scale"]["unit"] = is.scale.unit;
     nlohmann::json anchors = nlohmann::json::array();
-    for (const Anchor& a : is.scale.anchors) anchors.push_back({{"value", a.value}, {"label", a.label}});
+    for (const Anchor& a : is.scale.anchors)
+      anchors.push_back({{"value", a.value}, {"label", a.label}});
     j["scale"]["anchors"] = anchors;
     if (is.status_quo) j["status_quo"] = quantity_json(*is.status_quo);
     nlohmann::json positions = nlohmann::json::object();

@@ -66,7 +66,8 @@ std::string check_value(const OptionSpec& spec, const std::string& value) {
 }
 }  // namespace
 
-ModelOptions::ModelOptions(const ModelInfo& info, const std::map<std::string, std::string>& values) {
+ModelOptions::ModelOptions(const ModelInfo& info,
+                           const std::map<std::string, std::string>& values) {
   std::vector<std::string> names;
   for (const auto& spec : info.options) {
     names.push_back(spec.name);

@@ -3,6 +3,7 @@
 #include <csv.h>
 
 #include <cstdint>
+#include <optional>
 
 namespace entente::detail {
 
@@ -33,6 +34,66 @@ void on_row(int /*terminator*/, void* ctx) {
   if (!blank) c->rows.push_back(std::move(c->current));
   c->current = CsvRow{};
   c->row_open = false;
+}
+struct QuoteProblem {
+  int line;
+  int column;
+  std::string message;
+};
+
+// libcsv says only that strict parsing failed; this finds the quote at fault, RFC 4180
+// style: a quote opens only at the start of a field, "" is an escaped quote inside one.
+std::optional<QuoteProblem> find_quote_problem(std::string_view text, unsigned char delim) {
+  int line = 1;
+  int col = 0;
+  bool in_quotes = false;
+  bool at_field_start = true;
+  int open_line = 0;
+  int open_col = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    ++col;
+    if (in_quotes) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          ++i;
+          ++col;
+        } else {
+          in_quotes = false;
+        }
+      } else if (c == '\n') {
+        ++line;
+        col = 0;
+      }
+      continue;
+    }
+    if (c == '\n') {
+      ++line;
+      col = 0;
+      at_field_start = true;
+      continue;
+    }
+    if (c == static_cast<char>(delim)) {
+      at_field_start = true;
+      continue;
+    }
+    if (c == '"') {
+      if (!at_field_start) {
+        return QuoteProblem{line, col,
+                            "a quote inside an unquoted field; quote the whole field "
+                            "and double the inner quote (\"\")"};
+      }
+      in_quotes = true;
+      open_line = line;
+      open_col = col;
+      continue;
+    }
+    if (c != ' ' && c != '\t') at_field_start = false;
+  }
+  if (in_quotes) {
+    return QuoteProblem{open_line, open_col, "'\"' is not closed; expected a matching '\"'"};
+  }
+  return std::nullopt;
 }
 }  // namespace
 
@@ -78,9 +139,13 @@ std::vector<CsvRow> parse_csv(std::string_view text, const std::string& filename
   Collector c;
   auto fail = [&](int line) {
     Diagnostics d;
-    d.error({filename, line, 0}, "",
-            std::string("malformed CSV: ") + csv_strerror(csv_error(&parser)) +
-                "; expected comma-separated fields, quotes balanced");
+    if (auto q = find_quote_problem(text, delimiter)) {
+      d.error({filename, q->line, q->column}, "", "malformed CSV: " + q->message);
+    } else {
+      d.error({filename, line, 0}, "",
+              std::string("malformed CSV: ") + csv_strerror(csv_error(&parser)) +
+                  "; expected comma-separated fields, quotes balanced");
+    }
     csv_free(&parser);
     throw InputError(std::move(d));
   };

@@ -7,6 +7,7 @@
 
 #include "entente/scenario_io.hpp"
 #include "scenario/csv.hpp"
+#include "scenario/limits.hpp"
 
 namespace entente {
 
@@ -55,15 +56,15 @@ Scenario load_actor_table_csv(std::string_view text, const ActorTableOptions& op
     throw InputError(std::move(diags));
   };
   if (text.size() > kMaxScenarioBytes) {
-    fail_now(0, 0, "", "file is larger than " + std::to_string(kMaxScenarioBytes / (1024 * 1024)) +
-                           " MiB; expected an actor table");
+    fail_now(0, 0, "", detail::oversize_message(text.size()));
   }
   if (detail::looks_binary(text)) {
     fail_now(1, 1, "", "binary data (NUL byte or invalid UTF-8); expected a CSV actor table");
   }
   const auto rows = detail::parse_csv(text, file);
   if (rows.empty()) {
-    fail_now(1, 1, "", "empty file; expected a header row naming actor, capability, position, salience");
+    fail_now(1, 1, "",
+             "empty file; expected a header row naming actor, capability, position, salience");
   }
   // Locate the four columns by header name.
   int c_actor = -1;
@@ -90,8 +91,10 @@ Scenario load_actor_table_csv(std::string_view text, const ActorTableOptions& op
     }
     *slot = col;
   }
-  const std::pair<int, const char*> needed[] = {
-      {c_actor, "actor (or name)"}, {c_cap, "capability"}, {c_pos, "position"}, {c_sal, "salience"}};
+  const std::pair<int, const char*> needed[] = {{c_actor, "actor (or name)"},
+                                                {c_cap, "capability"},
+                                                {c_pos, "position"},
+                                                {c_sal, "salience"}};
   for (const auto& [col, name] : needed) {
     if (col < 0) {
       diags.error({file, rows[0].line, 1}, "header",
@@ -121,8 +124,10 @@ Scenario load_actor_table_csv(std::string_view text, const ActorTableOptions& op
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const auto& row = rows[r];
     auto field = [&](int col, const char* name) -> std::optional<std::string> {
-      if (static_cast<std::size_t>(col) >= row.fields.size() || trim(row.fields[static_cast<std::size_t>(col)]).empty()) {
-        diags.error({file, row.line, col + 1}, name, "missing value; every row needs actor, capability, position and salience");
+      if (static_cast<std::size_t>(col) >= row.fields.size() ||
+          trim(row.fields[static_cast<std::size_t>(col)]).empty()) {
+        diags.error({file, row.line, col + 1}, name,
+                    "missing value; every row needs actor, capability, position and salience");
         return std::nullopt;
       }
       return trim(row.fields[static_cast<std::size_t>(col)]);
@@ -143,12 +148,14 @@ Scenario load_actor_table_csv(std::string_view text, const ActorTableOptions& op
     auto sal = num(c_sal, "salience");
     if (cap && *cap < 0) {
       diags.error({file, row.line, c_cap + 1}, "capability",
-                  "negative capability " + trim(row.fields[static_cast<std::size_t>(c_cap)]) + "; expected a number >= 0");
+                  "negative capability " + trim(row.fields[static_cast<std::size_t>(c_cap)]) +
+                      "; expected a number >= 0");
       cap.reset();
     }
     if (sal && (*sal < 0 || *sal > 100)) {
       diags.error({file, row.line, c_sal + 1}, "salience",
-                  "salience " + trim(row.fields[static_cast<std::size_t>(c_sal)]) + " is out of range; expected [0, 1] or [0, 100]");
+                  "salience " + trim(row.fields[static_cast<std::size_t>(c_sal)]) +
+                      " is out of range; expected [0, 1] or [0, 100]");
       sal.reset();
     }
     if (!name || !cap || !pos || !sal) continue;
@@ -170,19 +177,22 @@ Scenario load_actor_table_csv(std::string_view text, const ActorTableOptions& op
     s.actors.push_back(std::move(a));
   }
   if (diags.empty() && s.actors.size() < 2) {
-    diags.error({file, rows.back().line, 1}, "", "an actor table needs at least 2 actor rows, got " +
-                                                 std::to_string(s.actors.size()));
+    diags.error(
+        {file, rows.back().line, 1}, "",
+        "an actor table needs at least 2 actor rows, got " + std::to_string(s.actors.size()));
   }
   if (!diags.empty()) throw InputError(std::move(diags));
   // Ids made from names must stay unique ("A B" and "A_B" would collide).
   std::set<std::string> ids;
   for (const auto& a : s.actors) {
     if (!ids.insert(a.id).second) {
-      fail_now(rows[0].line, c_actor + 1, "actor", "two actor names map to the same id '" + a.id + "'");
+      fail_now(rows[0].line, c_actor + 1, "actor",
+               "two actor names map to the same id '" + a.id + "'");
     }
   }
   // Saliences on 0–100 are rescaled: a table is on one scale or the other, never mixed.
-  const bool percent = std::any_of(saliences.begin(), saliences.end(), [](double v) { return v > 1; });
+  const bool percent =
+      std::any_of(saliences.begin(), saliences.end(), [](double v) { return v > 1; });
   if (percent) {
     for (auto& st : issue.stances) st.salience = Quantity(st.salience.value / 100.0);
     s.description += " Saliences given on 0–100 were divided by 100.";

@@ -22,8 +22,8 @@ InputFormat detect_format(std::string_view text) {
     std::transform(low.begin(), low.end(), low.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     const bool has_comma = low.find(',') != std::string::npos;
-    if (has_comma && (low.find("salience") != std::string::npos ||
-                      low.find("position") != std::string::npos)) {
+    if (has_comma &&
+        (low.find("salience") != std::string::npos || low.find("position") != std::string::npos)) {
       return InputFormat::kActorTableCsv;
     }
     const auto colon = line.find(':');

@@ -7,9 +7,9 @@ namespace entente {
 
 namespace {
 constexpr std::pair<ActorKind, const char*> kKindNames[] = {
-    {ActorKind::kState, "state"},   {ActorKind::kLeader, "leader"},
+    {ActorKind::kState, "state"},       {ActorKind::kLeader, "leader"},
     {ActorKind::kMilitary, "military"}, {ActorKind::kPublic, "public"},
-    {ActorKind::kParty, "party"},   {ActorKind::kOrganisation, "organisation"},
+    {ActorKind::kParty, "party"},       {ActorKind::kOrganisation, "organisation"},
     {ActorKind::kGroup, "group"},
 };
 

@@ -1,16 +1,19 @@
 // The YAML scenario loader: yaml-cpp parses, this file validates against the format in
 // docs/scenario.md and builds the Scenario. It keeps going after an error so that one
 // `entente validate` shows every problem.
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "entente/scenario_io.hpp"
 #include "scenario/csv.hpp"
+#include "scenario/limits.hpp"
 #include "scenario/yaml_util.hpp"
 
 namespace entente {
@@ -44,13 +47,14 @@ class Loader {
     if (auto v = top.required("entente")) {
       auto version = r_.integer(*v, "entente");
       if (version && *version != 1) {
-        r_.error(*v, "entente", "unsupported format version " + std::to_string(*version) +
-                                    "; expected 1");
+        r_.error(*v, "entente",
+                 "unsupported format version " + std::to_string(*version) + "; expected 1");
       }
     }
     if (auto v = top.required("id")) s.id = r_.id(*v, "id").value_or("");
     if (auto v = top.required("title")) s.title = r_.text(*v, "title").value_or("");
-    if (auto v = top.optional("description")) s.description = r_.text(*v, "description").value_or("");
+    if (auto v = top.optional("description"))
+      s.description = r_.text(*v, "description").value_or("");
     if (auto v = top.required("as_of")) s.as_of = r_.date(*v, "as_of").value_or(Date{});
     auto actors = top.required("actors");
     auto issues = top.optional("issues");
@@ -88,7 +92,8 @@ class Loader {
       if (!c) return;
       const std::string cpath = path + ".cinc";
       if (!c->IsMap()) {
-        r_.error(*c, cpath, "expected {state: ABB, year: YYYY, share: f}, got " + detail::describe(*c));
+        r_.error(*c, cpath,
+                 "expected {state: ABB, year: YYYY, share: f}, got " + detail::describe(*c));
         return;
       }
       auto cm = r_.map(*c, cpath);
@@ -175,7 +180,8 @@ class Loader {
       if (place_id != nullptr) place_id->clear();
       return read_point(node, path);
     }
-    r_.error(node, path, "expected a place id or {lat: .., lon: ..}, got " + detail::describe(node));
+    r_.error(node, path,
+             "expected a place id or {lat: .., lon: ..}, got " + detail::describe(node));
     return std::nullopt;
   }
 
@@ -194,7 +200,9 @@ class Loader {
     if (!near.empty()) {
       msg += "; did you mean '" + near + "'?";
     } else {
-      msg += "; expected the id of a " + what + " defined in the scenario";
+      const bool vowel = std::string("aeiou").find(what[0]) != std::string::npos;
+      msg += std::string("; expected the id of ") + (vowel ? "an " : "a ") + what +
+             " defined in the scenario";
     }
     return msg;
   }
@@ -224,8 +232,9 @@ class Loader {
       const std::string path = "actors[" + std::to_string(i) + "]";
       const YAML::Node item = node[i];
       if (!item.IsMap()) {
-        r_.error(item, path, "expected an actor: a map with id, name, kind, capability; got " +
-                                 detail::describe(item));
+        r_.error(item, path,
+                 "expected an actor: a map with id, name, kind, capability; got " +
+                     detail::describe(item));
         continue;
       }
       auto m = r_.map(item, path);
@@ -258,21 +267,32 @@ class Loader {
     if (s.actors.size() < 2 && diags_.empty()) {
       r_.error(node, "actors", "a scenario needs at least 2 actors");
     }
-    // Parents must exist and form no cycle.
+    // Parents must exist and form no cycle; each cycle is reported once, at its first member.
+    std::set<std::string> in_reported_cycle;
     for (std::size_t i = 0; i < s.actors.size() && i < parent_nodes.size(); ++i) {
       const Actor& a = s.actors[i];
       if (a.parent.empty()) continue;
       const std::string path = "actors[" + std::to_string(i) + "].parent";
       if (!check_actor_ref(parent_nodes[i], path, a.parent, s)) continue;
-      std::set<std::string> chain{a.id};
+      if (in_reported_cycle.count(a.id)) continue;
+      std::vector<std::string> chain{a.id};
       const Actor* p = s.actor(a.parent);
       while (p != nullptr) {
-        if (!chain.insert(p->id).second) {
-          r_.error(parent_nodes[i], path,
-                   "parent chain of '" + a.id + "' forms a cycle through '" + p->id +
-                       "'; expected a tree (a sub-actor belongs to a state)");
+        auto repeat = std::find(chain.begin(), chain.end(), p->id);
+        if (repeat != chain.end()) {
+          if (repeat == chain.begin()) {
+            std::string text;
+            for (const auto& c : chain) {
+              text += c + " -> ";
+              in_reported_cycle.insert(c);
+            }
+            r_.error(parent_nodes[i], path,
+                     "parents form a cycle: " + text + a.id +
+                         "; expected a tree (a sub-actor belongs to a state)");
+          }
           break;
         }
+        chain.push_back(p->id);
         p = p->parent.empty() ? nullptr : s.actor(p->parent);
       }
     }
@@ -285,7 +305,8 @@ class Loader {
       const std::string path = "places[" + std::to_string(i) + "]";
       const YAML::Node item = node[i];
       if (!item.IsMap()) {
-        r_.error(item, path, "expected a place {id, name, lat, lon}, got " + detail::describe(item));
+        r_.error(item, path,
+                 "expected a place {id, name, lat, lon}, got " + detail::describe(item));
         continue;
       }
       auto m = r_.map(item, path);
@@ -304,7 +325,8 @@ class Loader {
     }
   }
 
-  std::optional<std::vector<GeoPoint>> read_points(const YAML::Node& node, const std::string& path) {
+  std::optional<std::vector<GeoPoint>> read_points(const YAML::Node& node,
+                                                   const std::string& path) {
     if (!r_.sequence(node, path)) return std::nullopt;
     std::vector<GeoPoint> out;
     bool ok = true;
@@ -369,7 +391,8 @@ class Loader {
 
   void read_scale(const YAML::Node& node, const std::string& path, Scale& scale) {
     if (!node.IsMap()) {
-      r_.error(node, path, "expected {min: a, max: b, anchors: {...}}, got " + detail::describe(node));
+      r_.error(node, path,
+               "expected {min: a, max: b, anchors: {...}}, got " + detail::describe(node));
       return;
     }
     auto m = r_.map(node, path);
@@ -381,8 +404,7 @@ class Loader {
     auto lo = mn ? r_.number(*mn, path + ".min") : std::nullopt;
     auto hi = mx ? r_.number(*mx, path + ".max") : std::nullopt;
     if (lo && hi && !(*lo < *hi)) {
-      r_.error(*mx, path + ".max",
-               fmt_num(*hi) + " must be greater than min " + fmt_num(*lo));
+      r_.error(*mx, path + ".max", fmt_num(*hi) + " must be greater than min " + fmt_num(*lo));
     }
     if (lo) scale.min = *lo;
     if (hi) scale.max = *hi;
@@ -393,14 +415,16 @@ class Loader {
                  "expected a map from scale value to label, got " + detail::describe(*anchors));
         return;
       }
-      std::set<std::string> keys;
+      std::map<double, std::string> values;  // anchors are distinct by value, not spelling
       for (auto it = anchors->begin(); it != anchors->end(); ++it) {
         const std::string apath = path + ".anchors";
         auto v = r_.number(it->first, apath);
         auto label = r_.text(it->second, apath + "." + it->first.Scalar());
         if (!v || !label) continue;
-        if (!keys.insert(it->first.Scalar()).second) {
-          r_.error(it->first, apath, "duplicate anchor " + it->first.Scalar());
+        if (auto [prev, fresh] = values.emplace(*v, it->first.Scalar()); !fresh) {
+          r_.error(it->first, apath,
+                   "duplicate anchor " + it->first.Scalar() +
+                       "; the scale already has an anchor at " + prev->second);
           continue;
         }
         if (lo && hi && (*v < *lo || *v > *hi)) {
@@ -423,8 +447,8 @@ class Loader {
       const std::string path = "issues[" + std::to_string(i) + "]";
       const YAML::Node item = node[i];
       if (!item.IsMap()) {
-        r_.error(item, path, "expected an issue {id, name, scale, positions}, got " +
-                                 detail::describe(item));
+        r_.error(item, path,
+                 "expected an issue {id, name, scale, positions}, got " + detail::describe(item));
         continue;
       }
       auto m = r_.map(item, path);
@@ -442,6 +466,8 @@ class Loader {
       const std::size_t before = diags_.size();
       if (scale) read_scale(*scale, path + ".scale", is.scale);
       const bool scale_ok = scale && diags_.size() == before;
+      // Its stances were not read: events on it would only repeat the scale's error.
+      if (!scale_ok && !is.id.empty()) incomplete_issues_.insert(is.id);
       if (status_quo && scale_ok) {
         is.status_quo = r_.quantity(*status_quo, path + ".status_quo", is.scale.min, is.scale.max);
       }
@@ -476,7 +502,8 @@ class Loader {
     }
   }
 
-  bool read_stance(const YAML::Node& node, const std::string& path, const Scale& scale, Stance& st) {
+  bool read_stance(const YAML::Node& node, const std::string& path, const Scale& scale,
+                   Stance& st) {
     if (!node.IsMap()) {
       r_.error(node, path, "expected {position: x, salience: s}, got " + detail::describe(node));
       return false;
@@ -485,7 +512,8 @@ class Loader {
     auto position = m.required("position");
     auto salience = m.required("salience");
     m.finish();
-    auto p = position ? r_.quantity(*position, path + ".position", scale.min, scale.max) : std::nullopt;
+    auto p =
+        position ? r_.quantity(*position, path + ".position", scale.min, scale.max) : std::nullopt;
     auto sal = salience ? r_.quantity(*salience, path + ".salience", 0, 1) : std::nullopt;
     if (!p || !sal) return false;
     st.position = *p;
@@ -513,7 +541,8 @@ class Loader {
       members.push_back(*id);
     }
     if (ok && members.size() < 2) {
-      r_.error(node, path, "an alliance needs at least 2 members, got " + std::to_string(members.size()));
+      r_.error(node, path,
+               "an alliance needs at least 2 members, got " + std::to_string(members.size()));
       ok = false;
     }
     if (!ok) return std::nullopt;
@@ -527,8 +556,8 @@ class Loader {
       const std::string path = "alliances[" + std::to_string(i) + "]";
       const YAML::Node item = node[i];
       if (!item.IsMap()) {
-        r_.error(item, path, "expected an alliance {id, name, type, members}, got " +
-                                 detail::describe(item));
+        r_.error(item, path,
+                 "expected an alliance {id, name, type, members}, got " + detail::describe(item));
         continue;
       }
       auto m = r_.map(item, path);
@@ -552,11 +581,14 @@ class Loader {
           a.atop = static_cast<int>(*v);
         }
       }
-      if (members) a.members = read_members(*members, path + ".members", s).value_or(std::vector<std::string>{});
+      if (members)
+        a.members =
+            read_members(*members, path + ".members", s).value_or(std::vector<std::string>{});
       if (since) a.since = r_.date(*since, path + ".since");
       if (obligations && r_.sequence(*obligations, path + ".obligations")) {
         for (std::size_t k = 0; k < obligations->size(); ++k) {
-          if (auto o = r_.text((*obligations)[k], path + ".obligations[" + std::to_string(k) + "]")) {
+          if (auto o =
+                  r_.text((*obligations)[k], path + ".obligations[" + std::to_string(k) + "]")) {
             a.obligations.push_back(*o);
           }
         }
@@ -573,7 +605,8 @@ class Loader {
       const std::string path = "forces[" + std::to_string(i) + "]";
       const YAML::Node item = node[i];
       if (!item.IsMap()) {
-        r_.error(item, path, "expected a force {id, owner, unit, at}, got " + detail::describe(item));
+        r_.error(item, path,
+                 "expected a force {id, owner, unit, at}, got " + detail::describe(item));
         continue;
       }
       auto m = r_.map(item, path);
@@ -596,7 +629,8 @@ class Loader {
       if (at) {
         if (auto g = read_location(*at, path + ".at", s, &f.place)) f.location = *g;
       }
-      if (strength) f.strength = r_.quantity(*strength, path + ".strength", 0, kInf).value_or(Quantity{});
+      if (strength)
+        f.strength = r_.quantity(*strength, path + ".strength", 0, kInf).value_or(Quantity{});
       if (!f.id.empty() && !unique(seen, *id, path + ".id", f.id, "force")) continue;
       s.forces.push_back(std::move(f));
     }
@@ -636,8 +670,9 @@ class Loader {
       const std::string path = "weapons[" + std::to_string(i) + "]";
       const YAML::Node item = node[i];
       if (!item.IsMap()) {
-        r_.error(item, path, "expected a weapon {id, owner, system, range_km, sites|along}, got " +
-                                 detail::describe(item));
+        r_.error(item, path,
+                 "expected a weapon {id, owner, system, range_km, sites|along}, got " +
+                     detail::describe(item));
         continue;
       }
       auto m = r_.map(item, path);
@@ -688,8 +723,9 @@ class Loader {
       const std::string path = "polls[" + std::to_string(i) + "]";
       const YAML::Node item = node[i];
       if (!item.IsMap()) {
-        r_.error(item, path, "expected a poll {id, actor, question, date, support}, got " +
-                                 detail::describe(item));
+        r_.error(
+            item, path,
+            "expected a poll {id, actor, question, date, support}, got " + detail::describe(item));
         continue;
       }
       auto m = r_.map(item, path);
@@ -742,9 +778,11 @@ class Loader {
       r_.error(key, vpath, why);
       return std::optional<Change>{};
     };
-    const std::vector<std::string> lists = {"actors", "issues", "alliances", "forces", "weapons", "places"};
+    const std::vector<std::string> lists = {"actors", "issues",  "alliances",
+                                            "forces", "weapons", "places"};
     if (parts.size() < 3) {
-      return bad_path("expected a path LIST.ID.FIELD (e.g. issues.nk-nuclear.positions.ROK.position)");
+      return bad_path(
+          "expected a path LIST.ID.FIELD (e.g. issues.nk-nuclear.positions.ROK.position)");
     }
     const std::string& list = parts[0];
     const std::string& id = parts[1];
@@ -793,6 +831,7 @@ class Loader {
       return c;
     }
     if (list == "issues") {
+      if (incomplete_issues_.count(id)) return std::nullopt;  // already reported
       const Issue* is = s.issue(id);
       if (is == nullptr) return bad_path(unknown_ref("issue", id, ids_of(s.issues)));
       if (field == "name") {
@@ -815,7 +854,8 @@ class Loader {
         }
         const std::string& actor = parts[3];
         const std::string& what = parts[4];
-        if (s.actor(actor) == nullptr) return bad_path(unknown_ref("actor", actor, ids_of(s.actors)));
+        if (s.actor(actor) == nullptr)
+          return bad_path(unknown_ref("actor", actor, ids_of(s.actors)));
         if (what != "position" && what != "salience") {
           auto near = closest_match(what, {"position", "salience"});
           return bad_path("cannot set '" + what + "' of a stance; expected position or salience" +
@@ -826,8 +866,8 @@ class Loader {
                              : r_.quantity(value, vpath, 0, 1);
         if (!v) return std::nullopt;
         if (!stances.count({id, actor})) {
-          const std::string other = "issues." + id + ".positions." + actor +
-                                    (is_position ? ".salience" : ".position");
+          const std::string other =
+              "issues." + id + ".positions." + actor + (is_position ? ".salience" : ".position");
           if (!keys_in_event.count(other)) {
             return bad_path("actor '" + actor + "' has no stance on issue '" + id +
                             "'; an event that adds one must set both position and salience");
@@ -848,7 +888,8 @@ class Loader {
       return unknown_field({"name", "status_quo", "positions"});
     }
     if (list == "alliances") {
-      if (s.alliance(id) == nullptr) return bad_path(unknown_ref("alliance", id, ids_of(s.alliances)));
+      if (s.alliance(id) == nullptr)
+        return bad_path(unknown_ref("alliance", id, ids_of(s.alliances)));
       if (!too_long(3)) return std::nullopt;
       if (field == "name") {
         auto v = r_.text(value, vpath);
@@ -904,7 +945,8 @@ class Loader {
       return c;
     }
     if (list == "weapons") {
-      if (std::none_of(s.weapons.begin(), s.weapons.end(), [&](const Weapon& w) { return w.id == id; })) {
+      if (std::none_of(s.weapons.begin(), s.weapons.end(),
+                       [&](const Weapon& w) { return w.id == id; })) {
         return bad_path(unknown_ref("weapon", id, ids_of(s.weapons)));
       }
       if (!too_long(3)) return std::nullopt;
@@ -962,7 +1004,8 @@ class Loader {
       return c;
     }
     auto near = closest_match(list, lists);
-    return bad_path("cannot change '" + list + "'; expected a path starting with one of actors, "
+    return bad_path("cannot change '" + list +
+                    "'; expected a path starting with one of actors, "
                     "issues, alliances, forces, weapons, places" +
                     (near.empty() ? "" : "; did you mean '" + near + "'?"));
   }
@@ -991,8 +1034,8 @@ class Loader {
       const std::string path = "events[" + std::to_string(i) + "]";
       const YAML::Node item = node[i];
       if (!item.IsMap()) {
-        r_.error(item, path, "expected an event {id, date, description, set}, got " +
-                                 detail::describe(item));
+        r_.error(item, path,
+                 "expected an event {id, date, description, set}, got " + detail::describe(item));
         continue;
       }
       auto m = r_.map(item, path);
@@ -1008,7 +1051,8 @@ class Loader {
       auto d = date ? r_.date(*date, path + ".date") : std::nullopt;
       if (!d) continue;
       p.event.date = *d;
-      if (description) p.event.description = r_.text(*description, path + ".description").value_or("");
+      if (description)
+        p.event.description = r_.text(*description, path + ".description").value_or("");
       if (!p.event.id.empty() && !unique(seen, *id, path + ".id", p.event.id, "event")) continue;
       if (set) {
         if (!set->IsMap()) {
@@ -1022,8 +1066,9 @@ class Loader {
     }
     // Changes are checked in the order they will apply, so a stance added by an earlier
     // event may be changed by a later one.
-    std::stable_sort(pending.begin(), pending.end(),
-                     [](const Pending& a, const Pending& b) { return a.event.date < b.event.date; });
+    std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+      return a.event.date < b.event.date;
+    });
     std::set<std::pair<std::string, std::string>> stances;
     for (const auto& is : s.issues) {
       for (const auto& st : is.stances) stances.insert({is.id, st.actor});
@@ -1038,7 +1083,8 @@ class Loader {
             continue;
           }
           if (!keys.insert(it->first.Scalar()).second) {
-            r_.error(it->first, p.path + ".set." + it->first.Scalar(), "path set twice in one event");
+            r_.error(it->first, p.path + ".set." + it->first.Scalar(),
+                     "path set twice in one event");
           }
         }
         for (auto it = set.begin(); it != set.end(); ++it) {
@@ -1061,71 +1107,132 @@ class Loader {
   }
 
   const LoadOptions& options_;
+  std::set<std::string> incomplete_issues_;
   YamlReader r_;
   Diagnostics& diags_;
 };
 
-// Rough structural checks done on the raw text before yaml-cpp sees it: the size limit and
-// the nesting depth of flow collections, which yaml-cpp would otherwise recurse into.
+// Checks done before yaml-cpp builds a tree: the size limit and binary data.
 bool precheck(std::string_view text, const std::string& file, Diagnostics& diags) {
   if (text.size() > kMaxScenarioBytes) {
-    diags.error({file, 0, 0}, "",
-                "file is " + std::to_string(text.size() / (1024 * 1024)) +
-                    " MiB; expected a scenario of at most " +
-                    std::to_string(kMaxScenarioBytes / (1024 * 1024)) + " MiB");
+    diags.error({file, 0, 0}, "", detail::oversize_message(text.size()));
     return false;
   }
   if (detail::looks_binary(text)) {
-    diags.error({file, 1, 1}, "", "binary data (NUL byte or invalid UTF-8); expected a UTF-8 YAML scenario");
+    diags.error({file, 1, 1}, "",
+                "binary data (NUL byte or invalid UTF-8); expected a UTF-8 YAML scenario");
     return false;
   }
-  int depth = 0;
-  int line = 1;
-  int col = 0;
-  int indent_levels = 0;
-  bool at_line_start = true;
-  int spaces = 0;
-  char quote = 0;
-  for (char ch : text) {
-    ++col;
-    if (ch == '\n') {
-      ++line;
-      col = 0;
-      if (quote == '\n') quote = 0;
-      at_line_start = true;
-      spaces = 0;
-      continue;
+  return true;
+}
+
+// A first pass over yaml-cpp's event stream, before any tree is built. It stops at the
+// first collection nested deeper than kMaxYamlDepth (so the recursive parser never goes
+// deeper), finds quoted scalars that are never closed (yaml-cpp silently runs them to the
+// end of the file), and remembers open flow collections so that a missing bracket is
+// reported where it was opened rather than where the parser gave up.
+class Prescan : public YAML::EventHandler {
+ public:
+  struct Stop {
+    YAML::Mark mark;
+    std::string message;
+  };
+
+  explicit Prescan(std::string_view text) : text_(text) {}
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ > 1)
+      throw Stop{mark, "a second YAML document; expected one scenario per file"};
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
+  void OnAlias(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
+  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                const std::string& /*value*/) override {
+    check_quote(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/,
+                       YAML::anchor_t /*anchor*/, YAML::EmitterStyle::value style) override {
+    open(mark, style == YAML::EmitterStyle::Flow ? '[' : ' ');
+  }
+  void OnSequenceEnd() override { open_.pop_back(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                  YAML::EmitterStyle::value style) override {
+    open(mark, style == YAML::EmitterStyle::Flow ? '{' : ' ');
+  }
+  void OnMapEnd() override { open_.pop_back(); }
+
+  // The innermost open flow collection started by `bracket`, if any.
+  [[nodiscard]] std::optional<YAML::Mark> innermost(char bracket) const {
+    for (auto it = open_.rbegin(); it != open_.rend(); ++it) {
+      if (it->second == bracket) return it->first;
     }
-    if (at_line_start) {
-      if (ch == ' ') {
-        ++spaces;
-        continue;
+    return std::nullopt;
+  }
+
+ private:
+  void open(const YAML::Mark& mark, char bracket) {
+    open_.emplace_back(mark, bracket);
+    // Levels are counted below the document's top-level collection.
+    if (static_cast<int>(open_.size()) - 1 > kMaxYamlDepth) {
+      throw Stop{mark, "nesting deeper than " + std::to_string(kMaxYamlDepth) +
+                           " levels; a scenario is at most a few levels deep"};
+    }
+  }
+
+  void check_quote(const YAML::Mark& mark) const {
+    if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= text_.size()) return;
+    const auto start = static_cast<std::size_t>(mark.pos);
+    const char q = text_[start];
+    if (q != '"' && q != '\'') return;
+    for (std::size_t i = start + 1; i < text_.size(); ++i) {
+      if (q == '"' && text_[i] == '\\') {
+        ++i;
+      } else if (text_[i] == q) {
+        if (q == '\'' && i + 1 < text_.size() && text_[i + 1] == '\'') {
+          ++i;
+        } else {
+          return;
+        }
       }
-      at_line_start = false;
-      indent_levels = spaces / 2;
     }
-    if (quote != 0) {
-      if (ch == quote) quote = 0;
-      continue;
+    throw Stop{mark, std::string("YAML syntax error: '") + q +
+                         "' is not closed; expected a matching '" + q + "'"};
+  }
+
+  std::string_view text_;
+  int documents_ = 0;
+  std::vector<std::pair<YAML::Mark, char>> open_;
+};
+
+// Runs the prescan; false (with a diagnostic) when the text must not be parsed further.
+bool prescan(std::string_view text, const std::string& file, Diagnostics& diags) {
+  std::istringstream in{std::string(text)};
+  Prescan handler(text);
+  auto where = [&](const YAML::Mark& m) { return SourceLocation{file, m.line + 1, m.column + 1}; };
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(handler)) {
     }
-    if (ch == '#') {
-      // Comments run to the end of the line; skip by marking quote as newline sentinel.
-      quote = '\n';
-      continue;
+  } catch (const Prescan::Stop& stop) {
+    diags.error(where(stop.mark), "", stop.message);
+    return false;
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp names where it gave up; an unclosed bracket is clearer where it opened.
+    const bool map_flow = e.msg.find("end of map flow not found") != std::string::npos;
+    const bool seq_flow = e.msg.find("end of sequence flow not found") != std::string::npos;
+    if (map_flow || seq_flow) {
+      const char open = map_flow ? '{' : '[';
+      const char close = map_flow ? '}' : ']';
+      if (auto m = handler.innermost(open)) {
+        diags.error(where(*m), "",
+                    std::string("YAML syntax error: '") + open +
+                        "' is not closed; expected a matching '" + close + "'");
+        return false;
+      }
     }
-    if (ch == '"' || ch == '\'') {
-      quote = ch;
-    } else if (ch == '[' || ch == '{') {
-      ++depth;
-    } else if (ch == ']' || ch == '}') {
-      depth = std::max(0, depth - 1);
-    }
-    if (depth + indent_levels > kMaxYamlDepth) {
-      diags.error({file, line, col}, "",
-                  "nesting deeper than " + std::to_string(kMaxYamlDepth) +
-                      " levels; a scenario is at most a few levels deep");
-      return false;
-    }
+    diags.error({file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
+    return false;
   }
   return true;
 }
@@ -1134,7 +1241,9 @@ bool precheck(std::string_view text, const std::string& file, Diagnostics& diags
 
 Scenario load_scenario_yaml(std::string_view text, const LoadOptions& options) {
   Diagnostics diags;
-  if (!precheck(text, options.filename, diags)) throw InputError(std::move(diags));
+  if (!precheck(text, options.filename, diags) || !prescan(text, options.filename, diags)) {
+    throw InputError(std::move(diags));
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -1144,7 +1253,8 @@ Scenario load_scenario_yaml(std::string_view text, const LoadOptions& options) {
     throw InputError(std::move(diags));
   }
   if (root.IsNull() || !root.IsDefined()) {
-    diags.error({options.filename, 1, 1}, "", "empty file; expected a YAML scenario (see docs/scenario.md)");
+    diags.error({options.filename, 1, 1}, "",
+                "empty file; expected a YAML scenario (see docs/scenario.md)");
     throw InputError(std::move(diags));
   }
   Loader loader(options, diags);

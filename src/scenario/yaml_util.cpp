@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace entente::detail {
@@ -31,6 +32,35 @@ MapFields::MapFields(YamlReader& reader, YAML::Node node, std::string path)
     : reader_(reader), node_(std::move(node)), path_(std::move(path)) {}
 
 namespace {
+// Why a text that looks like YYYY-MM-DD is still no date, or what format was expected.
+std::string date_problem(const std::string& text) {
+  static const char* const kMonths[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
+  int y = 0;
+  int m = 0;
+  int d = 0;
+  char tail = 0;
+  if (text.size() == 10 && std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
+    if (m < 1 || m > 12) return "month " + std::to_string(m) + " does not exist; expected 01–12";
+    const Date first{y, m, 1};
+    const long days = first.add_months(1).days_since_epoch() - first.days_since_epoch();
+    if (d < 1 || d > days) {
+      return std::string(kMonths[m - 1]) + " " + std::to_string(y) + " has " +
+             std::to_string(days) + " days";
+    }
+  }
+  return "expected YYYY-MM-DD";
+}
+
+// "a number in [0, 1]", "a number >= 0" — open ends said in words, not as infinities.
+std::string range_text(double lo, double hi) {
+  if (std::isinf(hi) && std::isinf(lo)) return "a finite number";
+  if (std::isinf(hi)) return "a number >= " + format_number(lo);
+  if (std::isinf(lo)) return "a number <= " + format_number(hi);
+  return "a number in [" + format_number(lo) + ", " + format_number(hi) + "]";
+}
+
 std::string join(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
 }
@@ -70,7 +100,8 @@ void MapFields::finish() {
   }
 }
 
-void YamlReader::error(const YAML::Node& node, const std::string& path, const std::string& message) {
+void YamlReader::error(const YAML::Node& node, const std::string& path,
+                       const std::string& message) {
   diags_.error(location(file_, node), path, message);
 }
 
@@ -111,8 +142,10 @@ std::optional<std::string> YamlReader::id(const YAML::Node& node, const std::str
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') ok = false;
   }
   if (!ok) {
-    error(node, path, "'" + *t + "' is not a valid id; expected 1–64 letters, digits, '-' or '_', "
-                      "starting with a letter or digit");
+    error(node, path,
+          "'" + *t +
+              "' is not a valid id; expected 1–64 letters, digits, '-' or '_', "
+              "starting with a letter or digit");
     return std::nullopt;
   }
   return t;
@@ -158,8 +191,7 @@ std::optional<double> YamlReader::number_in(const YAML::Node& node, const std::s
   auto v = number(node, path);
   if (!v) return std::nullopt;
   if (*v < lo || *v > hi) {
-    error(node, path, format_number(*v) + " is out of range; expected a number in [" +
-                          format_number(lo) + ", " + format_number(hi) + "]");
+    error(node, path, format_number(*v) + " is out of range; expected " + range_text(lo, hi));
     return std::nullopt;
   }
   return v;
@@ -186,9 +218,9 @@ std::optional<Date> YamlReader::date(const YAML::Node& node, const std::string& 
     return std::nullopt;
   }
   auto d = Date::parse(node.Scalar());
-  if (!d) {
-    error(node, path, "'" + node.Scalar() + "' is not a valid date; expected YYYY-MM-DD");
-  }
+  if (!d)
+    error(node, path,
+          "'" + node.Scalar() + "' is not a valid date; " + date_problem(node.Scalar()));
   return d;
 }
 
@@ -211,8 +243,8 @@ std::optional<std::vector<double>> YamlReader::numbers(const YAML::Node& node,
 
 std::optional<Distribution> YamlReader::distribution(const YAML::Node& node,
                                                      const std::string& path) {
-  static const std::vector<std::string> kKinds = {"normal", "truncnormal", "uniform",
-                                                  "triangular", "beta", "discrete"};
+  static const std::vector<std::string> kKinds = {"normal",     "truncnormal", "uniform",
+                                                  "triangular", "beta",        "discrete"};
   if (node.size() != 1) {
     error(node, path,
           "expected a number or one distribution such as {normal: [mean, sd]}, got a map with " +
@@ -245,7 +277,8 @@ std::optional<Distribution> YamlReader::distribution(const YAML::Node& node,
   }
   if (d.kind == Distribution::Kind::kDiscrete) {
     if (!it->second.IsMap()) {
-      error(it->second, dpath, "expected {values: [...], weights: [...]}, got " + describe(it->second));
+      error(it->second, dpath,
+            "expected {values: [...], weights: [...]}, got " + describe(it->second));
       return std::nullopt;
     }
     auto m = map(it->second, dpath);
@@ -282,8 +315,9 @@ std::optional<Quantity> YamlReader::quantity(const YAML::Node& node, const std::
     return Quantity(*v);
   }
   if (!node.IsMap()) {
-    error(node, path, "expected a number or a distribution such as {normal: [mean, sd]}, got " +
-                          describe(node));
+    error(
+        node, path,
+        "expected a number or a distribution such as {normal: [mean, sd]}, got " + describe(node));
     return std::nullopt;
   }
   auto d = distribution(node, path);
@@ -291,8 +325,8 @@ std::optional<Quantity> YamlReader::quantity(const YAML::Node& node, const std::
   if (d->lower() < lo || d->upper() > hi) {
     error(node, path,
           d->str() + " can draw values in [" + format_number(d->lower()) + ", " +
-              format_number(d->upper()) + "], outside the allowed range [" + format_number(lo) +
-              ", " + format_number(hi) + "]; use truncnormal or beta to bound it");
+              format_number(d->upper()) + "]; expected " + range_text(lo, hi) +
+              " for every draw; use truncnormal or beta to bound it");
     return std::nullopt;
   }
   Quantity q;

@@ -13,7 +13,8 @@ void emit_quantity(YAML::Emitter& out, const Quantity& q) {
     return;
   }
   const Distribution& d = *q.dist;
-  out << YAML::Flow << YAML::BeginMap << YAML::Key << Distribution::kind_name(d.kind) << YAML::Value;
+  out << YAML::Flow << YAML::BeginMap << YAML::Key << Distribution::kind_name(d.kind)
+      << YAML::Value;
   if (d.kind == Distribution::Kind::kDiscrete) {
     out << YAML::Flow << YAML::BeginMap << YAML::Key << "values" << YAML::Value << YAML::Flow
         << YAML::BeginSeq;
@@ -105,7 +106,8 @@ std::string write_scenario_yaml(const Scenario& s) {
     for (const Issue& is : s.issues) {
       out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << is.id;
       out << YAML::Key << "name" << YAML::Value << is.name;
-      if (!is.description.empty()) out << YAML::Key << "description" << YAML::Value << is.description;
+      if (!is.description.empty())
+        out << YAML::Key << "description" << YAML::Value << is.description;
       out << YAML::Key << "scale" << YAML::Value << YAML::BeginMap;
       out << YAML::Key << "min" << YAML::Value << detail::format_number(is.scale.min);
       out << YAML::Key << "max" << YAML::Value << detail::format_number(is.scale.max);

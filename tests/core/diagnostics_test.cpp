@@ -6,7 +6,8 @@ namespace entente {
 namespace {
 
 TEST(Diagnostics, FormatsLikeACompiler) {
-  Diagnostic d{{"korea.yaml", 41, 17}, "issues[0].positions.ROK.salience",
+  Diagnostic d{{"korea.yaml", 41, 17},
+               "issues[0].positions.ROK.salience",
                "1.4 is out of range; expected a number in [0, 1]"};
   EXPECT_EQ(format_diagnostic(d),
             "korea.yaml:41:17: error: issues[0].positions.ROK.salience: 1.4 is out of range; "

@@ -62,9 +62,12 @@ TEST(Distribution, SampleMeanConverges) {
   // 200k draws: the standard error of a uniform(0, 1) mean is 0.29/sqrt(2e5) ≈ 6.5e-4, so
   // 0.005 is more than 7 standard errors for every distribution here.
   const std::vector<Distribution> ds = {
-      make(Kind::kNormal, {1, 0.5}), make(Kind::kUniform, {0, 1}),
-      make(Kind::kTriangular, {0, 0.2, 1}), make(Kind::kBeta, {2, 5}),
-      make(Kind::kTruncatedNormal, {0.5, 0.4, 0, 1}), make(Kind::kDiscrete, {0, 1}, {1, 3}),
+      make(Kind::kNormal, {1, 0.5}),
+      make(Kind::kUniform, {0, 1}),
+      make(Kind::kTriangular, {0, 0.2, 1}),
+      make(Kind::kBeta, {2, 5}),
+      make(Kind::kTruncatedNormal, {0.5, 0.4, 0, 1}),
+      make(Kind::kDiscrete, {0, 1}, {1, 3}),
       make(Kind::kTruncatedNormal, {0, 1, 4, 6})};  // a far-tail window: inverse-CDF path
   for (const auto& d : ds) {
     std::mt19937_64 rng(2003);
@@ -76,10 +79,12 @@ TEST(Distribution, SampleMeanConverges) {
 }
 
 RC_GTEST_PROP(Distribution, SamplesStayInSupport, (unsigned seed)) {
-  const std::vector<Distribution> ds = {
-      make(Kind::kUniform, {-2, 3}), make(Kind::kTriangular, {1, 2, 5}), make(Kind::kBeta, {0.5, 0.5, 10, 20}),
-      make(Kind::kTruncatedNormal, {0, 3, -1, 1}), make(Kind::kTruncatedNormal, {0, 1, 5, 5.5}),
-      make(Kind::kDiscrete, {3, 7}, {0, 1})};
+  const std::vector<Distribution> ds = {make(Kind::kUniform, {-2, 3}),
+                                        make(Kind::kTriangular, {1, 2, 5}),
+                                        make(Kind::kBeta, {0.5, 0.5, 10, 20}),
+                                        make(Kind::kTruncatedNormal, {0, 3, -1, 1}),
+                                        make(Kind::kTruncatedNormal, {0, 1, 5, 5.5}),
+                                        make(Kind::kDiscrete, {3, 7}, {0, 1})};
   std::mt19937_64 rng(seed);
   for (const auto& d : ds) {
     const double x = d.sample(rng);

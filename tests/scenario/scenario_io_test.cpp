@@ -151,14 +151,19 @@ issues:
       A: {position: 11, salience: 1.5}
       Z: {position: 1, salience: 0.5}
 )");
-  EXPECT_THAT(errs, HasSubstr("test.yaml:4:8: error: as_of: '2003-02-30' is not a valid date"));
+  EXPECT_THAT(errs, HasSubstr("test.yaml:4:8: error: as_of: '2003-02-30' is not a valid date; "
+                              "February 2003 has 28 days"));
   EXPECT_THAT(errs, HasSubstr("actors[0].kind: 'stat' is not allowed"));
   EXPECT_THAT(errs, HasSubstr("did you mean 'state'?"));
-  EXPECT_THAT(errs, HasSubstr("actors[0].capability: -1 is out of range; expected a number in [0, inf]"));
-  EXPECT_THAT(errs, HasSubstr("actors[1].capabilty: unknown key 'capabilty'; did you mean 'capability'?"));
+  EXPECT_THAT(errs, HasSubstr("actors[0].capability: -1 is out of range; expected a number >= 0"));
+  EXPECT_THAT(
+      errs, HasSubstr("actors[1].capabilty: unknown key 'capabilty'; did you mean 'capability'?"));
   EXPECT_THAT(errs, HasSubstr("actors[1].capability: missing required field"));
   EXPECT_THAT(errs, HasSubstr("duplicate actor id 'A'"));
-  EXPECT_THAT(errs, HasSubstr("issues[0].positions.A.position: 11 is out of range; expected a number in [0, 10]"));
+  EXPECT_THAT(
+      errs,
+      HasSubstr(
+          "issues[0].positions.A.position: 11 is out of range; expected a number in [0, 10]"));
   EXPECT_THAT(errs, HasSubstr("issues[0].positions.A.salience: 1.5 is out of range"));
   EXPECT_THAT(errs, HasSubstr("issues[0].positions.Z: unknown actor 'Z'"));
 }
@@ -179,7 +184,8 @@ issues:
       A: {position: 50, salience: {normal: [0.9, 0.1]}}
       B: {position: {gaussian: [50, 5]}, salience: 0.5}
 )");
-  EXPECT_THAT(errs, HasSubstr("normal(0.9, 0.1) can draw values in [-inf, inf]"));
+  EXPECT_THAT(errs, HasSubstr("normal(0.9, 0.1) can draw values in [-inf, inf]; expected a number "
+                              "in [0, 1] for every draw"));
   EXPECT_THAT(errs, HasSubstr("unknown distribution 'gaussian'"));
 }
 
@@ -244,12 +250,14 @@ TEST(ScenarioYaml, SyntaxErrorsNameLineAndColumn) {
 }
 
 TEST(ScenarioYaml, RejectsDeepNestingBeforeParsing) {
-  const std::string deep = "entente: 1\nx: " + std::string(10000, '[') + std::string(10000, ']') + "\n";
+  const std::string deep =
+      "entente: 1\nx: " + std::string(10000, '[') + std::string(10000, ']') + "\n";
   EXPECT_THAT(errors_of(deep), HasSubstr("nesting deeper than 64 levels"));
 }
 
 TEST(ScenarioYaml, RejectsOversizedAndBinaryInput) {
-  EXPECT_THAT(errors_of(std::string(kMaxScenarioBytes + 1, '#')), HasSubstr("expected a scenario of at most 8 MiB"));
+  EXPECT_THAT(errors_of(std::string(kMaxScenarioBytes + 1, '#')),
+              HasSubstr("expected a scenario of at most 8 MiB"));
   EXPECT_THAT(errors_of(std::string("entente: 1\n\0\x01", 13)), HasSubstr("binary data"));
   EXPECT_THAT(errors_of(""), HasSubstr("empty file"));
 }
@@ -279,8 +287,8 @@ TEST(ActorTableCsv, ReadsTheBdmLayout) {
   ActorTableOptions o;
   o.filename = "ec.csv";
   o.issue_id = "emissions";
-  const Scenario s = load_actor_table_csv(
-      test::read_file(test::shared_data_path("bdm/ec-emissions-1994.csv")), o);
+  const Scenario s =
+      load_actor_table_csv(test::read_file(test::shared_data_path("bdm/ec-emissions-1994.csv")), o);
   // The file lists 10 actors, Netherlands first with capability 0.08, position 4, salience 0.8.
   ASSERT_EQ(s.actors.size(), 10U);
   EXPECT_EQ(s.actors[0].id, "Netherlands");
@@ -295,7 +303,8 @@ TEST(ActorTableCsv, ReadsTheBdmLayout) {
 TEST(ActorTableCsv, RescalesPercentSaliencesAndIgnoresExtraColumns) {
   ActorTableOptions o;
   o.filename = "kyoto.csv";
-  const Scenario s = load_actor_table_csv(test::read_file(test::shared_data_path("bdm/kyoto.csv")), o);
+  const Scenario s =
+      load_actor_table_csv(test::read_file(test::shared_data_path("bdm/kyoto.csv")), o);
   // kyoto.csv: "Australia,65,6,50,50," — name, position, capabilities, salience 50 → 0.5.
   EXPECT_EQ(s.actors[0].id, "Australia");
   EXPECT_DOUBLE_EQ(s.issues[0].stances[0].position.value, 65);
@@ -308,7 +317,8 @@ TEST(ActorTableCsv, ErrorsNameLineAndColumn) {
   ActorTableOptions o;
   o.filename = "t.csv";
   try {
-    load_actor_table_csv("Actor,Capability,Position,Salience\nA,1,2,0.5\nB,-1,x,0.5\nA,1,2,0.5\n", o);
+    load_actor_table_csv("Actor,Capability,Position,Salience\nA,1,2,0.5\nB,-1,x,0.5\nA,1,2,0.5\n",
+                         o);
     FAIL();
   } catch (const InputError& e) {
     const std::string s = e.diagnostics().str();
@@ -321,7 +331,8 @@ TEST(ActorTableCsv, ErrorsNameLineAndColumn) {
 TEST(DetectFormat, ByContent) {
   EXPECT_EQ(detect_format("# comment\nentente: 1\n"), InputFormat::kYamlScenario);
   EXPECT_EQ(detect_format("Actor,Capability,Position,Salience\n"), InputFormat::kActorTableCsv);
-  EXPECT_EQ(detect_format("name,position,capabilities,salience,resolve,\n"), InputFormat::kActorTableCsv);
+  EXPECT_EQ(detect_format("name,position,capabilities,salience,resolve,\n"),
+            InputFormat::kActorTableCsv);
   EXPECT_EQ(detect_format("hello world\n"), InputFormat::kUnknown);
 }
 

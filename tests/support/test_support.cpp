@@ -40,14 +40,31 @@ CommandResult run_entente(const std::string& args, const std::string& env) {
   const std::string dir = temp_dir("cmd");
   const std::string out_path = dir + "/out";
   const std::string err_path = dir + "/err";
-  const std::string cmd = (env.empty() ? "" : env + " ") + "'" + ENTENTE_BIN + "' " + args +
-                          " >'" + out_path + "' 2>'" + err_path + "' </dev/null";
+  const std::string cmd = (env.empty() ? "" : env + " ") + "'" + ENTENTE_BIN + "' " + args + " >'" +
+                          out_path + "' 2>'" + err_path + "' </dev/null";
   const int status = std::system(cmd.c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.out = read_file(out_path);
   r.err = read_file(err_path);
   std::filesystem::remove_all(dir);
+  return r;
+}
+
+CommandResult run_entente_in(const std::string& dir, const std::string& args,
+                             const std::string& env) {
+  const std::string tmp = temp_dir("cmd");
+  const std::string out_path = tmp + "/out";
+  const std::string err_path = tmp + "/err";
+  const std::string cmd = "cd '" + dir + "' && " + (env.empty() ? "" : env + " ") + "'" +
+                          ENTENTE_BIN + "' " + args + " >'" + out_path + "' 2>'" + err_path +
+                          "' </dev/null";
+  const int status = std::system(cmd.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_file(out_path);
+  r.err = read_file(err_path);
+  std::filesystem::remove_all(tmp);
   return r;
 }
 

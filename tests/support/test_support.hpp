@@ -20,6 +20,10 @@ struct CommandResult {
 // Runs the built `entente` binary with `args` (a shell-quoted string), with optional
 // environment assignments prefix (e.g. "ENTENTE_DB=/tmp/x.db").
 CommandResult run_entente(const std::string& args, const std::string& env = "");
+// As run_entente, with `dir` as the working directory (so relative paths in arguments and
+// in the diagnostics are relative to it).
+CommandResult run_entente_in(const std::string& dir, const std::string& args,
+                             const std::string& env = "");
 // A fresh temporary directory for one test; removed by the caller if it wants.
 std::string temp_dir(const std::string& tag);
 

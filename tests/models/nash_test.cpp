@@ -1,0 +1,399 @@
+// The Nash bargaining model: the asymmetric (capability-weighted) Nash bargaining solution
+// against a disagreement point. Every expected value below is derived by hand in the
+// comment beside it.
+//
+// Notation: actor i has ideal point x_i, salience s_i, weight α_i = c_i / Σ c; d is the
+// disagreement point. Gain g_i(x) = u_i(x) − u_i(d). With quadratic utility
+//   g_i(x) = s_i((d − x_i)² − (x − x_i)²) = s_i (x − d)(2x_i − d − x),
+// and the solution maximises f(x) = Σ α_i log g_i(x) where every g_i ≥ 0.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "entente/model.hpp"
+#include "entente/scenario.hpp"
+#include "support/test_support.hpp"
+
+namespace entente {
+namespace {
+
+// The solver brackets the maximiser to 1e-10 of the scale; scales here are 100 wide.
+constexpr double kSolved = 1e-7;
+
+struct Row {
+  std::string actor;
+  double capability = 0.0;
+  double position = 0.0;
+  double salience = 0.0;
+};
+
+// A scenario with one issue "issue" on [min, max] and one stance per row.
+Scenario one_issue(const std::vector<Row>& rows, std::optional<double> status_quo, double min = 0,
+                   double max = 100) {
+  Scenario s;
+  s.id = "test";
+  Issue issue;
+  issue.id = "issue";
+  issue.scale.min = min;
+  issue.scale.max = max;
+  if (status_quo) issue.status_quo = Quantity(*status_quo);
+  for (const Row& r : rows) {
+    Actor a;
+    a.id = r.actor;
+    a.name = r.actor;
+    a.capability = r.capability;
+    s.actors.push_back(a);
+    issue.stances.push_back(Stance{r.actor, r.position, r.salience});
+  }
+  s.issues.push_back(issue);
+  return s;
+}
+
+IssueResult solve(const Scenario& s, const std::map<std::string, std::string>& options = {}) {
+  const Result r = make_model("nash", options)->run(s, RunContext{});
+  EXPECT_EQ(r.issues.size(), 1U);
+  return r.issues.at(0);
+}
+
+const std::map<std::string, std::string> kLinear{{"utility", "linear"}};
+
+std::vector<Row> ec_emissions_rows() {
+  std::istringstream in(
+      entente::test::read_file(entente::test::shared_data_path("bdm/ec-emissions-1994.csv")));
+  std::vector<Row> rows;
+  std::string line;
+  std::getline(in, line);  // header: Actor,Capability,Position,Salience
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    std::istringstream fields(line);
+    Row r;
+    std::string cell;
+    std::getline(fields, r.actor, ',');
+    std::getline(fields, cell, ',');
+    r.capability = std::stod(cell);
+    std::getline(fields, cell, ',');
+    r.position = std::stod(cell);
+    std::getline(fields, cell, ',');
+    r.salience = std::stod(cell);
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+TEST(Nash, IsRegisteredWithItsOptions) {
+  const ModelInfo* info = find_model("nash");
+  ASSERT_NE(info, nullptr);
+  EXPECT_EQ(info->scope, ModelInfo::Scope::kIssue);
+  ASSERT_EQ(info->options.size(), 2U);
+  EXPECT_EQ(info->options[0].name, "utility");
+  EXPECT_EQ(info->options[0].default_value, "quadratic");
+  EXPECT_EQ(info->options[1].name, "disagreement");
+  EXPECT_EQ(info->options[1].default_value, "status-quo");
+  EXPECT_THROW((void)make_model("nash", {{"utility", "cubic"}}), std::invalid_argument);
+  EXPECT_THROW((void)make_model("nash", {{"disagreement", "best"}}), std::invalid_argument);
+}
+
+TEST(Nash, QuadraticEqualCapabilitiesStatusQuoOutside) {
+  // A at 20 (s 1), B at 40 (s 0.5), equal capability → α = ½ each; d = 0 (status quo).
+  //   g_A = 1·(x − 0)(40 − x),  g_B = 0.5·(x − 0)(80 − x).
+  // Feasible: A gains on [0, 40], B on [0, 80] → [0, 40].
+  // f = ½ log x + ½ log(40 − x) + ½ log x + ½ log(80 − x) + const
+  // f' = 1/x − ½/(40 − x) − ½/(80 − x) = 0; times 2x(40 − x)(80 − x):
+  //   2(40 − x)(80 − x) − x(80 − x) − x(40 − x) = 6400 − 360x + 4x² = 0
+  //   → x² − 90x + 1600 = 0 → x = 45 ± 5√17; in [0, 40]: x* = 45 − 5√17 ≈ 24.3845.
+  const double x = 45 - 5 * std::sqrt(17.0);
+  const IssueResult ir = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0));
+  ASSERT_TRUE(ir.forecast.has_value());
+  EXPECT_NEAR(*ir.forecast, x, kSolved);
+  EXPECT_EQ(ir.details["disagreement"].get<double>(), 0.0);
+  EXPECT_EQ(ir.details["disagreement_source"], "status_quo");
+  EXPECT_EQ(ir.details["utility"], "quadratic");
+  EXPECT_EQ(ir.details["feasible"], (nlohmann::json{0.0, 40.0}));
+  EXPECT_NEAR(ir.details["weights"]["A"].get<double>(), 0.5, 1e-15);
+  // Gains at x*: g_A = x*(40 − x*) ≈ 381.7, g_B = 0.5·x*(80 − x*) ≈ 677.1.
+  EXPECT_NEAR(ir.details["gains"]["A"].get<double>(), x * (40 - x), 1e-5);
+  EXPECT_NEAR(ir.details["gains"]["B"].get<double>(), 0.5 * x * (80 - x), 1e-5);
+  // Share of the possible gain (at the own ideal point, s_i r_i² with r_i = |d − x_i|):
+  //   A: 1 − ((x* − 20)/20)² ≈ 0.952,  B: 1 − ((x* − 40)/40)² ≈ 0.848.
+  EXPECT_NEAR(ir.details["gain_shares"]["A"].get<double>(), 1 - std::pow((x - 20) / 20, 2), 1e-9);
+  EXPECT_NEAR(ir.details["gain_shares"]["B"].get<double>(), 1 - std::pow((x - 40) / 40, 2), 1e-9);
+  ASSERT_EQ(ir.trace.size(), 3U);
+  EXPECT_EQ(ir.trace[2], "share of the possible gain: least B 85%, most A 95%");
+  EXPECT_EQ(ir.trace[0].rfind("Nash bargaining solution 24.3845", 0), 0U) << ir.trace[0];
+  EXPECT_LE(ir.trace.size(), 3U);
+}
+
+TEST(Nash, QuadraticUnequalCapabilities) {
+  // As above with capabilities 1 and 3: α = ¼, ¾ (capabilities normalised to sum 1).
+  // f' = 1/x − ¼/(40 − x) − ¾/(80 − x) = 0; times 4x(40 − x)(80 − x):
+  //   4(40 − x)(80 − x) − x(80 − x) − 3x(40 − x) = 12800 − 680x + 8x² = 0
+  //   → x² − 85x + 1600 = 0 → x* = (85 − √825)/2 = (85 − 5√33)/2 ≈ 28.1386,
+  // closer to the stronger B than the equal-capability 24.38.
+  const IssueResult ir = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 3, 40, 0.5}}, 0.0));
+  EXPECT_NEAR(*ir.forecast, (85 - 5 * std::sqrt(33.0)) / 2, kSolved);
+  EXPECT_NEAR(ir.details["weights"]["B"].get<double>(), 0.75, 1e-15);
+}
+
+TEST(Nash, LinearUtilityEqualCapabilities) {
+  // Linear: g_A = s_A(20 − |x − 20|), g_B = s_B(40 − |x − 40|); feasible [0, 40] again.
+  // On [0, 20]: g_A = s_A x, g_B = s_B x → f = log x + const, increasing.
+  // On [20, 40]: g_A = s_A(40 − x), g_B = s_B x → f' = −½/(40 − x) + ½/x < 0 for x > 20.
+  // So the maximum is at the kink x* = 20, A's ideal point.
+  const IssueResult ir = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0), kLinear);
+  EXPECT_NEAR(*ir.forecast, 20.0, kSolved);
+  EXPECT_EQ(ir.details["utility"], "linear");
+  // Gains at 20: A 1·(20 − 0) = 20, B 0.5·(40 − 20) = 10.
+  EXPECT_NEAR(ir.details["gains"]["A"].get<double>(), 20.0, 1e-6);
+  EXPECT_NEAR(ir.details["gains"]["B"].get<double>(), 10.0, 1e-6);
+}
+
+TEST(Nash, LinearUtilityUnequalCapabilities) {
+  // α = ¼, ¾. On [0, 20] f = log x + const, increasing. On [20, 40]:
+  //   f' = −¼/(40 − x) + ¾/x = 0 → ¾(40 − x) = ¼x → x* = 30.
+  const IssueResult ir = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 3, 40, 0.5}}, 0.0), kLinear);
+  EXPECT_NEAR(*ir.forecast, 30.0, kSolved);
+}
+
+TEST(Nash, LinearAndQuadraticDiffer) {
+  // Same actors, d = 0, equal capabilities: linear 20, quadratic 45 − 5√17 ≈ 24.38 (above).
+  // With quadratic utility A's marginal loss at its own ideal point is zero, while B's
+  // marginal gain there is not, so the product still grows past 20; with linear utility
+  // A's marginal loss is as large as B's marginal gain relative to what each has gained, and
+  // the solution stops at A's ideal point.
+  const Scenario s = one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0);
+  const double linear = *solve(s, kLinear).forecast;
+  const double quadratic = *solve(s).forecast;
+  EXPECT_NEAR(linear, 20.0, kSolved);
+  EXPECT_NEAR(quadratic, 45 - 5 * std::sqrt(17.0), kSolved);
+  EXPECT_GT(quadratic - linear, 4.0);
+}
+
+TEST(Nash, StatusQuoBetweenIdealPointsIsTheSolution) {
+  // A at 20, B at 40, d = 30: A gains only on [20, 40] ∩ ... = |x − 20| ≤ 10 → [10, 30];
+  // B gains only on |x − 40| ≤ 10 → [30, 50]. Intersection {30}: any move hurts one of
+  // them, so the solution is d, with a note.
+  const IssueResult ir = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 1.0}}, 30.0));
+  EXPECT_EQ(*ir.forecast, 30.0);
+  ASSERT_TRUE(ir.details.contains("note"));
+  EXPECT_NE(ir.details["note"].get<std::string>().find("opposite sides"), std::string::npos)
+      << ir.details["note"];
+  EXPECT_EQ(ir.details["gains"]["A"].get<double>(), 0.0);
+  EXPECT_EQ(ir.details["gains"]["B"].get<double>(), 0.0);
+}
+
+TEST(Nash, StatusQuoAtAnIdealPointIsTheSolution) {
+  // d = 20 = A's ideal point: A's reach |d − x_A| is 0, A gains nowhere, the feasible set is
+  // {20} and the solution is d, for both utilities.
+  const Scenario s = one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 1.0}}, 20.0);
+  for (const auto& options : {std::map<std::string, std::string>{}, kLinear}) {
+    const IssueResult ir = solve(s, options);
+    EXPECT_EQ(*ir.forecast, 20.0);
+    EXPECT_NE(ir.details["note"].get<std::string>().find("A's ideal point"), std::string::npos)
+        << ir.details["note"];
+  }
+}
+
+TEST(Nash, NoStatusQuoFallsBackToTheWorstEnd) {
+  // No status quo: d is the end of the scale with the lower Σ α_i u_i.
+  //   at 0:   −½(1·20² + 0.5·40²) = −½(400 + 800)   = −600
+  //   at 100: −½(1·80² + 0.5·60²) = −½(6400 + 1800) = −4100  → d = 100.
+  // g_A = (100 − x)(100 + x − 40) = (100 − x)(60 + x), g_B = 0.5(100 − x)(20 + x).
+  // Feasible: A on [−60, 100], B on [−20, 100]; with the scale, [0, 100].
+  // f' = −1/(100 − x) + ½/(60 + x) + ½/(20 + x) = 0; times 2(100 − x)(60 + x)(20 + x):
+  //   −2(60 + x)(20 + x) + (100 − x)(20 + x) + (100 − x)(60 + x) = 5600 − 40x − 4x² = 0
+  //   → x² + 10x − 1400 = 0 → x* = −5 + 5√57 ≈ 32.749.
+  const double x = -5 + 5 * std::sqrt(57.0);
+  const IssueResult ir = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, std::nullopt));
+  EXPECT_NEAR(*ir.forecast, x, kSolved);
+  EXPECT_EQ(ir.details["disagreement"].get<double>(), 100.0);
+  EXPECT_EQ(ir.details["disagreement_source"], "worst");
+  EXPECT_EQ(ir.details["feasible"], (nlohmann::json{0.0, 100.0}));
+  EXPECT_NE(ir.trace[1].find("has no status quo"), std::string::npos) << ir.trace[1];
+
+  // disagreement=worst uses the worst end even when a status quo is given.
+  const IssueResult forced =
+      solve(one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0), {{"disagreement", "worst"}});
+  EXPECT_NEAR(*forced.forecast, x, kSolved);
+  EXPECT_EQ(forced.details["disagreement_source"], "worst");
+}
+
+TEST(Nash, ScaleBoundCanBeTheSolution) {
+  // Both at 100, d = 0: each gains on [0, 200], clipped by the scale to [0, 100].
+  // f = log x + log(200 − x) + const, f' = 1/x − 1/(200 − x) > 0 on (0, 100): x* = 100.
+  const IssueResult ir = solve(one_issue({{"A", 1, 100, 1.0}, {"B", 2, 100, 0.3}}, 0.0));
+  EXPECT_EQ(*ir.forecast, 100.0);
+}
+
+TEST(Nash, ZeroCapabilityOrSalienceDropsOut) {
+  // The first case (x* = 45 − 5√17) plus C (capability 0) at 0 = d and D (salience 0) at
+  // 30. Counted, C could gain nowhere and would pin the solution to d; D's gain would be 0
+  // everywhere, zeroing the product. Both drop out, so x* is unchanged.
+  const IssueResult ir = solve(
+      one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}, {"C", 0, 0, 1.0}, {"D", 5, 30, 0.0}}, 0.0));
+  const double x = 45 - 5 * std::sqrt(17.0);
+  EXPECT_NEAR(*ir.forecast, x, kSolved);
+  EXPECT_EQ(ir.details["dropped"], (nlohmann::json{"C", "D"}));
+  EXPECT_FALSE(ir.details["weights"].contains("C"));
+  // Gains are reported for dropped actors too: C loses 1·(x*² − 0) , D's are 0.
+  EXPECT_NEAR(ir.details["gains"]["C"].get<double>(), -x * x, 1e-5);
+  EXPECT_EQ(ir.details["gains"]["D"].get<double>(), 0.0);
+}
+
+TEST(Nash, SalienceDoesNotMoveTheSolution) {
+  // log g_i = log s_i + log((d − x_i)² − (x − x_i)²): a positive salience adds a constant
+  // to f and cannot move its maximiser (Nash's invariance to rescaling utilities). It only
+  // scales the reported gains.
+  const IssueResult a = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0));
+  const IssueResult b = solve(one_issue({{"A", 1, 20, 0.1}, {"B", 1, 40, 1.0}}, 0.0));
+  EXPECT_EQ(*a.forecast, *b.forecast);
+  EXPECT_NEAR(b.details["gains"]["A"].get<double>(), 0.1 * a.details["gains"]["A"].get<double>(),
+              1e-9);
+}
+
+TEST(Nash, SingleActorGetsItsIdealPoint) {
+  // Alone: f = log(x(40 − x)) + const with d = 0, maximal at x = 20, A's ideal point.
+  EXPECT_NEAR(*solve(one_issue({{"A", 2, 20, 0.7}}, 0.0)).forecast, 20.0, kSolved);
+  EXPECT_NEAR(*solve(one_issue({{"A", 2, 20, 0.7}}, 0.0), kLinear).forecast, 20.0, kSolved);
+}
+
+TEST(Nash, NoBargainerGivesNoForecastAndSaysWhy) {
+  const Result r =
+      make_model("nash")->run(one_issue({{"A", 0, 20, 1.0}, {"B", 1, 40, 0.0}}, 0.0), RunContext{});
+  EXPECT_FALSE(r.issues.at(0).forecast.has_value());
+  ASSERT_EQ(r.warnings.size(), 1U);
+  EXPECT_NE(r.warnings[0].find("positive capability and positive salience"), std::string::npos);
+}
+
+TEST(Nash, EcEmissions1994) {
+  // Capabilities by position: 4: 0.08 + 0.03 + 0.16 + 0.05 = 0.32; 7: 0.08 + 0.05 + 0.08 =
+  // 0.21; 10: 0.16·3 = 0.48. The table has no status quo, so d is the worst end.
+  //
+  // On the table's own range [4, 10]: Σ c_i s_i (x − x_i)² (the worst end maximises it,
+  // quadratic utility) is, with c·s weights 0.248 at 4, 0.093 at 7, 0.336 at 10 (see the
+  // compromise test): at 4: 0.093·9 + 0.336·36 = 12.933; at 10: 0.248·36 + 0.093·9 = 9.765.
+  // So d = 4, which is Denmark's (and Germany's, ...) ideal point: they cannot gain, the
+  // solution is d = 4.
+  const std::vector<Row> rows = ec_emissions_rows();
+  const IssueResult narrow = solve(one_issue(rows, std::nullopt, 4, 10));
+  EXPECT_EQ(narrow.details["disagreement"].get<double>(), 4.0);
+  EXPECT_EQ(*narrow.forecast, 4.0);
+  EXPECT_NE(narrow.details["note"].get<std::string>().find("Denmark's ideal point"),
+            std::string::npos);
+
+  // On [0, 10]: at 0: 0.248·16 + 0.093·49 + 0.336·100 = 42.125 > 9.765 at 10 → d = 0.
+  // Every actor is right of 0, so all gain on [0, min 2x_i] = [0, 8]. With
+  // g_i = s_i x (2x_i − x), f' = Σ α_i (1/x − 1/(2x_i − x)) = (2/x) Σ α_i (x_i − x)/(2x_i − x),
+  // so x* solves  0.32(4 − x)/(8 − x) + 0.21(7 − x)/(14 − x) + 0.48(10 − x)/(20 − x) = 0,
+  // a cubic whose root in (4, 7) is 5.4757 (found by bisection on this equation alone,
+  // independently of the model).
+  const IssueResult wide = solve(one_issue(rows, std::nullopt, 0, 10));
+  EXPECT_EQ(wide.details["disagreement"].get<double>(), 0.0);
+  EXPECT_EQ(wide.details["feasible"], (nlohmann::json{0.0, 8.0}));
+  const double x = *wide.forecast;
+  EXPECT_NEAR(x, 5.475699640654829, 1e-8);
+  EXPECT_NEAR(0.32 * (4 - x) / (8 - x) + 0.21 * (7 - x) / (14 - x) + 0.48 * (10 - x) / (20 - x),
+              0.0, 1e-9);
+}
+
+// --- properties -------------------------------------------------------------------------
+
+// Rows from raw generated numbers: capability in [0, 10], position in [0, 100] (steps of
+// 0.1), salience in [0, 1]; at most 10 actors. `coarse` draws from a grid of a few values
+// (capability in tenths of [0, 1], position in tens, salience in quarters) so that shared
+// positions, zero weights and exact half splits are common.
+std::vector<Row> rows_from(const std::vector<std::tuple<unsigned, unsigned, unsigned>>& raw,
+                           bool coarse) {
+  std::vector<Row> rows;
+  for (std::size_t i = 0; i < raw.size() && i < 10; ++i) {
+    const auto& [c, x, s] = raw[i];
+    if (coarse) {
+      rows.push_back(Row{"a" + std::to_string(i), (c % 11) / 10.0, (x % 11) * 10.0, (s % 5) / 4.0});
+    } else {
+      rows.push_back(
+          Row{"a" + std::to_string(i), (c % 1001) / 100.0, (x % 1001) / 10.0, (s % 101) / 100.0});
+    }
+  }
+  return rows;
+}
+
+bool has_bargainer(const std::vector<Row>& rows) {
+  return std::any_of(rows.begin(), rows.end(),
+                     [](const Row& r) { return r.capability > 0 && r.salience > 0; });
+}
+
+// A status quo in [0, 100] in steps of 0.1 (of 10 when `coarse`, so that it often meets
+// an ideal point), or none when `raw` is a multiple of 5.
+std::optional<double> status_quo_from(unsigned raw, bool coarse) {
+  if (raw % 5 == 0) return std::nullopt;
+  return coarse ? (raw % 11) * 10.0 : (raw % 1001) / 10.0;
+}
+
+std::map<std::string, std::string> options_from(bool linear) {
+  return linear ? kLinear : std::map<std::string, std::string>{};
+}
+
+RC_GTEST_PROP(Nash, SolutionIsBetweenIdealPointsOrTheDisagreementPoint,
+              (const std::vector<std::tuple<unsigned, unsigned, unsigned>>& raw, bool coarse,
+               unsigned sq, bool linear)) {
+  // The solution is Pareto-optimal, so it lies between the bargainers' extreme ideal points
+  // unless no move from d makes everyone gain, in which case it is d. No bargainer loses.
+  const std::vector<Row> rows = rows_from(raw, coarse);
+  RC_PRE(has_bargainer(rows));
+  const IssueResult ir = solve(one_issue(rows, status_quo_from(sq, coarse)), options_from(linear));
+  RC_ASSERT(ir.forecast.has_value());
+  const double x = *ir.forecast;
+  const double d = ir.details["disagreement"].get<double>();
+  double lo = 100;
+  double hi = 0;
+  for (const Row& r : rows) {
+    if (r.capability > 0 && r.salience > 0) {
+      lo = std::min(lo, r.position);
+      hi = std::max(hi, r.position);
+      RC_ASSERT(ir.details["gains"][r.actor].get<double>() >= -1e-6);
+    }
+  }
+  RC_ASSERT(x == d || (x >= lo - 1e-7 && x <= hi + 1e-7));
+}
+
+RC_GTEST_PROP(Nash, PermutingActorsChangesNothing,
+              (const std::vector<std::tuple<unsigned, unsigned, unsigned>>& raw, bool coarse,
+               unsigned sq, bool linear, unsigned seed)) {
+  const std::vector<Row> rows = rows_from(raw, coarse);
+  RC_PRE(has_bargainer(rows));
+  std::vector<Row> shuffled = rows;
+  std::mt19937 rng(seed);
+  std::shuffle(shuffled.begin(), shuffled.end(), rng);
+  // Sums run in a canonical order, so the results agree to the last bit.
+  RC_ASSERT(
+      *solve(one_issue(rows, status_quo_from(sq, coarse)), options_from(linear)).forecast ==
+      *solve(one_issue(shuffled, status_quo_from(sq, coarse)), options_from(linear)).forecast);
+}
+
+RC_GTEST_PROP(Nash, ScalingCapabilitiesChangesNothing,
+              (const std::vector<std::tuple<unsigned, unsigned, unsigned>>& raw, bool coarse,
+               unsigned sq, bool linear, unsigned factor)) {
+  const std::vector<Row> rows = rows_from(raw, coarse);
+  RC_PRE(has_bargainer(rows));
+  const double k = (factor % 10000 + 1) / 37.0;
+  std::vector<Row> scaled = rows;
+  for (Row& r : scaled) r.capability *= k;
+  const IssueResult a = solve(one_issue(rows, status_quo_from(sq, coarse)), options_from(linear));
+  const IssueResult b = solve(one_issue(scaled, status_quo_from(sq, coarse)), options_from(linear));
+  RC_ASSERT(a.details["disagreement"] == b.details["disagreement"]);
+  RC_ASSERT(std::abs(*a.forecast - *b.forecast) <= 1e-7);
+}
+
+}  // namespace
+}  // namespace entente
