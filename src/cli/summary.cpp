@@ -76,7 +76,7 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
                               "salience", "capability"));
     for (const auto& r : rows) {
       out += fmt::format("  {:<{}}  {:>8}  {:>8}  {:>10}\n", r.actor, width, num(r.position),
-                         num(r.salience), num(r.capability));
+                         num(r.salience), fmt::format("{:.3g}", r.capability));
     }
 
     // A strip of the scale: actors as '|', each model's forecast as its initial.

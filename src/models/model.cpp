@@ -73,7 +73,10 @@ ModelOptions::ModelOptions(const ModelInfo& info,
     names.push_back(spec.name);
     values_[spec.name] = spec.default_value;
   }
-  for (const auto& [name, value] : values) {
+  for (const auto& entry : values) {
+    // Named copies: clang 14 cannot capture structured bindings in lambdas.
+    const std::string& name = entry.first;
+    const std::string& value = entry.second;
     auto it = std::find_if(info.options.begin(), info.options.end(),
                            [&](const OptionSpec& s) { return s.name == name; });
     if (it == info.options.end()) {
