@@ -6,6 +6,7 @@
 // written result. Readers in other processes see the last committed state.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -68,6 +69,7 @@ class RunStore {
   // Opens (creating if needed) the database at `path`, sets WAL mode and a busy timeout,
   // and migrates the schema to the current version. Throws StoreError naming the path
   // when the file is not a database, is from a newer entente, or cannot be opened.
+  // A moved-from RunStore may only be destroyed or assigned to.
   explicit RunStore(const std::string& path);
   ~RunStore();
   RunStore(const RunStore&) = delete;
@@ -82,13 +84,16 @@ class RunStore {
 
   // Inserts a run with status `running`; returns its id.
   std::int64_t begin_run(const NewRun& run);
-  // Marks a run done with its result and forecast rows, in one transaction.
+  // Marks a run done with its result and forecast rows, in one transaction. Throws
+  // StoreError for an unknown id or a run that is not `running`.
   void finish_run(std::int64_t id, const nlohmann::json& result,
                   const std::vector<ForecastRow>& forecasts);
-  // Marks a run failed with a message, in one transaction.
+  // Marks a run failed with a message, in one transaction (also usable on a `running` row
+  // left by a killed process). Throws StoreError like finish_run.
   void fail_run(std::int64_t id, const std::string& error);
 
-  // Most recent first; `limit` 0 means all.
+  // Most recent first; `limit` 0 means all. Records come without scenario text, result and
+  // forecasts (use get_run).
   [[nodiscard]] std::vector<RunRecord> list_runs(
       std::size_t limit = 0) const;  // without text/result
   [[nodiscard]] std::optional<RunRecord> get_run(std::int64_t id) const;

@@ -525,8 +525,10 @@ TEST(RunStore, ReaderIsNotBlockedByOpenWriteTransaction) {
   writer.exec("ROLLBACK");
 }
 
+// Runs the writer process of ReadsWhileAnotherProcessWrites commits.
+constexpr int kChildRuns = 50;
+
 TEST(RunStore, ReadsWhileAnotherProcessWrites) {
-  constexpr int kRuns = 50;
   const std::string path = fresh_db("process");
   { RunStore create(path); }  // closed before fork: SQLite connections must not cross fork()
 
@@ -536,7 +538,7 @@ TEST(RunStore, ReadsWhileAnotherProcessWrites) {
     // The child never returns into GoogleTest; any failure shows as its exit code.
     try {
       RunStore store(path);
-      for (int i = 0; i < kRuns; ++i) {
+      for (int i = 0; i < kChildRuns; ++i) {
         const std::int64_t id = store.begin_run(sample_run("child-" + std::to_string(i)));
         store.finish_run(id, {{"i", i}}, {{"bdm", "x", i * 1.0}});
       }
@@ -572,9 +574,9 @@ TEST(RunStore, ReadsWhileAnotherProcessWrites) {
 
   RunStore store(path);
   const auto runs = store.list_runs();
-  ASSERT_EQ(runs.size(), static_cast<std::size_t>(kRuns));
+  ASSERT_EQ(runs.size(), static_cast<std::size_t>(kChildRuns));
   for (const auto& run : runs) EXPECT_EQ(run.status, "done");
-  EXPECT_EQ(runs.front().scenario_id, "child-" + std::to_string(kRuns - 1));
+  EXPECT_EQ(runs.front().scenario_id, "child-" + std::to_string(kChildRuns - 1));
 }
 
 TEST(RunStore, KilledWriterLeavesRunningRowAndIntactDatabase) {
