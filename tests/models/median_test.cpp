@@ -14,65 +14,19 @@
 
 #include "entente/model.hpp"
 #include "entente/scenario.hpp"
+#include "support/scenario_builder.hpp"
 #include "support/test_support.hpp"
 
 namespace entente {
 namespace {
 
-struct Row {
-  std::string actor;
-  double capability = 0.0;
-  double position = 0.0;
-  double salience = 0.0;
-};
-
-// A scenario with one issue "issue" on [min, max] and one stance per row.
-Scenario one_issue(const std::vector<Row>& rows, double min = 0, double max = 100) {
-  Scenario s;
-  s.id = "test";
-  Issue issue;
-  issue.id = "issue";
-  issue.scale.min = min;
-  issue.scale.max = max;
-  for (const Row& r : rows) {
-    Actor a;
-    a.id = r.actor;
-    a.name = r.actor;
-    a.capability = r.capability;
-    s.actors.push_back(a);
-    issue.stances.push_back(Stance{r.actor, r.position, r.salience});
-  }
-  s.issues.push_back(issue);
-  return s;
-}
+using test::one_issue;
+using test::Row;
 
 Result run(const Scenario& s) { return make_model("median")->run(s, RunContext{}); }
 
-// The EC emissions table (Bueno de Mesquita & Stokman 1994), parsed here rather than with
-// the project's loader so that this test depends on the model only.
-std::vector<Row> ec_emissions_rows() {
-  std::istringstream in(
-      entente::test::read_file(entente::test::shared_data_path("bdm/ec-emissions-1994.csv")));
-  std::vector<Row> rows;
-  std::string line;
-  std::getline(in, line);  // header: Actor,Capability,Position,Salience
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::istringstream fields(line);
-    Row r;
-    std::string cell;
-    std::getline(fields, r.actor, ',');
-    std::getline(fields, cell, ',');
-    r.capability = std::stod(cell);
-    std::getline(fields, cell, ',');
-    r.position = std::stod(cell);
-    std::getline(fields, cell, ',');
-    r.salience = std::stod(cell);
-    rows.push_back(r);
-  }
-  return rows;
-}
+// The EC emissions table (Bueno de Mesquita & Stokman 1994), as shipped in shared data.
+std::vector<Row> ec_emissions_rows() { return test::actor_table_rows("bdm/ec-emissions-1994.csv"); }
 
 std::vector<double> winners(const IssueResult& ir) {
   return ir.details["condorcet_winners"].get<std::vector<double>>();

@@ -23,42 +23,16 @@
 
 #include "entente/model.hpp"
 #include "entente/scenario.hpp"
+#include "support/scenario_builder.hpp"
 #include "support/test_support.hpp"
 
 namespace entente {
 namespace {
 
+using test::Row;
+
 // The solver brackets the maximiser to 1e-10 of the scale; scales here are 100 wide.
 constexpr double kSolved = 1e-7;
-
-struct Row {
-  std::string actor;
-  double capability = 0.0;
-  double position = 0.0;
-  double salience = 0.0;
-};
-
-// A scenario with one issue "issue" on [min, max] and one stance per row.
-Scenario one_issue(const std::vector<Row>& rows, std::optional<double> status_quo, double min = 0,
-                   double max = 100) {
-  Scenario s;
-  s.id = "test";
-  Issue issue;
-  issue.id = "issue";
-  issue.scale.min = min;
-  issue.scale.max = max;
-  if (status_quo) issue.status_quo = Quantity(*status_quo);
-  for (const Row& r : rows) {
-    Actor a;
-    a.id = r.actor;
-    a.name = r.actor;
-    a.capability = r.capability;
-    s.actors.push_back(a);
-    issue.stances.push_back(Stance{r.actor, r.position, r.salience});
-  }
-  s.issues.push_back(issue);
-  return s;
-}
 
 IssueResult solve(const Scenario& s, const std::map<std::string, std::string>& options = {}) {
   const Result r = make_model("nash", options)->run(s, RunContext{});
@@ -68,29 +42,14 @@ IssueResult solve(const Scenario& s, const std::map<std::string, std::string>& o
 
 const std::map<std::string, std::string> kLinear{{"utility", "linear"}};
 
-std::vector<Row> ec_emissions_rows() {
-  std::istringstream in(
-      entente::test::read_file(entente::test::shared_data_path("bdm/ec-emissions-1994.csv")));
-  std::vector<Row> rows;
-  std::string line;
-  std::getline(in, line);  // header: Actor,Capability,Position,Salience
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::istringstream fields(line);
-    Row r;
-    std::string cell;
-    std::getline(fields, r.actor, ',');
-    std::getline(fields, cell, ',');
-    r.capability = std::stod(cell);
-    std::getline(fields, cell, ',');
-    r.position = std::stod(cell);
-    std::getline(fields, cell, ',');
-    r.salience = std::stod(cell);
-    rows.push_back(r);
-  }
-  return rows;
+// The EC emissions table (Bueno de Mesquita & Stokman 1994), as shipped in shared data.
+// Nash tests name the status quo first: it is the point of most of them.
+Scenario nash_issue(const std::vector<Row>& rows, std::optional<double> status_quo, double min = 0,
+                    double max = 100) {
+  return test::one_issue(rows, min, max, status_quo);
 }
+
+std::vector<Row> ec_emissions_rows() { return test::actor_table_rows("bdm/ec-emissions-1994.csv"); }
 
 TEST(Nash, IsRegisteredWithItsOptions) {
   const ModelInfo* info = find_model("nash");
@@ -114,7 +73,7 @@ TEST(Nash, QuadraticEqualCapabilitiesStatusQuoOutside) {
   //   2(40 − x)(80 − x) − x(80 − x) − x(40 − x) = 6400 − 360x + 4x² = 0
   //   → x² − 90x + 1600 = 0 → x = 45 ± 5√17; in [0, 40]: x* = 45 − 5√17 ≈ 24.3845.
   const double x = 45 - 5 * std::sqrt(17.0);
-  const IssueResult ir = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0));
+  const IssueResult ir = solve(nash_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0));
   ASSERT_TRUE(ir.forecast.has_value());
   EXPECT_NEAR(*ir.forecast, x, kSolved);
   EXPECT_EQ(ir.details["disagreement"].get<double>(), 0.0);
@@ -141,7 +100,7 @@ TEST(Nash, QuadraticUnequalCapabilities) {
   //   4(40 − x)(80 − x) − x(80 − x) − 3x(40 − x) = 12800 − 680x + 8x² = 0
   //   → x² − 85x + 1600 = 0 → x* = (85 − √825)/2 = (85 − 5√33)/2 ≈ 28.1386,
   // closer to the stronger B than the equal-capability 24.38.
-  const IssueResult ir = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 3, 40, 0.5}}, 0.0));
+  const IssueResult ir = solve(nash_issue({{"A", 1, 20, 1.0}, {"B", 3, 40, 0.5}}, 0.0));
   EXPECT_NEAR(*ir.forecast, (85 - 5 * std::sqrt(33.0)) / 2, kSolved);
   EXPECT_NEAR(ir.details["weights"]["B"].get<double>(), 0.75, 1e-15);
 }
@@ -151,7 +110,7 @@ TEST(Nash, LinearUtilityEqualCapabilities) {
   // On [0, 20]: g_A = s_A x, g_B = s_B x → f = log x + const, increasing.
   // On [20, 40]: g_A = s_A(40 − x), g_B = s_B x → f' = −½/(40 − x) + ½/x < 0 for x > 20.
   // So the maximum is at the kink x* = 20, A's ideal point.
-  const IssueResult ir = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0), kLinear);
+  const IssueResult ir = solve(nash_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0), kLinear);
   EXPECT_NEAR(*ir.forecast, 20.0, kSolved);
   EXPECT_EQ(ir.details["utility"], "linear");
   // Gains at 20: A 1·(20 − 0) = 20, B 0.5·(40 − 20) = 10.
@@ -162,7 +121,7 @@ TEST(Nash, LinearUtilityEqualCapabilities) {
 TEST(Nash, LinearUtilityUnequalCapabilities) {
   // α = ¼, ¾. On [0, 20] f = log x + const, increasing. On [20, 40]:
   //   f' = −¼/(40 − x) + ¾/x = 0 → ¾(40 − x) = ¼x → x* = 30.
-  const IssueResult ir = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 3, 40, 0.5}}, 0.0), kLinear);
+  const IssueResult ir = solve(nash_issue({{"A", 1, 20, 1.0}, {"B", 3, 40, 0.5}}, 0.0), kLinear);
   EXPECT_NEAR(*ir.forecast, 30.0, kSolved);
 }
 
@@ -172,7 +131,7 @@ TEST(Nash, LinearAndQuadraticDiffer) {
   // marginal gain there is not, so the product still grows past 20; with linear utility
   // A's marginal loss is as large as B's marginal gain relative to what each has gained, and
   // the solution stops at A's ideal point.
-  const Scenario s = one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0);
+  const Scenario s = nash_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0);
   const double linear = *solve(s, kLinear).forecast;
   const double quadratic = *solve(s).forecast;
   EXPECT_NEAR(linear, 20.0, kSolved);
@@ -184,7 +143,7 @@ TEST(Nash, StatusQuoBetweenIdealPointsIsTheSolution) {
   // A at 20, B at 40, d = 30: A gains only on [20, 40] ∩ ... = |x − 20| ≤ 10 → [10, 30];
   // B gains only on |x − 40| ≤ 10 → [30, 50]. Intersection {30}: any move hurts one of
   // them, so the solution is d, with a note.
-  const IssueResult ir = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 1.0}}, 30.0));
+  const IssueResult ir = solve(nash_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 1.0}}, 30.0));
   EXPECT_EQ(*ir.forecast, 30.0);
   ASSERT_TRUE(ir.details.contains("note"));
   EXPECT_NE(ir.details["note"].get<std::string>().find("opposite sides"), std::string::npos)
@@ -196,7 +155,7 @@ TEST(Nash, StatusQuoBetweenIdealPointsIsTheSolution) {
 TEST(Nash, StatusQuoAtAnIdealPointIsTheSolution) {
   // d = 20 = A's ideal point: A's reach |d − x_A| is 0, A gains nowhere, the feasible set is
   // {20} and the solution is d, for both utilities.
-  const Scenario s = one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 1.0}}, 20.0);
+  const Scenario s = nash_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 1.0}}, 20.0);
   for (const auto& options : {std::map<std::string, std::string>{}, kLinear}) {
     const IssueResult ir = solve(s, options);
     EXPECT_EQ(*ir.forecast, 20.0);
@@ -215,7 +174,7 @@ TEST(Nash, NoStatusQuoFallsBackToTheWorstEnd) {
   //   −2(60 + x)(20 + x) + (100 − x)(20 + x) + (100 − x)(60 + x) = 5600 − 40x − 4x² = 0
   //   → x² + 10x − 1400 = 0 → x* = −5 + 5√57 ≈ 32.749.
   const double x = -5 + 5 * std::sqrt(57.0);
-  const IssueResult ir = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, std::nullopt));
+  const IssueResult ir = solve(nash_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, std::nullopt));
   EXPECT_NEAR(*ir.forecast, x, kSolved);
   EXPECT_EQ(ir.details["disagreement"].get<double>(), 100.0);
   EXPECT_EQ(ir.details["disagreement_source"], "worst");
@@ -224,7 +183,7 @@ TEST(Nash, NoStatusQuoFallsBackToTheWorstEnd) {
 
   // disagreement=worst uses the worst end even when a status quo is given.
   const IssueResult forced =
-      solve(one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0), {{"disagreement", "worst"}});
+      solve(nash_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0), {{"disagreement", "worst"}});
   EXPECT_NEAR(*forced.forecast, x, kSolved);
   EXPECT_EQ(forced.details["disagreement_source"], "worst");
 }
@@ -232,7 +191,7 @@ TEST(Nash, NoStatusQuoFallsBackToTheWorstEnd) {
 TEST(Nash, ScaleBoundCanBeTheSolution) {
   // Both at 100, d = 0: each gains on [0, 200], clipped by the scale to [0, 100].
   // f = log x + log(200 − x) + const, f' = 1/x − 1/(200 − x) > 0 on (0, 100): x* = 100.
-  const IssueResult ir = solve(one_issue({{"A", 1, 100, 1.0}, {"B", 2, 100, 0.3}}, 0.0));
+  const IssueResult ir = solve(nash_issue({{"A", 1, 100, 1.0}, {"B", 2, 100, 0.3}}, 0.0));
   EXPECT_EQ(*ir.forecast, 100.0);
 }
 
@@ -241,7 +200,7 @@ TEST(Nash, ZeroCapabilityOrSalienceDropsOut) {
   // 30. Counted, C could gain nowhere and would pin the solution to d; D's gain would be 0
   // everywhere, zeroing the product. Both drop out, so x* is unchanged.
   const IssueResult ir = solve(
-      one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}, {"C", 0, 0, 1.0}, {"D", 5, 30, 0.0}}, 0.0));
+      nash_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}, {"C", 0, 0, 1.0}, {"D", 5, 30, 0.0}}, 0.0));
   const double x = 45 - 5 * std::sqrt(17.0);
   EXPECT_NEAR(*ir.forecast, x, kSolved);
   EXPECT_EQ(ir.details["dropped"], (nlohmann::json{"C", "D"}));
@@ -255,8 +214,8 @@ TEST(Nash, SalienceDoesNotMoveTheSolution) {
   // log g_i = log s_i + log((d − x_i)² − (x − x_i)²): a positive salience adds a constant
   // to f and cannot move its maximiser (Nash's invariance to rescaling utilities). It only
   // scales the reported gains.
-  const IssueResult a = solve(one_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0));
-  const IssueResult b = solve(one_issue({{"A", 1, 20, 0.1}, {"B", 1, 40, 1.0}}, 0.0));
+  const IssueResult a = solve(nash_issue({{"A", 1, 20, 1.0}, {"B", 1, 40, 0.5}}, 0.0));
+  const IssueResult b = solve(nash_issue({{"A", 1, 20, 0.1}, {"B", 1, 40, 1.0}}, 0.0));
   EXPECT_EQ(*a.forecast, *b.forecast);
   EXPECT_NEAR(b.details["gains"]["A"].get<double>(), 0.1 * a.details["gains"]["A"].get<double>(),
               1e-9);
@@ -264,13 +223,13 @@ TEST(Nash, SalienceDoesNotMoveTheSolution) {
 
 TEST(Nash, SingleActorGetsItsIdealPoint) {
   // Alone: f = log(x(40 − x)) + const with d = 0, maximal at x = 20, A's ideal point.
-  EXPECT_NEAR(*solve(one_issue({{"A", 2, 20, 0.7}}, 0.0)).forecast, 20.0, kSolved);
-  EXPECT_NEAR(*solve(one_issue({{"A", 2, 20, 0.7}}, 0.0), kLinear).forecast, 20.0, kSolved);
+  EXPECT_NEAR(*solve(nash_issue({{"A", 2, 20, 0.7}}, 0.0)).forecast, 20.0, kSolved);
+  EXPECT_NEAR(*solve(nash_issue({{"A", 2, 20, 0.7}}, 0.0), kLinear).forecast, 20.0, kSolved);
 }
 
 TEST(Nash, NoBargainerGivesNoForecastAndSaysWhy) {
-  const Result r =
-      make_model("nash")->run(one_issue({{"A", 0, 20, 1.0}, {"B", 1, 40, 0.0}}, 0.0), RunContext{});
+  const Result r = make_model("nash")->run(nash_issue({{"A", 0, 20, 1.0}, {"B", 1, 40, 0.0}}, 0.0),
+                                           RunContext{});
   EXPECT_FALSE(r.issues.at(0).forecast.has_value());
   ASSERT_EQ(r.warnings.size(), 1U);
   EXPECT_NE(r.warnings[0].find("positive capability and positive salience"), std::string::npos);
@@ -286,7 +245,7 @@ TEST(Nash, EcEmissions1994) {
   // So d = 4, which is Denmark's (and Germany's, ...) ideal point: they cannot gain, the
   // solution is d = 4.
   const std::vector<Row> rows = ec_emissions_rows();
-  const IssueResult narrow = solve(one_issue(rows, std::nullopt, 4, 10));
+  const IssueResult narrow = solve(nash_issue(rows, std::nullopt, 4, 10));
   EXPECT_EQ(narrow.details["disagreement"].get<double>(), 4.0);
   EXPECT_EQ(*narrow.forecast, 4.0);
   EXPECT_NE(narrow.details["note"].get<std::string>().find("Denmark's ideal point"),
@@ -298,7 +257,7 @@ TEST(Nash, EcEmissions1994) {
   // so x* solves  0.32(4 − x)/(8 − x) + 0.21(7 − x)/(14 − x) + 0.48(10 − x)/(20 − x) = 0,
   // a cubic whose root in (4, 7) is 5.4757 (found by bisection on this equation alone,
   // independently of the model).
-  const IssueResult wide = solve(one_issue(rows, std::nullopt, 0, 10));
+  const IssueResult wide = solve(nash_issue(rows, std::nullopt, 0, 10));
   EXPECT_EQ(wide.details["disagreement"].get<double>(), 0.0);
   EXPECT_EQ(wide.details["feasible"], (nlohmann::json{0.0, 8.0}));
   const double x = *wide.forecast;
@@ -351,7 +310,7 @@ RC_GTEST_PROP(Nash, SolutionIsBetweenIdealPointsOrTheDisagreementPoint,
   // unless no move from d makes everyone gain, in which case it is d. No bargainer loses.
   const std::vector<Row> rows = rows_from(raw, coarse);
   RC_PRE(has_bargainer(rows));
-  const IssueResult ir = solve(one_issue(rows, status_quo_from(sq, coarse)), options_from(linear));
+  const IssueResult ir = solve(nash_issue(rows, status_quo_from(sq, coarse)), options_from(linear));
   RC_ASSERT(ir.forecast.has_value());
   const double x = *ir.forecast;
   const double d = ir.details["disagreement"].get<double>();
@@ -377,8 +336,8 @@ RC_GTEST_PROP(Nash, PermutingActorsChangesNothing,
   std::shuffle(shuffled.begin(), shuffled.end(), rng);
   // Sums run in a canonical order, so the results agree to the last bit.
   RC_ASSERT(
-      *solve(one_issue(rows, status_quo_from(sq, coarse)), options_from(linear)).forecast ==
-      *solve(one_issue(shuffled, status_quo_from(sq, coarse)), options_from(linear)).forecast);
+      *solve(nash_issue(rows, status_quo_from(sq, coarse)), options_from(linear)).forecast ==
+      *solve(nash_issue(shuffled, status_quo_from(sq, coarse)), options_from(linear)).forecast);
 }
 
 RC_GTEST_PROP(Nash, ScalingCapabilitiesChangesNothing,
@@ -389,8 +348,9 @@ RC_GTEST_PROP(Nash, ScalingCapabilitiesChangesNothing,
   const double k = (factor % 10000 + 1) / 37.0;
   std::vector<Row> scaled = rows;
   for (Row& r : scaled) r.capability *= k;
-  const IssueResult a = solve(one_issue(rows, status_quo_from(sq, coarse)), options_from(linear));
-  const IssueResult b = solve(one_issue(scaled, status_quo_from(sq, coarse)), options_from(linear));
+  const IssueResult a = solve(nash_issue(rows, status_quo_from(sq, coarse)), options_from(linear));
+  const IssueResult b =
+      solve(nash_issue(scaled, status_quo_from(sq, coarse)), options_from(linear));
   RC_ASSERT(a.details["disagreement"] == b.details["disagreement"]);
   RC_ASSERT(std::abs(*a.forecast - *b.forecast) <= 1e-7);
 }
