@@ -161,7 +161,7 @@ int cmd_models() {
     for (const OptionSpec& o : info.options) {
       std::string choices;
       for (const auto& c : o.choices) choices += (choices.empty() ? "" : "|") + c;
-      std::cout << fmt::format("    --option {}={:<18} {}{}\n", o.name, o.default_value,
+      std::cout << fmt::format("    --option {:<28} {}{}\n", o.name + "=" + o.default_value,
                                o.description, choices.empty() ? "" : " (" + choices + ")");
     }
   }
