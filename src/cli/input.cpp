@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "entente/embedded.hpp"
+#include "entente/ktab.hpp"
 #include "entente/scenario_io.hpp"
 #include "scenario/limits.hpp"
 
@@ -57,6 +58,18 @@ LoadedInput load_input(const std::string& path) {
   out.text = read_input_file(path);
   out.source = path;
   options.filename = path;
+  // KTAB's own inputs first: their first line is also comma-separated.
+  if (looks_like_ktab_xml(out.text)) {
+    KtabInput k = load_ktab_xml(out.text, path);
+    out.scenario = std::move(k.scenario);
+    for (const auto& [name, value] : k.smp_options)
+      out.options.push_back("smp." + name + "=" + value);
+    return out;
+  }
+  if (looks_like_ktab_csv(out.text)) {
+    out.scenario = load_ktab_csv(out.text, path);
+    return out;
+  }
   const InputFormat format = detect_format(out.text);
   if (format == InputFormat::kActorTableCsv ||
       (format == InputFormat::kUnknown && has_extension(path, ".csv"))) {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "entente/scenario.hpp"
 
@@ -13,6 +14,9 @@ struct LoadedInput {
   Scenario scenario;
   std::string text;    // the exact input, stored with the run
   std::string source;  // file path or the embedded name
+  // Model options the input itself carries (a KTAB XML file's SMP parameters), as
+  // "model.name=value"; options given on the command line come after and override them.
+  std::vector<std::string> options;
 };
 
 // Loads `path` (or the embedded korea-2003 when empty). Throws InputError with

@@ -63,7 +63,8 @@ int cmd_run(const RunArgs& args, const std::string& command) {
   }
   RunRequest request;
   request.models = args.models;
-  request.options = args.options;
+  request.options = input.options;
+  request.options.insert(request.options.end(), args.options.begin(), args.options.end());
   request.seed = args.seed;
   if (!args.at.empty()) {
     auto d = Date::parse(args.at);
@@ -168,6 +169,11 @@ int cmd_models() {
   return 0;
 }
 
+int with_store(const std::string& db, const std::function<int(RunStore&)>& fn);
+
+// Prints the explanation every model gave, issue by issue, from a stored run.
+int cmd_explain(const std::string& db, std::int64_t id);
+
 int with_store(const std::string& db, const std::function<int(RunStore&)>& fn) {
   try {
     RunStore store(db);
@@ -216,6 +222,41 @@ int cmd_runs_show(const std::string& db, std::int64_t id) {
     if (!r->error.empty()) std::cout << fmt::format("  error     {}\n", r->error);
     if (r->status == "done" && r->result.is_object()) {
       std::cout << "\n" << render_summary(r->result, use_color());
+    }
+    return 0;
+  });
+}
+
+int cmd_explain(const std::string& db, std::int64_t id) {
+  return with_store(db, [&](RunStore& store) {
+    auto r = store.get_run(id);
+    if (!r) {
+      std::cerr << fmt::format("error: no run {} in {}\n", id, db);
+      return kExitInput;
+    }
+    if (r->status != "done" || !r->result.is_object()) {
+      std::cerr << fmt::format("error: run {} is {}; only finished runs can be explained\n", id,
+                               r->status);
+      return kExitInput;
+    }
+    const auto& doc = r->result;
+    std::cout << fmt::format("run {}: {} at {}\n", id, r->scenario_id, r->at_date);
+    for (const auto& issue : doc["issues"]) {
+      std::cout << fmt::format("\n== {} [{}]\n", issue.value("name", std::string()),
+                               issue["id"].get<std::string>());
+      for (const auto& [model, m] : issue["models"].items()) {
+        std::cout << fmt::format("\n[{}]\n", model);
+        if (!m.contains("trace")) {
+          std::cout << "  (no explanation recorded)\n";
+          continue;
+        }
+        for (const auto& line : m["trace"]) std::cout << "  " << line.get<std::string>() << "\n";
+      }
+    }
+    for (const auto& [model, m] : doc["models"].items()) {
+      if (!m.contains("trace")) continue;
+      std::cout << fmt::format("\n[{}]\n", model);
+      for (const auto& line : m["trace"]) std::cout << "  " << line.get<std::string>() << "\n";
     }
     return 0;
   });
@@ -328,6 +369,12 @@ int main(int argc, char** argv) {
   export_cmd->add_option("-o,--output", export_out, "Write to this file instead of stdout");
   export_cmd->add_option("--db", db, "Run store");
   export_cmd->callback([&] { code = cmd_runs_export(db, export_id, export_format, export_out); });
+
+  std::int64_t explain_id = 0;
+  auto* explain_cmd = app.add_subcommand("explain", "Explain a stored run: every model's trace");
+  explain_cmd->add_option("id", explain_id, "Run id")->required();
+  explain_cmd->add_option("--db", db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
+  explain_cmd->callback([&] { code = cmd_explain(db, explain_id); });
 
   auto* import_cmd = app.add_subcommand("import", "Turn other formats into scenario files");
   import_cmd->require_subcommand(1);

@@ -170,3 +170,42 @@ TEST_F(Cli, UsageErrorsExitTwo) {
 
 }  // namespace
 }  // namespace entente
+
+namespace entente {
+namespace {
+
+class CliMore : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = test::temp_dir("cli-more"); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string db() const { return dir_ + "/runs.db"; }
+  std::string dir_;
+};
+
+TEST_F(CliMore, ExplainPrintsEveryModelsTrace) {
+  ASSERT_EQ(test::run_entente("run --model bdm --model median --db '" + db() + "'").exit_code, 0);
+  const auto r = test::run_entente("explain 1 --db '" + db() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[bdm]"));
+  EXPECT_THAT(r.out, HasSubstr("[median]"));
+  EXPECT_THAT(r.out, HasSubstr("round 1"));  // bdm explains itself round by round
+  const auto missing = test::run_entente("explain 7 --db '" + db() + "'");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("no run 7"));
+}
+
+TEST_F(CliMore, KtabTablesAreDetectedByContent) {
+  // KTAB's SMP CSV: row 1 "name, description, actors, dimensions"; each dimension an issue.
+  const std::string csv = test::shared_data_path("ktab/dummyData_3Dim.csv");
+  const auto r = test::run_entente("run '" + csv + "' --json --model smp --db '" + db() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  // The file's header row names three dimensions, Pstn1..Pstn3.
+  ASSERT_EQ(doc["issues"].size(), 3U);
+  EXPECT_EQ(doc["issues"][0]["id"], "Pstn1");
+  EXPECT_TRUE(doc["issues"][0]["models"]["smp"]["forecast"].is_number());
+  EXPECT_FALSE(doc["issues"][0]["models"]["smp"]["rounds"].empty());
+}
+
+}  // namespace
+}  // namespace entente

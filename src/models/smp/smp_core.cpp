@@ -1,0 +1,978 @@
+// The mathematics of KTAB's SMP, written afresh from a reading of KTAB's smp.cpp,
+// smpbcn.cpp, kmodel.cpp and prng.cpp (KAPSARC, MIT licence). The order of floating-point
+// operations follows KTAB's wherever a result feeds a discrete choice (a best target, a
+// chosen bargain, a rounding to 4 decimals), so that a run reproduces KTAB's decisions and
+// not merely its neighbourhood.
+//
+// Cost per turn is O(n³) for n actors, against KTAB's O(n⁴): KTAB evaluates every
+// actor's estimate of every challenge for its SQL diagnostics (calcUtils), which no
+// result depends on, and keeps n full n × n utility matrices, where one n × n distance
+// matrix and an n × n table of risk estimates give every utility in O(1).
+#include "models/smp/smp_core.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+namespace entente::smp {
+
+namespace {
+
+// Positions closer than this (Euclidean, on [0, 1]) count as one (KTAB's posTol).
+constexpr double kPositionTolerance = 1e-3;
+// Every coalition starts with this strength so that no probability is 0/0.
+constexpr double kMinCoalition = 1e-8;
+// The same guard inside a challenge's little coalitions (KTAB's minCltn).
+constexpr double kMinChallengeCoalition = 1e-10;
+// A challenge must be worth more than this to its initiator (KTAB's minSigEDU).
+constexpr double kMinSignificantGain = 1e-5;
+// Keeps an interpolated bargain defined when neither side has weight.
+constexpr double kMinBargainWeight = 1e-6;
+// How far rounding to 4 decimals can move a bargain coordinate (half of 1e-4, plus an ulp).
+constexpr double kRoundingSlack = 5e-5 + 1e-12;
+// Stop when a step moves less than this fraction of the first step...
+constexpr double kStopRatio = 0.02;
+// ... to which this is added to avoid 0/0 when the first step moves nothing.
+constexpr double kMinSignificantDelta = 1e-4;
+// Markov PCEs iterate to this change (incentive and uniform variants, as in KTAB), for
+// at most as many iterations as KTAB accepts.
+constexpr double kMarkovIncentiveTolerance = 1e-8;
+constexpr double kMarkovUniformTolerance = 1e-6;
+constexpr int kMarkovMaxIterations = 1000;
+// Odd multiplier of KTAB's output transform (phi shifted to 64 bits, plus one).
+constexpr std::uint64_t kQ64C = 0xE08C1D668B756F83ULL;
+
+double sum(const double* x, std::size_t n) {
+  double s = 0.0;
+  for (std::size_t i = 0; i < n; ++i) s = s + x[i];
+  return s;
+}
+
+// KTAB's round4: half up for the non-negative values it is meant for (truncating toward
+// zero otherwise, as KTAB's cast does). Values an int cannot hold, which only KTAB's
+// gain-as-probability quirk can produce, are returned unrounded for interpolate() to clamp.
+double round4(double x) {
+  const double s = 10000.0;
+  const double v = 0.5 + (x * s);
+  if (!(std::fabs(v) < 2147483647.0)) return x;
+  return static_cast<double>(static_cast<int>(v)) / s;
+}
+
+// Strength of the coalition for option i over j (c(i, j)) from votes v(k, i, j) evaluated
+// for i > j only, as KTAB does (so an asymmetric rule counts one direction).
+template <typename VoteFn>
+Matrix coalitions(const VoteFn& vfn, std::size_t num_actors, std::size_t num_options) {
+  Matrix c(num_options, num_options);
+  for (std::size_t i = 0; i < num_options; ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      double cij = kMinCoalition;
+      double cji = kMinCoalition;
+      for (std::size_t k = 0; k < num_actors; ++k) {
+        const double v = vfn(k, i, j);
+        if (v > 0) cij = cij + v;
+        if (v < 0) cji = cji - v;
+      }
+      c(i, j) = cij;
+      c(j, i) = cji;
+    }
+    c(i, i) = kMinCoalition;
+  }
+  return c;
+}
+
+Matrix victory_matrix(VictoryModel model, const Matrix& c) {
+  const std::size_t m = c.rows();
+  Matrix p(m, m);
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      const auto [pij, pji] = victory_probability(model, c(i, j), c(j, i));
+      p(i, j) = pij;
+      p(j, i) = pji;
+    }
+    p(i, i) = 0.5;
+  }
+  return p;
+}
+
+std::vector<double> conditional_pce(const Matrix& pv) {
+  const std::size_t m = pv.rows();
+  std::vector<double> p(m);
+  for (std::size_t i = 0; i < m; ++i) {
+    double pi = 1.0;
+    for (std::size_t j = 0; j < m; ++j) pi = pi * pv(i, j);
+    p[i] = pi;
+  }
+  const double total = sum(p.data(), m);
+  for (double& x : p) x = x / total;
+  return p;
+}
+
+// The limit of the lazy iteration p <- (p + L p)/2 from `p`, for the linear map L that
+// `step` applies, by squaring A = (I + L)/2 until it stops changing: A^(2^k) p. Used when
+// KTAB's iteration has not converged in kMarkovMaxIterations steps (KTAB then aborts):
+// a nearly absorbing chain (e.g. the Binary victory model) can need millions of steps,
+// while 60 squarings reach 2^60 of them. L maps distributions to distributions, so the
+// lazy chain's powers converge.
+template <typename Step>
+std::vector<double> lazy_limit(const Step& step, std::vector<double> p) {
+  const std::size_t m = p.size();
+  Matrix a(m, m);
+  std::vector<double> e(m, 0.0);
+  for (std::size_t j = 0; j < m; ++j) {
+    e[j] = 1.0;
+    const std::vector<double> column = step(e);
+    e[j] = 0.0;
+    for (std::size_t i = 0; i < m; ++i) a(i, j) = (column[i] + (i == j ? 1.0 : 0.0)) / 2.0;
+  }
+  for (int k = 0; k < 64; ++k) {
+    Matrix sq(m, m);
+    double change = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t l = 0; l < m; ++l) {
+        const double ail = a(i, l);
+        if (ail == 0.0) continue;
+        for (std::size_t j = 0; j < m; ++j) sq(i, j) += ail * a(l, j);
+      }
+    }
+    // A is column-stochastic; renormalizing keeps rounding from compounding over 2^k steps.
+    for (std::size_t j = 0; j < m; ++j) {
+      double total = 0.0;
+      for (std::size_t i = 0; i < m; ++i) total += sq(i, j);
+      for (std::size_t i = 0; i < m; ++i) {
+        sq(i, j) /= total;
+        change = std::max(change, std::fabs(sq(i, j) - a(i, j)));
+      }
+    }
+    a = std::move(sq);
+    if (change < 1e-15) break;
+  }
+  std::vector<double> out(m, 0.0);
+  double total = 0.0;
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < m; ++j) out[i] += a(i, j) * p[j];
+    total += out[i];
+  }
+  for (double& x : out) x /= total;
+  return out;
+}
+
+// KTAB's damped iteration p <- (p + step(p))/2 from the uniform distribution until no
+// probability changes by more than `tolerance`, falling back to lazy_limit.
+template <typename Step>
+std::vector<double> markov_iterate(std::size_t m, const Step& step, double tolerance) {
+  std::vector<double> p(m, 1.0 / static_cast<double>(m));
+  double change = 1.0;
+  int iter = 0;
+  while (tolerance < change) {
+    if (iter >= kMarkovMaxIterations) return lazy_limit(step, p);
+    const std::vector<double> q = step(p);
+    change = 0.0;
+    for (std::size_t i = 0; i < m; ++i) change = std::max(change, std::fabs(q[i] - p[i]));
+    for (std::size_t i = 0; i < m; ++i) p[i] = (p[i] + q[i]) / 2.0;
+    ++iter;
+  }
+  return p;
+}
+
+std::vector<double> markov_incentive_pce(const Matrix& c, const Matrix& pv) {
+  const std::size_t m = c.rows();
+  Matrix incentive(m, m);
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < m; ++j) {
+      incentive(i, j) = c(i, j) * pv(i, j) + (i == j ? 1e-10 : 0.0);
+    }
+  }
+  // challenge(i, j): probability that i challenges j when j is the favourite.
+  Matrix challenge(m, m);
+  for (std::size_t j = 0; j < m; ++j) {
+    double total = 0.0;
+    for (std::size_t k = 0; k < m; ++k) total = total + incentive(k, j);
+    for (std::size_t i = 0; i < m; ++i) challenge(i, j) = incentive(i, j) / total;
+  }
+  Matrix ct(m, m);
+  auto step = [&](const std::vector<double>& p) {
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < m; ++j) ct(i, j) = p[i] * challenge(j, i);
+    }
+    std::vector<double> q(m);
+    for (std::size_t i = 0; i < m; ++i) {
+      double qi = 0.0;
+      for (std::size_t j = 0; j < m; ++j) qi = qi + pv(i, j) * (ct(i, j) + ct(j, i));
+      q[i] = qi;
+    }
+    return q;
+  };
+  return markov_iterate(m, step, kMarkovIncentiveTolerance);
+}
+
+std::vector<double> markov_uniform_pce(const Matrix& pv) {
+  const std::size_t m = pv.rows();
+  auto step = [&](const std::vector<double>& p) {
+    std::vector<double> q(m);
+    for (std::size_t i = 0; i < m; ++i) {
+      double pi = 0.0;
+      for (std::size_t j = 0; j < m; ++j) pi = pi + pv(i, j) * (p[i] + p[j]);
+      q[i] = pi / static_cast<double>(m);
+    }
+    return q;
+  };
+  return markov_iterate(m, step, kMarkovUniformTolerance);
+}
+
+std::vector<double> pce_from_coalitions(PceModel pce, VictoryModel victory, const Matrix& c) {
+  const Matrix pv = victory_matrix(victory, c);
+  switch (pce) {
+    case PceModel::kConditional:
+      return conditional_pce(pv);
+    case PceModel::kMarkovIncentive:
+      return markov_incentive_pce(c, pv);
+    case PceModel::kMarkovUniform:
+      return markov_uniform_pce(pv);
+  }
+  return conditional_pce(pv);
+}
+
+double estimate_risk(double rh, double ri, RiskAdjust adjust) {
+  switch (adjust) {
+    case RiskAdjust::kFull:
+      return ri;
+    case RiskAdjust::kTwoThirds:
+      return (rh + (2.0 * ri)) / 3.0;
+    case RiskAdjust::kHalf:
+      return (rh + ri) / 2;
+    case RiskAdjust::kOneThird:
+      return ((2.0 * rh) + ri) / 3.0;
+    case RiskAdjust::kNone:
+      return rh;
+  }
+  return rh;
+}
+
+// The little-conflict vote of third party k between i and j (KTAB's thirdPartyVoteSU).
+double third_party_vote(double wk, VotingRule rule, ThirdParty commit, double pik, double pjk,
+                        double uki, double ukj, double ukk) {
+  double u_ik_def_j = 0;
+  double u_j_def_ik = 0;
+  double u_i_def_jk = 0;
+  double u_jk_def_i = 0;
+  // Sums of the three positions' utilities that change; the unchanged ones cancel.
+  switch (commit) {
+    case ThirdParty::kFullCommit:
+      u_ik_def_j = uki + uki + uki;
+      u_j_def_ik = ukj + ukj + ukj;
+      u_i_def_jk = uki + uki + uki;
+      u_jk_def_i = ukj + ukj + ukj;
+      break;
+    case ThirdParty::kSemiCommit:
+      u_ik_def_j = uki + uki + ukk;
+      u_j_def_ik = ukj + ukj + ukj;
+      u_i_def_jk = uki + uki + uki;
+      u_jk_def_i = ukj + ukj + ukk;
+      break;
+    case ThirdParty::kNoCommit:
+      u_ik_def_j = uki + uki + ukk;
+      u_j_def_ik = ukj + ukj + ukk;
+      u_i_def_jk = uki + uki + ukk;
+      u_jk_def_i = ukj + ukj + ukk;
+      break;
+  }
+  const double u_ik_j = (pik * u_ik_def_j) + (pjk * u_j_def_ik);
+  const double u_i_jk = (pik * u_i_def_jk) + (pjk * u_jk_def_i);
+  return vote(rule, wk, u_ik_j, u_i_jk);
+}
+
+// Everything one state's analysis needs, computed once per turn.
+class Analysis {
+ public:
+  Analysis(const Problem& problem, const Parameters& params, const Matrix& position,
+           const Matrix& ideal)
+      : problem_(problem), params_(params), ideal_(ideal) {
+    n_ = problem.capability.size();
+    d_ = position.cols();
+    total_salience_.resize(n_);
+    salience_sq_.resize(n_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      total_salience_[i] = sum(problem.salience.row(i), d_);
+      double ss = 0.0;
+      for (std::size_t k = 0; k < d_; ++k) {
+        const double s = problem.salience(i, k);
+        ss = ss + (s * s);
+      }
+      salience_sq_[i] = ss;
+    }
+    distance_ = Matrix(n_, n_);
+    distance_t_ = Matrix(n_, n_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      for (std::size_t j = 0; j < n_; ++j) {
+        distance_(i, j) = distance_to(i, position.row(j));
+        distance_t_(j, i) = distance_(i, j);
+      }
+    }
+    infer_risk();
+  }
+
+  // Salience-weighted distance from i's ideal to point x (KTAB's bvDiff).
+  [[nodiscard]] double distance_to(std::size_t i, const double* x) const {
+    double ds_sq = 0.0;
+    for (std::size_t k = 0; k < d_; ++k) {
+      const double dk = ideal_(i, k) - x[k];
+      const double ds = dk * problem_.salience(i, k);
+      ds_sq = ds_sq + (ds * ds);
+    }
+    return std::sqrt(ds_sq / salience_sq_[i]);
+  }
+
+  // h's estimate of the utility to i of j's position (KTAB's aUtil[h](i, j)).
+  [[nodiscard]] double util(std::size_t h, std::size_t i, std::size_t j) const {
+    return distance_utility(distance_(i, j), risk_estimate_(h, i));
+  }
+
+  // i's own utility of point x (KTAB's posUtil: i's risk attitude, i's ideal).
+  [[nodiscard]] double own_util(std::size_t i, const double* x) const {
+    return distance_utility(distance_to(i, x), risk_[i]);
+  }
+
+  [[nodiscard]] const std::vector<double>& risk() const { return risk_; }
+  [[nodiscard]] double total_salience(std::size_t i) const { return total_salience_[i]; }
+
+  // h's estimate of the probability that i defeats j and of the change in k's utility
+  // when i challenges j (KTAB's probEduChlg).
+  [[nodiscard]] ChallengeEstimate challenge(std::size_t h, std::size_t k, std::size_t i,
+                                            std::size_t j) const {
+    const auto p = victory(
+        i, j, util(h, i, i), util(h, i, j), util(h, j, i), util(h, j, j),
+        [&](std::size_t n) { return util(h, n, i); }, [&](std::size_t n) { return util(h, n, j); },
+        [&](std::size_t n) { return util(h, n, n); });
+    return gain(j, p, util(h, k, i), util(h, k, j));
+  }
+
+  // i's estimate of its own gain from challenging each other actor: challenge(i, i, i, j)
+  // for every j (0 for j = i), with what does not depend on j computed once. The same
+  // operations on the same values as challenge(), so the same results to the bit.
+  [[nodiscard]] std::vector<ChallengeEstimate> own_challenges(std::size_t i) const {
+    std::vector<double> r(n_);
+    std::vector<double> u_ni(n_);
+    std::vector<double> u_nn(n_);
+    for (std::size_t n = 0; n < n_; ++n) {
+      r[n] = risk_estimate_(i, n);
+      u_ni[n] = util(i, n, i);
+      u_nn[n] = util(i, n, n);
+    }
+    std::vector<ChallengeEstimate> out(n_);
+    for (std::size_t j = 0; j < n_; ++j) {
+      if (j == i) continue;
+      const double* dj = distance_t_.row(j);  // dj[n] = distance from n's ideal to j
+      const double uij = util(i, i, j);
+      const auto p = victory(
+          i, j, u_ni[i], uij, u_ni[j], u_nn[j], [&](std::size_t n) { return u_ni[n]; },
+          [&](std::size_t n) { return distance_utility(dj[n], r[n]); },
+          [&](std::size_t n) { return u_nn[n]; });
+      out[j] = gain(j, p, u_ni[i], uij);
+    }
+    return out;
+  }
+
+  // Probability of each distinct position, each actor judging by its own estimates
+  // (KTAB's pDist(-1)).
+  [[nodiscard]] std::vector<double> unique_probability(const std::vector<int>& unique) const {
+    Matrix u(n_, unique.size());
+    for (std::size_t i = 0; i < n_; ++i) {
+      for (std::size_t j = 0; j < unique.size(); ++j) {
+        u(i, j) = util(i, i, static_cast<std::size_t>(unique[j]));
+      }
+    }
+    return scalar_pce(problem_.capability, u, params_.voting, params_.victory, params_.pce);
+  }
+
+ private:
+  // Probability that i defeats j when i challenges j: the principals' votes, then each
+  // third party n weighing in on the little conflict of the principals and itself. uni,
+  // unj, unn give the estimating actor's view of n's utility for i's, j's, n's position.
+  template <typename Uni, typename Unj, typename Unn>
+  [[nodiscard]] std::pair<double, double> victory(std::size_t i, std::size_t j, double uii,
+                                                  double uij, double uji, double ujj,
+                                                  const Uni& uni_of, const Unj& unj_of,
+                                                  const Unn& unn_of) const {
+    const VotingRule vr = params_.voting;
+    const double si = total_salience_[i];
+    const double sj = total_salience_[j];
+    const double ci = problem_.capability[i];
+    const double cj = problem_.capability[j];
+    const double contrib_i = vote(vr, si * ci, uii, uij);
+    const double contrib_j = vote(vr, sj * cj, uji, ujj);
+    double chij = kMinChallengeCoalition;
+    double chji = kMinChallengeCoalition;
+    if (contrib_i > 0.0) chij = chij + contrib_i;
+    if (contrib_i < 0.0) chji = chji - contrib_i;
+    if (contrib_j > 0.0) chij = chij + contrib_j;
+    if (contrib_j < 0.0) chji = chji - contrib_j;
+    const double principal_i = chij;
+    const double principal_j = chji;
+    for (std::size_t n = 0; n < n_; ++n) {
+      if (n == i || n == j) continue;
+      const double wn = total_salience_[n] * problem_.capability[n];
+      const double uni = uni_of(n);
+      const double unj = unj_of(n);
+      const double unn = unn_of(n);
+      const double own = vote(vr, wn, uni, unj);
+      const double cni = (own > 0) ? principal_i + own : principal_i;
+      const double cnj = (own < 0) ? principal_j - own : principal_j;
+      const double pin = cni / (cni + cnj);
+      const double pjn = 1.0 - pin;
+      const double vnij = third_party_vote(wn, vr, params_.third_party, pin, pjn, uni, unj, unn);
+      chij = (vnij > 0) ? (chij + vnij) : chij;
+      chji = (vnij < 0) ? (chji - vnij) : chji;
+    }
+    // KTAB divides twice rather than taking 1 - p, which can differ in the last bit.
+    return {chij / (chij + chji), chji / (chij + chji)};
+  }
+
+  // Expected change in k's utility from i challenging j, compared with the status quo:
+  // j gives in with probability 1 - s_j, else they contest and i wins with phij.
+  [[nodiscard]] ChallengeEstimate gain(std::size_t j, std::pair<double, double> p, double uki,
+                                       double ukj) const {
+    const auto [phij, phji] = p;
+    const double eu_sq = uki + ukj;
+    const double u_k_ij = uki + uki;  // j adopts i's position
+    const double u_k_ji = ukj + ukj;  // i adopts j's position
+    const double sj = total_salience_[j];
+    const double eu_contest = phij * u_k_ij + phji * u_k_ji;
+    const double eu_challenge = (1 - sj) * u_k_ij + sj * eu_contest;
+    return ChallengeEstimate{phij, eu_challenge - eu_sq};
+  }
+
+  // Risk attitudes from the risk-neutral PCE over all actors' positions (duplicates
+  // included, as in KTAB), then every actor's estimate of every other's.
+  void infer_risk() {
+    Matrix neutral(n_, n_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      for (std::size_t j = 0; j < n_; ++j) neutral(i, j) = distance_utility(distance_(i, j), 0.0);
+    }
+    const auto& w = problem_.capability;
+    const VotingRule vr = params_.voting;
+    const Matrix c =
+        coalitions([&](std::size_t k, std::size_t i,
+                       std::size_t j) { return vote(vr, w[k], neutral(k, i), neutral(k, j)); },
+                   n_, n_);
+    const std::vector<double> p = pce_from_coalitions(params_.pce, params_.victory, c);
+    risk_ = risk_from_probability(p, params_.risk_range);
+    risk_estimate_ = Matrix(n_, n_);
+    for (std::size_t h = 0; h < n_; ++h) {
+      for (std::size_t i = 0; i < n_; ++i) {
+        risk_estimate_(h, i) = estimate_risk(risk_[h], risk_[i], params_.risk_adjust);
+      }
+    }
+  }
+
+  const Problem& problem_;
+  const Parameters& params_;
+  const Matrix& ideal_;
+  std::size_t n_ = 0;
+  std::size_t d_ = 0;
+  std::vector<double> total_salience_;
+  std::vector<double> salience_sq_;
+  Matrix distance_;    // distance_(i, j): from i's ideal to j's position
+  Matrix distance_t_;  // its transpose, for contiguous access by position
+  std::vector<double> risk_;
+  Matrix risk_estimate_;  // (h, i): h's estimate of i's risk attitude
+};
+
+// KTAB's interpBrgnSnPm: per dimension, the positions weighted by s^n p^m, rounded to
+// 4 decimals.
+void interpolate_snpm(int n, int m, double tik, double sik, double prob_i, double tjk, double sjk,
+                      double prob_j, double& bik, double& bjk) {
+  const double wik = std::pow(sik, n) * std::pow(prob_i, m);
+  const double wjk = std::pow(sjk, n) * std::pow(prob_j, m);
+  bik = round4(((wik + kMinBargainWeight) * tik + wjk * tjk) / (wik + kMinBargainWeight + wjk));
+  bjk = round4((wik * tik + (kMinBargainWeight + wjk) * tjk) / (wik + kMinBargainWeight + wjk));
+}
+
+// KTAB's interpBrgnS2PMax: the less likely side moves toward the other.
+void interpolate_s2pmax(double tik, double sik, double prob_i, double tjk, double sjk,
+                        double prob_j, double& bik, double& bjk) {
+  const double di = (prob_j > prob_i) ? (prob_j - prob_i) : 0;
+  const double dj = (prob_i > prob_j) ? (prob_i - prob_j) : 0;
+  const double sik2 = sik * sik;
+  const double sjk2 = sjk * sjk;
+  const double dik = (di * sjk2) / ((di * sjk2) + kMinBargainWeight + ((1 - di) * sik2));
+  const double djk = (dj * sik2) / ((dj * sik2) + kMinBargainWeight + ((1 - dj) * sjk2));
+  bik = tik + dik * (tjk - tik);
+  bjk = tjk + djk * (tik - tjk);
+}
+
+Bargain interpolate(const Problem& problem, Interpolation how, int i, int j, const double* pos_i,
+                    const double* pos_j, double prob_i, double prob_j, BargainKind kind) {
+  const std::size_t d = problem.position.cols();
+  Bargain b;
+  b.initiator = i;
+  b.receiver = j;
+  b.kind = kind;
+  b.initiator_position.resize(d);
+  b.receiver_position.resize(d);
+  for (std::size_t k = 0; k < d; ++k) {
+    const double sik = problem.salience(static_cast<std::size_t>(i), k);
+    const double sjk = problem.salience(static_cast<std::size_t>(j), k);
+    double& bik = b.initiator_position[k];
+    double& bjk = b.receiver_position[k];
+    switch (how) {
+      case Interpolation::kS1P1:
+        interpolate_snpm(1, 1, pos_i[k], sik, prob_i, pos_j[k], sjk, prob_j, bik, bjk);
+        break;
+      case Interpolation::kS2P2:
+        interpolate_snpm(2, 2, pos_i[k], sik, prob_i, pos_j[k], sjk, prob_j, bik, bjk);
+        break;
+      case Interpolation::kS2PMax:
+        interpolate_s2pmax(pos_i[k], sik, prob_i, pos_j[k], sjk, prob_j, bik, bjk);
+        break;
+    }
+    // A bargain lies between the two positions. KTAB's receiver-side bargain can leave that
+    // segment, even the scale: it passes an expected gain where a probability belongs (see
+    // step()), and a negative "probability" weight with S1P1 or S2PMax extrapolates. Only
+    // then, beyond what rounding to 4 decimals explains, is the coordinate clamped; every
+    // bargain KTAB forms sensibly is kept to the bit.
+    const double lo = std::min(pos_i[k], pos_j[k]);
+    const double hi = std::max(pos_i[k], pos_j[k]);
+    auto keep_between = [&](double& x, double own) {
+      if (!std::isfinite(x)) {
+        x = own;  // a zero denominator: no bargain on this dimension
+      } else if (x < lo - kRoundingSlack || x > hi + kRoundingSlack) {
+        x = std::clamp(x, lo, hi);
+      }
+    };
+    keep_between(bik, pos_i[k]);
+    keep_between(bjk, pos_j[k]);
+  }
+  return b;
+}
+
+double state_distance(const Matrix& a, const Matrix& b) {
+  double total = 0.0;
+  for (std::size_t i = 0; i < a.rows(); ++i) {
+    double s = 0.0;
+    for (std::size_t k = 0; k < a.cols(); ++k) {
+      const double x = a(i, k) - b(i, k);
+      s = s + (x * x);
+    }
+    total = total + std::sqrt(s);
+  }
+  return total;
+}
+
+bool equivalent(const Matrix& position, std::size_t i, std::size_t j) {
+  double s = 0.0;
+  for (std::size_t k = 0; k < position.cols(); ++k) {
+    const double x = position(i, k) - position(j, k);
+    s = s + (x * x);
+  }
+  return std::sqrt(s) < kPositionTolerance;
+}
+
+void set_unique(State& st) {
+  const std::size_t n = st.position.rows();
+  st.unique.clear();
+  st.unique_of.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    bool found = false;
+    for (std::size_t u = 0; u < st.unique.size() && !found; ++u) {
+      if (equivalent(st.position, i, static_cast<std::size_t>(st.unique[u]))) {
+        found = true;
+        st.unique_of[i] = static_cast<int>(u);
+      }
+    }
+    if (!found) {
+      st.unique.push_back(static_cast<int>(i));
+      st.unique_of[i] = static_cast<int>(st.unique.size() - 1);
+    }
+  }
+}
+
+// The probability of each actor's position; like KTAB's posProb, an actor within the
+// tolerance of several distinct positions takes the last one's.
+void set_actor_probability(State& st) {
+  const std::size_t n = st.position.rows();
+  st.actor_probability.assign(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t u = 0; u < st.unique.size(); ++u) {
+      if (equivalent(st.position, i, static_cast<std::size_t>(st.unique[u]))) {
+        st.actor_probability[i] = st.unique_probability[u];
+      }
+    }
+  }
+}
+
+// Ideals move toward positions through the accommodation matrix; the identity (empty
+// matrix) makes ideals equal positions.
+Matrix new_ideals(const Problem& problem, const Matrix& old_ideal, const Matrix& position) {
+  if (problem.accommodation.rows() == 0) return position;
+  const std::size_t n = position.rows();
+  const std::size_t d = position.cols();
+  Matrix ideal(n, d);
+  for (std::size_t i = 0; i < n; ++i) {
+    double si = 0.0;
+    std::vector<double> x(d, 0.0);
+    for (std::size_t j = 0; j < n; ++j) {
+      const double aij = problem.accommodation(i, j);
+      si = si + aij;
+      for (std::size_t k = 0; k < d; ++k) x[k] = x[k] + (aij * position(j, k));
+    }
+    si = std::min(si, 1.0);
+    const double lag = 1.0 - si;
+    for (std::size_t k = 0; k < d; ++k) ideal(i, k) = x[k] + (lag * old_ideal(i, k));
+  }
+  return ideal;
+}
+
+std::size_t index_of_max(const std::vector<double>& p) {
+  double best = -1.0;
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (best < std::fabs(p[i])) {
+      best = std::fabs(p[i]);
+      at = i;
+    }
+  }
+  return at;
+}
+
+// One turn: challenges, bargains, and the choice among each actor's bargains.
+void step(const Problem& problem, const Parameters& params, const Hooks& hooks, int turn,
+          const Analysis& an, State& st, KtabPrng& rng, Matrix& next_position) {
+  const std::size_t n = problem.capability.size();
+  const std::size_t d = problem.position.cols();
+  st.challenges.clear();
+  st.bargains.clear();
+  std::vector<std::vector<int>> options(n);
+  for (std::size_t i = 0; i < n; ++i) options[i].push_back(-1);  // the status quo
+  auto add_option = [&](Bargain b) {
+    const int index = static_cast<int>(st.bargains.size());
+    options[static_cast<std::size_t>(b.initiator)].push_back(index);
+    options[static_cast<std::size_t>(b.receiver)].push_back(index);
+    st.bargains.push_back(std::move(b));
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    // The target with the largest expected gain, if any is significant; ties keep the
+    // first, as KTAB scans targets in index order.
+    int best = -1;
+    double best_prob = 0.0;
+    double best_gain = -1.0;
+    const std::vector<ChallengeEstimate> own = an.own_challenges(i);
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == i) continue;
+      const ChallengeEstimate& e = own[j];
+      if (kMinSignificantGain < e.gain && best_gain < e.gain) {
+        best = static_cast<int>(j);
+        best_prob = e.prob;
+        best_gain = e.gain;
+      }
+    }
+    if (!(0 < best_gain) || best < 0) continue;
+    const auto j = static_cast<std::size_t>(best);
+    Challenge ch;
+    ch.initiator = static_cast<int>(i);
+    ch.target = best;
+    ch.by_initiator = ChallengeEstimate{best_prob, best_gain};
+    ch.by_initiator_on_target = an.challenge(i, j, i, j);
+    ch.by_target_on_initiator = an.challenge(j, i, i, j);
+    ch.by_target = an.challenge(j, j, i, j);
+    const double* pi = st.position.row(i);
+    const double* pj = st.position.row(j);
+    Bargain from_i = interpolate(problem, params.interpolation, ch.initiator, best, pi, pj,
+                                 best_prob, 1 - best_prob, BargainKind::kInitiator);
+    // KTAB forms the receiver's bargain from j's estimate of i's expected *gain*, where
+    // the comment says "probability" (smpbcn.cpp, pjiJ); kept so results match.
+    const double pjij = ch.by_target_on_initiator.gain;
+    Bargain from_j = interpolate(problem, params.interpolation, ch.initiator, best, pi, pj, pjij,
+                                 1 - pjij, BargainKind::kReceiver);
+    st.challenges.push_back(ch);
+    switch (params.bargain_model) {
+      case BargainModel::kInitOnlyInterp:
+        add_option(std::move(from_i));
+        break;
+      case BargainModel::kInitRcvrInterp: {
+        const int a = static_cast<int>(st.bargains.size());
+        st.bargains.push_back(std::move(from_i));
+        st.bargains.push_back(std::move(from_j));
+        options[i].push_back(a);
+        options[i].push_back(a + 1);
+        options[j].push_back(a);
+        options[j].push_back(a + 1);
+        break;
+      }
+      case BargainModel::kPwCompInterp: {
+        // Weights capability × total salience; KTAB takes the receiver's capability from
+        // the initiator (brgnJIJ->actInit->sCap), kept so results match.
+        const double wi = problem.capability[i] * an.total_salience(i);
+        const double wj = problem.capability[i] * an.total_salience(j);
+        Bargain b;
+        b.initiator = ch.initiator;
+        b.receiver = best;
+        b.kind = BargainKind::kCompromise;
+        b.initiator_position.resize(d);
+        b.receiver_position.resize(d);
+        for (std::size_t k = 0; k < d; ++k) {
+          b.initiator_position[k] =
+              (wi * from_i.initiator_position[k] + wj * from_j.initiator_position[k]) / (wi + wj);
+          b.receiver_position[k] =
+              (wi * from_i.receiver_position[k] + wj * from_j.receiver_position[k]) / (wi + wj);
+        }
+        add_option(std::move(b));
+        break;
+      }
+    }
+  }
+
+  // Utility to each actor of the state each bargain would bring about: the mean over
+  // actors' positions with the two principals' replaced (KTAB's brgnUtil). It does not
+  // depend on whose list the bargain is in, so it is computed once.
+  const std::size_t nb = st.bargains.size();
+  Matrix bargain_util(n, nb + 1);  // column nb: the status quo
+  for (std::size_t a = 0; a < n; ++a) {
+    double sq = 0.0;
+    for (std::size_t m = 0; m < n; ++m) sq = sq + an.util(a, a, m);
+    bargain_util(a, nb) = sq / static_cast<double>(n);
+    for (std::size_t b = 0; b < nb; ++b) {
+      const Bargain& bg = st.bargains[b];
+      double u = 0.0;
+      u = u + an.own_util(a, bg.initiator_position.data());
+      u = u + an.own_util(a, bg.receiver_position.data());
+      for (std::size_t m = 0; m < n; ++m) {
+        if (static_cast<int>(m) != bg.initiator && static_cast<int>(m) != bg.receiver) {
+          u = u + an.util(a, a, m);
+        }
+      }
+      bargain_util(a, b) = u / static_cast<double>(n);
+    }
+  }
+
+  std::vector<int> order(n);
+  for (std::size_t k = 0; k < n; ++k) order[k] = static_cast<int>(k);
+  if (hooks.resolve_order) order = hooks.resolve_order(turn);
+  st.options.assign(n, {});
+  st.chosen.assign(n, 0);
+  st.option_probability.assign(n, {});
+  next_position = st.position;
+  for (int kk : order) {
+    const auto k = static_cast<std::size_t>(kk);
+    std::vector<int> list = options[k];
+    if (hooks.option_order) list = hooks.option_order(turn, kk, st.bargains, list);
+    Matrix u(n, list.size());
+    for (std::size_t a = 0; a < n; ++a) {
+      for (std::size_t m = 0; m < list.size(); ++m) {
+        u(a, m) = bargain_util(a, list[m] < 0 ? nb : static_cast<std::size_t>(list[m]));
+      }
+    }
+    const std::vector<double> p =
+        scalar_pce(problem.capability, u, params.voting, params.victory, params.pce);
+    const std::size_t chosen =
+        params.transition == Transition::kDeterministic ? index_of_max(p) : rng.select(p);
+    st.options[k] = list;
+    st.chosen[k] = static_cast<int>(chosen);
+    st.option_probability[k] = p;
+    const int b = list[chosen];
+    if (b < 0) continue;  // the status quo: k keeps its position
+    const Bargain& bg = st.bargains[static_cast<std::size_t>(b)];
+    const std::vector<double>& x =
+        bg.initiator == kk ? bg.initiator_position : bg.receiver_position;
+    for (std::size_t dim = 0; dim < d; ++dim) next_position(k, dim) = x[dim];
+  }
+}
+
+}  // namespace
+
+std::uint64_t KtabPrng::next() {
+  const std::uint64_t x = engine_();
+  return (x + kQ64C) * ((2 * x) + 3);
+}
+
+double KtabPrng::uniform() {
+  return static_cast<double>(next()) / static_cast<double>(0xFFFFFFFFFFFFFFFFULL);
+}
+
+std::size_t KtabPrng::select(const std::vector<double>& probabilities) {
+  const double p = uniform();
+  double total = 0.0;
+  for (std::size_t i = 0; i < probabilities.size(); ++i) {
+    total = total + probabilities[i];
+    if (p <= total) return i;
+  }
+  return probabilities.empty() ? 0 : probabilities.size() - 1;  // round-off
+}
+
+std::pair<double, double> victory_probability(VictoryModel model, double s1, double s2) {
+  double x1 = 0;
+  double x2 = 0;
+  switch (model) {
+    case VictoryModel::kLinear:
+      x1 = s1;
+      x2 = s2;
+      break;
+    case VictoryModel::kSquare:
+      x1 = s1 * s1;
+      x2 = s2 * s2;
+      break;
+    case VictoryModel::kQuartic:
+      x1 = s1 * s1 * s1 * s1;
+      x2 = s2 * s2 * s2 * s2;
+      break;
+    case VictoryModel::kOctic: {
+      const double q1 = s1 * s1 * s1 * s1;
+      const double q2 = s2 * s2 * s2 * s2;
+      x1 = q1 * q1;
+      x2 = q2 * q2;
+      break;
+    }
+    case VictoryModel::kBinary: {
+      // A 10% advantage wins outright; linear in between, to avoid round-off effects.
+      const double thresh = 1.10;
+      const double min_x = 1e-6;
+      if (s1 >= thresh * s2) {
+        x1 = 1.0;
+        x2 = min_x;
+      } else if (s2 >= thresh * s1) {
+        x1 = min_x;
+        x2 = 1.0;
+      } else {
+        const double r12 = s1 / (s1 + s2);
+        const double p12 = (r12 * (thresh + 1.0) - 1.0) / (thresh - 1.0);
+        x1 = p12;
+        x2 = 1 - p12;
+      }
+      break;
+    }
+  }
+  return {x1 / (x1 + x2), x2 / (x1 + x2)};
+}
+
+std::vector<double> scalar_pce(const std::vector<double>& w, const Matrix& u, VotingRule rule,
+                               VictoryModel victory, PceModel pce) {
+  const Matrix c = coalitions([&](std::size_t k, std::size_t i,
+                                  std::size_t j) { return vote(rule, w[k], u(k, i), u(k, j)); },
+                              u.rows(), u.cols());
+  return pce_from_coalitions(pce, victory, c);
+}
+
+double distance_utility(double d, double r) {
+  if (d <= 1) return (1 - d) * (1 + d * r);
+  return (1 - d) * (1 + r);  // round-off can push a distance just past 1
+}
+
+std::vector<double> risk_from_probability(const std::vector<double>& p, RiskRange range) {
+  double p_min = 1.0;
+  double p_max = 0.0;
+  for (double x : p) {
+    p_min = (x < p_min) ? x : p_min;
+    p_max = (x > p_max) ? x : p_max;
+  }
+  std::vector<double> r(p.size(), 0.0);
+  // All positions equally likely (e.g. all actors at one point): nothing to infer, so
+  // everyone is risk-neutral; KTAB would divide by zero here.
+  if (!(p_max > p_min)) return r;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    switch (range) {
+      case RiskRange::kMin:
+        r[i] = (p[i] - p_min) / (p_max - p_min);
+        break;
+      case RiskRange::kMid:
+        r[i] = (3 * p[i] - (p_max + 2 * p_min)) / (2 * (p_max - p_min));
+        break;
+      case RiskRange::kMax:
+        r[i] = (2 * p[i] - (p_max + p_min)) / (p_max - p_min);
+        break;
+    }
+  }
+  return r;
+}
+
+std::string check_problem(const Problem& problem) {
+  const std::size_t n = problem.capability.size();
+  if (n < 2) return "needs at least 2 actors, got " + std::to_string(n);
+  if (problem.position.rows() != n || problem.salience.rows() != n) {
+    return "position and salience need one row per actor";
+  }
+  const std::size_t d = problem.position.cols();
+  if (d == 0 || problem.salience.cols() != d) return "needs at least one dimension";
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string who = "actor " + std::to_string(i);
+    if (!(problem.capability[i] > 0) || !std::isfinite(problem.capability[i])) {
+      return who + " has capability " + std::to_string(problem.capability[i]) +
+             "; expected a finite number > 0";
+    }
+    double total = 0.0;
+    for (std::size_t k = 0; k < d; ++k) {
+      const double x = problem.position(i, k);
+      const double s = problem.salience(i, k);
+      if (!(x >= 0 && x <= 1)) return who + " has a position outside [0, 1]";
+      if (!(s >= 0 && s <= 1)) return who + " has a salience outside [0, 1]";
+      total += s;
+    }
+    if (!(total > 0)) return who + " has no salience on any dimension";
+    if (total > 1 + 1e-9) return who + " has saliences summing to more than 1";
+  }
+  const Matrix& a = problem.accommodation;
+  if (a.rows() != 0) {
+    if (a.rows() != n || a.cols() != n) return "accommodation must be n × n";
+    for (std::size_t i = 0; i < n; ++i) {
+      double total = 0.0;
+      for (std::size_t j = 0; j < n; ++j) {
+        if (!(a(i, j) >= 0 && a(i, j) <= 1)) return "accommodation entries must be in [0, 1]";
+        total += a(i, j);
+      }
+      if (total > 1 + 1e-10) return "accommodation rows must sum to at most 1";
+    }
+  }
+  return "";
+}
+
+Trajectory run(const Problem& problem, const Parameters& params, const Hooks& hooks) {
+  if (const std::string why = check_problem(problem); !why.empty()) {
+    throw std::invalid_argument("smp: " + why);
+  }
+  if (params.min_turns < 1 || params.max_turns < params.min_turns) {
+    throw std::invalid_argument("smp: turns must satisfy 1 <= min_turns <= max_turns");
+  }
+  KtabPrng rng(params.seed);
+  Trajectory out;
+  State s0;
+  s0.position = problem.position;
+  s0.ideal = problem.position;
+  out.states.push_back(std::move(s0));
+  double first_change = 0.0;
+  for (int turn = 0;; ++turn) {
+    State& st = out.states.back();
+    set_unique(st);
+    const Analysis an(problem, params, st.position, st.ideal);
+    st.risk = an.risk();
+    st.unique_probability = an.unique_probability(st.unique);
+    set_actor_probability(st);
+    Matrix next_position;
+    step(problem, params, hooks, turn, an, st, rng, next_position);
+    State next;
+    next.ideal = new_ideals(problem, st.ideal, next_position);
+    next.position = std::move(next_position);
+    const double change = state_distance(next.position, out.states.back().position);
+    out.states.push_back(std::move(next));
+    const int iter = turn + 1;
+    if (iter == 1) first_change = change + kMinSignificantDelta;
+    const double ratio = change / first_change;
+    out.change_ratio.push_back(ratio);
+    if (params.max_turns <= iter) {
+      out.stop_reason = "reached the maximum of " + std::to_string(params.max_turns) + " turns";
+      break;
+    }
+    if (params.min_turns <= iter && ratio < kStopRatio) {
+      out.stop_reason = "the last step moved positions by less than 2% of the first step";
+      break;
+    }
+  }
+  // The last state is analysed too, for its probabilities.
+  State& last = out.states.back();
+  set_unique(last);
+  const Analysis an(problem, params, last.position, last.ideal);
+  last.risk = an.risk();
+  last.unique_probability = an.unique_probability(last.unique);
+  set_actor_probability(last);
+  return out;
+}
+
+}  // namespace entente::smp
