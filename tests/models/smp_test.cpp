@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <map>
 #include <set>
 #include <sstream>
@@ -674,17 +673,16 @@ TEST(SmpModel, AccommodationMovesIdealsAndRowsMustSumToAtMostOne) {
   EXPECT_NE(unknown.warnings[0].find("Nobody does not take part"), std::string::npos);
 }
 
-TEST(SmpModel, EightyActorsRunWellUnderASecond) {
+// Speed is measured in bench/models_bench.cpp; here only that 80 actors converge.
+TEST(SmpModel, EightyActorsConvergeWithinKtabsTurnLimit) {
   const Scenario s = load_ktab_csv(ktab_file("dummyData-a080.csv"), "dummyData-a080.csv");
   ASSERT_EQ(s.actors.size(), 80U);
-  // Processor time, not wall time: the test machine may be busy with other work.
-  const std::clock_t t0 = std::clock();
   const Result r = make_model("smp")->run(s, RunContext{});
-  const double seconds = static_cast<double>(std::clock() - t0) / CLOCKS_PER_SEC;
   ASSERT_TRUE(r.issues[0].forecast.has_value());
-  std::printf("dummyData-a080: %zu turns in %.3f s of processor time\n",
-              r.issues[0].details.at("rounds").size() - 1, seconds);
-  EXPECT_LT(seconds, 1.0);
+  EXPECT_GE(*r.issues[0].forecast, 0.0);
+  EXPECT_LE(*r.issues[0].forecast, 100.0);
+  // KTAB stops after at most 100 iterations; round 0 is the initial state.
+  EXPECT_LE(r.issues[0].details.at("rounds").size(), 101U);
 }
 
 // ---------------------------------------------------------------------------------------
