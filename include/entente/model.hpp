@@ -124,5 +124,9 @@ struct Player {
 // The actors that take a stance on `issue`, with nominal values (capability from the
 // actor, position and salience from the stance).
 std::vector<Player> players_on(const Scenario& scenario, const Issue& issue);
+// "" when every player's inputs are finite with capability and salience >= 0, else which
+// actor is wrong and how. The loader guarantees this; models still check, since a
+// hand-built or sampled scenario may not, and they refuse to average garbage.
+std::string invalid_players(const std::vector<Player>& players);
 
 }  // namespace entente

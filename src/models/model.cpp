@@ -1,5 +1,7 @@
 #include "entente/model.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -180,6 +182,19 @@ std::vector<Player> players_on(const Scenario& scenario, const Issue& issue) {
                          st.salience.value});
   }
   return out;
+}
+
+std::string invalid_players(const std::vector<Player>& players) {
+  for (const Player& p : players) {
+    if (!std::isfinite(p.capability) || !std::isfinite(p.salience) || !std::isfinite(p.position) ||
+        p.capability < 0 || p.salience < 0) {
+      return fmt::format(
+          "actor {} has capability {}, salience {}, position {}; expected finite "
+          "numbers with capability and salience >= 0",
+          p.actor, p.capability, p.salience, p.position);
+    }
+  }
+  return "";
 }
 
 }  // namespace entente

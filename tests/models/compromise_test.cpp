@@ -20,8 +20,10 @@
 namespace entente {
 namespace {
 
+using test::has_weight;
 using test::one_issue;
 using test::Row;
+using test::rows_from;
 
 Result run(const Scenario& s) { return make_model("compromise")->run(s, RunContext{}); }
 
@@ -135,30 +137,6 @@ TEST(Compromise, EcEmissions1994ByHand) {
 }
 
 // --- properties -------------------------------------------------------------------------
-
-// Rows from raw generated numbers: capability in [0, 10], position in [0, 100] (steps of
-// 0.1), salience in [0, 1]; at most 12 actors. `coarse` draws from a grid of a few values
-// (capability in tenths of [0, 1], position in tens, salience in quarters) so that shared
-// positions, zero weights and exact half splits are common.
-std::vector<Row> rows_from(const std::vector<std::tuple<unsigned, unsigned, unsigned>>& raw,
-                           bool coarse) {
-  std::vector<Row> rows;
-  for (std::size_t i = 0; i < raw.size() && i < 12; ++i) {
-    const auto& [c, x, s] = raw[i];
-    if (coarse) {
-      rows.push_back(Row{"a" + std::to_string(i), (c % 11) / 10.0, (x % 11) * 10.0, (s % 5) / 4.0});
-    } else {
-      rows.push_back(
-          Row{"a" + std::to_string(i), (c % 1001) / 100.0, (x % 1001) / 10.0, (s % 101) / 100.0});
-    }
-  }
-  return rows;
-}
-
-bool has_weight(const std::vector<Row>& rows) {
-  return std::any_of(rows.begin(), rows.end(),
-                     [](const Row& r) { return r.capability * r.salience > 0; });
-}
 
 RC_GTEST_PROP(Compromise, ForecastLiesBetweenExtremePositions,
               (const std::vector<std::tuple<unsigned, unsigned, unsigned>>& raw, bool coarse)) {

@@ -29,7 +29,9 @@
 namespace entente {
 namespace {
 
+using test::has_weight;
 using test::Row;
+using test::rows_from;
 
 // The solver brackets the maximiser to 1e-10 of the scale; scales here are 100 wide.
 constexpr double kSolved = 1e-7;
@@ -268,25 +270,6 @@ TEST(Nash, EcEmissions1994) {
 
 // --- properties -------------------------------------------------------------------------
 
-// Rows from raw generated numbers: capability in [0, 10], position in [0, 100] (steps of
-// 0.1), salience in [0, 1]; at most 10 actors. `coarse` draws from a grid of a few values
-// (capability in tenths of [0, 1], position in tens, salience in quarters) so that shared
-// positions, zero weights and exact half splits are common.
-std::vector<Row> rows_from(const std::vector<std::tuple<unsigned, unsigned, unsigned>>& raw,
-                           bool coarse) {
-  std::vector<Row> rows;
-  for (std::size_t i = 0; i < raw.size() && i < 10; ++i) {
-    const auto& [c, x, s] = raw[i];
-    if (coarse) {
-      rows.push_back(Row{"a" + std::to_string(i), (c % 11) / 10.0, (x % 11) * 10.0, (s % 5) / 4.0});
-    } else {
-      rows.push_back(
-          Row{"a" + std::to_string(i), (c % 1001) / 100.0, (x % 1001) / 10.0, (s % 101) / 100.0});
-    }
-  }
-  return rows;
-}
-
 bool has_bargainer(const std::vector<Row>& rows) {
   return std::any_of(rows.begin(), rows.end(),
                      [](const Row& r) { return r.capability > 0 && r.salience > 0; });
@@ -308,7 +291,7 @@ RC_GTEST_PROP(Nash, SolutionIsBetweenIdealPointsOrTheDisagreementPoint,
                unsigned sq, bool linear)) {
   // The solution is Pareto-optimal, so it lies between the bargainers' extreme ideal points
   // unless no move from d makes everyone gain, in which case it is d. No bargainer loses.
-  const std::vector<Row> rows = rows_from(raw, coarse);
+  const std::vector<Row> rows = rows_from(raw, coarse, 10);
   RC_PRE(has_bargainer(rows));
   const IssueResult ir = solve(nash_issue(rows, status_quo_from(sq, coarse)), options_from(linear));
   RC_ASSERT(ir.forecast.has_value());
@@ -329,7 +312,7 @@ RC_GTEST_PROP(Nash, SolutionIsBetweenIdealPointsOrTheDisagreementPoint,
 RC_GTEST_PROP(Nash, PermutingActorsChangesNothing,
               (const std::vector<std::tuple<unsigned, unsigned, unsigned>>& raw, bool coarse,
                unsigned sq, bool linear, unsigned seed)) {
-  const std::vector<Row> rows = rows_from(raw, coarse);
+  const std::vector<Row> rows = rows_from(raw, coarse, 10);
   RC_PRE(has_bargainer(rows));
   std::vector<Row> shuffled = rows;
   std::mt19937 rng(seed);
@@ -343,7 +326,7 @@ RC_GTEST_PROP(Nash, PermutingActorsChangesNothing,
 RC_GTEST_PROP(Nash, ScalingCapabilitiesChangesNothing,
               (const std::vector<std::tuple<unsigned, unsigned, unsigned>>& raw, bool coarse,
                unsigned sq, bool linear, unsigned factor)) {
-  const std::vector<Row> rows = rows_from(raw, coarse);
+  const std::vector<Row> rows = rows_from(raw, coarse, 10);
   RC_PRE(has_bargainer(rows));
   const double k = (factor % 10000 + 1) / 37.0;
   std::vector<Row> scaled = rows;

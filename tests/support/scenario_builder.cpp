@@ -1,5 +1,6 @@
 #include "support/scenario_builder.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "support/test_support.hpp"
@@ -48,6 +49,26 @@ std::vector<Row> actor_table_rows(const std::string& shared_relative_path) {
     rows.push_back(r);
   }
   return rows;
+}
+
+std::vector<Row> rows_from(const std::vector<std::tuple<unsigned, unsigned, unsigned>>& raw,
+                           bool coarse, std::size_t max_actors) {
+  std::vector<Row> rows;
+  for (std::size_t i = 0; i < raw.size() && i < max_actors; ++i) {
+    const auto& [c, x, s] = raw[i];
+    if (coarse) {
+      rows.push_back(Row{"a" + std::to_string(i), (c % 11) / 10.0, (x % 11) * 10.0, (s % 5) / 4.0});
+    } else {
+      rows.push_back(
+          Row{"a" + std::to_string(i), (c % 1001) / 100.0, (x % 1001) / 10.0, (s % 101) / 100.0});
+    }
+  }
+  return rows;
+}
+
+bool has_weight(const std::vector<Row>& rows) {
+  return std::any_of(rows.begin(), rows.end(),
+                     [](const Row& r) { return r.capability * r.salience > 0; });
 }
 
 }  // namespace entente::test

@@ -26,22 +26,6 @@ const ModelInfo& compromise_info() {
   return info;
 }
 
-// "" when every player's inputs are finite and capability/salience are not negative, else
-// why not. The loader guarantees this; a model still refuses to average garbage (a
-// hand-built or sampled scenario could carry it) rather than return a meaningless number.
-std::string invalid_inputs(const std::vector<Player>& players) {
-  for (const Player& p : players) {
-    if (!std::isfinite(p.capability) || !std::isfinite(p.salience) || !std::isfinite(p.position) ||
-        p.capability < 0 || p.salience < 0) {
-      return fmt::format(
-          "actor {} has capability {}, salience {}, position {}; expected finite "
-          "numbers with capability and salience >= 0",
-          p.actor, p.capability, p.salience, p.position);
-    }
-  }
-  return "";
-}
-
 // The weighted mean of one issue. Players are summed in (position, actor) order so that
 // the result does not depend on the order of actors in the file, to the last bit.
 IssueResult compromise_issue(const Scenario& scenario, const Issue& issue,
@@ -49,7 +33,7 @@ IssueResult compromise_issue(const Scenario& scenario, const Issue& issue,
   IssueResult out;
   out.issue = issue.id;
   std::vector<Player> players = players_on(scenario, issue);
-  if (const std::string why = invalid_inputs(players); !why.empty()) {
+  if (const std::string why = invalid_players(players); !why.empty()) {
     warnings.push_back(fmt::format("issue {}: no forecast: {}", issue.id, why));
     out.trace.push_back("no forecast: " + why);
     return out;

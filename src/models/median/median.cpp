@@ -39,21 +39,6 @@ const ModelInfo& median_info() {
   return info;
 }
 
-// "" when every player's inputs are finite and capability/salience are not negative, else
-// why not (the loader guarantees it; a hand-built or sampled scenario may not).
-std::string invalid_inputs(const std::vector<Player>& players) {
-  for (const Player& p : players) {
-    if (!std::isfinite(p.capability) || !std::isfinite(p.salience) || !std::isfinite(p.position) ||
-        p.capability < 0 || p.salience < 0) {
-      return fmt::format(
-          "actor {} has capability {}, salience {}, position {}; expected finite "
-          "numbers with capability and salience >= 0",
-          p.actor, p.capability, p.salience, p.position);
-    }
-  }
-  return "";
-}
-
 // The actors standing at one position, with their summed capability × salience.
 struct Point {
   double position = 0.0;
@@ -151,7 +136,7 @@ IssueResult median_issue(const Scenario& scenario, const Issue& issue,
   IssueResult out;
   out.issue = issue.id;
   const std::vector<Player> players = players_on(scenario, issue);
-  if (const std::string why = invalid_inputs(players); !why.empty()) {
+  if (const std::string why = invalid_players(players); !why.empty()) {
     warnings.push_back(fmt::format("issue {}: no forecast: {}", issue.id, why));
     out.trace.push_back("no forecast: " + why);
     return out;

@@ -58,21 +58,6 @@ const ModelInfo& nash_info() {
 
 enum class Utility { kQuadratic, kLinear };
 
-// "" when every player's inputs are finite and capability/salience are not negative, else
-// why not (the loader guarantees it; a hand-built or sampled scenario may not).
-std::string invalid_inputs(const std::vector<Player>& players) {
-  for (const Player& p : players) {
-    if (!std::isfinite(p.capability) || !std::isfinite(p.salience) || !std::isfinite(p.position) ||
-        p.capability < 0 || p.salience < 0) {
-      return fmt::format(
-          "actor {} has capability {}, salience {}, position {}; expected finite "
-          "numbers with capability and salience >= 0",
-          p.actor, p.capability, p.salience, p.position);
-    }
-  }
-  return "";
-}
-
 double utility_of(Utility utility, const Player& p, double x) {
   const double distance = x - p.position;
   return utility == Utility::kQuadratic ? -p.salience * distance * distance
@@ -206,7 +191,7 @@ class NashModel final : public Model {
     IssueResult out;
     out.issue = issue.id;
     std::vector<Player> players = players_on(scenario, issue);
-    if (const std::string why = invalid_inputs(players); !why.empty()) {
+    if (const std::string why = invalid_players(players); !why.empty()) {
       warnings.push_back(fmt::format("issue {}: no forecast: {}", issue.id, why));
       out.trace.push_back("no forecast: " + why);
       return out;
