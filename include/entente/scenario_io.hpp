@@ -11,7 +11,7 @@
 namespace entente {
 
 // Inputs larger than this are refused before parsing (a scenario is a page, not a data set).
-inline constexpr std::size_t kMaxScenarioBytes = 8U * 1024U * 1024U;
+inline constexpr std::size_t kMaxScenarioBytes = std::size_t{8} * 1024 * 1024;
 // YAML nesting deeper than this is refused (guards the recursive parser's stack).
 inline constexpr int kMaxYamlDepth = 64;
 

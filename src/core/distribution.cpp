@@ -166,7 +166,8 @@ double Distribution::lower() const {
 double Distribution::upper() const {
   switch (kind) {
     case Kind::kNormal:
-      return params[1] == 0 ? params[0] : kInf;
+      return params[1] == 0 ? params[0] : kInf;  // NOLINT(bugprone-narrowing-conversions): double
+                                                 // to double; clang-tidy 14 misfires
     case Kind::kTruncatedNormal:
       return params[1] == 0 ? params[0] : params[3];
     case Kind::kUniform:

@@ -1,11 +1,13 @@
 #include "entente/embedded.hpp"
 
 extern "C" {
-// Defined by the assembler stubs cmake/embed.cmake generates.
+// Defined by the assembler stubs cmake/embed.cmake generates; the names are the symbols.
+// NOLINTBEGIN(readability-identifier-naming)
 extern const char korea_2003_yaml[];
 extern const char korea_2003_yaml_end[];
 extern const char cow_nmc_csv[];
 extern const char cow_nmc_csv_end[];
+// NOLINTEND(readability-identifier-naming)
 }
 
 namespace entente {
@@ -19,9 +21,9 @@ std::string_view embedded_cow_nmc() {
 }
 
 const CincTable& default_cinc_table() {
-  static const CincTable table =
+  static const CincTable kTable =
       CincTable::parse(embedded_cow_nmc(), "data/cow/NMC-60-abridged.csv");
-  return table;
+  return kTable;
 }
 
 }  // namespace entente

@@ -24,9 +24,16 @@ using detail::YamlReader;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-const std::vector<std::string> kAllianceTypes = {"defence",       "offence",      "neutrality",
-                                                 "nonaggression", "consultation", "entente"};
-const std::vector<std::string> kForceKinds = {"ground", "air", "naval", "hq"};
+// Functions, not globals: a vector built before main could throw where nothing catches it.
+const std::vector<std::string>& alliance_types() {
+  static const std::vector<std::string> kTypes = {"defence",       "offence",      "neutrality",
+                                                  "nonaggression", "consultation", "entente"};
+  return kTypes;
+}
+const std::vector<std::string>& force_kinds() {
+  static const std::vector<std::string> kKinds = {"ground", "air", "naval", "hq"};
+  return kKinds;
+}
 
 class Loader {
  public:
@@ -572,7 +579,7 @@ class Loader {
       Alliance a;
       if (id) a.id = r_.id(*id, path + ".id").value_or("");
       if (name) a.name = r_.text(*name, path + ".name").value_or("");
-      if (type) a.type = r_.choice(*type, path + ".type", kAllianceTypes).value_or("");
+      if (type) a.type = r_.choice(*type, path + ".type", alliance_types()).value_or("");
       if (atop) {
         auto v = r_.integer(*atop, path + ".atop");
         if (v && *v <= 0) {
@@ -625,7 +632,7 @@ class Loader {
         if (!f.owner.empty()) check_actor_ref(*owner, path + ".owner", f.owner, s);
       }
       if (unit) f.unit = r_.text(*unit, path + ".unit").value_or("");
-      if (kind) f.kind = r_.choice(*kind, path + ".kind", kForceKinds).value_or("ground");
+      if (kind) f.kind = r_.choice(*kind, path + ".kind", force_kinds()).value_or("ground");
       if (at) {
         if (auto g = read_location(*at, path + ".at", s, &f.place)) f.location = *g;
       }
@@ -896,7 +903,7 @@ class Loader {
         if (!v) return std::nullopt;
         c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.alliances, id).name = v; };
       } else if (field == "type") {
-        auto v = r_.choice(value, vpath, kAllianceTypes);
+        auto v = r_.choice(value, vpath, alliance_types());
         if (!v) return std::nullopt;
         c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.alliances, id).type = v; };
       } else if (field == "members") {
@@ -919,7 +926,7 @@ class Loader {
         if (!v) return std::nullopt;
         c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.forces, id).unit = v; };
       } else if (field == "kind") {
-        auto v = r_.choice(value, vpath, kForceKinds);
+        auto v = r_.choice(value, vpath, force_kinds());
         if (!v) return std::nullopt;
         c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.forces, id).kind = v; };
       } else if (field == "at") {

@@ -28,8 +28,8 @@ std::string format_number(double v) {
   return ec == std::errc() ? std::string(buf, ptr) : std::to_string(v);
 }
 
-MapFields::MapFields(YamlReader& reader, YAML::Node node, std::string path)
-    : reader_(reader), node_(std::move(node)), path_(std::move(path)) {}
+MapFields::MapFields(YamlReader& reader, const YAML::Node& node, std::string path)
+    : reader_(reader), node_(node), path_(std::move(path)) {}
 
 namespace {
 // Why a text that looks like YYYY-MM-DD is still no date, or what format was expected.

@@ -28,7 +28,7 @@ class YamlReader;
 // Reads the keys of one map; unknown keys are reported by finish() with a "did you mean".
 class MapFields {
  public:
-  MapFields(YamlReader& reader, YAML::Node node, std::string path);
+  MapFields(YamlReader& reader, const YAML::Node& node, std::string path);
   std::optional<YAML::Node> required(const std::string& key);
   std::optional<YAML::Node> optional(const std::string& key);
   // Reports keys present in the map but never asked for.
