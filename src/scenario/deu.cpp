@@ -1,0 +1,210 @@
+// DEU III tables (tab-separated, one row per legislative issue) turned into backtest cases.
+#include "entente/deu.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <optional>
+
+#include "entente/scenario_io.hpp"
+#include "scenario/csv.hpp"
+#include "scenario/limits.hpp"
+
+namespace entente {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  if (b == std::string::npos) return "";
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+bool to_number(const std::string& t, double& v) {
+  const char* b = t.data();
+  const char* e = t.data() + t.size();
+  if (b != e && *b == '+') ++b;
+  auto [ptr, ec] = std::from_chars(b, e, v);
+  return !t.empty() && ec == std::errc() && ptr == e && std::isfinite(v);
+}
+
+// One actor's columns in the header.
+struct ActorColumns {
+  std::string id;
+  std::size_t position = 0;
+  std::size_t salience = 0;
+};
+
+std::string actor_name(const std::string& id) {
+  if (id == "com") return "European Commission";
+  if (id == "ep") return "European Parliament";
+  std::string up = id;
+  for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return up;
+}
+
+// The introduction date as written in DEU (DD-MM-YY), or 1970-01-01 when absent or odd.
+Date intro_date(const std::string& text) {
+  int d = 0;
+  int m = 0;
+  int y = 0;
+  if (text.size() == 8 && text[2] == '-' && text[5] == '-') {
+    const char* p = text.data();
+    const bool ok = std::from_chars(p, p + 2, d).ec == std::errc() &&
+                    std::from_chars(p + 3, p + 5, m).ec == std::errc() &&
+                    std::from_chars(p + 6, p + 8, y).ec == std::errc();
+    if (ok) {
+      char buf[48];
+      const int year = y >= 50 ? 1900 + y : 2000 + y;
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, m, d);
+      if (auto date = Date::parse(buf)) return *date;
+    }
+  }
+  return Date{1970, 1, 1};
+}
+
+std::string id_safe(const std::string& text, const std::string& fallback) {
+  std::string out;
+  for (char c : text) {
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '-';
+  }
+  return out.empty() ? fallback : out;
+}
+
+}  // namespace
+
+std::vector<DeuCase> load_deu_tsv(std::string_view text, const std::string& filename,
+                                  DeuCapability capability) {
+  const std::string& file = filename;
+  Diagnostics diags;
+  auto fail_now = [&](int line, int col, const std::string& path, const std::string& msg) {
+    diags.error({file, line, col}, path, msg);
+    throw InputError(std::move(diags));
+  };
+  if (text.size() > kMaxScenarioBytes) fail_now(0, 0, "", detail::oversize_message(text.size()));
+  if (detail::looks_binary(text)) {
+    fail_now(1, 1, "", "binary data (NUL byte or invalid UTF-8); expected a DEU table");
+  }
+  const auto rows = detail::parse_csv(text, file, '\t');
+  if (rows.empty()) fail_now(1, 1, "", "empty file; expected a DEU header row");
+
+  // Header: actor columns are the suffixes with both a p<actor> and an s<actor> column.
+  const auto& header = rows[0].fields;
+  std::map<std::string, std::size_t> by_name;
+  for (std::size_t i = 0; i < header.size(); ++i) by_name.emplace(trim(header[i]), i);
+  auto column = [&](const std::string& name) -> std::optional<std::size_t> {
+    const auto it = by_name.find(name);
+    if (it == by_name.end()) return std::nullopt;
+    return it->second;
+  };
+  std::vector<ActorColumns> actors;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string h = trim(header[i]);
+    if (h.size() < 2 || h[0] != 'p') continue;
+    const std::string id = h.substr(1);
+    if (auto s = column("s" + id)) actors.push_back({id, i, *s});
+  }
+  const auto c_out = column("out");
+  const auto c_rp = column("rp");
+  const auto c_isnr = column("isnr");
+  const auto c_name = column("prname");
+  const auto c_intro = column("intro");
+  if (!c_out) diags.error({file, rows[0].line, 1}, "header", "missing column 'out' (outcome)");
+  if (actors.size() < 3) {
+    diags.error({file, rows[0].line, 1}, "header",
+                "expected p<actor> and s<actor> columns for at least 3 actors, found " +
+                    std::to_string(actors.size()));
+  }
+  if (!diags.empty()) throw InputError(std::move(diags));
+
+  // A number in a cell: nullopt when empty; a diagnostic when malformed or out of range.
+  auto cell = [&](const detail::CsvRow& row, std::size_t col, double lo,
+                  double hi) -> std::optional<double> {
+    if (col >= row.fields.size()) return std::nullopt;
+    const std::string t = trim(row.fields[col]);
+    if (t.empty()) return std::nullopt;
+    const int c = static_cast<int>(col) + 1;
+    const std::string name = trim(header[col]);
+    double v = 0;
+    if (!to_number(t, v)) {
+      diags.error({file, row.line, c}, name, "expected a number, got '" + t + "'");
+      return std::nullopt;
+    }
+    if (v < lo || v > hi) {
+      diags.error({file, row.line, c}, name,
+                  "value " + t + " is out of range; expected a number in [" +
+                      std::to_string(static_cast<int>(lo)) + ", " +
+                      (std::isinf(hi) ? std::string("inf") : std::to_string(static_cast<int>(hi))) +
+                      "]");
+      return std::nullopt;
+    }
+    return v;
+  };
+
+  // Row 2 (the second row) is the capability row, its values in the p<actor> columns.
+  std::map<std::string, double> gdp;
+  std::size_t first_data = 1;
+  if (rows.size() > 1 && rows[1].line == 2) {
+    first_data = 2;
+    for (const auto& a : actors) {
+      if (auto v = cell(rows[1], a.position, 0.0, HUGE_VAL)) gdp[a.id] = *v;
+    }
+  }
+
+  std::vector<DeuCase> cases;
+  for (std::size_t r = first_data; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    const std::size_t errors_before = diags.size();
+    const auto outcome = cell(row, *c_out, 0.0, 100.0);
+    const auto rp = c_rp ? cell(row, *c_rp, 0.0, 100.0) : std::nullopt;
+    Scenario s;
+    Issue issue;
+    for (const auto& a : actors) {
+      const auto p = cell(row, a.position, 0.0, 100.0);
+      const auto sal = cell(row, a.salience, 0.0, 100.0);
+      if (!p || !sal) continue;
+      Actor actor;
+      actor.id = a.id;
+      actor.name = actor_name(a.id);
+      actor.kind = a.id == "com" || a.id == "ep" ? ActorKind::kOrganisation : ActorKind::kState;
+      if (capability == DeuCapability::kGdp) {
+        const auto it = gdp.find(a.id);
+        if (it == gdp.end()) {
+          diags.error({file, 2, static_cast<int>(a.position) + 1}, trim(header[a.position]),
+                      "no capability for actor '" + a.id +
+                          "' in the capability row (line 2), which --capability gdp needs");
+          continue;
+        }
+        actor.capability = Quantity(it->second);
+      } else {
+        actor.capability = Quantity(1.0);
+      }
+      issue.stances.push_back(Stance{a.id, Quantity(*p), Quantity(*sal / 100.0)});
+      s.actors.push_back(std::move(actor));
+    }
+    if (diags.size() != errors_before || !outcome || s.actors.size() < 3) continue;
+    auto field = [&](const std::optional<std::size_t>& col) -> std::string {
+      return col && *col < row.fields.size() ? trim(row.fields[*col]) : "";
+    };
+    const std::string isnr = field(c_isnr);
+    const std::string line_id = "line-" + std::to_string(row.line);
+    issue.id = id_safe(isnr, line_id);
+    issue.name = field(c_name).empty() ? issue.id : field(c_name) + " (" + issue.id + ")";
+    issue.scale = Scale{0.0, 100.0, "", {}};
+    if (rp) issue.status_quo = Quantity(*rp);
+    s.id = "deu-" + issue.id;
+    s.title = "DEU " + issue.name;
+    s.description = "DEU case from " + file + " line " + std::to_string(row.line) + ".";
+    s.source = file;
+    s.as_of = intro_date(field(c_intro));
+    s.issues.push_back(std::move(issue));
+    cases.push_back(DeuCase{std::move(s), *outcome, row.line});
+  }
+  if (!diags.empty()) throw InputError(std::move(diags));
+  return cases;
+}
+
+}  // namespace entente
