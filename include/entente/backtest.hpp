@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,12 +24,17 @@ struct BacktestScore {
   int skipped = 0;  // cases without a forecast (model not applicable or no forecast)
 };
 
-// Runs every model in `models` (default options) on every case, in the given model order,
-// as make_model(name)->run(case.scenario.current(), {seed}). The compromise model is run as
-// the reference whether or not it is listed. Throws std::invalid_argument for an unknown
-// model name; model failures propagate (std::runtime_error).
+// Per-model option values, as RunPlan::options holds them.
+using ModelOptionValues = std::map<std::string, std::map<std::string, std::string>>;
+
+// Runs every model in `models` on every case, in the given model order, as
+// make_model(name, options[name])->run(case.scenario.current(), {seed}). The compromise
+// model is run as the reference (with its options when given) whether or not it is listed.
+// Throws std::invalid_argument for an unknown model name or invalid options; model failures
+// propagate (std::runtime_error).
 std::vector<BacktestScore> run_backtest(const std::vector<DeuCase>& cases,
                                         const std::vector<std::string>& models,
-                                        std::uint64_t seed = kDefaultSeed);
+                                        std::uint64_t seed = kDefaultSeed,
+                                        const ModelOptionValues& options = {});
 
 }  // namespace entente

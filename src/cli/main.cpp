@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/backtest_command.hpp"
 #include "cli/input.hpp"
 #include "cli/summary.hpp"
 #include "entente/runner.hpp"
@@ -394,6 +395,8 @@ int main(int argc, char** argv) {
                       "Upper end of the issue scale (default: highest position)");
   csv_cmd->callback(
       [&] { code = cmd_import_csv(csv_path, csv_issue, csv_out, scale_min, scale_max); });
+
+  add_backtest_command(app, code);
 
   try {
     app.parse(argc, argv);

@@ -13,9 +13,11 @@ namespace {
 
 // One model's forecast on each case (nullopt when it gives none).
 std::vector<std::optional<double>> forecasts(const std::string& name,
-                                             const std::vector<DeuCase>& cases,
-                                             std::uint64_t seed) {
-  const std::unique_ptr<Model> model = make_model(name);
+                                             const std::vector<DeuCase>& cases, std::uint64_t seed,
+                                             const ModelOptionValues& options) {
+  const auto it = options.find(name);
+  const std::unique_ptr<Model> model =
+      make_model(name, it == options.end() ? std::map<std::string, std::string>{} : it->second);
   std::vector<std::optional<double>> out;
   out.reserve(cases.size());
   const RunContext context{seed};
@@ -39,14 +41,17 @@ std::vector<std::optional<double>> forecasts(const std::string& name,
 }  // namespace
 
 std::vector<BacktestScore> run_backtest(const std::vector<DeuCase>& cases,
-                                        const std::vector<std::string>& models,
-                                        std::uint64_t seed) {
+                                        const std::vector<std::string>& models, std::uint64_t seed,
+                                        const ModelOptionValues& options) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  for (const std::string& name : models) (void)make_model(name);  // unknown names throw first
-  const auto reference = forecasts("compromise", cases, seed);
+  for (const std::string& name : models) {  // unknown names and bad options throw first
+    const auto it = options.find(name);
+    (void)make_model(name, it == options.end() ? std::map<std::string, std::string>{} : it->second);
+  }
+  const auto reference = forecasts("compromise", cases, seed, options);
   std::vector<BacktestScore> scores;
   for (const std::string& name : models) {
-    const auto mine = name == "compromise" ? reference : forecasts(name, cases, seed);
+    const auto mine = name == "compromise" ? reference : forecasts(name, cases, seed, options);
     BacktestScore score;
     score.model = name;
     double abs_sum = 0.0;

@@ -1,0 +1,96 @@
+// `entente backtest deu` as a user types it, on a DEU-format table written here whose scores
+// are derived by hand below.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.hpp"
+
+namespace entente {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Three actors; equal capabilities, so each weight is the salience / 100.
+// Issue 1: a 0 (s 50), b 100 (s 50), c 100 (s 100); outcome 90.
+//   compromise (0*.5 + 100*.5 + 100*1) / 2 = 75, error 15.
+//   median: total weight 2, half 1; cumulative .5 at 0, 2 at 100 -> 100, error 10.
+// Issue 2: a 0, b 20, c 80 (all s 50); outcome 30.
+//   compromise 100 / 3 = 33.33, error 3.33; median 20, error 10.
+// Issue 3 has no outcome and is not scored.
+// compromise MAE (15 + 10/3) / 2 = 9.1667; median MAE 10; median beats compromise on
+// issue 1 only: share 1/2.
+constexpr const char* kTable =
+    "isnr\tpa\tpb\tpc\tsa\tsb\tsc\trp\tout\n"
+    "\t1\t1\t1\t\t\t\t\t\n"
+    "i1\t0\t100\t100\t50\t50\t100\t0\t90\n"
+    "i2\t0\t20\t80\t50\t50\t50\t0\t30\n"
+    "i3\t0\t20\t80\t50\t50\t50\t0\t\n";
+
+class BacktestCommand : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = test::temp_dir("backtest"); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) const {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  std::string dir_;
+};
+
+TEST_F(BacktestCommand, JsonScoresMatchTheHandDerivation) {
+  const std::string path = write("deu.tsv", kTable);
+  const auto r =
+      test::run_entente("backtest deu '" + path + "' --json --model median --model compromise");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["cases"], 2);
+  const auto& models = doc["models"];
+  ASSERT_EQ(models.size(), 2U);
+  EXPECT_EQ(models["compromise"]["n"], 2);
+  EXPECT_NEAR(models["compromise"]["mae"].get<double>(), (15 + 10.0 / 3) / 2, 1e-9);
+  EXPECT_NEAR(models["compromise"]["rmse"].get<double>(), std::sqrt((225 + 100.0 / 9) / 2), 1e-9);
+  EXPECT_EQ(models["median"]["n"], 2);
+  EXPECT_NEAR(models["median"]["mae"].get<double>(), 10.0, 1e-9);
+  EXPECT_NEAR(models["median"]["beats_compromise_share"].get<double>(), 0.5, 1e-12);
+}
+
+TEST_F(BacktestCommand, TableListsEveryIssueModelByDefault) {
+  const std::string path = write("deu.tsv", kTable);
+  const auto r = test::run_entente("backtest deu '" + path + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* model : {"compromise", "median", "nash", "bdm", "smp"}) {
+    EXPECT_THAT(r.out, HasSubstr(model));
+  }
+  EXPECT_THAT(r.out, HasSubstr("9.17"));  // compromise MAE from the derivation above
+}
+
+TEST_F(BacktestCommand, BadInputNamesFileLineAndColumn) {
+  const std::string path =
+      write("bad.tsv",
+            std::string(kTable).replace(std::string(kTable).find("i2\t0\t20"), 7, "i2\t0\tx0"));
+  const auto r = test::run_entente("backtest deu '" + path + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("bad.tsv:4:"));
+  EXPECT_THAT(r.err, HasSubstr("pb"));
+}
+
+TEST_F(BacktestCommand, UnknownModelAndCapabilityAreRefused) {
+  const std::string path = write("deu.tsv", kTable);
+  const auto unknown = test::run_entente("backtest deu '" + path + "' --model medain");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("median"));  // did you mean
+  const auto capability = test::run_entente("backtest deu '" + path + "' --capability gnp");
+  EXPECT_EQ(capability.exit_code, 2);
+  const auto missing = test::run_entente("backtest deu '" + dir_ + "/nope.tsv'");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("nope.tsv"));
+}
+
+}  // namespace
+}  // namespace entente
