@@ -113,7 +113,22 @@ void BM_SmpFull(benchmark::State& state) {
   run_model(state, scenario, *model);
   state.SetComplexityN(n);
 }
-BENCHMARK(BM_SmpFull)->Arg(10)->Arg(50)->Arg(100)->Unit(benchmark::kMillisecond)->Complexity();
+BENCHMARK(BM_SmpFull)
+    ->Arg(10)
+    ->Arg(50)
+    ->Arg(100)
+    ->Arg(200)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity();
+
+// The same run with the turn's challenge estimates split over 2 threads.
+void BM_SmpFullTwoThreads(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const auto scenario = random_scenario(n, 1);
+  const auto model = entente::make_model("smp", {{"threads", "2"}});
+  run_model(state, scenario, *model);
+}
+BENCHMARK(BM_SmpFullTwoThreads)->Arg(100)->Arg(200)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_SmpThreeIssues(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));

@@ -685,6 +685,18 @@ TEST(SmpModel, EightyActorsConvergeWithinKtabsTurnLimit) {
   EXPECT_LE(r.issues[0].details.at("rounds").size(), 101U);
 }
 
+TEST(SmpModel, ThreadCountDoesNotChangeTheRun) {
+  // The turn's challenge estimates are split over threads by initiator; each is computed
+  // alone, so every round must be identical (compared as JSON, i.e. to the printed bit).
+  const Scenario s = load_ktab_csv(ktab_file("dummyData-a040.csv"), "dummyData-a040.csv");
+  const Result one = make_model("smp", {{"threads", "1"}})->run(s, RunContext{});
+  for (const char* threads : {"2", "3", "0"}) {
+    const Result many = make_model("smp", {{"threads", threads}})->run(s, RunContext{});
+    EXPECT_EQ(one.issues[0].details, many.issues[0].details) << threads << " threads";
+  }
+  EXPECT_THROW((void)make_model("smp", {{"threads", "-1"}}), std::invalid_argument);
+}
+
 // ---------------------------------------------------------------------------------------
 // Properties of the core.
 

@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -93,6 +94,12 @@ const ModelInfo& smp_info() {
           {"max_turns",
            "100",
            "turns after which the run stops regardless",
+           {},
+           OptionSpec::Type::kInteger},
+          {"threads",
+           "1",
+           "threads for each turn's challenge estimates (0: one per core); results do not "
+           "depend on it",
            {},
            OptionSpec::Type::kInteger},
           {"dimensions",
@@ -188,6 +195,13 @@ Config config_of(const ModelOptions& options) {
   }
   p.min_turns = static_cast<int>(min_turns);
   p.max_turns = static_cast<int>(max_turns);
+  const long threads = options.integer("threads");
+  if (threads < 0 || threads > 1024) {
+    throw std::invalid_argument("smp: option threads: expected 0 (one per core) to 1024, got " +
+                                std::to_string(threads));
+  }
+  p.threads = threads == 0 ? static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))
+                           : static_cast<int>(threads);
   c.accommodation = parse_accommodation(options.str("accommodation"));
   c.joint = options.str("dimensions") == "joint";
   return c;

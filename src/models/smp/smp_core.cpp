@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 namespace entente::smp {
@@ -250,8 +251,8 @@ double estimate_risk(double rh, double ri, RiskAdjust adjust) {
 }
 
 // The little-conflict vote of third party k between i and j (KTAB's thirdPartyVoteSU).
-double third_party_vote(double wk, VotingRule rule, ThirdParty commit, double pik, double pjk,
-                        double uki, double ukj, double ukk) {
+inline double third_party_vote(double wk, VotingRule rule, ThirdParty commit, double pik,
+                               double pjk, double uki, double ukj, double ukk) {
   double u_ik_def_j = 0;
   double u_j_def_ik = 0;
   double u_i_def_jk = 0;
@@ -282,6 +283,65 @@ double third_party_vote(double wk, VotingRule rule, ThirdParty commit, double pi
   return vote(rule, wk, u_ik_j, u_i_jk);
 }
 
+// The third parties' votes in i's challenge of j, as i estimates them: out[n] for every n
+// (including i and j, which the caller discards). Rule and commitment are template
+// parameters, and the utility of j's position is computed with a select instead of a
+// branch, so the loop has no branches and the compiler vectorises it; each element is the
+// same sequence of operations as victory() performs, so the values are the same to the bit.
+// The votes are summed afterwards, in order, as KTAB sums them.
+template <VotingRule kRule, ThirdParty kCommit>
+void third_party_votes(std::size_t count, const double* __restrict w, const double* __restrict uni,
+                       const double* __restrict dj, const double* __restrict r,
+                       const double* __restrict unn, double principal_i, double principal_j,
+                       double* __restrict out) {
+  for (std::size_t n = 0; n < count; ++n) {
+    const double d = dj[n];
+    // distance_utility(d, r): for d > 1, min(d, 1) * r is exactly r.
+    const double unj = (1 - d) * (1 + std::min(d, 1.0) * r[n]);
+    const double own = vote(kRule, w[n], uni[n], unj);
+    // principal + own when own > 0, else principal (+ 0.0 changes no positive value).
+    const double cni = principal_i + std::max(own, 0.0);
+    const double cnj = principal_j - std::min(own, 0.0);
+    const double pin = cni / (cni + cnj);
+    const double pjn = 1.0 - pin;
+    out[n] = third_party_vote(w[n], kRule, kCommit, pin, pjn, uni[n], unj, unn[n]);
+  }
+}
+
+using ThirdPartyKernel = void (*)(std::size_t, const double*, const double*, const double*,
+                                  const double*, const double*, double, double, double*);
+
+template <VotingRule kRule>
+ThirdPartyKernel kernel_for(ThirdParty commit) {
+  switch (commit) {
+    case ThirdParty::kNoCommit:
+      return &third_party_votes<kRule, ThirdParty::kNoCommit>;
+    case ThirdParty::kSemiCommit:
+      return &third_party_votes<kRule, ThirdParty::kSemiCommit>;
+    case ThirdParty::kFullCommit:
+      return &third_party_votes<kRule, ThirdParty::kFullCommit>;
+  }
+  return &third_party_votes<kRule, ThirdParty::kSemiCommit>;
+}
+
+ThirdPartyKernel kernel_for(VotingRule rule, ThirdParty commit) {
+  switch (rule) {
+    case VotingRule::kBinary:
+      return kernel_for<VotingRule::kBinary>(commit);
+    case VotingRule::kPropBin:
+      return kernel_for<VotingRule::kPropBin>(commit);
+    case VotingRule::kProportional:
+      return kernel_for<VotingRule::kProportional>(commit);
+    case VotingRule::kPropCbc:
+      return kernel_for<VotingRule::kPropCbc>(commit);
+    case VotingRule::kCubic:
+      return kernel_for<VotingRule::kCubic>(commit);
+    case VotingRule::kASymProsp:
+      return kernel_for<VotingRule::kASymProsp>(commit);
+  }
+  return kernel_for<VotingRule::kProportional>(commit);
+}
+
 // Everything one state's analysis needs, computed once per turn.
 class Analysis {
  public:
@@ -292,6 +352,7 @@ class Analysis {
     d_ = position.cols();
     total_salience_.resize(n_);
     salience_sq_.resize(n_);
+    weight_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i) {
       total_salience_[i] = sum(problem.salience.row(i), d_);
       double ss = 0.0;
@@ -300,6 +361,7 @@ class Analysis {
         ss = ss + (s * s);
       }
       salience_sq_[i] = ss;
+      weight_[i] = total_salience_[i] * problem.capability[i];
     }
     distance_ = Matrix(n_, n_);
     distance_t_ = Matrix(n_, n_);
@@ -359,15 +421,33 @@ class Analysis {
       u_ni[n] = util(i, n, i);
       u_nn[n] = util(i, n, n);
     }
+    const VotingRule vr = params_.voting;
+    const ThirdPartyKernel kernel = kernel_for(vr, params_.third_party);
+    std::vector<double> votes(n_);
     std::vector<ChallengeEstimate> out(n_);
     for (std::size_t j = 0; j < n_; ++j) {
       if (j == i) continue;
       const double* dj = distance_t_.row(j);  // dj[n] = distance from n's ideal to j
       const double uij = util(i, i, j);
-      const auto p = victory(
-          i, j, u_ni[i], uij, u_ni[j], u_nn[j], [&](std::size_t n) { return u_ni[n]; },
-          [&](std::size_t n) { return distance_utility(dj[n], r[n]); },
-          [&](std::size_t n) { return u_nn[n]; });
+      // The principals' votes, as in victory().
+      const double contrib_i = vote(vr, weight_[i], u_ni[i], uij);
+      const double contrib_j = vote(vr, weight_[j], u_ni[j], u_nn[j]);
+      double chij = kMinChallengeCoalition;
+      double chji = kMinChallengeCoalition;
+      if (contrib_i > 0.0) chij = chij + contrib_i;
+      if (contrib_i < 0.0) chji = chji - contrib_i;
+      if (contrib_j > 0.0) chij = chij + contrib_j;
+      if (contrib_j < 0.0) chji = chji - contrib_j;
+      kernel(n_, weight_.data(), u_ni.data(), dj, r.data(), u_nn.data(), chij, chji, votes.data());
+      votes[i] = 0.0;  // the principals are not third parties
+      votes[j] = 0.0;
+      // In order, as KTAB sums; branch-free, since the signs are unpredictable. Adding
+      // 0.0 leaves the (positive) sums unchanged, so this is victory()'s sum to the bit.
+      for (std::size_t n = 0; n < n_; ++n) {
+        chij = chij + std::max(votes[n], 0.0);
+        chji = chji - std::min(votes[n], 0.0);
+      }
+      const std::pair<double, double> p{chij / (chij + chji), chji / (chij + chji)};
       out[j] = gain(j, p, u_ni[i], uij);
     }
     return out;
@@ -472,8 +552,9 @@ class Analysis {
   std::size_t d_ = 0;
   std::vector<double> total_salience_;
   std::vector<double> salience_sq_;
-  Matrix distance_;    // distance_(i, j): from i's ideal to j's position
-  Matrix distance_t_;  // its transpose, for contiguous access by position
+  std::vector<double> weight_;  // total salience × capability: an actor's voting weight
+  Matrix distance_;             // distance_(i, j): from i's ideal to j's position
+  Matrix distance_t_;           // its transpose, for contiguous access by position
   std::vector<double> risk_;
   Matrix risk_estimate_;  // (h, i): h's estimate of i's risk attitude
 };
@@ -650,13 +731,31 @@ void step(const Problem& problem, const Parameters& params, const Hooks& hooks, 
     options[static_cast<std::size_t>(b.receiver)].push_back(index);
     st.bargains.push_back(std::move(b));
   };
+  // Each initiator's estimates of its gain from challenging every other actor: the O(n³)
+  // part of a turn, independent across initiators, so split over threads by initiator.
+  std::vector<std::vector<ChallengeEstimate>> estimates(n);
+  const auto workers =
+      static_cast<std::size_t>(std::max(1, std::min(params.threads, static_cast<int>(n))));
+  if (workers <= 1) {
+    for (std::size_t i = 0; i < n; ++i) estimates[i] = an.own_challenges(i);
+  } else {
+    std::vector<std::thread> pool;
+    pool.reserve(workers);
+    for (std::size_t w = 0; w < workers; ++w) {
+      // Interleaved, since later initiators cost the same as earlier ones.
+      pool.emplace_back([&, w] {
+        for (std::size_t i = w; i < n; i += workers) estimates[i] = an.own_challenges(i);
+      });
+    }
+    for (std::thread& t : pool) t.join();
+  }
   for (std::size_t i = 0; i < n; ++i) {
     // The target with the largest expected gain, if any is significant; ties keep the
     // first, as KTAB scans targets in index order.
     int best = -1;
     double best_prob = 0.0;
     double best_gain = -1.0;
-    const std::vector<ChallengeEstimate> own = an.own_challenges(i);
+    const std::vector<ChallengeEstimate>& own = estimates[i];
     for (std::size_t j = 0; j < n; ++j) {
       if (j == i) continue;
       const ChallengeEstimate& e = own[j];
@@ -726,10 +825,12 @@ void step(const Problem& problem, const Parameters& params, const Hooks& hooks, 
   // actors' positions with the two principals' replaced (KTAB's brgnUtil). It does not
   // depend on whose list the bargain is in, so it is computed once.
   const std::size_t nb = st.bargains.size();
-  Matrix bargain_util(n, nb + 1);  // column nb: the status quo
+  Matrix bargain_util(n, nb + 1);   // column nb: the status quo
+  std::vector<double> own_view(n);  // own_view[m] = util(a, a, m), for the current a
   for (std::size_t a = 0; a < n; ++a) {
+    for (std::size_t m = 0; m < n; ++m) own_view[m] = an.util(a, a, m);
     double sq = 0.0;
-    for (std::size_t m = 0; m < n; ++m) sq = sq + an.util(a, a, m);
+    for (std::size_t m = 0; m < n; ++m) sq = sq + own_view[m];
     bargain_util(a, nb) = sq / static_cast<double>(n);
     for (std::size_t b = 0; b < nb; ++b) {
       const Bargain& bg = st.bargains[b];
@@ -738,7 +839,7 @@ void step(const Problem& problem, const Parameters& params, const Hooks& hooks, 
       u = u + an.own_util(a, bg.receiver_position.data());
       for (std::size_t m = 0; m < n; ++m) {
         if (static_cast<int>(m) != bg.initiator && static_cast<int>(m) != bg.receiver) {
-          u = u + an.util(a, a, m);
+          u = u + own_view[m];
         }
       }
       bargain_util(a, b) = u / static_cast<double>(n);

@@ -63,6 +63,9 @@ struct Parameters {
   std::uint64_t seed = kKtabSeed;  // used only by Stochastic transitions
   int min_turns = 2;
   int max_turns = 100;
+  // Threads for the O(n³) challenge estimates of a turn; the work is split by initiator
+  // and each estimate is computed alone, so results do not depend on the count.
+  int threads = 1;
 };
 
 // A dense row-major matrix of doubles.
