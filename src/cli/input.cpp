@@ -46,9 +46,9 @@ std::string read_input_file(const std::string& path) {
 LoadedInput load_input(const std::string& path) {
   LoadedInput out;
   LoadOptions options;
-  options.cinc = &default_cinc_table();
   if (path.empty()) {
     out.text = std::string(embedded_default_scenario());
+    options.cinc = &default_cinc_table();
     out.source = std::string(kDefaultScenarioName);
     options.filename = "korea-2003.yaml";
     out.scenario = load_scenario_yaml(out.text, options);
@@ -83,6 +83,9 @@ LoadedInput load_input(const std::string& path) {
     if (!stem.empty() && std::isalnum(static_cast<unsigned char>(stem[0]))) table.issue_id = stem;
     out.scenario = load_actor_table_csv(out.text, table);
   } else {
+    // Parsing the COW table takes longer than most runs; only a scenario that says `cinc`
+    // can need it.
+    if (out.text.find("cinc") != std::string::npos) options.cinc = &default_cinc_table();
     out.scenario = load_scenario_yaml(out.text, options);
   }
   return out;

@@ -960,8 +960,8 @@ TEST(KtabReader, ReportsEveryXmlMalformationWithLineAndColumn) {
   EXPECT_EQ(first_error(doc(""), true), "");
   const std::vector<BadInput> cases = {
       {"", "1:1", "no root element"},
-      {"<Scenario>", "1:11", "missing end tag"},
-      {"<Scenario></Scenaro>", "1:11", "does not match"},
+      {"<Scenario>", "1:11", "missing end tag for <Scenario>"},
+      {"<Scenario></Scenaro>", "1:13", "does not match <Scenario>"},
       {"<!DOCTYPE x><Scenario/>", "1:1", "document type"},
       {"<Scenario a='1' a='2'/>", "1:17", "given twice"},
       {"<Scenario>&bogus;</Scenario>", "1:11", "unknown entity"},

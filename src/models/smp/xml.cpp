@@ -1,9 +1,15 @@
-// A recursive-descent XML parser sized for KTAB scenario files; see xml.hpp.
+// KTAB scenario XML read with Expat (Debian libexpat1-dev) into a small tree that keeps
+// where each node starts; see xml.hpp.
 #include "models/smp/xml.hpp"
 
+#include <expat.h>
+
 #include <algorithm>
-#include <cstdint>
+#include <climits>
+#include <memory>
 #include <optional>
+#include <string>
+#include <tuple>
 
 namespace entente::smp::xml {
 
@@ -17,303 +23,162 @@ std::vector<const Element*> Element::all(std::string_view wanted) const {
 
 namespace {
 
-// Thrown inside the parser only; parse() turns it into a ParseError.
-struct Failure {
-  std::size_t offset;
-  std::string message;
-};
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-bool is_name_start(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':' || u >= 0x80;
-}
-
-bool is_name_char(char c) {
-  return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-class Parser {
+// Builds the tree from Expat's events. Positions are byte offsets into the source, turned
+// into line and column (1-based, in bytes) by the same table for every node and error.
+class TreeBuilder {
  public:
-  explicit Parser(std::string_view text) : s_(text) {
-    for (std::size_t i = 0; i < s_.size(); ++i) {
-      if (s_[i] == '\n') line_starts_.push_back(i + 1);
+  explicit TreeBuilder(std::string_view text) : text_(text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n') line_starts_.push_back(i + 1);
     }
   }
 
-  Element document() {
-    if (s_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
-    skip_misc();
-    if (pos_ >= s_.size()) fail(pos_, "no root element; expected an XML document");
-    if (s_[pos_] != '<') fail(pos_, "text before the root element");
-    Element root = element(1);
-    skip_misc();
-    if (pos_ < s_.size()) fail(pos_, "content after the root element");
-    return root;
-  }
-
-  // 1-based line and column (in bytes) of an offset.
   [[nodiscard]] std::pair<int, int> where(std::size_t offset) const {
+    offset = std::min(offset, text_.size());
     const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
     const auto line = static_cast<std::size_t>(it - line_starts_.begin());
     return {static_cast<int>(line), static_cast<int>(offset - line_starts_[line - 1]) + 1};
   }
 
+  bool parse(Element& root, ParseError& error) {
+    std::unique_ptr<XML_ParserStruct, decltype(&XML_ParserFree)> parser(XML_ParserCreate(nullptr),
+                                                                        &XML_ParserFree);
+    if (!parser) {
+      error = ParseError{1, 1, "out of memory creating the XML parser"};
+      return false;
+    }
+    parser_ = parser.get();
+    XML_SetUserData(parser_, this);
+    XML_SetElementHandler(parser_, &TreeBuilder::on_start, &TreeBuilder::on_end);
+    XML_SetCharacterDataHandler(parser_, &TreeBuilder::on_text);
+    // Entity definitions are how XML parsers are attacked, and KTAB files have no DTD.
+    XML_SetStartDoctypeDeclHandler(parser_, &TreeBuilder::on_doctype);
+    if (text_.size() > static_cast<std::size_t>(INT_MAX)) {
+      error = ParseError{1, 1, "document too large"};
+      return false;
+    }
+    const XML_Status status =
+        XML_Parse(parser_, text_.data(), static_cast<int>(text_.size()), XML_TRUE);
+    if (status != XML_STATUS_OK) {
+      if (failure_) {
+        error = *failure_;
+      } else {
+        const XML_Index at = XML_GetCurrentByteIndex(parser_);
+        const auto [line, column] = where(at < 0 ? 0 : static_cast<std::size_t>(at));
+        error = ParseError{line, column, explain(XML_GetErrorCode(parser_))};
+      }
+      return false;
+    }
+    root = std::move(root_);
+    return true;
+  }
+
  private:
-  [[noreturn]] static void fail(std::size_t offset, std::string message) {
-    throw Failure{offset, std::move(message)};
-  }
-
-  bool starts(std::string_view what) const { return s_.substr(pos_, what.size()) == what; }
-
-  void expect(std::string_view what, const char* context) {
-    if (!starts(what)) fail(pos_, std::string("expected '") + std::string(what) + "' " + context);
-    pos_ += what.size();
-  }
-
-  void skip_space() {
-    while (pos_ < s_.size() && is_space(s_[pos_])) ++pos_;
-  }
-
-  // Skips until `end`, which must occur; returns the skipped text.
-  std::string_view until(std::string_view end, const char* what) {
-    const std::size_t start = pos_;
-    const std::size_t at = s_.find(end, pos_);
-    if (at == std::string_view::npos) fail(start, std::string("unterminated ") + what);
-    pos_ = at + end.size();
-    return s_.substr(start, at - start);
-  }
-
-  // Whitespace, comments, processing instructions (including the XML declaration).
-  void skip_misc() {
-    for (;;) {
-      skip_space();
-      if (starts("<!--")) {
-        comment();
-      } else if (starts("<?")) {
-        pos_ += 2;
-        (void)until("?>", "processing instruction (missing '?>')");
-      } else if (starts("<!DOCTYPE") || starts("<!doctype")) {
-        fail(pos_, "document type declarations are not supported; remove the <!DOCTYPE>");
-      } else {
-        return;
-      }
+  // Expat's message, with what the open elements tell about the common mistakes.
+  [[nodiscard]] std::string explain(XML_Error code) const {
+    const std::string expat = XML_ErrorString(code);
+    const std::string innermost = open_.empty() ? ""
+                                                : "<" + open_.back().name + "> (line " +
+                                                      std::to_string(open_.back().line) + ")";
+    switch (code) {
+      case XML_ERROR_NO_ELEMENTS:
+        return open_.empty() ? "no root element (" + expat + ")"
+                             : "missing end tag for " + innermost + " (" + expat + ")";
+      case XML_ERROR_TAG_MISMATCH:
+        return "end tag does not match " + innermost + " (" + expat + ")";
+      case XML_ERROR_DUPLICATE_ATTRIBUTE:
+        return "an attribute given twice (" + expat + ")";
+      case XML_ERROR_UNDEFINED_ENTITY:
+        return "unknown entity; only &amp; &lt; &gt; &quot; &apos; and character references (" +
+               expat + ")";
+      default:
+        return expat;
     }
   }
 
-  void comment() {
-    const std::size_t start = pos_;
-    pos_ += 4;
-    const std::string_view body = until("-->", "comment (missing '-->')");
-    if (body.find("--") != std::string_view::npos) fail(start, "'--' inside a comment");
+  [[nodiscard]] std::size_t offset() const {
+    const XML_Index at = XML_GetCurrentByteIndex(parser_);
+    return at < 0 ? 0 : static_cast<std::size_t>(at);
   }
 
-  std::string name(const char* what) {
-    const std::size_t start = pos_;
-    if (pos_ >= s_.size() || !is_name_start(s_[pos_])) {
-      fail(pos_, std::string("expected ") + what);
-    }
-    while (pos_ < s_.size() && is_name_char(s_[pos_])) ++pos_;
-    return std::string(s_.substr(start, pos_ - start));
+  void fail(std::size_t at, std::string message) {
+    if (failure_) return;
+    const auto [line, column] = where(at);
+    failure_ = ParseError{line, column, std::move(message)};
+    XML_StopParser(parser_, XML_FALSE);
   }
 
-  // Decodes an entity or character reference at pos_ ('&') into `out`.
-  void reference(std::string& out) {
-    const std::size_t start = pos_;
-    const std::size_t semi = s_.find(';', pos_);
-    if (semi == std::string_view::npos || semi - pos_ > 12) {
-      fail(start, "'&' must start a reference such as &amp; (write & as &amp;)");
-    }
-    const std::string_view ref = s_.substr(pos_ + 1, semi - pos_ - 1);
-    pos_ = semi + 1;
-    if (ref == "lt") {
-      out += '<';
-    } else if (ref == "gt") {
-      out += '>';
-    } else if (ref == "amp") {
-      out += '&';
-    } else if (ref == "quot") {
-      out += '"';
-    } else if (ref == "apos") {
-      out += '\'';
-    } else if (!ref.empty() && ref[0] == '#') {
-      const bool hex = ref.size() > 1 && (ref[1] == 'x' || ref[1] == 'X');
-      const std::string_view digits = ref.substr(hex ? 2 : 1);
-      if (digits.empty()) fail(start, "empty character reference");
-      std::uint32_t cp = 0;
-      for (char c : digits) {
-        std::uint32_t v = 0;
-        if (c >= '0' && c <= '9') {
-          v = static_cast<std::uint32_t>(c - '0');
-        } else if (hex && c >= 'a' && c <= 'f') {
-          v = static_cast<std::uint32_t>(c - 'a' + 10);
-        } else if (hex && c >= 'A' && c <= 'F') {
-          v = static_cast<std::uint32_t>(c - 'A' + 10);
-        } else {
-          fail(start, "malformed character reference");
-        }
-        cp = cp * (hex ? 16U : 10U) + v;
-        if (cp > 0x10FFFF) fail(start, "character reference beyond Unicode");
-      }
-      if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) fail(start, "invalid character reference");
-      append_utf8(out, cp);
-    } else {
-      fail(start, "unknown entity '&" + std::string(ref) +
-                      ";'; XML defines only &lt; &gt; &amp; &quot; &apos;");
-    }
+  static void on_doctype(void* self, const XML_Char* /*name*/, const XML_Char* /*sysid*/,
+                         const XML_Char* /*pubid*/, int /*has_internal_subset*/) {
+    auto* b = static_cast<TreeBuilder*>(self);
+    b->fail(b->offset(), "document type declarations (<!DOCTYPE>) are not accepted");
   }
 
-  void attributes(Element& e) {
-    for (;;) {
-      const std::size_t before = pos_;
-      skip_space();
-      if (pos_ >= s_.size()) fail(pos_, "unterminated start tag <" + e.name + ">");
-      if (s_[pos_] == '>' || s_[pos_] == '/') return;
-      if (pos_ == before) fail(pos_, "expected whitespace before an attribute");
-      const std::size_t at = pos_;
-      std::string key = name("an attribute name");
-      skip_space();
-      expect("=", "after an attribute name");
-      skip_space();
-      if (pos_ >= s_.size() || (s_[pos_] != '"' && s_[pos_] != '\'')) {
-        fail(pos_, "expected a quoted attribute value");
-      }
-      const char quote = s_[pos_++];
-      std::string value;
-      while (pos_ < s_.size() && s_[pos_] != quote) {
-        if (s_[pos_] == '<') fail(pos_, "'<' inside an attribute value");
-        if (s_[pos_] == '&') {
-          reference(value);
-        } else {
-          value += s_[pos_++];
-        }
-      }
-      if (pos_ >= s_.size()) fail(at, "unterminated attribute value");
-      ++pos_;
-      for (const auto& [k, v] : e.attributes) {
-        if (k == key) fail(at, "attribute '" + key + "' given twice");
-      }
-      e.attributes.emplace_back(std::move(key), std::move(value));
+  static void on_start(void* self, const XML_Char* name, const XML_Char** attributes) {
+    auto* b = static_cast<TreeBuilder*>(self);
+    if (b->failure_) return;
+    if (static_cast<int>(b->open_.size()) >= kMaxDepth) {
+      b->fail(b->offset(), "elements nested deeper than " + std::to_string(kMaxDepth));
+      return;
     }
-  }
-
-  void note_text_start(Element& e, std::size_t offset) {
-    if (e.text_line == 0 || e.text.find_first_not_of(" \t\r\n") == std::string::npos) {
-      const auto [l, c] = where(offset);
-      e.text_line = l;
-      e.text_column = c;
-    }
-  }
-
-  Element element(int depth) {
-    if (depth > kMaxDepth) fail(pos_, "elements nested deeper than " + std::to_string(kMaxDepth));
     Element e;
-    const auto [line, column] = where(pos_);
-    e.line = line;
-    e.column = column;
-    ++pos_;  // '<'
-    e.name = name("an element name after '<'");
-    attributes(e);
-    if (starts("/>")) {
-      pos_ += 2;
-      const auto [l, c] = where(pos_);
-      e.text_line = l;
-      e.text_column = c;
-      return e;
+    e.name = name;
+    const std::size_t at = b->offset();
+    std::tie(e.line, e.column) = b->where(at);
+    // Until text is seen, diagnostics about the element's value point just past its tag.
+    const int tag_bytes = XML_GetCurrentByteCount(b->parser_);
+    std::tie(e.text_line, e.text_column) =
+        b->where(at + static_cast<std::size_t>(std::max(tag_bytes, 0)));
+    for (const XML_Char** a = attributes; a != nullptr && *a != nullptr; a += 2) {
+      e.attributes.emplace_back(a[0], a[1]);
     }
-    ++pos_;  // '>'
-    {
-      const auto [l, c] = where(pos_);
-      e.text_line = l;
-      e.text_column = c;
-    }
-    for (;;) {
-      if (pos_ >= s_.size()) fail(pos_, "missing end tag </" + e.name + ">");
-      if (starts("</")) {
-        const std::size_t at = pos_;
-        pos_ += 2;
-        const std::string closing = name("an element name after '</'");
-        if (closing != e.name) {
-          fail(at, "end tag </" + closing + "> does not match <" + e.name + "> at line " +
-                       std::to_string(e.line));
-        }
-        skip_space();
-        expect(">", "to close the end tag");
-        return e;
-      }
-      if (starts("<!--")) {
-        comment();
-      } else if (starts("<![CDATA[")) {
-        const std::size_t at = pos_;
-        pos_ += 9;
-        const std::string_view body = until("]]>", "CDATA section (missing ']]>')");
-        if (body.find_first_not_of(" \t\r\n") != std::string_view::npos) note_text_start(e, at);
-        e.text += body;
-      } else if (starts("<?")) {
-        pos_ += 2;
-        (void)until("?>", "processing instruction (missing '?>')");
-      } else if (starts("<!")) {
-        fail(pos_, "unexpected '<!' (declarations are not supported inside elements)");
-      } else if (s_[pos_] == '<') {
-        e.children.push_back(element(depth + 1));
-      } else {
-        const std::size_t at = pos_;
-        std::string chunk;
-        while (pos_ < s_.size() && s_[pos_] != '<') {
-          if (s_[pos_] == '&') {
-            reference(chunk);
-          } else {
-            chunk += s_[pos_++];
-          }
-        }
-        const std::size_t first = chunk.find_first_not_of(" \t\r\n");
-        if (first != std::string::npos) {
-          // Locate the first non-blank source character for diagnostics.
-          std::size_t src = at;
-          while (src < pos_ && is_space(s_[src])) ++src;
-          note_text_start(e, src);
-        }
-        e.text += chunk;
-      }
+    b->open_.push_back(std::move(e));
+  }
+
+  static void on_end(void* self, const XML_Char* /*name*/) {
+    auto* b = static_cast<TreeBuilder*>(self);
+    if (b->failure_ || b->open_.empty()) return;
+    Element e = std::move(b->open_.back());
+    b->open_.pop_back();
+    if (b->open_.empty()) {
+      b->root_ = std::move(e);
+    } else {
+      b->open_.back().children.push_back(std::move(e));
     }
   }
 
-  std::string_view s_;
-  std::size_t pos_ = 0;
+  static void on_text(void* self, const XML_Char* data, int length) {
+    auto* b = static_cast<TreeBuilder*>(self);
+    if (b->failure_ || b->open_.empty() || length <= 0) return;
+    Element& e = b->open_.back();
+    const std::string_view chunk(data, static_cast<std::size_t>(length));
+    const bool blank_so_far = e.text.find_first_not_of(" \t\r\n") == std::string::npos;
+    if (blank_so_far && chunk.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+      // Point at the first non-blank source byte of this event (Expat reports where the
+      // event starts in the source; decoded text can be shorter than its source).
+      std::size_t at = b->offset();
+      while (at < b->text_.size() && (b->text_[at] == ' ' || b->text_[at] == '\t' ||
+                                      b->text_[at] == '\r' || b->text_[at] == '\n')) {
+        ++at;
+      }
+      std::tie(e.text_line, e.text_column) = b->where(at);
+    }
+    e.text.append(chunk);
+  }
+
+  std::string_view text_;
   std::vector<std::size_t> line_starts_{0};  // offset where each line begins
+  XML_Parser parser_ = nullptr;
+  std::vector<Element> open_;  // elements whose end tag is still to come
+  Element root_;
+  std::optional<ParseError> failure_;
 };
 
 }  // namespace
 
 bool parse(std::string_view text, Element& root, ParseError& error) {
-  Parser p(text);
-  try {
-    root = p.document();
-    return true;
-  } catch (const Failure& f) {
-    const auto [line, column] = p.where(f.offset);
-    error = ParseError{line, column, f.message};
-    return false;
-  }
+  TreeBuilder builder(text);
+  return builder.parse(root, error);
 }
 
 }  // namespace entente::smp::xml

@@ -1,10 +1,9 @@
-// Internal: a small, strict XML parser for KTAB's scenario files.
+// Internal: KTAB's scenario XML as a small element tree, read with Expat.
 //
-// It reads the XML that KTAB's schema (smpSchema.xsd) describes: elements, attributes,
-// character data, CDATA, comments, processing instructions, the five predefined entities
-// and character references. Document type declarations are refused (KTAB files have none,
-// and entity definitions are how XML parsers are attacked). Every node keeps the line and
-// column where it starts, so diagnostics can point at it.
+// Expat checks well-formedness (and decodes entities and character references); this layer
+// keeps the line and column where every element and its text start, so diagnostics can
+// point at them. Document type declarations are refused (KTAB files have none, and entity
+// definitions are how XML parsers are attacked).
 #pragma once
 
 #include <string>
