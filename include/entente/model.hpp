@@ -60,6 +60,19 @@ class ModelOptions {
 // Per-run context shared by all models of a run.
 struct RunContext {
   std::uint64_t seed = 0;  // every random draw of a model derives from it
+  // false when the caller needs only forecasts and outputs (a Monte Carlo sample): a model
+  // may then skip building its details and trace, which can cost more than the forecast.
+  bool details = true;
+};
+
+// A number a scenario model reports for uncertainty analysis (sweeps, sensitivity), e.g.
+// an alliance's probability of holding for five years, or 1/0 for a credible threat. Issue
+// forecasts are summarised without it.
+struct Output {
+  std::string name;  // unique within the model, e.g. "us-rok/p_holds/5y"
+  double value = 0.0;
+  double lo = 0.0;  // the range it can take, for histograms
+  double hi = 1.0;
 };
 
 // A model's answer for one issue.
@@ -76,6 +89,7 @@ struct Result {
   nlohmann::json details = nlohmann::json::object();  // scenario models' output
   std::vector<std::string> trace;
   std::vector<std::string> warnings;  // e.g. issues skipped and why
+  std::vector<Output> outputs;        // scenario models' numbers for sweeps
 };
 
 class Model {

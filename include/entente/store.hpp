@@ -64,6 +64,12 @@ struct RunRecord {
   std::vector<ForecastRow> forecasts;
 };
 
+// A sweep's checkpoint: the merged statistics of its first `blocks_done` blocks.
+struct SweepProgress {
+  std::uint64_t blocks_done = 0;
+  nlohmann::json stats;
+};
+
 class RunStore {
  public:
   // Opens (creating if needed) the database at `path`, sets WAL mode and a busy timeout,
@@ -91,6 +97,27 @@ class RunStore {
   // Marks a run failed with a message, in one transaction (also usable on a `running` row
   // left by a killed process). Throws StoreError like finish_run.
   void fail_run(std::int64_t id, const std::string& error);
+
+  // Sweeps. A sweep is a run of kind "sweep" that records, while `running`, a checkpoint
+  // of the statistics of its finished prefix of blocks (replaced atomically each time), and
+  // optionally every sample's values. An interrupted sweep resumes from its checkpoint;
+  // samples stored past it are deleted first, so nothing is counted twice.
+  // Replaces the checkpoint, in one transaction. Throws StoreError unless the run exists
+  // and is `running`.
+  void save_sweep_progress(std::int64_t id, std::uint64_t blocks_done, const nlohmann::json& stats);
+  // The checkpoint, or nullopt when none was saved.
+  [[nodiscard]] std::optional<SweepProgress> sweep_progress(std::int64_t id) const;
+  // Stores the values of consecutive samples from `first_sample` (one row of outputs each;
+  // NaN is stored as NULL), in one transaction.
+  void add_sweep_samples(std::int64_t id, std::uint64_t first_sample,
+                         const std::vector<std::vector<double>>& values);
+  // Every stored sample of a run, by sample index, `outputs` values each (NaN for NULL).
+  [[nodiscard]] std::vector<std::vector<double>> sweep_samples(std::int64_t id,
+                                                               std::size_t outputs) const;
+  // Number of distinct samples stored for a run.
+  [[nodiscard]] std::uint64_t count_sweep_samples(std::int64_t id) const;
+  // Deletes the stored samples numbered `first_sample` and above, in one transaction.
+  void delete_sweep_samples_from(std::int64_t id, std::uint64_t first_sample);
 
   // Most recent first; `limit` 0 means all. Records come without scenario text, result and
   // forecasts (use get_run).

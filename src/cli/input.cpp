@@ -44,18 +44,23 @@ std::string read_input_file(const std::string& path) {
 }
 
 LoadedInput load_input(const std::string& path) {
+  if (path.empty()) return load_input_text(std::string(embedded_default_scenario()), "");
+  return load_input_text(read_input_file(path), path);
+}
+
+LoadedInput load_input_text(std::string text, const std::string& path) {
   LoadedInput out;
   LoadOptions options;
-  if (path.empty()) {
-    out.text = std::string(embedded_default_scenario());
-    options.cinc = &default_cinc_table();
+  if (path.empty() || path == kDefaultScenarioName) {
+    out.text = std::move(text);
     out.source = std::string(kDefaultScenarioName);
     options.filename = "korea-2003.yaml";
+    options.cinc = &default_cinc_table();
     out.scenario = load_scenario_yaml(out.text, options);
     out.scenario.source = out.source;
     return out;
   }
-  out.text = read_input_file(path);
+  out.text = std::move(text);
   out.source = path;
   options.filename = path;
   // KTAB's own inputs first: their first line is also comma-separated.

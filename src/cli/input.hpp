@@ -23,6 +23,10 @@ struct LoadedInput {
 // file:line:col diagnostics when the input is invalid, including unreadable files.
 LoadedInput load_input(const std::string& path);
 
+// Loads input whose text is already read (e.g. from the run store), as load_input would
+// have loaded the file `path` ("" or the embedded name: the embedded default).
+LoadedInput load_input_text(std::string text, const std::string& path);
+
 // Reads a whole file, refusing ones over the scenario size limit before reading them.
 // Throws InputError naming the file.
 std::string read_input_file(const std::string& path);

@@ -11,6 +11,7 @@
 #include "cli/backtest_command.hpp"
 #include "cli/input.hpp"
 #include "cli/summary.hpp"
+#include "cli/sweep_command.hpp"
 #include "entente/runner.hpp"
 #include "entente/scenario_io.hpp"
 #include "entente/store.hpp"
@@ -397,6 +398,7 @@ int main(int argc, char** argv) {
       [&] { code = cmd_import_csv(csv_path, csv_issue, csv_out, scale_min, scale_max); });
 
   add_backtest_command(app, code);
+  add_sweep_command(app, code, command);
 
   try {
     app.parse(argc, argv);

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string_view>
@@ -30,7 +31,7 @@ namespace {
 
 // Ordered migrations; index i migrates from schema version i to i + 1. Append only: a
 // script that has shipped must never change, because databases in the field already ran it.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 0 -> 1: the first schema.
     R"sql(
 CREATE TABLE meta (
@@ -63,6 +64,22 @@ CREATE TABLE forecasts (
   forecast REAL               -- NULL when the model gives no point forecast
 );
 CREATE INDEX forecasts_run_id ON forecasts(run_id);
+)sql",
+    // 1 -> 2: Monte Carlo sweeps: a checkpoint of the summarised prefix, and kept samples.
+    R"sql(
+CREATE TABLE sweep_progress (
+  run_id      INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  blocks_done INTEGER NOT NULL,  -- blocks 0 .. blocks_done-1 are in `stats`
+  stats       TEXT NOT NULL,     -- JSON: the merged statistics of those blocks
+  updated_at  TEXT NOT NULL
+);
+CREATE TABLE sweep_samples (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  sample INTEGER NOT NULL,
+  output INTEGER NOT NULL,  -- index into the run's outputs
+  value  REAL,              -- NULL when the model gave none
+  PRIMARY KEY (run_id, sample, output)
+) WITHOUT ROWID;
 )sql",
 };
 
@@ -474,6 +491,109 @@ void RunStore::finish_run(std::int64_t id, const nlohmann::json& result,
     insert.bind(4, row.forecast);
     insert.run();
   }
+  tx.commit();
+}
+
+void RunStore::save_sweep_progress(std::int64_t id, std::uint64_t blocks_done,
+                                   const nlohmann::json& stats) {
+  Impl& s = *impl_;
+  const std::string text = to_json_text(stats, s.path, "sweep statistics");
+  Transaction tx(s.db, s.path, Transaction::Mode::kWrite);
+  Statement status(s.db, s.path, "SELECT status FROM runs WHERE id = ?1");
+  status.bind(1, id);
+  if (!status.step()) throw StoreError(fmt::format("run store {}: no run {}", s.path, id));
+  if (status.text(0) != "running") {
+    throw StoreError(
+        fmt::format("run store {}: run {} is {}, not running", s.path, id, status.text(0)));
+  }
+  Statement upsert(s.db, s.path,
+                   fmt::format("INSERT INTO sweep_progress (run_id, blocks_done, stats, "
+                               "updated_at) VALUES (?1, ?2, ?3, {}) ON CONFLICT(run_id) DO "
+                               "UPDATE SET blocks_done = excluded.blocks_done, stats = "
+                               "excluded.stats, updated_at = excluded.updated_at",
+                               kNowSql));
+  upsert.bind(1, id);
+  upsert.bind(2, static_cast<std::int64_t>(blocks_done));
+  upsert.bind(3, text);
+  upsert.run();
+  tx.commit();
+}
+
+std::optional<SweepProgress> RunStore::sweep_progress(std::int64_t id) const {
+  const Impl& s = *impl_;
+  Statement select(s.db, s.path, "SELECT blocks_done, stats FROM sweep_progress WHERE run_id = ?1");
+  select.bind(1, id);
+  if (!select.step()) return std::nullopt;
+  SweepProgress p;
+  p.blocks_done = static_cast<std::uint64_t>(select.int64(0));
+  try {
+    p.stats = nlohmann::json::parse(select.text(1));
+  } catch (const nlohmann::json::exception& e) {
+    throw StoreError(fmt::format("run store {}: run {}: sweep statistics are corrupt: {}", s.path,
+                                 id, e.what()));
+  }
+  return p;
+}
+
+void RunStore::add_sweep_samples(std::int64_t id, std::uint64_t first_sample,
+                                 const std::vector<std::vector<double>>& values) {
+  Impl& s = *impl_;
+  Transaction tx(s.db, s.path, Transaction::Mode::kWrite);
+  Statement insert(s.db, s.path,
+                   "INSERT OR REPLACE INTO sweep_samples (run_id, sample, output, value) "
+                   "VALUES (?1, ?2, ?3, ?4)");
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    for (std::size_t k = 0; k < values[i].size(); ++k) {
+      insert.reset();
+      insert.bind(1, id);
+      insert.bind(2, static_cast<std::int64_t>(first_sample + i));
+      insert.bind(3, static_cast<std::int64_t>(k));
+      const double v = values[i][k];
+      insert.bind(4, std::isfinite(v) ? std::optional<double>(v) : std::nullopt);
+      insert.run();
+    }
+  }
+  tx.commit();
+}
+
+std::vector<std::vector<double>> RunStore::sweep_samples(std::int64_t id,
+                                                         std::size_t outputs) const {
+  const Impl& s = *impl_;
+  Statement select(s.db, s.path,
+                   "SELECT sample, output, value FROM sweep_samples WHERE run_id = ?1 "
+                   "ORDER BY sample, output");
+  select.bind(1, id);
+  std::vector<std::vector<double>> rows;
+  std::int64_t current = -1;
+  while (select.step()) {
+    const std::int64_t sample = select.int64(0);
+    const std::int64_t output = select.int64(1);
+    if (sample != current) {
+      rows.emplace_back(outputs, std::numeric_limits<double>::quiet_NaN());
+      current = sample;
+    }
+    if (output >= 0 && static_cast<std::size_t>(output) < outputs && !select.is_null(2)) {
+      rows.back()[static_cast<std::size_t>(output)] = select.real(2);
+    }
+  }
+  return rows;
+}
+
+std::uint64_t RunStore::count_sweep_samples(std::int64_t id) const {
+  const Impl& s = *impl_;
+  Statement select(s.db, s.path,
+                   "SELECT COUNT(DISTINCT sample) FROM sweep_samples WHERE run_id = ?1");
+  select.bind(1, id);
+  return select.step() ? static_cast<std::uint64_t>(select.int64(0)) : 0;
+}
+
+void RunStore::delete_sweep_samples_from(std::int64_t id, std::uint64_t first_sample) {
+  Impl& s = *impl_;
+  Transaction tx(s.db, s.path, Transaction::Mode::kWrite);
+  Statement del(s.db, s.path, "DELETE FROM sweep_samples WHERE run_id = ?1 AND sample >= ?2");
+  del.bind(1, id);
+  del.bind(2, static_cast<std::int64_t>(first_sample));
+  del.run();
   tx.commit();
 }
 

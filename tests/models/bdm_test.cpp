@@ -722,7 +722,10 @@ RC_GTEST_PROP(BdmProperty, InvariantUnderRelabellingAndReordering, ()) {
 RC_GTEST_PROP(BdmProperty, ScalingAllCapabilitiesChangesNothing, ()) {
   const std::vector<Row> rows = *gen_rows();
   const Options options = draw_options(false);
-  const double k = *rc::gen::element(1e-3, 0.37, 3.0, 1000.0, 1e6);
+  // Powers of two, so scaling is exact in floating point: with other constants only the
+  // rounding changes, but that is enough to flip a near-tie between two offers (found by
+  // rapidcheck: k = 1e6 moved a forecast by 0.13), which is not what the property is about.
+  const double k = *rc::gen::element(1.0 / 1024, 0.5, 4.0, 1024.0, 1048576.0);
   std::vector<Row> scaled = rows;
   for (Row& r : scaled) r.capability *= k;
   const IssueResult a = run_bdm(one_issue(rows), options);

@@ -139,11 +139,11 @@ class BdmModel final : public Model {
 
   [[nodiscard]] const ModelInfo& info() const override { return model_info(); }
 
-  [[nodiscard]] Result run(const Scenario& scenario, const RunContext& /*context*/) const override {
+  [[nodiscard]] Result run(const Scenario& scenario, const RunContext& context) const override {
     Result result;
     result.model = "bdm";
     for (const Issue& issue : scenario.issues) {
-      result.issues.push_back(run_issue(scenario, issue, result.warnings));
+      result.issues.push_back(run_issue(scenario, issue, result.warnings, context.details));
     }
     return result;
   }
@@ -151,7 +151,7 @@ class BdmModel final : public Model {
  private:
   // Plays one issue on its own (issues do not interact in this model).
   IssueResult run_issue(const Scenario& scenario, const Issue& issue,
-                        std::vector<std::string>& warnings) const {
+                        std::vector<std::string>& warnings, bool details) const {
     IssueResult out;
     out.issue = issue.id;
     const std::vector<Player> players = players_on(scenario, issue);
@@ -201,10 +201,16 @@ class BdmModel final : public Model {
 
     Engine engine(config_);
     std::vector<Round> rounds;
-    const bool keep_rounds = config_.detail != Detail::kNone;
+    const bool keep_rounds = details && config_.detail != Detail::kNone;
     const Outcome outcome =
         engine.run(capability, position, salience, risk, keep_rounds ? &rounds : nullptr);
     out.forecast = outcome.forecast;
+    if (!details) {  // a Monte Carlo sample: the forecast is all that is read
+      if (outcome.stop == StopReason::kMaxRounds) {
+        warnings.push_back("bdm: issue '" + issue.id + "' did not settle");
+      }
+      return out;
+    }
     // The headline first (front ends show the first line as the model's explanation).
     out.trace.push_back(fmt::format(
         "forecast {:.2f}: the weighted {} after {} round{} (stopped: {}); it started at median "

@@ -389,7 +389,7 @@ class SmpModel final : public Model {
       const std::string label =
           config_.joint ? std::string("joint run") : "issue " + g.issues.front()->id;
       for (const std::string& n : notes) result.warnings.push_back(label + ": " + n);
-      runs.push_back(run_group(g, params, by_issue, result.warnings));
+      runs.push_back(run_group(g, params, by_issue, result.warnings, context.details));
     }
     for (const Issue& is : scenario.issues) {
       IssueResult ir = std::move(by_issue[is.id]);
@@ -408,7 +408,7 @@ class SmpModel final : public Model {
   // record (actors, turns, risk attitudes and challenges per turn).
   nlohmann::json run_group(const Group& g, const smp::Parameters& params,
                            std::map<std::string, IssueResult>& by_issue,
-                           std::vector<std::string>& warnings) const {
+                           std::vector<std::string>& warnings, bool details) const {
     nlohmann::json record;
     std::vector<std::string> issue_ids;
     for (const Issue* is : g.issues) issue_ids.push_back(is->id);
@@ -446,6 +446,11 @@ class SmpModel final : public Model {
       }
       return x;
     };
+    if (!details) {  // a Monte Carlo sample: only the forecasts are read
+      for (std::size_t k = 0; k < d; ++k)
+        by_issue[g.issues[k]->id].forecast = expected(tr.states.back(), k);
+      return record;
+    }
 
     nlohmann::json rounds = nlohmann::json::array();
     for (std::size_t t = 0; t < tr.states.size(); ++t) {

@@ -1,0 +1,335 @@
+// `entente sweep`: Monte Carlo over a scenario's uncertain numbers, stored as it goes so an
+// interrupted sweep can resume.
+#include "cli/sweep_command.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "cli/input.hpp"
+#include "cli/progress.hpp"
+#include "entente/diagnostics.hpp"
+#include "entente/store.hpp"
+#include "entente/sweep.hpp"
+
+namespace entente::cli {
+
+namespace {
+
+constexpr int kExitInput = 1;
+constexpr int kExitUsage = 2;
+
+struct SweepArgs {
+  std::string scenario;
+  std::uint64_t samples = 1000;
+  int threads = 0;
+  std::uint64_t seed = kDefaultSeed;
+  std::vector<std::string> models;
+  std::vector<std::string> options;
+  std::string at;
+  bool json = false;
+  bool keep_samples = false;
+  std::optional<std::int64_t> resume;
+  std::optional<std::uint64_t> stop_after;
+  std::uint64_t block_size = Sweep::kDefaultBlockSize;
+  bool quiet = false;
+  std::string db;
+};
+
+int default_threads() {
+  return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+}
+
+std::string default_db() {
+  const char* env = std::getenv("ENTENTE_DB");
+  return env != nullptr && *env != '\0' ? env : "entente.db";
+}
+
+// What a sweep needs to be reproduced exactly: everything but the thread count.
+nlohmann::json sweep_parameters(const SweepArgs& a, const RunPlan& plan) {
+  return {{"samples", a.samples},           {"block_size", a.block_size},
+          {"keep_samples", a.keep_samples}, {"options", plan.options},
+          {"request_options", a.options},   {"at", plan.at.str()}};
+}
+
+void print_table(const nlohmann::json& report) {
+  std::cout << fmt::format("{} samples, seed {}; {} uncertain input{}\n",
+                           report["samples"].get<std::uint64_t>(),
+                           report["seed"].get<std::string>(), report["inputs"].size(),
+                           report["inputs"].size() == 1 ? "" : "s");
+  if (report["failures"].get<std::uint64_t>() > 0) {
+    std::cout << fmt::format("{} samples failed; first: {}\n",
+                             report["failures"].get<std::uint64_t>(),
+                             report["first_failure"].get<std::string>());
+  }
+  std::cout << fmt::format("\n{:<34} {:>9} {:>8} {:>9} {:>9} {:>9} {:>8}\n", "output", "mean", "sd",
+                           "p5", "median", "p95", "missing");
+  auto num = [](const nlohmann::json& j) {
+    return j.is_number() ? fmt::format("{:.2f}", j.get<double>()) : std::string("—");
+  };
+  for (const auto& o : report["outputs"]) {
+    std::cout << fmt::format("{:<34} {:>9} {:>8} {:>9} {:>9} {:>9} {:>8}\n",
+                             o["id"].get<std::string>(), num(o["mean"]), num(o["sd"]),
+                             num(o["quantiles"]["p5"]), num(o["quantiles"]["p50"]),
+                             num(o["quantiles"]["p95"]), o["missing"].get<std::uint64_t>());
+  }
+}
+
+int cmd_sweep(SweepArgs args, const std::string& command) {
+  std::optional<RunStore> store;
+  try {
+    store.emplace(args.db);
+  } catch (const StoreError& e) {
+    std::cerr << "error: run store: " << e.what() << "\n";
+    return kExitInput;
+  }
+
+  LoadedInput input;
+  std::int64_t run_id = 0;
+  SweepStats merged;
+  RunPlan plan;
+  if (args.resume) {
+    // Everything that decides the numbers comes from the stored run, not the command line.
+    const auto rec = store->get_run(*args.resume);
+    if (!rec) {
+      std::cerr << fmt::format("error: no run {} in {}\n", *args.resume, args.db);
+      return kExitInput;
+    }
+    if (rec->kind != "sweep" || rec->status != "running") {
+      std::cerr << fmt::format(
+          "error: run {} is a {} that is {}; only an interrupted sweep (still 'running') can "
+          "resume\n",
+          rec->id, rec->kind, rec->status);
+      return kExitInput;
+    }
+    try {
+      input = load_input_text(rec->scenario_text, rec->scenario_source);
+      const auto& p = rec->parameters;
+      args.samples = p.at("samples").get<std::uint64_t>();
+      args.block_size = p.at("block_size").get<std::uint64_t>();
+      args.keep_samples = p.at("keep_samples").get<bool>();
+      args.options = p.at("request_options").get<std::vector<std::string>>();
+      args.at = p.at("at").get<std::string>();
+      args.models = rec->models;
+      args.seed = rec->seed;
+    } catch (const InputError& e) {
+      std::cerr << e.diagnostics().str();
+      return kExitInput;
+    } catch (const nlohmann::json::exception& e) {
+      std::cerr << fmt::format("error: run {}: stored sweep parameters unreadable: {}\n", rec->id,
+                               e.what());
+      return kExitInput;
+    }
+    run_id = rec->id;
+  } else {
+    try {
+      input = load_input(args.scenario);
+    } catch (const InputError& e) {
+      std::cerr << e.diagnostics().str();
+      return kExitInput;
+    }
+  }
+
+  RunRequest request;
+  request.models = args.models;
+  request.options = input.options;
+  request.options.insert(request.options.end(), args.options.begin(), args.options.end());
+  request.seed = args.seed;
+  if (!args.at.empty()) {
+    const auto d = Date::parse(args.at);
+    if (!d) {
+      std::cerr << fmt::format("error: --at: '{}' is not a valid date; expected YYYY-MM-DD\n",
+                               args.at);
+      return kExitUsage;
+    }
+    request.at = *d;
+  }
+  std::unique_ptr<Sweep> sweep;
+  try {
+    plan = plan_run(input.scenario, request);
+    if (args.samples == 0) throw std::invalid_argument("--samples must be at least 1");
+    if (args.block_size == 0) throw std::invalid_argument("--block-size must be at least 1");
+    sweep = std::make_unique<Sweep>(input.scenario, plan, args.seed, args.samples, args.block_size);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "error: the nominal run failed: " << e.what() << "\n";
+    return kExitInput;
+  }
+
+  try {
+    if (args.resume) {
+      const auto progress = store->sweep_progress(run_id);
+      merged = progress ? SweepStats::from_json(progress->stats) : sweep->empty_stats(0);
+      if (merged.outputs.size() != sweep->outputs().size() || merged.first_block != 0) {
+        std::cerr << fmt::format("error: run {}: its checkpoint does not match the scenario\n",
+                                 run_id);
+        return kExitInput;
+      }
+      // Samples stored past the checkpoint will be drawn again: drop them first.
+      store->delete_sweep_samples_from(run_id, merged.blocks * sweep->block_size());
+    } else {
+      NewRun rec;
+      rec.kind = "sweep";
+      rec.scenario_id = input.scenario.id;
+      rec.scenario_source = input.source;
+      rec.scenario_text = input.text;
+      rec.at_date = plan.at.str();
+      rec.models = plan.models;
+      rec.parameters = sweep_parameters(args, plan);
+      rec.seed = args.seed;
+      rec.command = command;
+      run_id = store->begin_run(rec);
+      merged = sweep->empty_stats(0);
+    }
+  } catch (const StoreError& e) {
+    std::cerr << "error: run store: " << e.what() << "\n";
+    return kExitInput;
+  } catch (const std::exception& e) {
+    std::cerr << fmt::format("error: run {}: checkpoint unreadable: {}\n", run_id, e.what());
+    return kExitInput;
+  }
+
+  // Kept samples are written by the merging thread, in batches, with the checkpoint: a
+  // SQLite connection is not shared across threads.
+  std::mutex kept_mutex;
+  std::vector<std::pair<std::uint64_t, std::vector<std::vector<double>>>> kept;
+  SweepRunOptions options;
+  options.threads = args.threads > 0 ? args.threads : default_threads();
+  options.first_block = merged.blocks;
+  if (args.keep_samples) {
+    options.sink = [&](std::uint64_t first, const std::vector<std::vector<double>>& values) {
+      const std::lock_guard lock(kept_mutex);
+      kept.emplace_back(first, values);
+    };
+  }
+  std::uint64_t stop_blocks = sweep->blocks();
+  if (args.stop_after) {
+    stop_blocks =
+        std::min(stop_blocks, (*args.stop_after + sweep->block_size() - 1) / sweep->block_size());
+  }
+  ProgressBar bar(sweep->samples(), "samples", !args.quiet);
+  bar.update(merged.samples);
+  auto last_checkpoint = std::chrono::steady_clock::now();
+  auto flush = [&](const SweepStats& stats) {
+    std::vector<std::pair<std::uint64_t, std::vector<std::vector<double>>>> batch;
+    {
+      const std::lock_guard lock(kept_mutex);
+      batch.swap(kept);
+    }
+    for (const auto& [first, values] : batch) store->add_sweep_samples(run_id, first, values);
+    store->save_sweep_progress(run_id, stats.blocks, stats.to_json());
+    last_checkpoint = std::chrono::steady_clock::now();
+  };
+  options.on_progress = [&](const SweepStats& stats) {
+    bar.update(stats.samples);
+    // Checkpoint every second or so: often enough to lose little, rarely enough to cost
+    // nothing measurable.
+    if (std::chrono::steady_clock::now() - last_checkpoint > std::chrono::seconds(1)) flush(stats);
+  };
+  try {
+    // A sweep that must stop early runs only the blocks it may; the rest wait for --resume.
+    Sweep const* s = sweep.get();
+    std::unique_ptr<Sweep> truncated;
+    if (stop_blocks < sweep->blocks()) {
+      truncated = std::make_unique<Sweep>(input.scenario, plan, args.seed,
+                                          stop_blocks * sweep->block_size(), sweep->block_size());
+      s = truncated.get();
+    }
+    if (merged.blocks < s->blocks()) run_sweep(*s, merged, options);
+    flush(merged);
+  } catch (const StoreError& e) {
+    std::cerr << "\nerror: run store: " << e.what() << "\n";
+    return kExitInput;
+  } catch (const std::exception& e) {
+    std::cerr << "\nerror: sweep failed: " << e.what() << "\n";
+    try {
+      store->fail_run(run_id, e.what());
+    } catch (const StoreError& se) {
+      std::cerr << "error: run store: " << se.what() << "\n";
+    }
+    return kExitInput;
+  }
+  if (merged.blocks < sweep->blocks()) {
+    std::cerr << fmt::format(
+        "\nstopped after {} of {} samples; run {} is resumable: entente sweep --resume {} --db "
+        "{}\n",
+        merged.samples, sweep->samples(), run_id, run_id, args.db);
+    return 0;
+  }
+  bar.finish();
+
+  nlohmann::json report = sweep_report(*sweep, merged);
+  nlohmann::json document = {{"scenario",
+                              {{"id", input.scenario.id},
+                               {"title", input.scenario.title},
+                               {"source", input.source},
+                               {"at", plan.at.str()}}},
+                             {"run_id", run_id},
+                             {"kind", "sweep"},
+                             {"models", plan.models}};
+  document.update(report);
+  std::vector<ForecastRow> rows;
+  for (const auto& o : report["outputs"]) {
+    if (o["issue"].get<std::string>().empty()) continue;
+    std::optional<double> mean;
+    if (o["mean"].is_number()) mean = o["mean"].get<double>();
+    rows.push_back({o["model"].get<std::string>(), o["issue"].get<std::string>(), mean});
+  }
+  try {
+    store->finish_run(run_id, document, rows);
+  } catch (const StoreError& e) {
+    std::cerr << "error: run store: " << e.what() << "\n";
+    return kExitInput;
+  }
+  if (args.json) {
+    std::cout << document.dump(2) << "\n";
+  } else {
+    print_table(report);
+    std::cout << fmt::format("\nstored as run {} in {}\n", run_id, args.db);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app, int& code, const std::string& command) {
+  auto args = std::make_shared<SweepArgs>();
+  args->db = default_db();
+  auto* sweep = app.add_subcommand(
+      "sweep", "Monte Carlo: run models on many draws of the scenario's uncertain numbers");
+  sweep->add_option("scenario", args->scenario, "Scenario file; default: the embedded korea-2003");
+  sweep->add_option("-n,--samples", args->samples, "Number of draws (default 1000)");
+  sweep->add_option("-t,--threads", args->threads,
+                    "Worker threads (default: one per core); results do not depend on it");
+  sweep->add_option("--seed", args->seed, "Seed of the draws, recorded with the run");
+  sweep->add_option("-m,--model", args->models, "Model to run (repeatable); default: all");
+  sweep->add_option("-o,--option", args->options,
+                    "Model option NAME=VALUE or MODEL.NAME=VALUE (repeatable)");
+  sweep->add_option("--at", args->at, "Evaluate at this date (YYYY-MM-DD)");
+  sweep->add_flag("--json", args->json, "Print one JSON document");
+  sweep->add_flag("--keep-samples", args->keep_samples,
+                  "Store every sample's outputs (default: summaries only)");
+  sweep->add_option("--resume", args->resume,
+                    "Continue the interrupted sweep RUN_ID (its stored settings are used)");
+  sweep->add_option("--stop-after", args->stop_after,
+                    "Stop after about this many samples, leaving the sweep resumable");
+  sweep->add_option("--block-size", args->block_size,
+                    "Samples per block, the unit of work and of checkpoints (default 256); "
+                    "part of the result's definition, like the seed");
+  sweep->add_flag("-q,--quiet", args->quiet, "No progress bar");
+  sweep->add_option("--db", args->db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
+  sweep->callback([args, &code, command] { code = cmd_sweep(*args, command); });
+}
+
+}  // namespace entente::cli
