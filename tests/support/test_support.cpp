@@ -68,4 +68,18 @@ CommandResult run_entente_in(const std::string& dir, const std::string& args,
   return r;
 }
 
+CommandResult run_command(const std::string& command) {
+  const std::string tmp = temp_dir("cmd");
+  const std::string out_path = tmp + "/out";
+  const std::string err_path = tmp + "/err";
+  const std::string cmd = command + " >'" + out_path + "' 2>'" + err_path + "' </dev/null";
+  const int status = std::system(cmd.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_file(out_path);
+  r.err = read_file(err_path);
+  std::filesystem::remove_all(tmp);
+  return r;
+}
+
 }  // namespace entente::test

@@ -24,6 +24,8 @@ CommandResult run_entente(const std::string& args, const std::string& env = "");
 // in the diagnostics are relative to it).
 CommandResult run_entente_in(const std::string& dir, const std::string& args,
                              const std::string& env = "");
+// Runs a shell command line, capturing its output.
+CommandResult run_command(const std::string& command);
 // A fresh temporary directory for one test; removed by the caller if it wants.
 std::string temp_dir(const std::string& tag);
 
