@@ -205,6 +205,10 @@ int cmd_timeline(const TimelineArgs& args) {
     for (const Event& e : s.events) {
       if (!(e.date < from) && !(to < e.date)) dates.insert(e.date);
     }
+    // Polls are events too: a run sees a poll from its fieldwork date on.
+    for (const Poll& p : s.polls) {
+      if (!(p.date < from) && !(to < p.date)) dates.insert(p.date);
+    }
   }
 
   nlohmann::json rows = nlohmann::json::array();
@@ -219,6 +223,9 @@ int cmd_timeline(const TimelineArgs& args) {
       nlohmann::json events = nlohmann::json::array();
       for (const Event& e : s.events) {
         if (e.date == d) events.push_back(e.id);
+      }
+      for (const Poll& p : s.polls) {
+        if (p.date == d) events.push_back("poll " + p.id);
       }
       nlohmann::json list = nlohmann::json::array();
       for (const auto& a : r.details["alliances"]) {
@@ -310,7 +317,8 @@ void add_alliance_commands(CLI::App& app, int& code) {
   timeline->add_option("--step", tl.step, "Step: 1mo, 3mo, 1y, 2w, 10d (default 1mo)");
   timeline->add_option("-a,--alliance", tl.alliances, "Only this alliance (repeatable)");
   timeline->add_option("-o,--option", tl.options, "alliance model option NAME=VALUE (repeatable)");
-  timeline->add_flag("--no-events", tl.no_events, "Only the step dates, not the event dates");
+  timeline->add_flag("--no-events", tl.no_events,
+                     "Only the step dates, not the event and poll dates");
   timeline->add_flag("--json", tl.json, "Print one JSON document");
   timeline->callback([&code] { code = cmd_timeline(tl); });
 }
