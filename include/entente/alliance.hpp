@@ -36,11 +36,11 @@ struct AllianceYear {
 
 struct HazardData {
   std::vector<AllianceYear> rows;
-  int alliances = 0;           // alliances with at least one row
-  int dropped_alliances = 0;   // no usable year (before 1816 or capabilities missing)
-  int dropped_years = 0;       // years dropped for missing capabilities
-  int expired_at_term = 0;     // endings at or after the specified term: censored, no event
-  int last_year = 0;           // right-censoring year
+  int alliances = 0;          // alliances with at least one row
+  int dropped_alliances = 0;  // no usable year (before 1816 or capabilities missing)
+  int dropped_years = 0;      // years dropped for missing capabilities
+  int expired_at_term = 0;    // endings at or after the specified term: censored, no event
+  int last_year = 0;          // right-censoring year
 };
 
 // Builds alliance-years from ATOP v4.01's alliance- and member-level tables (CSV text) and
@@ -126,7 +126,7 @@ struct IssueDistance {
 };
 
 struct Congruence {
-  std::optional<double> issues;  // 1 − Σ w d / Σ w over issues where members take stances
+  std::optional<double> issues;   // 1 − Σ w d / Σ w over issues where members take stances
   std::optional<double> threats;  // weighted Jaccard overlap of perceived threats, pair mean
   double value = 0.5;             // combination; 0.5 (no information) when both are missing
   std::vector<IssueDistance> by_issue;

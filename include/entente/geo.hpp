@@ -55,8 +55,8 @@ struct Reach {
 struct UnitExposure {
   std::string force;  // force id
   std::string owner;
-  double strength = 0.0;       // nominal personnel
-  std::vector<Reach> reached;  // enemy weapons with count > 0 whose range covers the unit
+  double strength = 0.0;          // nominal personnel
+  std::vector<Reach> reached;     // enemy weapons with count > 0 whose range covers the unit
   double weapons_in_range = 0.0;  // sum of their counts (the same gun firing two rounds, listed
                                   // as two weapons, is counted twice: see the scenario notes)
   [[nodiscard]] bool exposed() const { return !reached.empty(); }

@@ -153,8 +153,8 @@ int cmd_timeline(const TimelineArgs& args) {
   }
   const auto step = parse_step(args.step);
   if (!step) {
-    std::cerr << fmt::format("error: --step: '{}' is not a step; expected e.g. 1mo, 3mo, 1y, 2w, 10d\n",
-                             args.step);
+    std::cerr << fmt::format(
+        "error: --step: '{}' is not a step; expected e.g. 1mo, 3mo, 1y, 2w, 10d\n", args.step);
     return kExitUsage;
   }
   for (const std::string& id : args.alliances) {
@@ -194,8 +194,9 @@ int cmd_timeline(const TimelineArgs& args) {
   // effect shows on its own row).
   std::set<Date> dates;
   for (int i = 0;; ++i) {
-    Date d = step->first > 0 ? from.add_months(i * step->first)
-                             : Date::from_days_since_epoch(from.days_since_epoch() + i * step->second);
+    Date d = step->first > 0
+                 ? from.add_months(i * step->first)
+                 : Date::from_days_since_epoch(from.days_since_epoch() + i * step->second);
     if (to < d) break;
     dates.insert(d);
     if (i > 5000) break;  // a 1-day step over centuries: stop rather than flood
@@ -266,17 +267,17 @@ int cmd_timeline(const TimelineArgs& args) {
     for (const auto& row : rows) {
       for (const auto& aj : row["alliances"]) {
         if (aj["id"] != a.id) continue;
-        std::string line = fmt::format("{:<10}  {:>6.3f}  {:>6.3f}", row["date"].get<std::string>(),
-                                       aj["health"].get<double>(),
-                                       aj["congruence"]["value"].get<double>());
+        std::string line =
+            fmt::format("{:<10}  {:>6.3f}  {:>6.3f}", row["date"].get<std::string>(),
+                        aj["health"].get<double>(), aj["congruence"]["value"].get<double>());
         for (const std::string& m : a.members) {
           line += fmt::format("  {:>8.3f}", aj["risk_sharing"][m]["value"].get<double>());
         }
         const auto& ph = aj["p_holds"];
-        line += fmt::format("  {:>6}  {:>6}", ph.is_object() ? fmt_opt(ph.value("5", nlohmann::json()))
-                                                            : std::string("—"),
-                            ph.is_object() ? fmt_opt(ph.value("10", nlohmann::json()))
-                                           : std::string("—"));
+        line += fmt::format(
+            "  {:>6}  {:>6}",
+            ph.is_object() ? fmt_opt(ph.value("5", nlohmann::json())) : std::string("—"),
+            ph.is_object() ? fmt_opt(ph.value("10", nlohmann::json())) : std::string("—"));
         std::string ev;
         for (const auto& e : row["events"]) ev += (ev.empty() ? "" : ", ") + e.get<std::string>();
         std::cout << line << "  " << ev << "\n";

@@ -606,9 +606,9 @@ class Loader {
 
   bool read_member_terms(const YAML::Node& node, const std::string& path, AllianceTerms& t) {
     if (!node.IsMap()) {
-      r_.error(node, path,
-               "expected {commitment, burden, support_polls, threats}, got " +
-                   detail::describe(node));
+      r_.error(
+          node, path,
+          "expected {commitment, burden, support_polls, threats}, got " + detail::describe(node));
       return false;
     }
     const std::size_t before = diags_.size();
@@ -668,8 +668,7 @@ class Loader {
     return out;
   }
 
-  std::optional<std::vector<Threat>> read_threats(const YAML::Node& node,
-                                                  const std::string& path) {
+  std::optional<std::vector<Threat>> read_threats(const YAML::Node& node, const std::string& path) {
     if (!node.IsMap()) {
       r_.error(node, path,
                "expected a map from threat (an actor id or a label) to a level in [0, 1], got " +
@@ -686,7 +685,8 @@ class Loader {
         ok = false;
         continue;
       }
-      if (std::any_of(out.begin(), out.end(), [&](const Threat& t) { return t.target == *target; })) {
+      if (std::any_of(out.begin(), out.end(),
+                      [&](const Threat& t) { return t.target == *target; })) {
         r_.error(kv.first, tpath, "threat '" + *target + "' given twice");
         ok = false;
         continue;
@@ -1220,8 +1220,7 @@ class Loader {
     }
     const std::string& sub = parts[5];
     if (what == "burden") {
-      if (std::find(burden_fields().begin(), burden_fields().end(), sub) ==
-          burden_fields().end()) {
+      if (std::find(burden_fields().begin(), burden_fields().end(), sub) == burden_fields().end()) {
         auto near = closest_match(sub, burden_fields());
         r_.error(key, vpath,
                  "cannot set '" + sub +
@@ -1241,7 +1240,8 @@ class Loader {
       return c;
     }
     // threats.TARGET
-    bool valid = !sub.empty() && sub.size() <= 64 && std::isalnum(static_cast<unsigned char>(sub[0]));
+    bool valid =
+        !sub.empty() && sub.size() <= 64 && std::isalnum(static_cast<unsigned char>(sub[0]));
     for (char ch : sub) {
       if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') valid = false;
     }

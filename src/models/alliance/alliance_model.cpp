@@ -27,17 +27,49 @@ const ModelInfo& alliance_info() {
       "durability (ATOP hazard)",
       ModelInfo::Scope::kScenario,
       {
-          {"threat_weight", "0.5", "share of threat overlap in congruence, in [0, 1]", {}, T::kNumber},
-          {"w_commitment", "1", "risk-sharing weight of the leader's stated commitment", {}, T::kNumber},
+          {"threat_weight",
+           "0.5",
+           "share of threat overlap in congruence, in [0, 1]",
+           {},
+           T::kNumber},
+          {"w_commitment",
+           "1",
+           "risk-sharing weight of the leader's stated commitment",
+           {},
+           T::kNumber},
           {"w_support", "1", "risk-sharing weight of public support (polls)", {}, T::kNumber},
           {"w_burden", "1", "risk-sharing weight of burden sharing", {}, T::kNumber},
-          {"w_exposure", "1", "risk-sharing weight of forces exposed to enemy weapons", {}, T::kNumber},
+          {"w_exposure",
+           "1",
+           "risk-sharing weight of forces exposed to enemy weapons",
+           {},
+           T::kNumber},
           {"poll_half_life", "365", "days after which a poll counts half", {}, T::kNumber},
-          {"shift_congruence", "2", "logit hazard shift per unit of (0.5 - congruence)", {}, T::kNumber},
-          {"shift_risk", "2", "logit hazard shift per unit of (0.5 - least risk sharing)", {}, T::kNumber},
-          {"honour_rate", "0.745", "share of obligations honoured by the typical alliance (Leeds, Long & Mitchell 2000)", {}, T::kNumber},
-          {"horizons", "1,5,10", "years after which p_holds is reported, comma-separated", {}, T::kString},
-          {"hazard", "", "hazard fit as JSON text (default: the embedded data/models/alliance-hazard.json)", {}, T::kString},
+          {"shift_congruence",
+           "2",
+           "logit hazard shift per unit of (0.5 - congruence)",
+           {},
+           T::kNumber},
+          {"shift_risk",
+           "2",
+           "logit hazard shift per unit of (0.5 - least risk sharing)",
+           {},
+           T::kNumber},
+          {"honour_rate",
+           "0.745",
+           "share of obligations honoured by the typical alliance (Leeds, Long & Mitchell 2000)",
+           {},
+           T::kNumber},
+          {"horizons",
+           "1,5,10",
+           "years after which p_holds is reported, comma-separated",
+           {},
+           T::kString},
+          {"hazard",
+           "",
+           "hazard fit as JSON text (default: the embedded data/models/alliance-hazard.json)",
+           {},
+           T::kString},
       }};
   return info;
 }
@@ -76,7 +108,8 @@ class AllianceModel final : public Model {
     w_.shift_risk = o.number("shift_risk");
     w_.honour_rate = o.number("honour_rate");
     auto in01 = [](double v, const char* name) {
-      if (!(v >= 0 && v <= 1)) throw std::invalid_argument(std::string(name) + ": expected a number in [0, 1]");
+      if (!(v >= 0 && v <= 1))
+        throw std::invalid_argument(std::string(name) + ": expected a number in [0, 1]");
     };
     in01(w_.threat, "threat_weight");
     in01(w_.honour_rate, "honour_rate");
@@ -154,7 +187,9 @@ class AllianceModel final : public Model {
     cj["threats"] = c.threats ? nlohmann::json(*c.threats) : nlohmann::json(nullptr);
     nlohmann::json by_issue = nlohmann::json::array();
     for (const auto& d : c.by_issue) {
-      by_issue.push_back({{"issue", d.issue}, {"distance", d.distance}, {"weight", d.weight},
+      by_issue.push_back({{"issue", d.issue},
+                          {"distance", d.distance},
+                          {"weight", d.weight},
                           {"share_of_gap", d.share}});
     }
     cj["by_issue"] = by_issue;
@@ -169,10 +204,10 @@ class AllianceModel final : public Model {
       for (const auto& p : r.polls) {
         polls.push_back({{"poll", p.poll}, {"support", p.support}, {"weight", p.weight}});
       }
-      rj[r.member] = {{"value", r.value},       {"commitment", opt(r.commitment)},
-                      {"support", opt(r.support)}, {"burden", opt(r.burden)},
-                      {"exposure", opt(r.exposure)}, {"polls", polls},
-                      {"missing", r.missing}};
+      rj[r.member] = {
+          {"value", r.value},        {"commitment", opt(r.commitment)}, {"support", opt(r.support)},
+          {"burden", opt(r.burden)}, {"exposure", opt(r.exposure)},     {"polls", polls},
+          {"missing", r.missing}};
     }
     j["risk_sharing"] = rj;
 
@@ -207,9 +242,9 @@ class AllianceModel final : public Model {
     for (const auto& d : c.by_issue) total_weight += d.weight;
     if (c.issues && total_weight > 0) {
       for (const auto& d : c.by_issue) {
-        drivers.emplace_back("congruence: issue " + d.issue,
-                             w_.shift_congruence * issue_part * (d.weight / total_weight) *
-                                 (d.distance - 0.5));
+        drivers.emplace_back(
+            "congruence: issue " + d.issue,
+            w_.shift_congruence * issue_part * (d.weight / total_weight) * (d.distance - 0.5));
       }
     }
     if (c.threats) {

@@ -166,7 +166,7 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
   // not zero) and someone contributes.
   struct Component {
     const char* name;
-    std::optional<Quantity> AllianceTerms::* field;
+    std::optional<Quantity> AllianceTerms::*field;
   };
   const Component components[] = {{"troops_abroad", &AllianceTerms::troops_abroad},
                                   {"host_nation_support", &AllianceTerms::host_nation_support},
@@ -209,7 +209,8 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
             t->support_polls.end()) {
           continue;
         }
-        const double age = static_cast<double>(today.days_since_epoch() - p.date.days_since_epoch());
+        const double age =
+            static_cast<double>(today.days_since_epoch() - p.date.days_since_epoch());
         const double wt = std::pow(0.5, age / std::max(1.0, w.poll_half_life_days));
         r.polls.push_back(PollUse{p.id, p.support.value, wt});
         sum += wt * p.support.value;
@@ -369,14 +370,17 @@ std::vector<double> structural_covariates(const Scenario& s, const Alliance& a, 
       change = std::max(change, std::fabs(std::log((*c1 + 1e-4) / (*c0 + 1e-4))));
     }
   } else {
-    warnings.push_back(a.id + ": no `since` date, so age and capability change are unknown; "
-                              "age taken as 0");
+    warnings.push_back(a.id +
+                       ": no `since` date, so age and capability change are unknown; "
+                       "age taken as 0");
   }
-  const double age = a.since ? std::max(0.0, static_cast<double>(at.days_since_epoch() - a.since->days_since_epoch()) / 365.25)
-                             : 0.0;
-  const bool defence =
-      a.type == "defence" ||
-      std::find(a.obligations.begin(), a.obligations.end(), "defence") != a.obligations.end();
+  const double age =
+      a.since
+          ? std::max(0.0, static_cast<double>(at.days_since_epoch() - a.since->days_since_epoch()) /
+                              365.25)
+          : 0.0;
+  const bool defence = a.type == "defence" || std::find(a.obligations.begin(), a.obligations.end(),
+                                                        "defence") != a.obligations.end();
   return {asym.index, change, std::log(1.0 + age), defence ? 1.0 : 0.0,
           std::log(static_cast<double>(a.members.size()))};
 }

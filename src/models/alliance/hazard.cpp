@@ -199,8 +199,8 @@ HazardData build_hazard_data(std::string_view alliance_csv, std::string_view mem
           break;
         }
         caps.push_back(now->second);
-        change = std::max(change, std::fabs(std::log((now->second + kCincFloor) /
-                                                     (then->second + kCincFloor))));
+        change = std::max(
+            change, std::fabs(std::log((now->second + kCincFloor) / (then->second + kCincFloor))));
       }
       double total = 0.0;
       for (double c : caps) total += c;
@@ -277,9 +277,8 @@ LogitFit fit_logit(const std::vector<std::vector<double>>& x, const std::vector<
     out.log_likelihood = ll;
     out.iterations = iter;
     if (biggest < 1e-10) {
-      const Eigen::MatrixXd cov =
-          ldlt.solve(Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(k),
-                                               static_cast<Eigen::Index>(k)));
+      const Eigen::MatrixXd cov = ldlt.solve(
+          Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k)));
       out.beta = beta;
       out.se.resize(k);
       for (std::size_t a = 0; a < k; ++a) {
@@ -360,8 +359,8 @@ HazardModel HazardModel::from_json(const nlohmann::json& j) {
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
-    if (!r.is_object() || r.value("term", std::string()) != want[i] ||
-        !r.contains("coefficient") || !r["coefficient"].is_number()) {
+    if (!r.is_object() || r.value("term", std::string()) != want[i] || !r.contains("coefficient") ||
+        !r["coefficient"].is_number()) {
       throw std::invalid_argument("alliance hazard: coefficient " + std::to_string(i) +
                                   " should be the term '" + want[i] + "' with a number");
     }
@@ -433,36 +432,36 @@ HazardModel fit_hazard(const HazardData& data, std::uint64_t seed, double holdou
   const auto auc_full = auc(scores(full, x_all), y_all);
   nlohmann::json train_coef = nlohmann::json::array();
   for (std::size_t i = 0; i < train.beta.size(); ++i) {
-    train_coef.push_back({{"term", h.terms[i]}, {"coefficient", train.beta[i]}, {"se", train.se[i]}});
+    train_coef.push_back(
+        {{"term", h.terms[i]}, {"coefficient", train.beta[i]}, {"se", train.se[i]}});
   }
-  h.fit = {
-      {"data", "ATOP v4.01 (alliance and member level) x COW NMC v6.0 CINC"},
-      {"event",
-       "first year a member leaves (member-level yrexit) before the specified term ends; "
-       "endings in or after the term's last year are expiries (censored)"},
-      {"censoring_year", data.last_year},
-      {"alliances", data.alliances},
-      {"alliance_years", static_cast<int>(x_all.size())},
-      {"events", count(y_all)},
-      {"dropped_alliances", data.dropped_alliances},
-      {"dropped_years", data.dropped_years},
-      {"expired_at_term", data.expired_at_term},
-      {"log_likelihood", full.log_likelihood},
-      {"iterations", full.iterations},
-      {"auc_in_sample", auc_full ? nlohmann::json(*auc_full) : nlohmann::json(nullptr)},
-      {"base_annual_hazard", logistic(h.base_eta())},
-      {"holdout",
-       {{"seed", seed},
-        {"fraction", holdout_fraction},
-        {"train_alliances", static_cast<int>(train_ids.size())},
-        {"train_years", static_cast<int>(x_train.size())},
-        {"train_events", count(y_train)},
-        {"test_alliances", static_cast<int>(test_ids.size())},
-        {"test_years", static_cast<int>(x_test.size())},
-        {"test_events", count(y_test)},
-        {"auc_train", auc_train ? nlohmann::json(*auc_train) : nlohmann::json(nullptr)},
-        {"auc_test", auc_test ? nlohmann::json(*auc_test) : nlohmann::json(nullptr)},
-        {"train_coefficients", train_coef}}}};
+  h.fit = {{"data", "ATOP v4.01 (alliance and member level) x COW NMC v6.0 CINC"},
+           {"event",
+            "first year a member leaves (member-level yrexit) before the specified term ends; "
+            "endings in or after the term's last year are expiries (censored)"},
+           {"censoring_year", data.last_year},
+           {"alliances", data.alliances},
+           {"alliance_years", static_cast<int>(x_all.size())},
+           {"events", count(y_all)},
+           {"dropped_alliances", data.dropped_alliances},
+           {"dropped_years", data.dropped_years},
+           {"expired_at_term", data.expired_at_term},
+           {"log_likelihood", full.log_likelihood},
+           {"iterations", full.iterations},
+           {"auc_in_sample", auc_full ? nlohmann::json(*auc_full) : nlohmann::json(nullptr)},
+           {"base_annual_hazard", logistic(h.base_eta())},
+           {"holdout",
+            {{"seed", seed},
+             {"fraction", holdout_fraction},
+             {"train_alliances", static_cast<int>(train_ids.size())},
+             {"train_years", static_cast<int>(x_train.size())},
+             {"train_events", count(y_train)},
+             {"test_alliances", static_cast<int>(test_ids.size())},
+             {"test_years", static_cast<int>(x_test.size())},
+             {"test_events", count(y_test)},
+             {"auc_train", auc_train ? nlohmann::json(*auc_train) : nlohmann::json(nullptr)},
+             {"auc_test", auc_test ? nlohmann::json(*auc_test) : nlohmann::json(nullptr)},
+             {"train_coefficients", train_coef}}}};
   return h;
 }
 

@@ -212,8 +212,7 @@ TEST(AllianceCalibration, TypicalAllianceHonoursAtTheLeedsLongMitchellRate) {
   const alliance::HazardModel& h = alliance::default_hazard();
   ASSERT_FALSE(h.empty()) << "data/models/alliance-hazard.json is not embedded";
   const Weights w;
-  EXPECT_NEAR(alliance::p_honours(h, h.base, alliance::hazard_shift(0.5, 0.5, w), w), 0.745,
-              1e-12);
+  EXPECT_NEAR(alliance::p_honours(h, h.base, alliance::hazard_shift(0.5, 0.5, w), w), 0.745, 1e-12);
   // Worse interests or less risk sharing lower it; a higher structural hazard too.
   EXPECT_LT(alliance::p_honours(h, h.base, alliance::hazard_shift(0.3, 0.5, w), w), 0.745);
   std::vector<double> worse = h.base;
@@ -226,8 +225,8 @@ TEST(AllianceModel, RunReportsEveryFieldOfTheIssue) {
   const auto r = make_model("alliance")->run(s, RunContext{});
   ASSERT_EQ(r.details["alliances"].size(), 1U);
   const auto& a = r.details["alliances"][0];
-  for (const char* k : {"members", "congruence", "risk_sharing", "health", "p_holds",
-                        "abandonment", "entrapment", "drivers", "asymmetry"}) {
+  for (const char* k : {"members", "congruence", "risk_sharing", "health", "p_holds", "abandonment",
+                        "entrapment", "drivers", "asymmetry"}) {
     EXPECT_TRUE(a.contains(k)) << k;
   }
   EXPECT_TRUE(a["p_holds"].contains("1"));

@@ -52,8 +52,7 @@ TEST(AllianceHazard, AllianceYearsOfAToyTable) {
   // Alliance 1 (defence, 1900, no term): members 2 and 200; 200 leaves in 1903 → event in
   // 1903, rows 1900–1903. Alliance 2 (1900, 36-month term): member 2 leaves in 1903, the
   // term's last year → expiry, censored. Alliance 3: in force → censored at 1904.
-  const std::string al =
-      "atopid,begyr,length,defense\n1,1900,0,1\n2,1900,36,0\n3,1902,0,0\n";
+  const std::string al = "atopid,begyr,length,defense\n1,1900,0,1\n2,1900,36,0\n3,1902,0,0\n";
   const std::string mem =
       "atopid,member,yrent,yrexit\n1,2,1900,0\n1,200,1900,1903\n2,2,1900,1903\n2,200,1900,0\n"
       "3,2,1902,0\n3,200,1902,0\n";
