@@ -143,7 +143,14 @@ class AllianceModel final : public Model {
           "no hazard fit is embedded (run `entente fit alliance-hazard`); p_holds omitted");
     }
     nlohmann::json list = nlohmann::json::array();
-    for (const Alliance& a : s.alliances) list.push_back(evaluate(s, a, result));
+    for (const Alliance& a : s.alliances) {
+      // The loader guarantees two members; a hand-built scenario may not.
+      if (a.members.size() < 2) {
+        result.warnings.push_back(a.id + ": fewer than 2 members; skipped");
+        continue;
+      }
+      list.push_back(evaluate(s, a, result));
+    }
     result.details["date"] = s.applied_through.value_or(s.as_of).str();
     result.details["alliances"] = std::move(list);
     if (!hazard_.empty()) {
