@@ -194,9 +194,9 @@ int cmd_timeline(const TimelineArgs& args) {
   // effect shows on its own row).
   std::set<Date> dates;
   for (int i = 0;; ++i) {
-    Date d = step->first > 0
-                 ? from.add_months(i * step->first)
-                 : Date::from_days_since_epoch(from.days_since_epoch() + i * step->second);
+    Date d = step->first > 0 ? from.add_months(i * step->first)
+                             : Date::from_days_since_epoch(from.days_since_epoch() +
+                                                           static_cast<long>(i) * step->second);
     if (to < d) break;
     dates.insert(d);
     if (i > 5000) break;  // a 1-day step over centuries: stop rather than flood

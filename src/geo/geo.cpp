@@ -41,11 +41,11 @@ double distance_to_segment_m(const GeoPoint& p, const GeoPoint& a, const GeoPoin
   };
   // 80 golden-section steps shrink the bracket by 0.618^80 ≈ 2e-17 of the segment: the
   // search stops on double resolution, not on a tolerance, so results are reproducible.
-  const double kInvPhi = (std::sqrt(5.0) - 1.0) / 2.0;
+  const double inv_phi = (std::sqrt(5.0) - 1.0) / 2.0;
   double lo = 0.0;
   double hi = length;
-  double x1 = hi - kInvPhi * (hi - lo);
-  double x2 = lo + kInvPhi * (hi - lo);
+  double x1 = hi - inv_phi * (hi - lo);
+  double x2 = lo + inv_phi * (hi - lo);
   double f1 = at(x1);
   double f2 = at(x2);
   for (int i = 0; i < 80; ++i) {
@@ -53,13 +53,13 @@ double distance_to_segment_m(const GeoPoint& p, const GeoPoint& a, const GeoPoin
       hi = x2;
       x2 = x1;
       f2 = f1;
-      x1 = hi - kInvPhi * (hi - lo);
+      x1 = hi - inv_phi * (hi - lo);
       f1 = at(x1);
     } else {
       lo = x1;
       x1 = x2;
       f1 = f2;
-      x2 = lo + kInvPhi * (hi - lo);
+      x2 = lo + inv_phi * (hi - lo);
       f2 = at(x2);
     }
   }

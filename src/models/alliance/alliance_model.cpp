@@ -21,7 +21,7 @@ using alliance::Weights;
 
 const ModelInfo& alliance_info() {
   using T = OptionSpec::Type;
-  static const ModelInfo info{
+  static const ModelInfo kInfo{
       "alliance",
       "Alliance health: congruence, risk sharing, asymmetry, abandonment/entrapment, "
       "durability (ATOP hazard)",
@@ -71,7 +71,7 @@ const ModelInfo& alliance_info() {
            {},
            T::kString},
       }};
-  return info;
+  return kInfo;
 }
 
 std::vector<int> parse_horizons(const std::string& text) {
@@ -327,6 +327,7 @@ class AllianceModel final : public Model {
   alliance::HazardModel hazard_;
 };
 
+// NOLINTNEXTLINE(cert-err58-cpp)
 const ModelRegistrar kRegistrar(alliance_info(), [](const ModelOptions& options) {
   return std::make_unique<AllianceModel>(options);
 });
