@@ -191,6 +191,47 @@ TEST(AllianceFears, AbandonmentAndEntrapmentByHand) {
   EXPECT_NEAR(en[0].value, (0.0 + 0.9 + div + 0.25) / 4.0, 1e-12);
 }
 
+TEST(AllianceFears, ThreeMembersByHand) {
+  Scenario s;
+  s.actors = {actor("A", 2), actor("B", 1), actor("C", 1)};
+  Alliance a;
+  a.id = "three";
+  a.members = {"A", "B", "C"};
+  AllianceTerms ta;
+  ta.member = "A";
+  ta.troops_abroad = 10.0;
+  ta.threats = {{"X", 1.0}};
+  AllianceTerms tb;
+  tb.member = "B";
+  tb.troops_abroad = 10.0;
+  tb.threats = {{"X", 0.5}};
+  AllianceTerms tc;
+  tc.member = "C";
+  tc.troops_abroad = 0.0;
+  a.terms = {ta, tb, tc};
+  s.alliances = {a};
+  const Weights w;
+  // Capability shares 1/2, 1/4, 1/4; troop shares 1/2, 1/2, 0 → fair-share ratios 1, 2, 0
+  // → burden 1/2, 2/3, 0 (the only component, so also each member's risk sharing).
+  const auto r = alliance::risk_sharing(s, a, w);
+  EXPECT_NEAR(r[0].value, 0.5, 1e-12);
+  EXPECT_NEAR(r[1].value, 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(r[2].value, 0.0, 1e-12);
+  // Threat overlap: only the pair A–B lists threats: 0.5 / 1 = 0.5; no issues → C = 0.5.
+  const auto c = alliance::congruence(s, a, w);
+  EXPECT_NEAR(*c.threats, 0.5, 1e-12);
+  EXPECT_NEAR(c.value, 0.5, 1e-12);
+  const auto en = alliance::entrapment(a, c, r);
+  // C shares none of its partners' threats: (1 + 0.5) / 1.5 = 1; terms: that, divergence.
+  EXPECT_NEAR(en[2].value, (1.0 + 0.5) / 2.0, 1e-12);
+  EXPECT_EQ(en[2].terms.front().name, "unshared_threats");
+  // B: of A's threat 1, B fears 0.5 → 0.5 unshared of 1.
+  EXPECT_NEAR(en[1].value, (0.5 + 0.5) / 2.0, 1e-12);
+  const auto ab = alliance::abandonment(a, c, r, alliance::asymmetry(s, a));
+  // C: dependence 3/4; no threats; partners unwilling 1 − (1/2 + 2/3)/2 = 5/12; divergence 1/2.
+  EXPECT_NEAR(ab[2].value, (0.75 + 5.0 / 12.0 + 0.5) / 3.0, 1e-12);
+}
+
 TEST(AllianceDurability, HealthShiftAndHorizonsByHand) {
   Weights w;  // shift weights 2 and 2
   EXPECT_NEAR(alliance::health(0.4, 0.6, w), 0.5, 1e-12);
