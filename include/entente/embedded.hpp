@@ -15,6 +15,9 @@ inline constexpr std::string_view kDefaultScenarioName = "<embedded:korea-2003>"
 std::string_view embedded_default_scenario();
 // Text of data/cow/NMC-60-abridged.csv as it was at build time.
 std::string_view embedded_cow_nmc();
+// Text of data/models/alliance-hazard.json (the fit of `entente fit alliance-hazard`) as it
+// was at build time.
+std::string_view embedded_alliance_hazard();
 // The embedded COW table, parsed once on first use (thread-safe).
 const CincTable& default_cinc_table();
 

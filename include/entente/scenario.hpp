@@ -69,6 +69,32 @@ struct Issue {
   [[nodiscard]] const Stance* stance(const std::string& actor) const;
 };
 
+// A danger one member perceives, by name (an actor id or any label, e.g. "terrorism").
+struct Threat {
+  std::string target;
+  Quantity level;  // in [0, 1]: how much the member fears it
+};
+
+// What one member brings to an alliance and how it sees it: the inputs of the alliance
+// model's risk sharing and threat overlap. Every field is optional; a model uses the
+// terms that are given and says which are missing.
+struct AllianceTerms {
+  std::string member;                     // actor id, one of the alliance's members
+  std::optional<Quantity> commitment;     // [0, 1]: the leader's stated commitment
+  std::optional<Quantity> troops_abroad;  // personnel stationed on allies' soil, ≥ 0
+  // Host-nation support paid for allies' forces on its soil, ≥ 0, in one currency unit
+  // shared by every member of the alliance (e.g. US$ million a year).
+  std::optional<Quantity> host_nation_support;
+  // Personnel sent to allies' operations elsewhere (e.g. an Iraq deployment), ≥ 0.
+  std::optional<Quantity> contributions;
+  // Poll questions (Poll::question) whose polls of this member's public measure support
+  // for the alliance.
+  std::vector<std::string> support_polls;
+  std::vector<Threat> threats;  // what this member fears, one entry per target
+
+  [[nodiscard]] const Threat* threat(const std::string& target) const;
+};
+
 struct Alliance {
   std::string id;
   std::string name;
@@ -77,6 +103,9 @@ struct Alliance {
   std::vector<std::string> members;
   std::optional<Date> since;
   std::vector<std::string> obligations;  // e.g. defence, consultation, basing
+  std::vector<AllianceTerms> terms;      // per member, in file order; members may lack one
+
+  [[nodiscard]] const AllianceTerms* terms_of(const std::string& member) const;
 };
 
 struct GeoPoint {

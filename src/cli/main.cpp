@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/alliance_command.hpp"
 #include "cli/backtest_command.hpp"
 #include "cli/input.hpp"
 #include "cli/summary.hpp"
@@ -399,6 +400,7 @@ int main(int argc, char** argv) {
 
   add_backtest_command(app, code);
   add_sweep_command(app, code, command);
+  add_alliance_commands(app, code);
 
   try {
     app.parse(argc, argv);

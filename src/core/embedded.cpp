@@ -7,6 +7,8 @@ extern const char korea_2003_yaml[];
 extern const char korea_2003_yaml_end[];
 extern const char cow_nmc_csv[];
 extern const char cow_nmc_csv_end[];
+extern const char alliance_hazard_json[];
+extern const char alliance_hazard_json_end[];
 // NOLINTEND(readability-identifier-naming)
 }
 
@@ -18,6 +20,11 @@ std::string_view embedded_default_scenario() {
 
 std::string_view embedded_cow_nmc() {
   return {cow_nmc_csv, static_cast<std::size_t>(cow_nmc_csv_end - cow_nmc_csv)};
+}
+
+std::string_view embedded_alliance_hazard() {
+  return {alliance_hazard_json,
+          static_cast<std::size_t>(alliance_hazard_json_end - alliance_hazard_json)};
 }
 
 const CincTable& default_cinc_table() {

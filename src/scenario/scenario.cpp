@@ -55,6 +55,20 @@ const Force* Scenario::force(const std::string& wanted) const { return find_by_i
 const Place* Scenario::place(const std::string& wanted) const { return find_by_id(places, wanted); }
 const Line* Scenario::line(const std::string& wanted) const { return find_by_id(lines, wanted); }
 
+const Threat* AllianceTerms::threat(const std::string& wanted) const {
+  for (const Threat& t : threats) {
+    if (t.target == wanted) return &t;
+  }
+  return nullptr;
+}
+
+const AllianceTerms* Alliance::terms_of(const std::string& wanted) const {
+  for (const AllianceTerms& t : terms) {
+    if (t.member == wanted) return &t;
+  }
+  return nullptr;
+}
+
 Scenario Scenario::at(Date date) const {
   if (applied_through && date < *applied_through) {
     throw std::logic_error("scenario already at " + applied_through->str() +
@@ -88,6 +102,17 @@ void Scenario::for_each_quantity(
       const std::string base = "issues." + is.id + ".positions." + st.actor;
       visit(base + ".position", st.position);
       visit(base + ".salience", st.salience);
+    }
+  }
+  for (Alliance& a : alliances) {
+    for (AllianceTerms& t : a.terms) {
+      const std::string base = "alliances." + a.id + ".terms." + t.member;
+      if (t.commitment) visit(base + ".commitment", *t.commitment);
+      if (t.troops_abroad) visit(base + ".burden.troops_abroad", *t.troops_abroad);
+      if (t.host_nation_support)
+        visit(base + ".burden.host_nation_support", *t.host_nation_support);
+      if (t.contributions) visit(base + ".burden.contributions", *t.contributions);
+      for (Threat& th : t.threats) visit(base + ".threats." + th.target, th.level);
     }
   }
   for (Force& f : forces) visit("forces." + f.id + ".strength", f.strength);

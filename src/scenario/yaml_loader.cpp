@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -556,6 +557,146 @@ class Loader {
     return members;
   }
 
+  // The keys a member's alliance terms may have, and those of its burden.
+  static const std::vector<std::string>& terms_fields() {
+    static const std::vector<std::string> kFields = {"commitment", "burden", "support_polls",
+                                                     "threats"};
+    return kFields;
+  }
+  static const std::vector<std::string>& burden_fields() {
+    static const std::vector<std::string> kFields = {"troops_abroad", "host_nation_support",
+                                                     "contributions"};
+    return kFields;
+  }
+
+  // `MEMBER: {commitment, burden, support_polls, threats}` for each member that has terms.
+  void read_terms(const YAML::Node& node, const std::string& path, Alliance& a) {
+    if (!node.IsMap()) {
+      r_.error(node, path,
+               "expected a map from member to {commitment, burden, support_polls, threats}, "
+               "got " +
+                   detail::describe(node));
+      return;
+    }
+    std::set<std::string> seen;
+    for (const auto& kv : node) {
+      const std::string member = kv.first.Scalar();
+      const std::string mpath = path + "." + member;
+      if (std::find(a.members.begin(), a.members.end(), member) == a.members.end()) {
+        r_.error(kv.first, mpath, not_a_member(member, a));
+        continue;
+      }
+      if (!seen.insert(member).second) {
+        r_.error(kv.first, mpath, "terms of member '" + member + "' given twice");
+        continue;
+      }
+      AllianceTerms t;
+      t.member = member;
+      if (read_member_terms(kv.second, mpath, t)) a.terms.push_back(std::move(t));
+    }
+  }
+
+  static std::string not_a_member(const std::string& who, const Alliance& a) {
+    std::string msg = "'" + who + "' is not a member of alliance '" + a.id + "'; members: ";
+    for (std::size_t i = 0; i < a.members.size(); ++i) msg += (i ? ", " : "") + a.members[i];
+    auto near = closest_match(who, a.members);
+    if (!near.empty()) msg += "; did you mean '" + near + "'?";
+    return msg;
+  }
+
+  bool read_member_terms(const YAML::Node& node, const std::string& path, AllianceTerms& t) {
+    if (!node.IsMap()) {
+      r_.error(
+          node, path,
+          "expected {commitment, burden, support_polls, threats}, got " + detail::describe(node));
+      return false;
+    }
+    const std::size_t before = diags_.size();
+    auto m = r_.map(node, path);
+    auto commitment = m.optional("commitment");
+    auto burden = m.optional("burden");
+    auto polls = m.optional("support_polls");
+    auto threats = m.optional("threats");
+    m.finish();
+    if (commitment) t.commitment = r_.quantity(*commitment, path + ".commitment", 0, 1);
+    if (burden) read_burden(*burden, path + ".burden", t);
+    if (polls) {
+      if (auto v = read_questions(*polls, path + ".support_polls")) t.support_polls = *v;
+    }
+    if (threats) {
+      if (auto v = read_threats(*threats, path + ".threats")) t.threats = *v;
+    }
+    return diags_.size() == before;
+  }
+
+  void read_burden(const YAML::Node& node, const std::string& path, AllianceTerms& t) {
+    if (!node.IsMap()) {
+      r_.error(node, path,
+               "expected {troops_abroad, host_nation_support, contributions}, got " +
+                   detail::describe(node));
+      return;
+    }
+    auto m = r_.map(node, path);
+    auto troops = m.optional("troops_abroad");
+    auto hns = m.optional("host_nation_support");
+    auto contributions = m.optional("contributions");
+    m.finish();
+    if (troops) t.troops_abroad = r_.quantity(*troops, path + ".troops_abroad", 0, kInf);
+    if (hns) t.host_nation_support = r_.quantity(*hns, path + ".host_nation_support", 0, kInf);
+    if (contributions)
+      t.contributions = r_.quantity(*contributions, path + ".contributions", 0, kInf);
+  }
+
+  std::optional<std::vector<std::string>> read_questions(const YAML::Node& node,
+                                                         const std::string& path) {
+    if (!r_.sequence(node, path)) return std::nullopt;
+    std::vector<std::string> out;
+    bool ok = true;
+    for (std::size_t k = 0; k < node.size(); ++k) {
+      const std::string qpath = path + "[" + std::to_string(k) + "]";
+      auto q = r_.id(node[k], qpath);
+      if (!q) {
+        ok = false;
+      } else if (std::find(out.begin(), out.end(), *q) != out.end()) {
+        r_.error(node[k], qpath, "poll question '" + *q + "' listed twice");
+        ok = false;
+      } else {
+        out.push_back(*q);
+      }
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  std::optional<std::vector<Threat>> read_threats(const YAML::Node& node, const std::string& path) {
+    if (!node.IsMap()) {
+      r_.error(node, path,
+               "expected a map from threat (an actor id or a label) to a level in [0, 1], got " +
+                   detail::describe(node));
+      return std::nullopt;
+    }
+    std::vector<Threat> out;
+    bool ok = true;
+    for (const auto& kv : node) {
+      const std::string tpath = path + "." + kv.first.Scalar();
+      auto target = r_.id(kv.first, tpath);
+      auto level = r_.quantity(kv.second, tpath, 0, 1);
+      if (!target || !level) {
+        ok = false;
+        continue;
+      }
+      if (std::any_of(out.begin(), out.end(),
+                      [&](const Threat& t) { return t.target == *target; })) {
+        r_.error(kv.first, tpath, "threat '" + *target + "' given twice");
+        ok = false;
+        continue;
+      }
+      out.push_back(Threat{*target, *level});
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
   void load_alliances(const YAML::Node& node, Scenario& s) {
     if (!r_.sequence(node, "alliances")) return;
     std::set<std::string> seen;
@@ -575,6 +716,7 @@ class Loader {
       auto members = m.required("members");
       auto since = m.optional("since");
       auto obligations = m.optional("obligations");
+      auto terms = m.optional("terms");
       m.finish();
       Alliance a;
       if (id) a.id = r_.id(*id, path + ".id").value_or("");
@@ -600,6 +742,7 @@ class Loader {
           }
         }
       }
+      if (terms && !a.members.empty()) read_terms(*terms, path + ".terms", a);
       if (!a.id.empty() && !unique(seen, *id, path + ".id", a.id, "alliance")) continue;
       s.alliances.push_back(std::move(a));
     }
@@ -897,6 +1040,7 @@ class Loader {
     if (list == "alliances") {
       if (s.alliance(id) == nullptr)
         return bad_path(unknown_ref("alliance", id, ids_of(s.alliances)));
+      if (field == "terms") return read_terms_change(parts, value, vpath, *s.alliance(id), c);
       if (!too_long(3)) return std::nullopt;
       if (field == "name") {
         auto v = r_.text(value, vpath);
@@ -911,7 +1055,7 @@ class Loader {
         if (!v) return std::nullopt;
         c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.alliances, id).members = v; };
       } else {
-        return unknown_field({"name", "type", "members"});
+        return unknown_field({"name", "type", "members", "terms"});
       }
       return c;
     }
@@ -1015,6 +1159,112 @@ class Loader {
                     "'; expected a path starting with one of actors, "
                     "issues, alliances, forces, weapons, places" +
                     (near.empty() ? "" : "; did you mean '" + near + "'?"));
+  }
+
+  // alliances.ID.terms.MEMBER.{commitment, support_polls}, .burden.FIELD or .threats.TARGET;
+  // the member's terms are created when it has none yet.
+  std::optional<Change> read_terms_change(const std::vector<std::string>& parts,
+                                          const YAML::Node& value, const std::string& vpath,
+                                          const Alliance& a, Change c) {
+    // Diagnostics point at the value, which has its own line and column.
+    const YAML::Node& key = value;
+    if (parts.size() < 5) {
+      r_.error(key, vpath,
+               "expected alliances.ID.terms.MEMBER.commitment, .support_polls, "
+               ".burden.FIELD or .threats.TARGET");
+      return std::nullopt;
+    }
+    const std::string& member = parts[3];
+    const std::string& what = parts[4];
+    if (std::find(a.members.begin(), a.members.end(), member) == a.members.end()) {
+      r_.error(key, vpath, not_a_member(member, a));
+      return std::nullopt;
+    }
+    const std::string id = a.id;
+    auto terms_of = [id, member](Scenario& sc) -> AllianceTerms& {
+      Alliance& al = find_mut(sc.alliances, id);
+      for (AllianceTerms& t : al.terms) {
+        if (t.member == member) return t;
+      }
+      al.terms.push_back(AllianceTerms{});
+      al.terms.back().member = member;
+      return al.terms.back();
+    };
+    const std::size_t want = (what == "burden" || what == "threats") ? 6 : 5;
+    if (std::find(terms_fields().begin(), terms_fields().end(), what) == terms_fields().end()) {
+      std::string msg = "cannot set '" + what + "' of an alliance member's terms; settable: ";
+      for (std::size_t i = 0; i < terms_fields().size(); ++i)
+        msg += (i ? ", " : "") + terms_fields()[i];
+      auto near = closest_match(what, terms_fields());
+      if (!near.empty()) msg += "; did you mean '" + near + "'?";
+      r_.error(key, vpath, msg);
+      return std::nullopt;
+    }
+    if (parts.size() != want) {
+      r_.error(key, vpath,
+               "path is too long or too short; expected alliances.ID.terms.MEMBER." + what +
+                   (want == 6 ? (what == "burden" ? ".FIELD" : ".TARGET") : ""));
+      return std::nullopt;
+    }
+    if (what == "commitment") {
+      auto v = r_.quantity(value, vpath, 0, 1);
+      if (!v) return std::nullopt;
+      c.apply = [terms_of, v = *v](Scenario& sc) { terms_of(sc).commitment = v; };
+      return c;
+    }
+    if (what == "support_polls") {
+      auto v = read_questions(value, vpath);
+      if (!v) return std::nullopt;
+      c.apply = [terms_of, v = *v](Scenario& sc) { terms_of(sc).support_polls = v; };
+      return c;
+    }
+    const std::string& sub = parts[5];
+    if (what == "burden") {
+      if (std::find(burden_fields().begin(), burden_fields().end(), sub) == burden_fields().end()) {
+        auto near = closest_match(sub, burden_fields());
+        r_.error(key, vpath,
+                 "cannot set '" + sub +
+                     "' of a burden; expected troops_abroad, host_nation_support or "
+                     "contributions" +
+                     (near.empty() ? "" : "; did you mean '" + near + "'?"));
+        return std::nullopt;
+      }
+      auto v = r_.quantity(value, vpath, 0, kInf);
+      if (!v) return std::nullopt;
+      c.apply = [terms_of, sub, v = *v](Scenario& sc) {
+        AllianceTerms& t = terms_of(sc);
+        (sub == "troops_abroad"         ? t.troops_abroad
+         : sub == "host_nation_support" ? t.host_nation_support
+                                        : t.contributions) = v;
+      };
+      return c;
+    }
+    // threats.TARGET
+    bool valid =
+        !sub.empty() && sub.size() <= 64 && std::isalnum(static_cast<unsigned char>(sub[0]));
+    for (char ch : sub) {
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') valid = false;
+    }
+    if (!valid) {
+      r_.error(key, vpath,
+               "'" + sub +
+                   "' is not a valid threat id; expected 1–64 letters, digits, '-' or '_', "
+                   "starting with a letter or digit");
+      return std::nullopt;
+    }
+    auto v = r_.quantity(value, vpath, 0, 1);
+    if (!v) return std::nullopt;
+    c.apply = [terms_of, target = sub, v = *v](Scenario& sc) {
+      AllianceTerms& t = terms_of(sc);
+      for (Threat& th : t.threats) {
+        if (th.target == target) {
+          th.level = v;
+          return;
+        }
+      }
+      t.threats.push_back(Threat{target, v});
+    };
+    return c;
   }
 
   template <typename T>

@@ -39,6 +39,38 @@ void emit_point(YAML::Emitter& out, const GeoPoint& p) {
       << detail::format_number(p.lat) << YAML::Key << "lon" << YAML::Value
       << detail::format_number(p.lon) << YAML::EndMap;
 }
+void emit_terms(YAML::Emitter& out, const AllianceTerms& t) {
+  out << YAML::Key << t.member << YAML::Value << YAML::BeginMap;
+  if (t.commitment) {
+    out << YAML::Key << "commitment" << YAML::Value;
+    emit_quantity(out, *t.commitment);
+  }
+  if (t.troops_abroad || t.host_nation_support || t.contributions) {
+    out << YAML::Key << "burden" << YAML::Value << YAML::BeginMap;
+    const std::pair<const char*, const std::optional<Quantity>*> fields[] = {
+        {"troops_abroad", &t.troops_abroad},
+        {"host_nation_support", &t.host_nation_support},
+        {"contributions", &t.contributions}};
+    for (const auto& [name, q] : fields) {
+      if (!*q) continue;
+      out << YAML::Key << name << YAML::Value;
+      emit_quantity(out, **q);
+    }
+    out << YAML::EndMap;
+  }
+  if (!t.support_polls.empty()) {
+    out << YAML::Key << "support_polls" << YAML::Value << YAML::Flow << t.support_polls;
+  }
+  if (!t.threats.empty()) {
+    out << YAML::Key << "threats" << YAML::Value << YAML::BeginMap;
+    for (const Threat& th : t.threats) {
+      out << YAML::Key << th.target << YAML::Value;
+      emit_quantity(out, th.level);
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
 }  // namespace
 
 std::string write_scenario_yaml(const Scenario& s) {
@@ -149,6 +181,11 @@ std::string write_scenario_yaml(const Scenario& s) {
       if (a.since) out << YAML::Key << "since" << YAML::Value << a.since->str();
       if (!a.obligations.empty()) {
         out << YAML::Key << "obligations" << YAML::Value << YAML::Flow << a.obligations;
+      }
+      if (!a.terms.empty()) {
+        out << YAML::Key << "terms" << YAML::Value << YAML::BeginMap;
+        for (const AllianceTerms& t : a.terms) emit_terms(out, t);
+        out << YAML::EndMap;
       }
       out << YAML::EndMap;
     }

@@ -1,0 +1,214 @@
+// The alliance model's parts, public so that tests and the CLI can use them one by one:
+// the structural hazard of alliance termination fitted on ATOP v4.01 × COW NMC, and the
+// scenario-level components (congruence, risk sharing, asymmetry, abandonment and
+// entrapment, durability). docs/alliance.md gives every formula.
+//
+// Nothing here does I/O: the fit takes the tables' text, the CLI reads the files.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "entente/cinc.hpp"
+#include "entente/scenario.hpp"
+
+namespace entente::alliance {
+
+// ---------------------------------------------------------------------------------------
+// Structural hazard (discrete time, logit link)
+
+// Covariate names, in the order of a design row after the intercept.
+const std::vector<std::string>& hazard_covariates();
+
+// One alliance-year at risk of termination.
+struct AllianceYear {
+  int atopid = 0;
+  int year = 0;
+  std::vector<double> x;  // covariates, hazard_covariates() order
+  bool event = false;     // the alliance ended early in this year
+};
+
+struct HazardData {
+  std::vector<AllianceYear> rows;
+  int alliances = 0;          // alliances with at least one row
+  int dropped_alliances = 0;  // no usable year (before 1816 or capabilities missing)
+  int dropped_years = 0;      // years dropped for missing capabilities
+  int expired_at_term = 0;    // endings at or after the specified term: censored, no event
+  int last_year = 0;          // right-censoring year
+};
+
+// Builds alliance-years from ATOP v4.01's alliance- and member-level tables (CSV text) and
+// COW NMC capabilities (CSV text with ccode, year and cinc; ATOP members are COW ccodes).
+// The event: the first year in which any member's participation ends
+// (member-level yrexit) before the alliance's specified term (length, months from begyr)
+// has run out; an ending at or after the term is an expiry, censored. Alliances still in
+// force, or ending after `last_year`, are right-censored at `last_year` (0: the last
+// year of the capabilities table). Covariates are
+// measured in the previous year (the formation year for the first). Throws InputError on
+// malformed tables.
+HazardData build_hazard_data(std::string_view alliance_csv, std::string_view member_csv,
+                             std::string_view nmc_csv, int last_year = 0);
+
+// A fitted logistic regression.
+struct LogitFit {
+  std::vector<double> beta;  // intercept first
+  std::vector<double> se;    // from the inverse Hessian at the optimum
+  double log_likelihood = 0.0;
+  int iterations = 0;
+};
+
+// Maximum likelihood by Newton–Raphson (IRLS) from zero. `x` rows hold covariates without
+// the intercept. Throws std::runtime_error when the Hessian is singular or it does not
+// converge in 100 iterations.
+LogitFit fit_logit(const std::vector<std::vector<double>>& x, const std::vector<int>& y);
+
+// Area under the ROC curve (Mann–Whitney, ties count one half). nullopt without both
+// classes.
+std::optional<double> auc(const std::vector<double>& score, const std::vector<int>& y);
+
+// True when an alliance is in the held-out set: a hash of (atopid, seed), so the split is
+// the same on every platform.
+bool held_out(int atopid, std::uint64_t seed, double fraction);
+
+struct HazardModel {
+  std::vector<std::string> terms;  // "intercept", then hazard_covariates()
+  std::vector<double> beta;
+  std::vector<double> se;
+  std::vector<double> base;  // the typical alliance: sample means of the covariates
+  nlohmann::json fit = nlohmann::json::object();  // n, events, AUCs, seed, ...
+
+  [[nodiscard]] bool empty() const { return beta.empty(); }
+  // Linear predictor for covariates `x` (hazard_covariates() order).
+  [[nodiscard]] double eta(const std::vector<double>& x) const;
+  [[nodiscard]] double base_eta() const { return eta(base); }
+  [[nodiscard]] nlohmann::json to_json() const;
+  // Throws std::invalid_argument naming what is missing or inconsistent.
+  static HazardModel from_json(const nlohmann::json& j);
+};
+
+// The reproducible fit behind `entente fit alliance-hazard`: held-out evaluation (fit on
+// the kept alliances, AUC on the held-out ones), then the shipped coefficients from all
+// alliance-years.
+HazardModel fit_hazard(const HazardData& data, std::uint64_t seed, double holdout_fraction);
+
+// The embedded data/models/alliance-hazard.json, parsed once. Empty model when the build
+// carries no fit.
+const HazardModel& default_hazard();
+
+// ---------------------------------------------------------------------------------------
+// Scenario components
+
+struct Weights {
+  double threat = 0.5;  // share of threat overlap in congruence (issues get the rest)
+  // Risk-sharing component weights: commitment, public support, burden, exposure.
+  double commitment = 1.0;
+  double support = 1.0;
+  double burden = 1.0;
+  double exposure = 1.0;
+  double poll_half_life_days = 365.0;  // older polls count less (competing polls averaged)
+  // Hazard shift: logit-scale weights of (0.5 − congruence) and (0.5 − risk sharing).
+  double shift_congruence = 2.0;
+  double shift_risk = 2.0;
+  double honour_rate = 0.745;  // Leeds, Long & Mitchell (2000): obligations honoured
+};
+
+struct IssueDistance {
+  std::string issue;
+  double distance = 0.0;  // mean over member pairs, share of the scale, in [0, 1]
+  double weight = 0.0;    // mean over pairs of √(s_a s_b), the members' joint salience
+  double share = 0.0;     // weight × distance / Σ weight: this issue's part of the gap
+};
+
+struct Congruence {
+  std::optional<double> issues;   // 1 − Σ w d / Σ w over issues where members take stances
+  std::optional<double> threats;  // weighted Jaccard overlap of perceived threats, pair mean
+  double value = 0.5;             // combination; 0.5 (no information) when both are missing
+  std::vector<IssueDistance> by_issue;
+};
+
+// A state's position on an issue: the capability × salience weighted mean of its own stance
+// and its sub-actors' (parent chain); salience likewise weighted by capability. nullopt
+// when none of them takes a stance.
+struct Stand {
+  double position = 0.0;
+  double salience = 0.0;
+};
+std::optional<Stand> member_stand(const Scenario& s, const Issue& issue, const std::string& member);
+
+Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w);
+
+struct PollUse {
+  std::string poll;
+  double support = 0.0;
+  double weight = 0.0;
+};
+
+struct RiskSharing {
+  std::string member;
+  std::optional<double> commitment;
+  std::optional<double> support;   // recency-weighted mean of the member public's polls
+  std::optional<double> burden;    // mean over burden components of r/(1+r), r = fair-share ratio
+  std::optional<double> exposure;  // share of the member's personnel inside enemy range
+  double value = 0.5;              // weighted mean of the components given; 0.5 when none
+  std::vector<PollUse> polls;
+  std::vector<std::string> missing;  // components without data
+};
+
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w);
+
+struct Asymmetry {
+  double index = 0.0;  // (max share − 1/n) / (1 − 1/n): 0 equal capabilities, 1 one holds all
+  std::map<std::string, double> share;     // each member's share of the members' capability
+  std::map<std::string, double> security;  // security gained: the partners' share, 1 − share
+  std::map<std::string, double> autonomy;  // autonomy gained (+) or given up (−): share − 1/n
+};
+
+Asymmetry asymmetry(const Scenario& s, const Alliance& a);
+
+struct Term {
+  std::string name;
+  double value = 0.0;
+};
+
+struct Fear {
+  std::string member;
+  double value = 0.0;       // mean of the terms given
+  std::vector<Term> terms;  // each in [0, 1]
+};
+
+// Snyder (1984): abandonment from dependence, own threat, partners' unwillingness and
+// divergence; entrapment from the partners' threats one does not share, one's own firm
+// commitment, divergence and the exposure of one's forces.
+std::vector<Fear> abandonment(const Alliance& a, const Congruence& c,
+                              const std::vector<RiskSharing>& r, const Asymmetry& asym);
+std::vector<Fear> entrapment(const Alliance& a, const Congruence& c,
+                             const std::vector<RiskSharing>& r);
+
+// The alliance's structural covariates on a date (hazard_covariates() order), from the
+// members' capabilities now and at formation (COW table; the members' actors name their
+// COW state). Warnings say what was assumed.
+std::vector<double> structural_covariates(const Scenario& s, const Alliance& a, const Date& at,
+                                          const CincTable& nmc, std::vector<std::string>& warnings);
+
+// health = (w_c C + w_r R) / (w_c + w_r), R the least willing member's risk sharing.
+double health(double congruence, double risk, const Weights& w);
+// The logit-scale shift of the annual hazard: w_c (0.5 − C) + w_r (0.5 − R).
+double hazard_shift(double congruence, double risk, const Weights& w);
+
+// P(the alliance still holds after `years`): Π over the years of (1 − hazard), the age
+// covariate advancing each year, `shift` added to the linear predictor.
+double p_holds(const HazardModel& h, std::vector<double> x, double shift, int years);
+
+// P(a member honours its obligations if called on): logit(honour_rate) minus the
+// alliance's hazard excess over the typical alliance (structural and shift). Equals
+// honour_rate for the typical alliance with a neutral scenario (shift 0).
+double p_honours(const HazardModel& h, const std::vector<double>& x, double shift,
+                 const Weights& w);
+
+}  // namespace entente::alliance

@@ -1,0 +1,70 @@
+// Geodesy for the models: distances on the WGS84 ellipsoid (GeographicLib, Karney 2013)
+// and the exposure of force units to enemy weapons — which weapon systems can reach a
+// unit, from their firing sites or from the front line they are deployed along.
+//
+// Used by the alliance model (a unit inside an enemy weapon's range is a hostage that
+// commits its owner) and meant for the crisis model (the tripwire). Who counts as an
+// enemy is a parameter, not a rule of this library.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "entente/scenario.hpp"
+
+namespace entente::geo {
+
+// Geodesic distance between two points on the WGS84 ellipsoid, in km. Precondition:
+// latitudes in [-90, 90]. Accurate to well under a millimetre (Karney 2013).
+double distance_km(const GeoPoint& a, const GeoPoint& b);
+
+// Shortest geodesic distance, in km, from `p` to the polyline through `line` (segments
+// are geodesics between consecutive points). A single point is a degenerate line.
+// Throws std::invalid_argument when `line` is empty. Each segment is searched by golden
+// section along the geodesic, which finds the nearest point exactly when the distance
+// along the segment is unimodal — true for segments shorter than a quarter of the
+// Earth's circumference, such as any front line.
+double distance_to_polyline_km(const GeoPoint& p, const std::vector<GeoPoint>& line);
+
+// Distance, in km, from a weapon's firing positions (the nearest site) or, when it is
+// deployed along a line, from that line. Throws std::invalid_argument when the weapon has
+// neither sites nor a line known to `scenario`.
+double weapon_distance_km(const Scenario& scenario, const Weapon& weapon, const GeoPoint& target);
+
+// Decides whether the owner of a weapon is an enemy of the owner of a unit.
+using EnemyTest =
+    std::function<bool(const std::string& unit_owner, const std::string& weapon_owner)>;
+
+// The default reading: a weapon owner is an enemy unless it is the unit's owner, or both
+// belong to the same state (parent chain), or their states share an alliance of the
+// scenario.
+EnemyTest enemies_outside_alliances(const Scenario& scenario);
+// Only the listed owners (actor ids) are enemies, of every unit.
+EnemyTest enemies_from_list(std::vector<std::string> owners);
+
+// One enemy weapon system that reaches a unit.
+struct Reach {
+  std::string weapon;  // weapon id
+  std::string owner;
+  double distance_km = 0.0;  // from the weapon's sites or front line to the unit
+  double range_km = 0.0;     // nominal range
+  double count = 0.0;        // nominal number of launchers/tubes
+};
+
+struct UnitExposure {
+  std::string force;  // force id
+  std::string owner;
+  double strength = 0.0;          // nominal personnel
+  std::vector<Reach> reached;     // enemy weapons with count > 0 whose range covers the unit
+  double weapons_in_range = 0.0;  // sum of their counts (the same gun firing two rounds, listed
+                                  // as two weapons, is counted twice: see the scenario notes)
+  [[nodiscard]] bool exposed() const { return !reached.empty(); }
+};
+
+// For every force unit of `scenario` (in scenario order), the enemy weapons that reach it
+// with their nominal range and count. A weapon reaches a unit when its distance is at
+// most its range; weapons with a zero count are not threats.
+std::vector<UnitExposure> force_exposure(const Scenario& scenario, const EnemyTest& is_enemy);
+
+}  // namespace entente::geo

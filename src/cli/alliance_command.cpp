@@ -1,0 +1,327 @@
+#include "cli/alliance_command.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include "cli/input.hpp"
+#include "entente/alliance.hpp"
+#include "entente/model.hpp"
+
+namespace entente::cli {
+
+namespace {
+
+constexpr int kExitInput = 1;
+constexpr int kExitUsage = 2;
+
+struct FitArgs {
+  std::string atop_dir = "data/atop";
+  std::string nmc = "data/cow/NMC-60-abridged.csv";
+  std::string output = "data/models/alliance-hazard.json";
+  std::uint64_t seed = 20030315;
+  double holdout = 0.25;
+  int last_year = 0;
+};
+
+int print_errors(const InputError& e) {
+  std::cerr << e.diagnostics().str();
+  return kExitInput;
+}
+
+std::string fmt_opt(const nlohmann::json& j, const char* spec = "{:.3f}") {
+  return j.is_number() ? fmt::format(fmt::runtime(spec), j.get<double>()) : std::string("—");
+}
+
+// Prints the coefficient table of a fit, as docs/alliance.md shows it.
+void print_fit(const alliance::HazardModel& h) {
+  const auto& f = h.fit;
+  std::cout << fmt::format("{:<20} {:>12} {:>10} {:>8}\n", "term", "coefficient", "se", "z");
+  for (std::size_t i = 0; i < h.terms.size(); ++i) {
+    std::cout << fmt::format("{:<20} {:>12.4f} {:>10.4f} {:>8.2f}\n", h.terms[i], h.beta[i],
+                             h.se[i], h.se[i] > 0 ? h.beta[i] / h.se[i] : 0.0);
+  }
+  std::cout << fmt::format(
+      "\nalliances {}  alliance-years {}  events {}  censored at {}  expiries {}\n",
+      f.value("alliances", 0), f.value("alliance_years", 0), f.value("events", 0),
+      f.value("censoring_year", 0), f.value("expired_at_term", 0));
+  const auto& ho = f["holdout"];
+  std::cout << fmt::format(
+      "held out (seed {}, {:.0f}% of alliances): {} alliances, {} years, {} events; "
+      "AUC held-out {}, training {}; in-sample AUC (full fit) {}\n",
+      ho.value("seed", std::uint64_t{0}), 100.0 * ho.value("fraction", 0.0),
+      ho.value("test_alliances", 0), ho.value("test_years", 0), ho.value("test_events", 0),
+      fmt_opt(ho["auc_test"]), fmt_opt(ho["auc_train"]), fmt_opt(f["auc_in_sample"]));
+  std::cout << fmt::format("typical alliance (covariate means): annual hazard {}\n",
+                           fmt_opt(f["base_annual_hazard"], "{:.4f}"));
+}
+
+int cmd_fit(const FitArgs& args) {
+  alliance::HazardModel h;
+  try {
+    const std::string al = read_input_file(args.atop_dir + "/atop-alliance-level.csv");
+    const std::string mem = read_input_file(args.atop_dir + "/atop-member-level.csv");
+    const std::string nmc = read_input_file(args.nmc);
+    const auto data = alliance::build_hazard_data(al, mem, nmc, args.last_year);
+    h = alliance::fit_hazard(data, args.seed, args.holdout);
+  } catch (const InputError& e) {
+    return print_errors(e);
+  } catch (const std::exception& e) {
+    std::cerr << "error: fit failed: " << e.what() << "\n";
+    return kExitInput;
+  }
+  print_fit(h);
+  if (args.output != "-") {
+    std::ofstream out(args.output, std::ios::binary);
+    out << h.to_json().dump(2) << "\n";
+    if (!out) {
+      std::cerr << fmt::format("error: cannot write {}\n", args.output);
+      return kExitInput;
+    }
+    std::cout << fmt::format("wrote {}\n", args.output);
+  }
+  return 0;
+}
+
+struct TimelineArgs {
+  std::string scenario;
+  std::string from;
+  std::string to;
+  std::string step = "1mo";
+  std::vector<std::string> alliances;
+  std::vector<std::string> options;
+  bool json = false;
+  bool no_events = false;
+};
+
+// "3mo", "1y", "2w", "10d" → (months, days); nullopt when malformed or not positive.
+std::optional<std::pair<int, int>> parse_step(const std::string& text) {
+  std::size_t used = 0;
+  int n = 0;
+  try {
+    n = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (n <= 0 || n > 1200) return std::nullopt;
+  const std::string unit = text.substr(used);
+  if (unit == "mo") return std::pair{n, 0};
+  if (unit == "y") return std::pair{12 * n, 0};
+  if (unit == "w") return std::pair{0, 7 * n};
+  if (unit == "d") return std::pair{0, n};
+  return std::nullopt;
+}
+
+int cmd_timeline(const TimelineArgs& args) {
+  LoadedInput input;
+  try {
+    input = load_input(args.scenario);
+  } catch (const InputError& e) {
+    std::cerr << e.diagnostics().str();
+    return kExitInput;
+  }
+  const Scenario& s = input.scenario;
+  auto date_arg = [](const std::string& text, const char* flag) -> std::optional<Date> {
+    auto d = Date::parse(text);
+    if (!d) {
+      std::cerr << fmt::format("error: {}: '{}' is not a valid date; expected YYYY-MM-DD\n", flag,
+                               text);
+    }
+    return d;
+  };
+  Date from = s.as_of.add_months(-12);
+  if (!s.events.empty() && s.events.front().date < s.as_of) {
+    from = Date::from_days_since_epoch(s.events.front().date.days_since_epoch() - 1);
+  }
+  Date to = s.as_of;
+  if (!args.from.empty()) {
+    auto d = date_arg(args.from, "--from");
+    if (!d) return kExitUsage;
+    from = *d;
+  }
+  if (!args.to.empty()) {
+    auto d = date_arg(args.to, "--to");
+    if (!d) return kExitUsage;
+    to = *d;
+  }
+  if (to < from) {
+    std::cerr << fmt::format("error: --to {} is before --from {}\n", to.str(), from.str());
+    return kExitUsage;
+  }
+  const auto step = parse_step(args.step);
+  if (!step) {
+    std::cerr << fmt::format(
+        "error: --step: '{}' is not a step; expected e.g. 1mo, 3mo, 1y, 2w, 10d\n", args.step);
+    return kExitUsage;
+  }
+  for (const std::string& id : args.alliances) {
+    if (s.alliance(id) == nullptr) {
+      std::vector<std::string> ids;
+      for (const Alliance& a : s.alliances) ids.push_back(a.id);
+      const std::string near = closest_match(id, ids);
+      std::cerr << fmt::format("error: --alliance: no alliance '{}' in {}{}\n", id, s.id,
+                               near.empty() ? "" : "; did you mean '" + near + "'?");
+      return kExitUsage;
+    }
+  }
+  std::map<std::string, std::string> options;
+  for (const std::string& raw : args.options) {
+    const auto eq = raw.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << fmt::format("error: --option '{}': expected NAME=VALUE\n", raw);
+      return kExitUsage;
+    }
+    std::string key = raw.substr(0, eq);
+    if (key.rfind("alliance.", 0) == 0) key = key.substr(9);
+    options[key] = raw.substr(eq + 1);
+  }
+  std::unique_ptr<Model> model;
+  try {
+    model = make_model("alliance", options);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  if (const std::string why = model->applicability(s); !why.empty()) {
+    std::cerr << "error: " << why << "\n";
+    return kExitInput;
+  }
+
+  // The dates: the step grid, plus every event date inside the range (so each event's
+  // effect shows on its own row).
+  std::set<Date> dates;
+  for (int i = 0;; ++i) {
+    Date d = step->first > 0 ? from.add_months(i * step->first)
+                             : Date::from_days_since_epoch(from.days_since_epoch() +
+                                                           static_cast<long>(i) * step->second);
+    if (to < d) break;
+    dates.insert(d);
+    if (i > 5000) break;  // a 1-day step over centuries: stop rather than flood
+  }
+  dates.insert(to);
+  if (!args.no_events) {
+    for (const Event& e : s.events) {
+      if (!(e.date < from) && !(to < e.date)) dates.insert(e.date);
+    }
+    // Polls are events too: a run sees a poll from its fieldwork date on.
+    for (const Poll& p : s.polls) {
+      if (!(p.date < from) && !(to < p.date)) dates.insert(p.date);
+    }
+  }
+
+  nlohmann::json rows = nlohmann::json::array();
+  std::vector<std::string> warnings;
+  try {
+    for (const Date& d : dates) {
+      const Scenario applied = s.at(d);
+      const Result r = model->run(applied, RunContext{});
+      for (const auto& w : r.warnings) {
+        if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
+      }
+      nlohmann::json events = nlohmann::json::array();
+      for (const Event& e : s.events) {
+        if (e.date == d) events.push_back(e.id);
+      }
+      for (const Poll& p : s.polls) {
+        if (p.date == d) events.push_back("poll " + p.id);
+      }
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& a : r.details["alliances"]) {
+        if (args.alliances.empty() ||
+            std::find(args.alliances.begin(), args.alliances.end(), a["id"].get<std::string>()) !=
+                args.alliances.end()) {
+          list.push_back(a);
+        }
+      }
+      rows.push_back({{"date", d.str()}, {"events", events}, {"alliances", list}});
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "error: timeline failed: " << e.what() << "\n";
+    return kExitInput;
+  }
+
+  if (args.json) {
+    nlohmann::json doc = {{"scenario", {{"id", s.id}, {"source", input.source}}},
+                          {"from", from.str()},
+                          {"to", to.str()},
+                          {"step", args.step},
+                          {"rows", rows},
+                          {"warnings", warnings}};
+    std::cout << doc.dump(2) << "\n";
+    return 0;
+  }
+  // One table per alliance.
+  for (const Alliance& a : s.alliances) {
+    if (!args.alliances.empty() &&
+        std::find(args.alliances.begin(), args.alliances.end(), a.id) == args.alliances.end()) {
+      continue;
+    }
+    std::cout << fmt::format("\n{} — {}\n", a.id, a.name);
+    std::string head = fmt::format("{:<10}  {:>6}  {:>6}", "date", "health", "congr");
+    for (const std::string& m : a.members) head += fmt::format("  {:>8}", "risk " + m.substr(0, 3));
+    head += fmt::format("  {:>6}  {:>6}  {}", "p5y", "p10y", "events");
+    std::cout << head << "\n";
+    for (const auto& row : rows) {
+      for (const auto& aj : row["alliances"]) {
+        if (aj["id"] != a.id) continue;
+        std::string line =
+            fmt::format("{:<10}  {:>6.3f}  {:>6.3f}", row["date"].get<std::string>(),
+                        aj["health"].get<double>(), aj["congruence"]["value"].get<double>());
+        for (const std::string& m : a.members) {
+          line += fmt::format("  {:>8.3f}", aj["risk_sharing"][m]["value"].get<double>());
+        }
+        const auto& ph = aj["p_holds"];
+        line += fmt::format(
+            "  {:>6}  {:>6}",
+            ph.is_object() ? fmt_opt(ph.value("5", nlohmann::json())) : std::string("—"),
+            ph.is_object() ? fmt_opt(ph.value("10", nlohmann::json())) : std::string("—"));
+        std::string ev;
+        for (const auto& e : row["events"]) ev += (ev.empty() ? "" : ", ") + e.get<std::string>();
+        std::cout << line << "  " << ev << "\n";
+      }
+    }
+  }
+  for (const auto& w : warnings) std::cout << "warning: " << w << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_alliance_commands(CLI::App& app, int& code) {
+  auto* fit = app.add_subcommand("fit", "Fit the models' parameters on reference data");
+  fit->require_subcommand(1);
+  static FitArgs fit_args;  // the callbacks run inside app.parse, after this returns
+  auto* hazard = fit->add_subcommand(
+      "alliance-hazard",
+      "Fit the alliance termination hazard on ATOP v4.01 x COW NMC (docs/alliance.md)");
+  hazard->add_option("--atop", fit_args.atop_dir,
+                     "Folder with atop-alliance-level.csv and atop-member-level.csv");
+  hazard->add_option("--nmc", fit_args.nmc, "COW NMC CSV (ccode, year, cinc)");
+  hazard->add_option("-o,--output", fit_args.output, "Where to write the fit (JSON); - for none");
+  hazard->add_option("--seed", fit_args.seed, "Seed of the held-out split");
+  hazard->add_option("--holdout", fit_args.holdout, "Share of alliances held out")
+      ->check(CLI::Range(0.05, 0.5));
+  hazard->add_option("--last-year", fit_args.last_year,
+                     "Right-censoring year (default: the NMC table's last year)");
+  hazard->callback([&code] { code = cmd_fit(fit_args); });
+
+  static TimelineArgs tl;
+  auto* timeline = app.add_subcommand(
+      "timeline", "Evaluate the alliance model date by date, events applied in order");
+  timeline->add_option("scenario", tl.scenario, "Scenario file; default: the embedded korea-2003");
+  timeline->add_option("--from", tl.from,
+                       "First date (YYYY-MM-DD); default: the day before the first event");
+  timeline->add_option("--to", tl.to, "Last date; default: the scenario's as_of");
+  timeline->add_option("--step", tl.step, "Step: 1mo, 3mo, 1y, 2w, 10d (default 1mo)");
+  timeline->add_option("-a,--alliance", tl.alliances, "Only this alliance (repeatable)");
+  timeline->add_option("-o,--option", tl.options, "alliance model option NAME=VALUE (repeatable)");
+  timeline->add_flag("--no-events", tl.no_events,
+                     "Only the step dates, not the event and poll dates");
+  timeline->add_flag("--json", tl.json, "Print one JSON document");
+  timeline->callback([&code] { code = cmd_timeline(tl); });
+}
+
+}  // namespace entente::cli

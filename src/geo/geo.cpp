@@ -1,0 +1,173 @@
+#include "entente/geo.hpp"
+
+#include <GeographicLib/Geodesic.hpp>
+#include <GeographicLib/GeodesicLine.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+namespace entente::geo {
+
+namespace {
+
+const GeographicLib::Geodesic& wgs84() { return GeographicLib::Geodesic::WGS84(); }
+
+// Distance from p to the geodesic segment a–b: golden-section search on the arc length
+// along the segment, then the endpoints (the search never evaluates them exactly).
+double distance_to_segment_m(const GeoPoint& p, const GeoPoint& a, const GeoPoint& b) {
+  const auto& g = wgs84();
+  double length = 0.0;
+  double azi1 = 0.0;
+  double azi2 = 0.0;
+  g.Inverse(a.lat, a.lon, b.lat, b.lon, length, azi1, azi2);
+  double best = 0.0;
+  g.Inverse(p.lat, p.lon, a.lat, a.lon, best);
+  double to_b = 0.0;
+  g.Inverse(p.lat, p.lon, b.lat, b.lon, to_b);
+  best = std::min(best, to_b);
+  if (!(length > 0.0)) return best;
+  const GeographicLib::GeodesicLine line = g.Line(a.lat, a.lon, azi1);
+  auto at = [&](double s) {
+    double lat = 0.0;
+    double lon = 0.0;
+    line.Position(s, lat, lon);
+    double d = 0.0;
+    g.Inverse(p.lat, p.lon, lat, lon, d);
+    return d;
+  };
+  // 80 golden-section steps shrink the bracket by 0.618^80 ≈ 2e-17 of the segment: the
+  // search stops on double resolution, not on a tolerance, so results are reproducible.
+  const double inv_phi = (std::sqrt(5.0) - 1.0) / 2.0;
+  double lo = 0.0;
+  double hi = length;
+  double x1 = hi - inv_phi * (hi - lo);
+  double x2 = lo + inv_phi * (hi - lo);
+  double f1 = at(x1);
+  double f2 = at(x2);
+  for (int i = 0; i < 80; ++i) {
+    if (f1 < f2) {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = hi - inv_phi * (hi - lo);
+      f1 = at(x1);
+    } else {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = lo + inv_phi * (hi - lo);
+      f2 = at(x2);
+    }
+  }
+  return std::min({best, f1, f2});
+}
+
+// The state an actor belongs to: itself, or the root of its parent chain.
+std::string root_of(const Scenario& s, const std::string& actor) {
+  std::string id = actor;
+  std::set<std::string> seen;  // the loader forbids cycles; a hand-built scenario may not
+  while (seen.insert(id).second) {
+    const Actor* a = s.actor(id);
+    if (a == nullptr || a->parent.empty()) break;
+    id = a->parent;
+  }
+  return id;
+}
+
+}  // namespace
+
+double distance_km(const GeoPoint& a, const GeoPoint& b) {
+  double m = 0.0;
+  wgs84().Inverse(a.lat, a.lon, b.lat, b.lon, m);
+  return m / 1000.0;
+}
+
+double distance_to_polyline_km(const GeoPoint& p, const std::vector<GeoPoint>& line) {
+  if (line.empty()) throw std::invalid_argument("distance to an empty line");
+  if (line.size() == 1) return distance_km(p, line.front());
+  double best = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+    best = std::min(best, distance_to_segment_m(p, line[i], line[i + 1]));
+  }
+  return best / 1000.0;
+}
+
+double weapon_distance_km(const Scenario& scenario, const Weapon& weapon, const GeoPoint& target) {
+  if (!weapon.front_line.empty()) {
+    const Line* l = scenario.line(weapon.front_line);
+    if (l == nullptr) {
+      throw std::invalid_argument("weapon " + weapon.id + " is deployed along unknown line " +
+                                  weapon.front_line);
+    }
+    return distance_to_polyline_km(target, l->points);
+  }
+  if (weapon.sites.empty()) {
+    throw std::invalid_argument("weapon " + weapon.id + " has neither sites nor a front line");
+  }
+  double best = std::numeric_limits<double>::infinity();
+  for (const GeoPoint& site : weapon.sites) best = std::min(best, distance_km(site, target));
+  return best;
+}
+
+EnemyTest enemies_outside_alliances(const Scenario& scenario) {
+  // Copies what it needs: the test may outlive the scenario it was built from.
+  std::vector<std::vector<std::string>> blocs;
+  for (const Alliance& a : scenario.alliances) {
+    std::vector<std::string> roots;
+    roots.reserve(a.members.size());
+    for (const std::string& m : a.members) roots.push_back(root_of(scenario, m));
+    blocs.push_back(std::move(roots));
+  }
+  std::map<std::string, std::string> roots;
+  for (const Actor& a : scenario.actors) roots[a.id] = root_of(scenario, a.id);
+  return [blocs = std::move(blocs), roots = std::move(roots)](const std::string& unit_owner,
+                                                              const std::string& weapon_owner) {
+    auto root = [&](const std::string& id) {
+      auto it = roots.find(id);
+      return it == roots.end() ? id : it->second;
+    };
+    const std::string u = root(unit_owner);
+    const std::string w = root(weapon_owner);
+    if (u == w) return false;
+    for (const auto& bloc : blocs) {
+      const bool has_u = std::find(bloc.begin(), bloc.end(), u) != bloc.end();
+      const bool has_w = std::find(bloc.begin(), bloc.end(), w) != bloc.end();
+      if (has_u && has_w) return false;
+    }
+    return true;
+  };
+}
+
+EnemyTest enemies_from_list(std::vector<std::string> owners) {
+  return [owners = std::move(owners)](const std::string& /*unit_owner*/,
+                                      const std::string& weapon_owner) {
+    return std::find(owners.begin(), owners.end(), weapon_owner) != owners.end();
+  };
+}
+
+std::vector<UnitExposure> force_exposure(const Scenario& scenario, const EnemyTest& is_enemy) {
+  std::vector<UnitExposure> out;
+  out.reserve(scenario.forces.size());
+  for (const Force& f : scenario.forces) {
+    UnitExposure u;
+    u.force = f.id;
+    u.owner = f.owner;
+    u.strength = f.strength.value;
+    for (const Weapon& w : scenario.weapons) {
+      if (!(w.count.value > 0) || !is_enemy(f.owner, w.owner)) continue;
+      const double d = weapon_distance_km(scenario, w, f.location);
+      if (d <= w.range_km.value) {
+        u.reached.push_back(Reach{w.id, w.owner, d, w.range_km.value, w.count.value});
+        u.weapons_in_range += w.count.value;
+      }
+    }
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+}  // namespace entente::geo

@@ -1,0 +1,356 @@
+// The `alliance` model: for every alliance of a scenario, on the scenario's date, the
+// congruence of the members' strategic interests, each member's willingness to share risk,
+// the capability asymmetry (Morrow 1991), each member's fear of abandonment and of
+// entrapment (Snyder 1984), and the probability that the alliance still holds after 1, 5
+// and 10 years — the ATOP-fitted structural hazard shifted by the scenario's congruence
+// and risk sharing. docs/alliance.md has the formulas.
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "entente/alliance.hpp"
+#include "entente/embedded.hpp"
+#include "entente/model.hpp"
+
+namespace entente {
+namespace {
+
+using alliance::Weights;
+
+const ModelInfo& alliance_info() {
+  using T = OptionSpec::Type;
+  static const ModelInfo kInfo{
+      "alliance",
+      "Alliance health: congruence, risk sharing, asymmetry, abandonment/entrapment, "
+      "durability (ATOP hazard)",
+      ModelInfo::Scope::kScenario,
+      {
+          {"threat_weight",
+           "0.5",
+           "share of threat overlap in congruence, in [0, 1]",
+           {},
+           T::kNumber},
+          {"w_commitment",
+           "1",
+           "risk-sharing weight of the leader's stated commitment",
+           {},
+           T::kNumber},
+          {"w_support", "1", "risk-sharing weight of public support (polls)", {}, T::kNumber},
+          {"w_burden", "1", "risk-sharing weight of burden sharing", {}, T::kNumber},
+          {"w_exposure",
+           "1",
+           "risk-sharing weight of forces exposed to enemy weapons",
+           {},
+           T::kNumber},
+          {"poll_half_life", "365", "days after which a poll counts half", {}, T::kNumber},
+          {"shift_congruence",
+           "2",
+           "logit hazard shift per unit of (0.5 - congruence)",
+           {},
+           T::kNumber},
+          {"shift_risk",
+           "2",
+           "logit hazard shift per unit of (0.5 - least risk sharing)",
+           {},
+           T::kNumber},
+          {"honour_rate",
+           "0.745",
+           "share of obligations honoured by the typical alliance (Leeds, Long & Mitchell 2000)",
+           {},
+           T::kNumber},
+          {"horizons",
+           "1,5,10",
+           "years after which p_holds is reported, comma-separated",
+           {},
+           T::kString},
+          {"hazard",
+           "",
+           "hazard fit as JSON text (default: the embedded data/models/alliance-hazard.json)",
+           {},
+           T::kString},
+      }};
+  return kInfo;
+}
+
+std::vector<int> parse_horizons(const std::string& text) {
+  std::vector<int> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    std::size_t used = 0;
+    int v = 0;
+    try {
+      v = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || v < 1 || v > 200) {
+      throw std::invalid_argument("horizons: '" + item + "' is not a whole number of years 1–200");
+    }
+    out.push_back(v);
+  }
+  if (out.empty()) throw std::invalid_argument("horizons: expected e.g. 1,5,10");
+  return out;
+}
+
+class AllianceModel final : public Model {
+ public:
+  explicit AllianceModel(const ModelOptions& o) {
+    w_.threat = o.number("threat_weight");
+    w_.commitment = o.number("w_commitment");
+    w_.support = o.number("w_support");
+    w_.burden = o.number("w_burden");
+    w_.exposure = o.number("w_exposure");
+    w_.poll_half_life_days = o.number("poll_half_life");
+    w_.shift_congruence = o.number("shift_congruence");
+    w_.shift_risk = o.number("shift_risk");
+    w_.honour_rate = o.number("honour_rate");
+    auto in01 = [](double v, const char* name) {
+      if (!(v >= 0 && v <= 1))
+        throw std::invalid_argument(std::string(name) + ": expected a number in [0, 1]");
+    };
+    in01(w_.threat, "threat_weight");
+    in01(w_.honour_rate, "honour_rate");
+    for (double v : {w_.commitment, w_.support, w_.burden, w_.exposure, w_.shift_congruence,
+                     w_.shift_risk, w_.poll_half_life_days}) {
+      if (!(v >= 0) || !std::isfinite(v)) {
+        throw std::invalid_argument("alliance weights and the half-life must be finite and >= 0");
+      }
+    }
+    horizons_ = parse_horizons(o.str("horizons"));
+    if (o.str("hazard").empty()) {
+      hazard_ = alliance::default_hazard();
+    } else {
+      const auto j = nlohmann::json::parse(o.str("hazard"), nullptr, false);
+      if (j.is_discarded()) throw std::invalid_argument("hazard: not valid JSON");
+      hazard_ = alliance::HazardModel::from_json(j);
+    }
+  }
+
+  [[nodiscard]] const ModelInfo& info() const override { return alliance_info(); }
+
+  [[nodiscard]] std::string applicability(const Scenario& scenario) const override {
+    return scenario.alliances.empty() ? "the scenario has no alliances" : "";
+  }
+
+  [[nodiscard]] Result run(const Scenario& s, const RunContext& /*context*/) const override {
+    Result result;
+    result.model = info().name;
+    if (hazard_.empty()) {
+      result.warnings.push_back(
+          "no hazard fit is embedded (run `entente fit alliance-hazard`); p_holds omitted");
+    }
+    nlohmann::json list = nlohmann::json::array();
+    for (const Alliance& a : s.alliances) {
+      // The loader guarantees two members; a hand-built scenario may not.
+      if (a.members.size() < 2) {
+        result.warnings.push_back(a.id + ": fewer than 2 members; skipped");
+        continue;
+      }
+      list.push_back(evaluate(s, a, result));
+    }
+    // The numbers a sweep summarises: each alliance's health, probability of holding at
+    // each horizon, and probability of honouring its obligations.
+    for (const nlohmann::json& j : list) {
+      const std::string id = j.value("id", std::string());
+      if (j.contains("health") && j["health"].is_number()) {
+        result.outputs.push_back({id + "/health", j["health"].get<double>(), 0.0, 1.0});
+      }
+      if (j.contains("p_holds") && j["p_holds"].is_object()) {
+        for (int h : horizons_) {  // in horizon order, not the JSON object's
+          const auto it = j["p_holds"].find(std::to_string(h));
+          if (it != j["p_holds"].end() && it->is_number()) {
+            result.outputs.push_back(
+                {id + "/p_holds/" + std::to_string(h) + "y", it->get<double>(), 0.0, 1.0});
+          }
+        }
+      }
+      if (j.contains("p_honours") && j["p_honours"].is_number()) {
+        result.outputs.push_back({id + "/p_honours", j["p_honours"].get<double>(), 0.0, 1.0});
+      }
+    }
+    result.details["date"] = s.applied_through.value_or(s.as_of).str();
+    result.details["alliances"] = std::move(list);
+    if (!hazard_.empty()) {
+      const nlohmann::json& f = hazard_.fit;
+      nlohmann::json fit = nlohmann::json::object();
+      for (const char* k : {"alliance_years", "events", "alliances"}) {
+        if (f.contains(k)) fit[k] = f[k];
+      }
+      if (f.contains("holdout") && f["holdout"].contains("auc_test")) {
+        fit["auc_test"] = f["holdout"]["auc_test"];
+      }
+      result.details["hazard_fit"] = fit;
+    }
+    return result;
+  }
+
+ private:
+  nlohmann::json evaluate(const Scenario& s, const Alliance& a, Result& result) const {
+    const Date at = s.applied_through.value_or(s.as_of);
+    const alliance::Congruence c = alliance::congruence(s, a, w_);
+    const auto risk = alliance::risk_sharing(s, a, w_);
+    const alliance::Asymmetry asym = alliance::asymmetry(s, a);
+    const auto aband = alliance::abandonment(a, c, risk, asym);
+    const auto entrap = alliance::entrapment(a, c, risk);
+
+    // The alliance is as willing as its least willing member.
+    const alliance::RiskSharing* weakest = &risk.front();
+    for (const auto& r : risk) {
+      if (r.value < weakest->value) weakest = &r;
+    }
+    const double health = alliance::health(c.value, weakest->value, w_);
+    const double shift = alliance::hazard_shift(c.value, weakest->value, w_);
+
+    nlohmann::json j;
+    j["id"] = a.id;
+    j["name"] = a.name;
+    j["members"] = a.members;
+    nlohmann::json cj;
+    cj["value"] = c.value;
+    cj["issues"] = c.issues ? nlohmann::json(*c.issues) : nlohmann::json(nullptr);
+    cj["threats"] = c.threats ? nlohmann::json(*c.threats) : nlohmann::json(nullptr);
+    nlohmann::json by_issue = nlohmann::json::array();
+    for (const auto& d : c.by_issue) {
+      by_issue.push_back({{"issue", d.issue},
+                          {"distance", d.distance},
+                          {"weight", d.weight},
+                          {"share_of_gap", d.share}});
+    }
+    cj["by_issue"] = by_issue;
+    j["congruence"] = cj;
+
+    nlohmann::json rj = nlohmann::json::object();
+    for (const auto& r : risk) {
+      auto opt = [](const std::optional<double>& v) {
+        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+      };
+      nlohmann::json polls = nlohmann::json::array();
+      for (const auto& p : r.polls) {
+        polls.push_back({{"poll", p.poll}, {"support", p.support}, {"weight", p.weight}});
+      }
+      rj[r.member] = {
+          {"value", r.value},        {"commitment", opt(r.commitment)}, {"support", opt(r.support)},
+          {"burden", opt(r.burden)}, {"exposure", opt(r.exposure)},     {"polls", polls},
+          {"missing", r.missing}};
+    }
+    j["risk_sharing"] = rj;
+
+    nlohmann::json aj;
+    aj["index"] = asym.index;
+    for (const std::string& m : a.members) {
+      aj["members"][m] = {{"capability_share", asym.share.at(m)},
+                          {"security_gained", asym.security.at(m)},
+                          {"autonomy_gained", asym.autonomy.at(m)}};
+    }
+    j["asymmetry"] = aj;
+    auto fears = [](const std::vector<alliance::Fear>& fs) {
+      nlohmann::json out = nlohmann::json::object();
+      for (const auto& f : fs) {
+        nlohmann::json terms = nlohmann::json::array();
+        for (const auto& t : f.terms) terms.push_back({{"term", t.name}, {"value", t.value}});
+        out[f.member] = {{"value", f.value}, {"terms", terms}};
+      }
+      return out;
+    };
+    j["abandonment"] = fears(aband);
+    j["entrapment"] = fears(entrap);
+    j["health"] = health;
+
+    // Drivers: every term's contribution to the annual hazard's logit, relative to the
+    // typical alliance with a neutral scenario (so they sum to the total excess).
+    std::vector<std::pair<std::string, double>> drivers;
+    const bool both = c.issues && c.threats;
+    const double issue_part = c.issues ? (both ? 1.0 - w_.threat : 1.0) : 0.0;
+    const double threat_part = c.threats ? (both ? w_.threat : 1.0) : 0.0;
+    double total_weight = 0.0;
+    for (const auto& d : c.by_issue) total_weight += d.weight;
+    if (c.issues && total_weight > 0) {
+      for (const auto& d : c.by_issue) {
+        drivers.emplace_back(
+            "congruence: issue " + d.issue,
+            w_.shift_congruence * issue_part * (d.weight / total_weight) * (d.distance - 0.5));
+      }
+    }
+    if (c.threats) {
+      drivers.emplace_back("congruence: threat overlap",
+                           w_.shift_congruence * threat_part * (0.5 - *c.threats));
+    }
+    if (!c.issues && !c.threats) {
+      result.warnings.push_back(a.id + ": no common issue stances or threats; congruence 0.5");
+    }
+    const std::pair<const char*, std::pair<std::optional<double>, double>> comps[] = {
+        {"commitment", {weakest->commitment, w_.commitment}},
+        {"public support", {weakest->support, w_.support}},
+        {"burden sharing", {weakest->burden, w_.burden}},
+        {"exposure", {weakest->exposure, w_.exposure}}};
+    double comp_weight = 0.0;
+    for (const auto& [name, cw] : comps) {
+      if (cw.first) comp_weight += cw.second;
+    }
+    for (const auto& [name, cw] : comps) {
+      if (!cw.first || !(comp_weight > 0)) continue;
+      drivers.emplace_back("risk sharing: " + weakest->member + " " + name,
+                           w_.shift_risk * (cw.second / comp_weight) * (0.5 - *cw.first));
+    }
+
+    nlohmann::json hj;
+    if (!hazard_.empty()) {
+      std::vector<std::string> warnings;
+      const std::vector<double> x =
+          alliance::structural_covariates(s, a, at, default_cinc_table(), warnings);
+      for (auto& w : warnings) result.warnings.push_back(std::move(w));
+      for (std::size_t k = 0; k < x.size(); ++k) {
+        drivers.emplace_back("structure: " + alliance::hazard_covariates()[k],
+                             hazard_.beta[k + 1] * (x[k] - hazard_.base[k]));
+      }
+      nlohmann::json cov = nlohmann::json::object();
+      for (std::size_t k = 0; k < x.size(); ++k) cov[alliance::hazard_covariates()[k]] = x[k];
+      const double eta = hazard_.eta(x);
+      hj = {{"covariates", cov},
+            {"structural_logit", eta},
+            {"shift", shift},
+            {"annual_structural", 1.0 / (1.0 + std::exp(-eta))},
+            {"annual", 1.0 / (1.0 + std::exp(-(eta + shift)))}};
+      nlohmann::json ph = nlohmann::json::object();
+      for (int h : horizons_) ph[std::to_string(h)] = alliance::p_holds(hazard_, x, shift, h);
+      j["p_holds"] = ph;
+      j["p_honours"] = alliance::p_honours(hazard_, x, shift, w_);
+    } else {
+      hj = {{"shift", shift}};
+      j["p_holds"] = nullptr;
+      j["p_honours"] = nullptr;
+    }
+    j["hazard"] = hj;
+    std::stable_sort(drivers.begin(), drivers.end(), [](const auto& x, const auto& y) {
+      return std::fabs(x.second) > std::fabs(y.second);
+    });
+    nlohmann::json dj = nlohmann::json::array();
+    for (const auto& [term, value] : drivers) dj.push_back({{"term", term}, {"value", value}});
+    j["drivers"] = dj;
+
+    result.trace.push_back(fmt::format(
+        "{}: health {:.3f} (congruence {:.3f}, least willing member {} at {:.3f}); hazard "
+        "shift {:+.3f} on the logit scale",
+        a.id, health, c.value, weakest->member, weakest->value, shift));
+    if (!drivers.empty()) {
+      result.trace.push_back(fmt::format("{}: largest driver: {} ({:+.3f})", a.id,
+                                         drivers.front().first, drivers.front().second));
+    }
+    return j;
+  }
+
+  Weights w_;
+  std::vector<int> horizons_;
+  alliance::HazardModel hazard_;
+};
+
+// NOLINTNEXTLINE(cert-err58-cpp)
+const ModelRegistrar kRegistrar(alliance_info(), [](const ModelOptions& options) {
+  return std::make_unique<AllianceModel>(options);
+});
+
+}  // namespace
+}  // namespace entente

@@ -1,0 +1,414 @@
+// The alliance model's scenario components: congruence, risk sharing, asymmetry,
+// abandonment and entrapment, and the durability arithmetic on top of the fitted hazard.
+// docs/alliance.md derives each formula; the comments here say why a choice was made.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "entente/alliance.hpp"
+#include "entente/geo.hpp"
+
+namespace entente::alliance {
+
+namespace {
+
+double logistic(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+
+// The state an actor belongs to: itself, or the root of its parent chain.
+std::string root_of(const Scenario& s, const std::string& actor) {
+  std::string id = actor;
+  std::set<std::string> seen;
+  while (seen.insert(id).second) {
+    const Actor* a = s.actor(id);
+    if (a == nullptr || a->parent.empty()) break;
+    id = a->parent;
+  }
+  return id;
+}
+
+double capability_of(const Scenario& s, const std::string& member) {
+  const Actor* a = s.actor(member);
+  return a == nullptr ? 0.0 : std::max(0.0, a->capability.value);
+}
+
+// Capability shares of the members; equal shares when no member has any capability.
+std::vector<double> shares(const Scenario& s, const Alliance& a) {
+  std::vector<double> caps;
+  double total = 0.0;
+  for (const std::string& m : a.members) {
+    caps.push_back(capability_of(s, m));
+    total += caps.back();
+  }
+  for (double& c : caps) {
+    c = total > 0 ? c / total : 1.0 / static_cast<double>(a.members.size());
+  }
+  return caps;
+}
+
+Date date_of(const Scenario& s) { return s.applied_through.value_or(s.as_of); }
+
+}  // namespace
+
+std::optional<Stand> member_stand(const Scenario& s, const Issue& issue,
+                                  const std::string& member) {
+  double weight = 0.0;
+  double moment = 0.0;
+  double cap = 0.0;
+  double cap_salience = 0.0;
+  double plain = 0.0;
+  int n = 0;
+  for (const Stance& st : issue.stances) {
+    if (root_of(s, st.actor) != member) continue;
+    const double c = capability_of(s, st.actor);
+    const double sal = st.salience.value;
+    weight += c * sal;
+    moment += c * sal * st.position.value;
+    cap += c;
+    cap_salience += c * sal;
+    plain += st.position.value;
+    ++n;
+  }
+  if (n == 0) return std::nullopt;
+  Stand out;
+  // Without any weight the actors' positions count equally and the issue not at all.
+  out.position = weight > 0 ? moment / weight : plain / n;
+  out.salience = cap > 0 ? cap_salience / cap : 0.0;
+  return out;
+}
+
+Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w) {
+  Congruence out;
+  double total_w = 0.0;
+  double total_wd = 0.0;
+  for (const Issue& issue : s.issues) {
+    const double span = issue.scale.max - issue.scale.min;
+    if (!(span > 0)) continue;
+    double sum_d = 0.0;
+    double sum_w = 0.0;
+    double sum_wd = 0.0;
+    int pairs = 0;
+    for (std::size_t i = 0; i < a.members.size(); ++i) {
+      const auto si = member_stand(s, issue, a.members[i]);
+      if (!si) continue;
+      for (std::size_t j = i + 1; j < a.members.size(); ++j) {
+        const auto sj = member_stand(s, issue, a.members[j]);
+        if (!sj) continue;
+        const double d = std::clamp(std::fabs(si->position - sj->position) / span, 0.0, 1.0);
+        // Geometric mean: an issue neither member cares about counts little; one only one
+        // of them cares about counts, but less than a shared one.
+        const double wt = std::sqrt(si->salience * sj->salience);
+        sum_d += d;
+        sum_w += wt;
+        sum_wd += wt * d;
+        ++pairs;
+      }
+    }
+    if (pairs == 0) continue;
+    IssueDistance id;
+    id.issue = issue.id;
+    id.distance = sum_d / pairs;
+    id.weight = sum_w / pairs;
+    id.share = sum_wd;  // normalised below
+    out.by_issue.push_back(id);
+    total_w += sum_w;
+    total_wd += sum_wd;
+  }
+  if (total_w > 0) {
+    out.issues = 1.0 - total_wd / total_w;
+    for (IssueDistance& d : out.by_issue) d.share /= total_w;
+  } else {
+    for (IssueDistance& d : out.by_issue) d.share = 0.0;
+  }
+
+  double overlap_sum = 0.0;
+  int overlap_pairs = 0;
+  for (std::size_t i = 0; i < a.members.size(); ++i) {
+    const AllianceTerms* ti = a.terms_of(a.members[i]);
+    for (std::size_t j = i + 1; j < a.members.size(); ++j) {
+      const AllianceTerms* tj = a.terms_of(a.members[j]);
+      if (ti == nullptr || tj == nullptr || ti->threats.empty() || tj->threats.empty()) continue;
+      std::set<std::string> targets;
+      for (const Threat& t : ti->threats) targets.insert(t.target);
+      for (const Threat& t : tj->threats) targets.insert(t.target);
+      double lo = 0.0;
+      double hi = 0.0;
+      for (const std::string& target : targets) {
+        const Threat* x = ti->threat(target);
+        const Threat* y = tj->threat(target);
+        const double vx = x == nullptr ? 0.0 : x->level.value;
+        const double vy = y == nullptr ? 0.0 : y->level.value;
+        lo += std::min(vx, vy);
+        hi += std::max(vx, vy);
+      }
+      if (!(hi > 0)) continue;
+      overlap_sum += lo / hi;
+      ++overlap_pairs;
+    }
+  }
+  if (overlap_pairs > 0) out.threats = overlap_sum / overlap_pairs;
+
+  if (out.issues && out.threats) {
+    out.value = (1.0 - w.threat) * *out.issues + w.threat * *out.threats;
+  } else if (out.issues) {
+    out.value = *out.issues;
+  } else if (out.threats) {
+    out.value = *out.threats;
+  }
+  return out;
+}
+
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w) {
+  std::vector<RiskSharing> out;
+  const std::vector<double> share = shares(s, a);
+  const Date today = date_of(s);
+
+  // Burden: a component counts when every member gives it (a missing value is unknown,
+  // not zero) and someone contributes.
+  struct Component {
+    const char* name;
+    std::optional<Quantity> AllianceTerms::*field;
+  };
+  const Component components[] = {{"troops_abroad", &AllianceTerms::troops_abroad},
+                                  {"host_nation_support", &AllianceTerms::host_nation_support},
+                                  {"contributions", &AllianceTerms::contributions}};
+  std::vector<std::vector<double>> burden_scores(a.members.size());
+  for (const Component& comp : components) {
+    std::vector<double> values;
+    for (const std::string& m : a.members) {
+      const AllianceTerms* t = a.terms_of(m);
+      if (t == nullptr || !(t->*comp.field)) break;
+      values.push_back(std::max(0.0, (t->*comp.field)->value));
+    }
+    if (values.size() != a.members.size()) continue;
+    double total = 0.0;
+    for (double v : values) total += v;
+    if (!(total > 0)) continue;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      // Fair-share ratio (Olson & Zeckhauser 1966): share of the effort over share of
+      // capability; r/(1+r) maps "its fair share" to 0.5 and "nothing" to 0.
+      const double r = share[i] > 0 ? (values[i] / total) / share[i] : 0.0;
+      burden_scores[i].push_back(r / (1.0 + r));
+    }
+  }
+
+  const auto exposure = geo::force_exposure(s, geo::enemies_outside_alliances(s));
+
+  for (std::size_t i = 0; i < a.members.size(); ++i) {
+    const std::string& m = a.members[i];
+    RiskSharing r;
+    r.member = m;
+    const AllianceTerms* t = a.terms_of(m);
+    if (t != nullptr && t->commitment) r.commitment = t->commitment->value;
+
+    if (t != nullptr && !t->support_polls.empty()) {
+      double sum = 0.0;
+      double weight = 0.0;
+      for (const Poll& p : s.polls) {
+        if (p.date > today || root_of(s, p.actor) != m) continue;
+        if (std::find(t->support_polls.begin(), t->support_polls.end(), p.question) ==
+            t->support_polls.end()) {
+          continue;
+        }
+        const double age =
+            static_cast<double>(today.days_since_epoch() - p.date.days_since_epoch());
+        const double wt = std::pow(0.5, age / std::max(1.0, w.poll_half_life_days));
+        r.polls.push_back(PollUse{p.id, p.support.value, wt});
+        sum += wt * p.support.value;
+        weight += wt;
+      }
+      if (weight > 0) r.support = sum / weight;
+    }
+
+    if (!burden_scores[i].empty()) {
+      double sum = 0.0;
+      for (double b : burden_scores[i]) sum += b;
+      r.burden = sum / static_cast<double>(burden_scores[i].size());
+    }
+
+    double strength = 0.0;
+    double exposed = 0.0;
+    for (const auto& u : exposure) {
+      if (root_of(s, u.owner) != m) continue;
+      strength += u.strength;
+      if (u.exposed()) exposed += u.strength;
+    }
+    if (strength > 0) r.exposure = exposed / strength;
+
+    double num = 0.0;
+    double den = 0.0;
+    auto add = [&](const std::optional<double>& v, double wt, const char* name) {
+      if (v && wt > 0) {
+        num += wt * *v;
+        den += wt;
+      } else if (!v) {
+        r.missing.emplace_back(name);
+      }
+    };
+    add(r.commitment, w.commitment, "commitment");
+    add(r.support, w.support, "support");
+    add(r.burden, w.burden, "burden");
+    add(r.exposure, w.exposure, "exposure");
+    if (den > 0) r.value = num / den;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Asymmetry asymmetry(const Scenario& s, const Alliance& a) {
+  Asymmetry out;
+  const std::vector<double> sh = shares(s, a);
+  const double n = static_cast<double>(a.members.size());
+  double top = 0.0;
+  for (std::size_t i = 0; i < a.members.size(); ++i) {
+    out.share[a.members[i]] = sh[i];
+    out.security[a.members[i]] = 1.0 - sh[i];
+    out.autonomy[a.members[i]] = sh[i] - 1.0 / n;
+    top = std::max(top, sh[i]);
+  }
+  out.index = n > 1 ? (top - 1.0 / n) / (1.0 - 1.0 / n) : 0.0;
+  return out;
+}
+
+namespace {
+Fear finish(std::string member, std::vector<Term> terms) {
+  Fear f;
+  f.member = std::move(member);
+  std::sort(terms.begin(), terms.end(), [](const Term& x, const Term& y) {
+    return x.value > y.value || (x.value == y.value && x.name < y.name);
+  });
+  double sum = 0.0;
+  for (const Term& t : terms) sum += t.value;
+  f.value = terms.empty() ? 0.0 : sum / static_cast<double>(terms.size());
+  f.terms = std::move(terms);
+  return f;
+}
+}  // namespace
+
+std::vector<Fear> abandonment(const Alliance& a, const Congruence& c,
+                              const std::vector<RiskSharing>& r, const Asymmetry& asym) {
+  std::vector<Fear> out;
+  for (const std::string& m : a.members) {
+    std::vector<Term> terms;
+    terms.push_back({"dependence", asym.security.count(m) ? asym.security.at(m) : 0.0});
+    const AllianceTerms* t = a.terms_of(m);
+    if (t != nullptr && !t->threats.empty()) {
+      double top = 0.0;
+      for (const Threat& th : t->threats) top = std::max(top, th.level.value);
+      terms.push_back({"threat", top});
+    }
+    double partners = 0.0;
+    int n = 0;
+    for (const RiskSharing& rs : r) {
+      if (rs.member == m) continue;
+      partners += rs.value;
+      ++n;
+    }
+    if (n > 0) terms.push_back({"partners_unwilling", 1.0 - partners / n});
+    terms.push_back({"divergence", 1.0 - c.value});
+    out.push_back(finish(m, std::move(terms)));
+  }
+  return out;
+}
+
+std::vector<Fear> entrapment(const Alliance& a, const Congruence& c,
+                             const std::vector<RiskSharing>& r) {
+  std::vector<Fear> out;
+  for (const std::string& m : a.members) {
+    std::vector<Term> terms;
+    const AllianceTerms* mine = a.terms_of(m);
+    double unshared = 0.0;
+    double theirs = 0.0;
+    for (const std::string& p : a.members) {
+      if (p == m) continue;
+      const AllianceTerms* tp = a.terms_of(p);
+      if (tp == nullptr) continue;
+      for (const Threat& th : tp->threats) {
+        const Threat* own = mine == nullptr ? nullptr : mine->threat(th.target);
+        unshared += std::max(0.0, th.level.value - (own == nullptr ? 0.0 : own->level.value));
+        theirs += th.level.value;
+      }
+    }
+    if (theirs > 0) terms.push_back({"unshared_threats", unshared / theirs});
+    if (mine != nullptr && mine->commitment) {
+      terms.push_back({"own_commitment", mine->commitment->value});
+    }
+    terms.push_back({"divergence", 1.0 - c.value});
+    for (const RiskSharing& rs : r) {
+      if (rs.member == m && rs.exposure) terms.push_back({"exposure", *rs.exposure});
+    }
+    out.push_back(finish(m, std::move(terms)));
+  }
+  return out;
+}
+
+std::vector<double> structural_covariates(const Scenario& s, const Alliance& a, const Date& at,
+                                          const CincTable& nmc,
+                                          std::vector<std::string>& warnings) {
+  const Asymmetry asym = asymmetry(s, a);
+  const auto [first, last] = nmc.years();
+  double change = 0.0;
+  if (a.since) {
+    const int then = std::clamp(a.since->year, first, last);
+    const int now = std::clamp(at.year, first, last);
+    for (const std::string& m : a.members) {
+      const Actor* actor = s.actor(m);
+      if (actor == nullptr || !actor->cinc) {
+        warnings.push_back(a.id + ": " + m +
+                           " has no COW state, so its capability change since formation is "
+                           "taken as 0");
+        continue;
+      }
+      const auto c0 = nmc.cinc(actor->cinc->state, then);
+      const auto c1 = nmc.cinc(actor->cinc->state, now);
+      if (!c0 || !c1) {
+        warnings.push_back(a.id + ": no COW CINC for " + actor->cinc->state + " in " +
+                           std::to_string(then) + " or " + std::to_string(now) +
+                           "; capability change taken as 0");
+        continue;
+      }
+      // Same floor as the fit (hazard.cpp): keeps micro-states' log-ratios finite.
+      change = std::max(change, std::fabs(std::log((*c1 + 1e-4) / (*c0 + 1e-4))));
+    }
+  } else {
+    warnings.push_back(a.id +
+                       ": no `since` date, so age and capability change are unknown; "
+                       "age taken as 0");
+  }
+  const double age =
+      a.since
+          ? std::max(0.0, static_cast<double>(at.days_since_epoch() - a.since->days_since_epoch()) /
+                              365.25)
+          : 0.0;
+  const bool defence = a.type == "defence" || std::find(a.obligations.begin(), a.obligations.end(),
+                                                        "defence") != a.obligations.end();
+  return {asym.index, change, std::log(1.0 + age), defence ? 1.0 : 0.0,
+          std::log(static_cast<double>(a.members.size()))};
+}
+
+double health(double congruence, double risk, const Weights& w) {
+  const double total = w.shift_congruence + w.shift_risk;
+  if (!(total > 0)) return 0.5 * (congruence + risk);
+  return (w.shift_congruence * congruence + w.shift_risk * risk) / total;
+}
+
+double hazard_shift(double congruence, double risk, const Weights& w) {
+  return w.shift_congruence * (0.5 - congruence) + w.shift_risk * (0.5 - risk);
+}
+
+double p_holds(const HazardModel& h, std::vector<double> x, double shift, int years) {
+  const double age0 = std::exp(x.at(2)) - 1.0;
+  double survive = 1.0;
+  for (int t = 0; t < years; ++t) {
+    x[2] = std::log(1.0 + age0 + t);
+    survive *= 1.0 - logistic(h.eta(x) + shift);
+  }
+  return survive;
+}
+
+double p_honours(const HazardModel& h, const std::vector<double>& x, double shift,
+                 const Weights& w) {
+  const double rate = std::clamp(w.honour_rate, 1e-9, 1.0 - 1e-9);
+  return logistic(std::log(rate / (1.0 - rate)) - (h.eta(x) - h.base_eta()) - shift);
+}
+
+}  // namespace entente::alliance

@@ -1,0 +1,145 @@
+// Geodesy: distances against published values and hand derivations, and the exposure of
+// force units to enemy weapons.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "entente/geo.hpp"
+
+namespace entente {
+namespace {
+
+TEST(Geo, JfkToHeathrowMatchesGeographicLibDocumentation) {
+  // GeographicLib's documented example (Geodesic class docs and the GeodSolve man page:
+  // `echo 40.6 -73.8 51.6 -0.5 | GeodSolve -i` → s12 = 5551759.400 m), Karney (2013).
+  EXPECT_NEAR(geo::distance_km({40.6, -73.8}, {51.6, -0.5}), 5551.759400319, 1e-6);
+}
+
+TEST(Geo, AntipodesOnTheEquatorAreHalfAMeridianApart) {
+  // Karney (2013): the shortest path between equatorial antipodes runs over the poles, so
+  // its length is half the meridian, 20003931.4586 m on WGS84.
+  EXPECT_NEAR(geo::distance_km({0, 0}, {0, 180}), 20003.9314586, 1e-6);
+}
+
+TEST(Geo, DistanceIsSymmetricAndZeroOnThePoint) {
+  const GeoPoint seoul{37.5665, 126.9780};
+  const GeoPoint casey{37.917, 127.050};
+  EXPECT_DOUBLE_EQ(geo::distance_km(seoul, casey), geo::distance_km(casey, seoul));
+  EXPECT_EQ(geo::distance_km(seoul, seoul), 0.0);
+}
+
+TEST(Geo, PolylineNearestEndpointAlongTheEquator) {
+  // Hand derivation: the equator is a geodesic for arcs this short, and one degree of it is
+  // a·π/180 = 6378137 m · π/180 = 111319.4908 m (WGS84 a).
+  const std::vector<GeoPoint> line = {{0, 1}, {0, 3}};
+  EXPECT_NEAR(geo::distance_to_polyline_km({0, 0}, line), 6378.137 * M_PI / 180.0, 1e-6);
+}
+
+TEST(Geo, PolylineInteriorPointIsFoundByTheSearch) {
+  // A point 1° north of the middle of an equatorial segment: the nearest point of the line
+  // is straight south, along a meridian, so the distance is the meridian arc from 0° to 1°,
+  // 110574.3886 m on WGS84 (the standard table value of "1° of latitude at the equator").
+  const std::vector<GeoPoint> line = {{0, 0}, {0, 4}};
+  EXPECT_NEAR(geo::distance_to_polyline_km({1, 2}, line), 110.5743886, 1e-4);
+  // On the line itself.
+  EXPECT_NEAR(geo::distance_to_polyline_km({0, 2.5}, line), 0.0, 1e-6);
+  // A single point is a degenerate line.
+  EXPECT_DOUBLE_EQ(geo::distance_to_polyline_km({1, 2}, {{0, 2}}),
+                   geo::distance_km({1, 2}, {0, 2}));
+  EXPECT_THROW((void)geo::distance_to_polyline_km({0, 0}, {}), std::invalid_argument);
+}
+
+TEST(Geo, PolylineTakesTheNearestSegment) {
+  const std::vector<GeoPoint> line = {{0, 0}, {0, 1}, {1, 1}, {1, 5}};
+  const GeoPoint p{2, 3};  // nearest to the last segment (lat 1), 1° of latitude south
+  const double d = geo::distance_to_polyline_km(p, line);
+  EXPECT_LT(d, geo::distance_km(p, {0, 1}));
+  EXPECT_NEAR(d, geo::distance_km(p, {1, 3}), 0.5);  // ≈ straight south; not exact on the ellipsoid
+  EXPECT_LE(d, geo::distance_km(p, {1, 3}) + 1e-9);
+}
+
+// Three owners: A and B allied, C outside; C's gun at the origin reaches 20 km.
+Scenario exposure_scenario() {
+  Scenario s;
+  for (const char* id : {"A", "B", "C"}) {
+    Actor a;
+    a.id = id;
+    a.capability = 1.0;
+    s.actors.push_back(a);
+  }
+  Actor sub;
+  sub.id = "A-army";
+  sub.parent = "A";
+  s.actors.push_back(sub);
+  Alliance al;
+  al.id = "ab";
+  al.members = {"A", "B"};
+  s.alliances.push_back(al);
+  Weapon gun;
+  gun.id = "gun";
+  gun.owner = "C";
+  gun.range_km = 20.0;
+  gun.count = 12.0;
+  gun.sites = {{0, 0}};
+  s.weapons.push_back(gun);
+  Weapon ally_gun = gun;
+  ally_gun.id = "ally-gun";
+  ally_gun.owner = "B";
+  s.weapons.push_back(ally_gun);
+  Weapon none = gun;
+  none.id = "not-fielded";
+  none.count = 0.0;
+  s.weapons.push_back(none);
+  auto force = [](const char* id, const char* owner, double lat) {
+    Force f;
+    f.id = id;
+    f.owner = owner;
+    f.location = {lat, 0};
+    f.strength = 100.0;
+    return f;
+  };
+  s.forces = {force("near", "A", 0.1), force("far", "A", 0.3), force("sub", "A-army", 0.05)};
+  return s;
+}
+
+TEST(Geo, ExposureCountsEnemyWeaponsInRangeOnly) {
+  // 0.1° of latitude ≈ 11.06 km (inside 20 km); 0.3° ≈ 33.2 km (outside).
+  const Scenario s = exposure_scenario();
+  const auto e = geo::force_exposure(s, geo::enemies_outside_alliances(s));
+  ASSERT_EQ(e.size(), 3U);
+  EXPECT_TRUE(e[0].exposed());
+  ASSERT_EQ(e[0].reached.size(), 1U);  // the ally's gun and the unfielded one do not count
+  EXPECT_EQ(e[0].reached[0].weapon, "gun");
+  EXPECT_EQ(e[0].weapons_in_range, 12.0);
+  EXPECT_NEAR(e[0].reached[0].distance_km, geo::distance_km({0, 0}, {0.1, 0}), 1e-9);
+  EXPECT_FALSE(e[1].exposed());
+  // A sub-actor of A is A's: allied with B, exposed to C.
+  EXPECT_TRUE(e[2].exposed());
+  EXPECT_EQ(e[2].reached.size(), 1U);
+}
+
+TEST(Geo, EnemyListIsAParameter) {
+  const Scenario s = exposure_scenario();
+  const auto e = geo::force_exposure(s, geo::enemies_from_list({"B"}));
+  ASSERT_EQ(e[0].reached.size(), 1U);
+  EXPECT_EQ(e[0].reached[0].weapon, "ally-gun");
+  EXPECT_TRUE(geo::force_exposure(s, geo::enemies_from_list({}))[0].reached.empty());
+}
+
+TEST(Geo, FrontLineWeaponsMeasureFromTheLine) {
+  Scenario s = exposure_scenario();
+  s.lines.push_back(Line{"front", "front", {{0.2, -1}, {0.2, 1}}});
+  s.weapons[0].sites.clear();
+  s.weapons[0].front_line = "front";
+  // "far" at 0.3° is 0.1° (≈ 11 km) from the line at 0.2°: now inside 20 km.
+  const auto e = geo::force_exposure(s, geo::enemies_outside_alliances(s));
+  EXPECT_TRUE(e[1].exposed());
+  // The geodesic between the line's ends bulges a few metres poleward of the parallel.
+  EXPECT_NEAR(e[1].reached[0].distance_km, geo::distance_km({0.3, 0}, {0.2, 0}), 0.01);
+  s.weapons[0].front_line = "nowhere";
+  EXPECT_THROW((void)geo::force_exposure(s, geo::enemies_outside_alliances(s)),
+               std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace entente
