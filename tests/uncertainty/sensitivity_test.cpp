@@ -98,18 +98,21 @@ void expect_ishigami(const SobolResult& r, double tol) {
 }
 
 TEST(SensitivitySobol, IshigamiQuasiRandom) {
-  // N = 2^13 base rows (40 960 evaluations). The bootstrap (iid) standard errors at this N
-  // are about 0.005–0.01 for these estimators, and the Sobol sequence does better than
-  // iid draws, so 0.02 is two to four standard errors; the intervals must also cover.
+  // N = 2^13 base rows (40 960 evaluations). The bootstrap standard errors at this N are
+  // 0.005–0.016 (iid resampling: the ST1 interval is about 0.064 wide), but the Sobol
+  // design's actual errors are far smaller: the largest over seeds 1–30 was 0.002 (0.0006
+  // for this seed). 0.01 leaves room for other platforms' libm; the intervals must cover.
   SobolOptions o;
   o.samples = 8192;
   o.seed = 2010;
-  expect_ishigami(sobol(Ishigami::problem(), o), 0.02);
+  expect_ishigami(sobol(Ishigami::problem(), o), 0.01);
 }
 
 TEST(SensitivitySobol, IshigamiPseudoRandom) {
-  // Same N with mt19937_64 draws: plain Monte Carlo, standard errors about 0.01, so the
-  // tolerance is 0.04 (about four of them); the 95 % intervals must still cover.
+  // Same N with mt19937_64 draws: plain Monte Carlo, standard errors up to 0.016 (ST1), so
+  // the tolerance is 0.04, 2.5 of them (the largest error over seeds 1–30 was 0.029, and
+  // 7 of their 180 intervals missed, as 95 % intervals should about 9 times). This seed's
+  // 95 % intervals cover.
   SobolOptions o;
   o.samples = 8192;
   o.seed = 2010;
