@@ -336,72 +336,87 @@ SobolResult sobol(const SensitivityProblem& problem, const SobolOptions& options
   result.options = options;
   result.evaluations = n * per;
   result.outputs.resize(m);
-  const double alpha = 1 - options.confidence;
-  // Outputs are independent (own bootstrap stream each), so they run in parallel.
-  parallel_for(m, options.threads, [&](std::size_t o) {
-    SobolOutput& out = result.outputs[o];
-    out.name = problem.outputs[o];
-    std::vector<double> fa(n);
-    std::vector<double> fb(n);
-    std::vector<std::vector<double>> fab(k, std::vector<double>(n));
+
+  // Per output: the rows where all k + 2 evaluations answered, and the point estimates.
+  struct Rows {
+    std::vector<double> fa;
+    std::vector<double> fb;
+    std::vector<std::vector<double>> fab;
     std::vector<std::size_t> used;
+  };
+  std::vector<Rows> rows(m);
+  parallel_for(m, options.threads, [&](std::size_t o) {
+    Rows& d = rows[o];
+    d.fa.resize(n);
+    d.fb.resize(n);
+    d.fab.assign(k, std::vector<double>(n));
     for (std::size_t base = 0; base < n; ++base) {
       bool ok = true;
       for (std::size_t w = 0; w < per; ++w) ok = ok && std::isfinite(y[(base * per + w) * m + o]);
       if (!ok) continue;
-      used.push_back(base);
-      fa[base] = y[(base * per) * m + o];
-      fb[base] = y[(base * per + 1) * m + o];
-      for (std::size_t i = 0; i < k; ++i) fab[i][base] = y[(base * per + 2 + i) * m + o];
+      d.used.push_back(base);
+      d.fa[base] = y[(base * per) * m + o];
+      d.fb[base] = y[(base * per + 1) * m + o];
+      for (std::size_t i = 0; i < k; ++i) d.fab[i][base] = y[(base * per + 2 + i) * m + o];
     }
-    out.rows_used = used.size();
+    SobolOutput& out = result.outputs[o];
+    out.name = problem.outputs[o];
+    out.rows_used = d.used.size();
     out.indices.assign(k, SobolIndex{});
-    if (used.empty()) {
+    if (d.used.empty()) {
       out.mean = out.variance = kNaN;
-      for (auto& idx : out.indices) {
-        idx.first = idx.total = kNaN;
-        idx.first_ci = idx.total_ci = Interval{kNaN, kNaN};
-      }
-      out.ranking = rank_by(std::vector<double>(k, kNaN));
-      for (std::size_t pos = 0; pos < k; ++pos) {
-        out.indices[out.ranking[pos]].rank = static_cast<int>(pos + 1);
-      }
+      for (auto& idx : out.indices) idx.first = idx.total = kNaN;
       return;
     }
-    const SobolEstimate est = estimate(fa, fb, fab, used);
+    const SobolEstimate est = estimate(d.fa, d.fb, d.fab, d.used);
     out.mean = est.mean;
     out.variance = est.variance;
     for (std::size_t i = 0; i < k; ++i) {
       out.indices[i].first = est.first[i];
       out.indices[i].total = est.total[i];
     }
+  });
 
-    if (options.bootstrap > 0) {
-      std::mt19937_64 boot(stream_seed(options.seed, 1 + o));
-      const auto reps = static_cast<std::size_t>(options.bootstrap);
-      std::vector<std::vector<double>> first(k, std::vector<double>(reps));
-      std::vector<std::vector<double>> total(k, std::vector<double>(reps));
-      std::vector<std::size_t> resample(used.size());
+  // The bootstrap: every (output, resample) pair draws from its own stream, so the
+  // resamples can run on any thread and a single output still uses all of them.
+  const auto reps = static_cast<std::size_t>(options.bootstrap);
+  std::vector<double> boot_first(m * reps * k);
+  std::vector<double> boot_total(m * reps * k);
+  parallel_for(m * reps, options.threads, [&](std::size_t task) {
+    const std::size_t o = task / reps;
+    const std::size_t rep = task % reps;
+    const Rows& d = rows[o];
+    if (d.used.empty()) return;
+    std::mt19937_64 rng_rep(stream_seed(stream_seed(options.seed, 1 + o), rep));
+    std::vector<std::size_t> resample(d.used.size());
+    for (auto& r : resample) r = d.used[below(rng_rep, d.used.size())];
+    const SobolEstimate e = estimate(d.fa, d.fb, d.fab, resample);
+    std::copy(e.first.begin(), e.first.end(),
+              boot_first.begin() + static_cast<std::ptrdiff_t>(task * k));
+    std::copy(e.total.begin(), e.total.end(),
+              boot_total.begin() + static_cast<std::ptrdiff_t>(task * k));
+  });
+
+  const double alpha = 1 - options.confidence;
+  parallel_for(m, options.threads, [&](std::size_t o) {
+    SobolOutput& out = result.outputs[o];
+    for (std::size_t i = 0; i < k; ++i) {
+      auto& idx = out.indices[i];
+      if (reps == 0 || rows[o].used.empty()) {
+        idx.first_ci = idx.total_ci = Interval{kNaN, kNaN};
+        continue;
+      }
+      std::vector<double> first(reps);
+      std::vector<double> total(reps);
       for (std::size_t rep = 0; rep < reps; ++rep) {
-        for (auto& r : resample) r = used[below(boot, used.size())];
-        const SobolEstimate e = estimate(fa, fb, fab, resample);
-        for (std::size_t i = 0; i < k; ++i) {
-          first[i][rep] = e.first[i];
-          total[i][rep] = e.total[i];
-        }
+        first[rep] = boot_first[(o * reps + rep) * k + i];
+        total[rep] = boot_total[(o * reps + rep) * k + i];
       }
-      for (std::size_t i = 0; i < k; ++i) {
-        std::sort(first[i].begin(), first[i].end());
-        std::sort(total[i].begin(), total[i].end());
-        out.indices[i].first_ci = {sorted_quantile(first[i], alpha / 2),
-                                   sorted_quantile(first[i], 1 - alpha / 2)};
-        out.indices[i].total_ci = {sorted_quantile(total[i], alpha / 2),
-                                   sorted_quantile(total[i], 1 - alpha / 2)};
-      }
-    } else {
-      for (auto& idx : out.indices) idx.first_ci = idx.total_ci = Interval{kNaN, kNaN};
+      std::sort(first.begin(), first.end());
+      std::sort(total.begin(), total.end());
+      idx.first_ci = {sorted_quantile(first, alpha / 2), sorted_quantile(first, 1 - alpha / 2)};
+      idx.total_ci = {sorted_quantile(total, alpha / 2), sorted_quantile(total, 1 - alpha / 2)};
     }
-
     std::vector<double> totals(k);
     for (std::size_t i = 0; i < k; ++i) totals[i] = out.indices[i].total;
     out.ranking = rank_by(totals);

@@ -99,7 +99,7 @@ void expect_ishigami(const SobolResult& r, double tol) {
 
 TEST(SensitivitySobol, IshigamiQuasiRandom) {
   // N = 2^13 base rows (40 960 evaluations). The bootstrap standard errors at this N are
-  // 0.005–0.016 (iid resampling: the ST1 interval is about 0.064 wide), but the Sobol
+  // 0.005–0.016 (iid resampling: the ST1 interval is about 0.061 wide), but the Sobol
   // design's actual errors are far smaller: the largest over seeds 1–30 was 0.002 (0.0006
   // for this seed). 0.01 leaves room for other platforms' libm; the intervals must cover.
   SobolOptions o;
