@@ -27,6 +27,13 @@ struct Distribution {
   [[nodiscard]] double upper() const;
   // One draw.
   [[nodiscard]] double sample(std::mt19937_64& rng) const;
+  // The inverse CDF (Boost.Math): the smallest x with cdf(x) >= u, for u in (0, 1); what
+  // sensitivity analysis and stratified designs map their unit-cube points through.
+  // Requires check() == ""; throws std::invalid_argument when u is not in (0, 1) (0 and 1
+  // would be infinite for a normal). Zero-spread distributions return their one value.
+  [[nodiscard]] double quantile(double u) const;
+  // P(X <= x) (Boost.Math). Requires check() == "".
+  [[nodiscard]] double cdf(double x) const;
   // Validates the parameters; returns "" when valid, else what is wrong and what was
   // expected.
   [[nodiscard]] std::string check() const;

@@ -1,9 +1,16 @@
 #include "entente/distribution.hpp"
 
+#include <algorithm>
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/triangular.hpp>
+#include <boost/math/distributions/uniform.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <sstream>
+#include <stdexcept>
+#include <utility>
 
 namespace entente {
 
@@ -27,6 +34,24 @@ double normal_quantile(double p) {
     }
   }
   return 0.5 * (lo + hi);
+}
+
+// Discrete values sorted by value with their weights (equal weights when none were
+// given), zero-weight values dropped, and the total weight.
+std::pair<std::vector<std::pair<double, double>>, double> discrete_support(
+    const std::vector<double>& values, const std::vector<double>& weights) {
+  std::vector<std::pair<double, double>> support;
+  double total = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double w = weights.empty() ? 1.0 : weights[i];
+    if (w > 0) {
+      support.emplace_back(values[i], w);
+      total += w;
+    }
+  }
+  std::stable_sort(support.begin(), support.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  return {support, total};
 }
 
 bool finite_all(const std::vector<double>& v) {
@@ -249,6 +274,128 @@ double Distribution::sample(std::mt19937_64& rng) const {
     }
   }
   return mean();
+}
+
+double Distribution::quantile(double u) const {
+  namespace bm = boost::math;
+  if (!(u > 0 && u < 1)) {
+    std::ostringstream msg;
+    msg << "quantile of " << str() << ": expected u in (0, 1), got " << u;
+    throw std::invalid_argument(msg.str());
+  }
+  switch (kind) {
+    case Kind::kNormal:
+      if (params[1] == 0) return params[0];
+      return bm::quantile(bm::normal(params[0], params[1]), u);
+    case Kind::kTruncatedNormal: {
+      const double mu = params[0];
+      const double sd = params[1];
+      const double lo = params[2];
+      const double hi = params[3];
+      if (sd == 0) return mu;
+      const bm::normal z;
+      const double a = (lo - mu) / sd;
+      const double b = (hi - mu) / sd;
+      double x = 0;
+      if (a > 0) {
+        // A window in the upper tail: the upper-tail probabilities keep their precision
+        // where 1 - P would round to 0.
+        const double qa = bm::cdf(bm::complement(z, a));
+        const double qb = bm::cdf(bm::complement(z, b));
+        const double q = qa - u * (qa - qb);
+        if (!(q > 0)) return lo;  // the window's mass underflows: it sits at lo (as mean())
+        x = mu + sd * bm::quantile(bm::complement(z, std::min(q, 1.0)));
+      } else {
+        const double pa = bm::cdf(z, a);
+        const double pb = bm::cdf(z, b);
+        const double q = pa + u * (pb - pa);
+        if (!(q > 0)) return hi;  // a window far in the lower tail: its mass sits at hi
+        if (!(q < 1)) return hi;
+        x = mu + sd * bm::quantile(z, q);
+      }
+      return std::clamp(x, lo, hi);
+    }
+    case Kind::kUniform:
+      if (params[0] == params[1]) return params[0];
+      return bm::quantile(bm::uniform(params[0], params[1]), u);
+    case Kind::kTriangular:
+      return bm::quantile(bm::triangular(params[0], params[1], params[2]), u);
+    case Kind::kBeta: {
+      const double lo = params.size() == 4 ? params[2] : 0.0;
+      const double hi = params.size() == 4 ? params[3] : 1.0;
+      return lo + (hi - lo) * bm::quantile(bm::beta_distribution<>(params[0], params[1]), u);
+    }
+    case Kind::kDiscrete: {
+      const auto [support, total] = discrete_support(params, weights);
+      double cumulative = 0;
+      for (const auto& [value, weight] : support) {
+        cumulative += weight;
+        if (cumulative >= u * total) return value;
+      }
+      return support.back().first;  // rounding left the last step a hair below u
+    }
+  }
+  return mean();
+}
+
+double Distribution::cdf(double x) const {
+  namespace bm = boost::math;
+  auto step = [x](double at) { return x >= at ? 1.0 : 0.0; };
+  switch (kind) {
+    case Kind::kNormal:
+      if (params[1] == 0) return step(params[0]);
+      if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+      return bm::cdf(bm::normal(params[0], params[1]), x);
+    case Kind::kTruncatedNormal: {
+      const double mu = params[0];
+      const double sd = params[1];
+      const double lo = params[2];
+      const double hi = params[3];
+      if (sd == 0) return step(mu);
+      if (x < lo) return 0.0;
+      if (x >= hi) return 1.0;
+      const bm::normal z;
+      const double a = (lo - mu) / sd;
+      const double b = (hi - mu) / sd;
+      const double t = (x - mu) / sd;
+      if (a > 0) {
+        const double qa = bm::cdf(bm::complement(z, a));
+        const double qb = bm::cdf(bm::complement(z, b));
+        if (!(qa > qb)) return 1.0;  // all the mass at lo, as in quantile()
+        return (qa - bm::cdf(bm::complement(z, t))) / (qa - qb);
+      }
+      const double pa = bm::cdf(z, a);
+      const double pb = bm::cdf(z, b);
+      if (!(pb > pa)) return 0.0;  // all the mass at hi
+      return (bm::cdf(z, t) - pa) / (pb - pa);
+    }
+    case Kind::kUniform:
+      if (params[0] == params[1]) return step(params[0]);
+      if (x <= params[0]) return 0.0;
+      if (x >= params[1]) return 1.0;
+      return bm::cdf(bm::uniform(params[0], params[1]), x);
+    case Kind::kTriangular:
+      if (x <= params[0]) return 0.0;
+      if (x >= params[2]) return 1.0;
+      return bm::cdf(bm::triangular(params[0], params[1], params[2]), x);
+    case Kind::kBeta: {
+      const double lo = params.size() == 4 ? params[2] : 0.0;
+      const double hi = params.size() == 4 ? params[3] : 1.0;
+      const double t = (x - lo) / (hi - lo);
+      if (t <= 0) return 0.0;
+      if (t >= 1) return 1.0;
+      return bm::cdf(bm::beta_distribution<>(params[0], params[1]), t);
+    }
+    case Kind::kDiscrete: {
+      const auto [support, total] = discrete_support(params, weights);
+      double below = 0;
+      for (const auto& [value, weight] : support) {
+        if (value <= x) below += weight;
+      }
+      return below / total;
+    }
+  }
+  return 0.0;
 }
 
 std::string Distribution::str() const {
