@@ -120,6 +120,8 @@ class Sweep {
   [[nodiscard]] std::uint64_t blocks() const { return (samples_ + block_size_ - 1) / block_size_; }
   [[nodiscard]] std::uint64_t seed() const { return seed_; }
   [[nodiscard]] const RunPlan& plan() const { return plan_; }
+  // The scenario samples are drawn from: the base with events applied through plan().at.
+  [[nodiscard]] const Scenario& applied() const { return applied_; }
 
   // Runs the samples of block `b` in order. `sink`, when set, receives their values.
   [[nodiscard]] SweepStats run_block(std::uint64_t b, const SampleSink& sink = {}) const;

@@ -11,6 +11,7 @@
 #include "cli/alliance_command.hpp"
 #include "cli/backtest_command.hpp"
 #include "cli/input.hpp"
+#include "cli/sensitivity_command.hpp"
 #include "cli/summary.hpp"
 #include "cli/sweep_command.hpp"
 #include "entente/runner.hpp"
@@ -400,6 +401,7 @@ int main(int argc, char** argv) {
 
   add_backtest_command(app, code);
   add_sweep_command(app, code, command);
+  add_sensitivity_command(app, code, command);
   add_alliance_commands(app, code);
 
   try {

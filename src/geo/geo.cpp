@@ -4,11 +4,13 @@
 #include <GeographicLib/GeodesicLine.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace entente::geo {
 
@@ -18,7 +20,7 @@ const GeographicLib::Geodesic& wgs84() { return GeographicLib::Geodesic::WGS84()
 
 // Distance from p to the geodesic segment a–b: golden-section search on the arc length
 // along the segment, then the endpoints (the search never evaluates them exactly).
-double distance_to_segment_m(const GeoPoint& p, const GeoPoint& a, const GeoPoint& b) {
+double search_segment_m(const GeoPoint& p, const GeoPoint& a, const GeoPoint& b) {
   const auto& g = wgs84();
   double length = 0.0;
   double azi1 = 0.0;
@@ -64,6 +66,32 @@ double distance_to_segment_m(const GeoPoint& p, const GeoPoint& a, const GeoPoin
     }
   }
   return std::min({best, f1, f2});
+}
+
+// The same, remembered per thread: a sweep re-evaluates the same units against the same
+// front lines thousands of times (locations are rarely uncertain), and each search costs
+// ~160 geodesic inverses. A pure function, so the memo changes no result.
+struct SegmentKey {
+  std::array<double, 6> v;
+  bool operator==(const SegmentKey& o) const { return v == o.v; }
+};
+struct SegmentKeyHash {
+  std::size_t operator()(const SegmentKey& k) const {
+    std::size_t h = 0;
+    for (double x : k.v) h = h * 1000003U ^ std::hash<double>{}(x);
+    return h;
+  }
+};
+
+double distance_to_segment_m(const GeoPoint& p, const GeoPoint& a, const GeoPoint& b) {
+  constexpr std::size_t kMaxMemo = 100000;
+  thread_local std::unordered_map<SegmentKey, double, SegmentKeyHash> memo;
+  const SegmentKey key{{p.lat, p.lon, a.lat, a.lon, b.lat, b.lon}};
+  if (const auto it = memo.find(key); it != memo.end()) return it->second;
+  if (memo.size() >= kMaxMemo) memo.clear();
+  const double d = search_segment_m(p, a, b);
+  memo.emplace(key, d);
+  return d;
 }
 
 // The state an actor belongs to: itself, or the root of its parent chain.

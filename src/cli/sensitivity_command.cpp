@@ -1,0 +1,278 @@
+// `entente sensitivity`: Morris screening or Sobol indices over a scenario's uncertain
+// numbers, with the models of a run as the function analysed.
+#include "cli/sensitivity_command.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "cli/input.hpp"
+#include "entente/diagnostics.hpp"
+#include "entente/sensitivity.hpp"
+#include "entente/store.hpp"
+#include "entente/sweep.hpp"
+
+namespace entente::cli {
+
+namespace {
+
+constexpr int kExitInput = 1;
+constexpr int kExitUsage = 2;
+constexpr std::size_t kShownInputs = 5;  // per output in the table
+
+struct SensitivityArgs {
+  std::string scenario;
+  std::string method = "morris";
+  std::optional<std::size_t> samples;
+  int threads = 0;
+  std::uint64_t seed = kDefaultSeed;
+  std::vector<std::string> models;
+  std::vector<std::string> options;
+  std::string at;
+  bool json = false;
+  std::string db;
+};
+
+std::string default_db() {
+  const char* env = std::getenv("ENTENTE_DB");
+  return env != nullptr && *env != '\0' ? env : "entente.db";
+}
+
+nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nullptr; }
+
+// The scenario as a function of its uncertain numbers: set them, run the models. Each call
+// works on its own copy, so calls may run concurrently.
+SensitivityProblem problem_of(const Sweep& sweep) {
+  SensitivityProblem p;
+  Scenario copy = sweep.applied();
+  copy.for_each_quantity([&](const std::string& path, Quantity& q) {
+    const Distribution d = *q.dist;
+    p.inputs.push_back({path, [d](double u) { return d.quantile(u); }});
+  });
+  for (const SweepOutput& o : sweep.outputs()) p.outputs.push_back(o.id);
+  const std::uint64_t seed = sweep.seed();
+  p.model = [&sweep, seed](const std::vector<double>& x) {
+    Scenario s = sweep.applied();
+    std::size_t i = 0;
+    s.for_each_quantity([&](const std::string& /*path*/, Quantity& q) { q.value = x[i++]; });
+    try {
+      return sweep.evaluate(s, seed);
+    } catch (const std::runtime_error&) {
+      // A point the models cannot use counts as "no answer", as in a sweep.
+      return std::vector<double>(sweep.outputs().size(), std::nan(""));
+    }
+  };
+  return p;
+}
+
+nlohmann::json morris_json(const SensitivityProblem& p, const MorrisResult& r) {
+  nlohmann::json outputs = nlohmann::json::array();
+  for (const MorrisOutput& o : r.outputs) {
+    nlohmann::json ranked = nlohmann::json::array();
+    for (std::size_t i : o.ranking) {
+      const MorrisEffect& e = o.effects[i];
+      ranked.push_back({{"input", p.inputs[i].name},
+                        {"rank", e.rank},
+                        {"mu", number(e.mu)},
+                        {"mu_star", number(e.mu_star)},
+                        {"sigma", number(e.sigma)},
+                        {"effects_used", e.effects_used}});
+    }
+    outputs.push_back({{"output", o.name}, {"inputs", ranked}});
+  }
+  return {{"method", "morris"},           {"trajectories", r.options.trajectories},
+          {"levels", r.options.levels},   {"delta", r.delta},
+          {"evaluations", r.evaluations}, {"outputs", outputs}};
+}
+
+nlohmann::json sobol_json(const SensitivityProblem& p, const SobolResult& r) {
+  nlohmann::json outputs = nlohmann::json::array();
+  for (const SobolOutput& o : r.outputs) {
+    nlohmann::json ranked = nlohmann::json::array();
+    for (std::size_t i : o.ranking) {
+      const SobolIndex& s = o.indices[i];
+      ranked.push_back({{"input", p.inputs[i].name},
+                        {"rank", s.rank},
+                        {"first", number(s.first)},
+                        {"first_ci", {number(s.first_ci.lo), number(s.first_ci.hi)}},
+                        {"total", number(s.total)},
+                        {"total_ci", {number(s.total_ci.lo), number(s.total_ci.hi)}}});
+    }
+    outputs.push_back({{"output", o.name},
+                       {"rows_used", o.rows_used},
+                       {"mean", number(o.mean)},
+                       {"variance", number(o.variance)},
+                       {"inputs", ranked}});
+  }
+  return {{"method", "sobol"},
+          {"samples", r.options.samples},
+          {"bootstrap", r.options.bootstrap},
+          {"confidence", r.options.confidence},
+          {"evaluations", r.evaluations},
+          {"outputs", outputs}};
+}
+
+void print_table(const nlohmann::json& a) {
+  const bool morris = a["method"] == "morris";
+  std::cout << fmt::format("{} ({} model evaluations); the {} most influential inputs per output\n",
+                           morris ? "Morris elementary effects" : "Sobol indices",
+                           a["evaluations"].get<std::size_t>(), kShownInputs);
+  for (const auto& o : a["outputs"]) {
+    if (!morris && o["variance"].is_number() && o["variance"].get<double>() == 0.0) {
+      std::cout << fmt::format("\n{}: does not vary\n", o["output"].get<std::string>());
+      continue;
+    }
+    std::cout << fmt::format("\n{}\n", o["output"].get<std::string>());
+    std::size_t shown = 0;
+    for (const auto& in : o["inputs"]) {
+      if (shown++ == kShownInputs) break;
+      auto f = [](const nlohmann::json& j) {
+        return j.is_number() ? fmt::format("{:.3f}", j.get<double>()) : std::string("—");
+      };
+      if (morris) {
+        std::cout << fmt::format("  {:>2}. {:<52} μ* {:>9}  σ {:>9}\n", in["rank"].get<int>(),
+                                 in["input"].get<std::string>(), f(in["mu_star"]), f(in["sigma"]));
+      } else {
+        std::cout << fmt::format("  {:>2}. {:<52} ST {} [{}, {}]  S {}\n", in["rank"].get<int>(),
+                                 in["input"].get<std::string>(), f(in["total"]),
+                                 f(in["total_ci"][0]), f(in["total_ci"][1]), f(in["first"]));
+      }
+    }
+  }
+}
+
+int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
+  LoadedInput input;
+  try {
+    input = load_input(args.scenario);
+  } catch (const InputError& e) {
+    std::cerr << e.diagnostics().str();
+    return kExitInput;
+  }
+  RunRequest request;
+  request.models = args.models;
+  request.options = input.options;
+  request.options.insert(request.options.end(), args.options.begin(), args.options.end());
+  request.seed = args.seed;
+  if (!args.at.empty()) {
+    const auto d = Date::parse(args.at);
+    if (!d) {
+      std::cerr << fmt::format("error: --at: '{}' is not a valid date; expected YYYY-MM-DD\n",
+                               args.at);
+      return kExitUsage;
+    }
+    request.at = *d;
+  }
+  std::unique_ptr<Sweep> sweep;
+  try {
+    const RunPlan plan = plan_run(input.scenario, request);
+    sweep = std::make_unique<Sweep>(input.scenario, plan, args.seed, 1);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "error: the nominal run failed: " << e.what() << "\n";
+    return kExitInput;
+  }
+  if (sweep->inputs().empty()) {
+    std::cerr << "error: the scenario has no uncertain numbers (give some as distributions, "
+                 "e.g. position: {normal: [60, 10]}); nothing to analyse\n";
+    return kExitInput;
+  }
+  const SensitivityProblem problem = problem_of(*sweep);
+  const int threads = args.threads > 0
+                          ? args.threads
+                          : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  nlohmann::json analysis;
+  try {
+    if (args.method == "morris") {
+      MorrisOptions o;
+      o.trajectories = static_cast<int>(args.samples.value_or(20));
+      o.seed = args.seed;
+      o.threads = threads;
+      analysis = morris_json(problem, morris(problem, o));
+    } else {
+      SobolOptions o;
+      o.samples = args.samples.value_or(256);
+      o.seed = args.seed;
+      o.threads = threads;
+      analysis = sobol_json(problem, sobol(problem, o));
+    }
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "error: analysis failed: " << e.what() << "\n";
+    return kExitInput;
+  }
+
+  nlohmann::json document = {{"scenario",
+                              {{"id", input.scenario.id},
+                               {"title", input.scenario.title},
+                               {"source", input.source},
+                               {"at", sweep->plan().at.str()}}},
+                             {"kind", "sensitivity"},
+                             {"seed", std::to_string(args.seed)},
+                             {"models", sweep->plan().models},
+                             {"inputs", sweep->inputs()}};
+  document.update(analysis);
+  std::int64_t run_id = 0;
+  try {
+    RunStore store(args.db);
+    NewRun rec;
+    rec.kind = "sensitivity";
+    rec.scenario_id = input.scenario.id;
+    rec.scenario_source = input.source;
+    rec.scenario_text = input.text;
+    rec.at_date = sweep->plan().at.str();
+    rec.models = sweep->plan().models;
+    rec.parameters = {
+        {"method", args.method},
+        {"samples", analysis.contains("samples") ? analysis["samples"] : analysis["trajectories"]},
+        {"options", sweep->plan().options}};
+    rec.seed = args.seed;
+    rec.command = command;
+    run_id = store.begin_run(rec);
+    document["run_id"] = run_id;
+    store.finish_run(run_id, document, {});
+  } catch (const StoreError& e) {
+    std::cerr << "error: run store: " << e.what() << "\n";
+    return kExitInput;
+  }
+  if (args.json) {
+    std::cout << document.dump(2) << "\n";
+  } else {
+    print_table(analysis);
+    std::cout << fmt::format("\nstored as run {} in {}\n", run_id, args.db);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_sensitivity_command(CLI::App& app, int& code, const std::string& command) {
+  auto args = std::make_shared<SensitivityArgs>();
+  args->db = default_db();
+  auto* cmd = app.add_subcommand("sensitivity",
+                                 "Which uncertain inputs drive each forecast (Morris or Sobol)");
+  cmd->add_option("scenario", args->scenario, "Scenario file; default: the embedded korea-2003");
+  cmd->add_option("--method", args->method, "morris (screening, cheap) or sobol (variance shares)")
+      ->check(CLI::IsMember({"morris", "sobol"}));
+  cmd->add_option("-n,--samples", args->samples,
+                  "Morris: trajectories (default 20); Sobol: base sample N (default 256)");
+  cmd->add_option("-t,--threads", args->threads, "Threads (default: one per core)");
+  cmd->add_option("--seed", args->seed, "Seed of the design, recorded with the run");
+  cmd->add_option("-m,--model", args->models, "Model to analyse (repeatable); default: all");
+  cmd->add_option("-o,--option", args->options, "Model option NAME=VALUE or MODEL.NAME=VALUE");
+  cmd->add_option("--at", args->at, "Evaluate at this date (YYYY-MM-DD)");
+  cmd->add_flag("--json", args->json, "Print one JSON document");
+  cmd->add_option("--db", args->db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
+  cmd->callback([args, &code, command] { code = cmd_sensitivity(*args, command); });
+}
+
+}  // namespace entente::cli
