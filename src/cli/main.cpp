@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/games_command.hpp"
 #include "cli/input.hpp"
 #include "cli/summary.hpp"
 #include "entente/runner.hpp"
@@ -395,6 +396,7 @@ int main(int argc, char** argv) {
   csv_cmd->callback(
       [&] { code = cmd_import_csv(csv_path, csv_issue, csv_out, scale_min, scale_max); });
 
+  add_games_command(app, code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
