@@ -3,6 +3,7 @@
 // problem stops the parse, reported with line, column, what was found and what was expected.
 #include "entente/game_io.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <map>
 #include <optional>
@@ -19,6 +20,7 @@ std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 // Limits that keep a hostile file from exhausting memory; far above any real game.
 constexpr std::size_t kMaxCells = 10'000'000;
 constexpr long kMaxExponent = 400;
+constexpr int kMaxIndent = 16;
 
 enum class Tok { kEnd, kString, kNumber, kLBrace, kRBrace, kComma, kWord, kBad };
 
@@ -689,7 +691,8 @@ std::string write_efg(const ExtensiveGame& game) {
   for (int n : game.prefix_order()) {
     const Node& node = game.node(n);
     if (node.parent >= 0) depth[idx(n)] = depth[idx(node.parent)] + 1;
-    std::string line(idx(depth[idx(n)]) * 2, ' ');
+    // Indentation shows the tree; capped so a deep chain does not grow quadratically.
+    std::string line(idx(std::min(depth[idx(n)], kMaxIndent)) * 2, ' ');
     if (node.kind == NodeKind::kTerminal) {
       line += "t " + quote_label(node.label) + " ";
     } else {
