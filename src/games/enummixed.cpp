@@ -1,7 +1,7 @@
 // All extreme Nash equilibria of a two-player strategic game (Avis, Rosenberg, Savani and
 // von Stengel 2010, "Enumeration of Nash equilibria for two-player games"): enumerate the
 // vertices of the best-response polytopes P = {x >= 0 : B'x <= 1} and Q = {y >= 0 : Ay <= 1}
-// by walking the graph of their feasible bases, then keep the completely labelled pairs.
+// by walking the graph of their (lexicographically perturbed) feasible bases, then keep the completely labelled pairs.
 // Exact rational arithmetic.
 #include <algorithm>
 #include <deque>
@@ -15,7 +15,7 @@ namespace entente::games::detail {
 
 namespace {
 
-constexpr std::size_t kMaxBases = 2'000'000;
+constexpr std::size_t kMaxBases = 200'000;
 
 struct Vertex {
   std::vector<Rational> point;  // values of the m + n variables; label k = variable k is zero
@@ -47,16 +47,19 @@ std::vector<Vertex> vertices(const Tableau& start, std::size_t vars) {
     }
     for (std::size_t e = 0; e < vars; ++e) {
       if (t.row_of(static_cast<int>(e)) >= 0) continue;
-      for (int r : t.min_ratio_rows(static_cast<int>(e))) {
-        Tableau next = t;
-        next.pivot(static_cast<std::size_t>(r), static_cast<int>(e));
-        if (seen_bases.insert(key(next)).second) {
-          if (seen_bases.size() > kMaxBases) {
-            throw SolverError("enummixed: more than " + std::to_string(kMaxBases) +
-                              " bases; the game is too large or too degenerate");
-          }
-          queue.push_back(std::move(next));
+      // The lexicographic rule walks the bases of the perturbed (nondegenerate) polytope,
+      // whose graph is connected and maps onto every vertex of the real one; trying every
+      // tied row instead explodes on degenerate games such as reduced strategic forms.
+      const int r = t.ratio_test(static_cast<int>(e));
+      if (r < 0) continue;
+      Tableau next = t;
+      next.pivot(static_cast<std::size_t>(r), static_cast<int>(e));
+      if (seen_bases.insert(key(next)).second) {
+        if (seen_bases.size() > kMaxBases) {
+          throw SolverError("enummixed: more than " + std::to_string(kMaxBases) +
+                            " bases; the game is too large");
         }
+        queue.push_back(std::move(next));
       }
     }
   }
