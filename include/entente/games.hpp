@@ -204,8 +204,7 @@ std::vector<double> regrets(const ExtensiveGame& game, const Profile& profile);
 
 // Probability that the player at `node` takes `action` there under `profile` (its infoset's
 // behaviour); at chance nodes, the chance probability.
-double action_probability(const ExtensiveGame& game, const Profile& profile, int node,
-                          int action);
+double action_probability(const ExtensiveGame& game, const Profile& profile, int node, int action);
 // Probability that play reaches `node` under `profile`.
 double reach_probability(const ExtensiveGame& game, const Profile& profile, int node);
 

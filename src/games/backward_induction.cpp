@@ -26,7 +26,8 @@ class BackwardInduction final : public Solver {
       const int v = *it;
       const Node& node = game.node(v);
       std::vector<Rational> total(n, Rational(0));
-      if (node.outcome >= 0) total = game.outcomes()[static_cast<std::size_t>(node.outcome)].payoffs;
+      if (node.outcome >= 0)
+        total = game.outcomes()[static_cast<std::size_t>(node.outcome)].payoffs;
       if (node.kind == NodeKind::kChance) {
         const Infoset& h = game.infoset(node.infoset);
         for (std::size_t a = 0; a < node.children.size(); ++a) {

@@ -1,8 +1,8 @@
 // All extreme Nash equilibria of a two-player strategic game (Avis, Rosenberg, Savani and
 // von Stengel 2010, "Enumeration of Nash equilibria for two-player games"): enumerate the
 // vertices of the best-response polytopes P = {x >= 0 : B'x <= 1} and Q = {y >= 0 : Ay <= 1}
-// by walking the graph of their (lexicographically perturbed) feasible bases, then keep the completely labelled pairs.
-// Exact rational arithmetic.
+// by walking the graph of their (lexicographically perturbed) feasible bases, then keep the
+// completely labelled pairs. Exact rational arithmetic.
 #include <algorithm>
 #include <deque>
 #include <map>
@@ -40,7 +40,8 @@ std::vector<Vertex> vertices(const Tableau& start, std::size_t vars) {
     queue.pop_front();
     Vertex v;
     v.point.assign(vars, Rational(0));
-    for (std::size_t r = 0; r < t.rows(); ++r) v.point[static_cast<std::size_t>(t.basic(r))] = t.rhs(r);
+    for (std::size_t r = 0; r < t.rows(); ++r)
+      v.point[static_cast<std::size_t>(t.basic(r))] = t.rhs(r);
     if (seen_points.insert(v.point).second) {
       for (const Rational& q : v.point) v.labels.push_back(q == 0);
       out.push_back(std::move(v));
@@ -131,10 +132,9 @@ std::vector<Equilibrium> enum_mixed(const StrategicGame& game) {
       for (std::size_t k = 0; k < m + n && complete; ++k) complete = x.labels[k] || y.labels[k];
       if (!complete) continue;
       out.push_back(make_equilibrium(
-          game, normalised_pair(std::vector<Rational>(x.point.begin(), x.point.begin() +
-                                                                           static_cast<long>(m)),
-                                std::vector<Rational>(y.point.begin() + static_cast<long>(m),
-                                                      y.point.end()))));
+          game, normalised_pair(
+                    std::vector<Rational>(x.point.begin(), x.point.begin() + static_cast<long>(m)),
+                    std::vector<Rational>(y.point.begin() + static_cast<long>(m), y.point.end()))));
     }
   }
   return out;

@@ -25,9 +25,9 @@ ExtensiveGame::ExtensiveGame(std::vector<std::string> players, std::string title
     : title_(std::move(title)), players_(std::move(players)), nodes_(1) {}
 
 int ExtensiveGame::add_infoset(int player, std::vector<std::string> actions, std::string label) {
-  require(player >= 1 && player <= num_players(),
-          "add_infoset: player " + std::to_string(player) + " is not 1.." +
-              std::to_string(num_players()));
+  require(player >= 1 && player <= num_players(), "add_infoset: player " + std::to_string(player) +
+                                                      " is not 1.." +
+                                                      std::to_string(num_players()));
   require(!actions.empty(), "add_infoset: an information set needs at least one action");
   Infoset h;
   h.player = player;
@@ -42,8 +42,8 @@ int ExtensiveGame::add_infoset(int player, std::vector<std::string> actions, std
   return static_cast<int>(infosets_.size()) - 1;
 }
 
-int ExtensiveGame::add_chance_infoset(std::vector<std::string> actions,
-                                      std::vector<Rational> probs, std::string label) {
+int ExtensiveGame::add_chance_infoset(std::vector<std::string> actions, std::vector<Rational> probs,
+                                      std::string label) {
   require(!actions.empty() && actions.size() == probs.size(),
           "add_chance_infoset: need one probability per action, at least one action");
   Rational sum = 0;
@@ -623,9 +623,8 @@ std::vector<double> regrets(const ExtensiveGame& game, const Profile& profile) {
     v = [&](int n) -> double {
       if (value_done[idx(n)] != 0) return value[idx(n)];
       const Node& node = game.node(n);
-      double total = node.outcome >= 0
-                         ? game.outcomes()[idx(node.outcome)].payoffs[idx(i - 1)].get_d()
-                         : 0.0;
+      double total =
+          node.outcome >= 0 ? game.outcomes()[idx(node.outcome)].payoffs[idx(i - 1)].get_d() : 0.0;
       if (node.kind != NodeKind::kTerminal) {
         const Infoset& h = game.infoset(node.infoset);
         if (h.player == i) {
@@ -648,16 +647,13 @@ std::vector<double> regrets(const ExtensiveGame& game, const Profile& profile) {
   return out;
 }
 
-double action_probability(const ExtensiveGame& game, const Profile& profile, int node,
-                          int action) {
+double action_probability(const ExtensiveGame& game, const Profile& profile, int node, int action) {
   const Node& nd = game.node(node);
   require(nd.kind != NodeKind::kTerminal, "action_probability: node is terminal");
   const Infoset& h = game.infoset(nd.infoset);
   require(action >= 0 && idx(action) < h.actions.size(), "action_probability: no such action");
   if (h.player == 0) return h.probs[idx(action)].get_d();
-  return profile.approx.at(idx(h.player - 1))
-      .at(idx(game.local_index(nd.infoset)))
-      .at(idx(action));
+  return profile.approx.at(idx(h.player - 1)).at(idx(game.local_index(nd.infoset))).at(idx(action));
 }
 
 double reach_probability(const ExtensiveGame& game, const Profile& profile, int node) {

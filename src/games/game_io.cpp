@@ -128,9 +128,9 @@ class Lexer {
   }
 
   void advance() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
-                                   text_[pos_] == '\n' || text_[pos_] == '\r' ||
-                                   text_[pos_] == '\v' || text_[pos_] == '\f')) {
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
+            text_[pos_] == '\r' || text_[pos_] == '\v' || text_[pos_] == '\f')) {
       bump();
     }
     Token t;
@@ -167,8 +167,8 @@ class Lexer {
       }
     } else if (c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9')) {
       t.kind = Tok::kNumber;
-      while (pos_ < text_.size() && std::string_view("+-./0123456789eE").find(text_[pos_]) !=
-                                        std::string_view::npos) {
+      while (pos_ < text_.size() &&
+             std::string_view("+-./0123456789eE").find(text_[pos_]) != std::string_view::npos) {
         t.text += text_[pos_];
         bump();
       }
@@ -258,8 +258,8 @@ std::optional<Rational> parse_number(const std::string& text) {
     if (exponent < -kMaxExponent - static_cast<long>(digits.size())) return std::nullopt;
     mpz_class n(digits, 10);
     mpz_class scale;
-    mpz_ui_pow_ui(scale.get_mpz_t(), 10, static_cast<unsigned long>(exponent < 0 ? -exponent
-                                                                                : exponent));
+    mpz_ui_pow_ui(scale.get_mpz_t(), 10,
+                  static_cast<unsigned long>(exponent < 0 ? -exponent : exponent));
     if (exponent >= 0) {
       value = Rational(n * scale);
     } else {
@@ -310,8 +310,7 @@ class Parser {
     if (t.kind != Tok::kNumber) expected(t, path, what);
     lex_.next();
     if (!all_digits(t.text) || t.text.size() > 9 || (positive && std::stol(t.text) == 0)) {
-      error_at(t, path,
-               "'" + t.text + "' is not a valid number here; expected " + what);
+      error_at(t, path, "'" + t.text + "' is not a valid number here; expected " + what);
     }
     return static_cast<int>(std::stol(t.text));
   }
@@ -348,9 +347,9 @@ class Parser {
                 std::vector<std::string>& players) {
     const Token first = lex_.peek();
     if (first.kind != Tok::kWord || first.text != tag) {
-      expected(first, "header", "'" + tag + "' starting a Gambit ." +
-                                    (tag == "EFG" ? std::string("efg") : std::string("nfg")) +
-                                    " file");
+      expected(first, "header",
+               "'" + tag + "' starting a Gambit ." +
+                   (tag == "EFG" ? std::string("efg") : std::string("nfg")) + " file");
     }
     lex_.next();
     const Token v = lex_.peek();
@@ -430,12 +429,13 @@ ExtensiveGame parse_efg(Parser& ps) {
           actions.push_back(lex.next().text);
           if (player == 0) {
             const Token pr = lex.peek();
-            Rational q = ps.expect_number(path, "the probability of chance action \"" +
-                                                    actions.back() + "\"");
+            Rational q = ps.expect_number(
+                path, "the probability of chance action \"" + actions.back() + "\"");
             if (q < 0 || q > 1) {
               ps.error_at(pr, path,
-                          "probability " + to_string(q) + " is outside 0..1; expected a "
-                          "probability");
+                          "probability " + to_string(q) +
+                              " is outside 0..1; expected a "
+                              "probability");
             }
             probs.push_back(q);
           }
@@ -500,9 +500,9 @@ ExtensiveGame parse_efg(Parser& ps) {
         }
       }
     } else if (onum != 0 && outcomes.find(onum) == outcomes.end()) {
-      ps.expected(lex.peek(), path,
-                  "the name and payoffs of outcome " + std::to_string(onum) +
-                      " (its first appearance)");
+      ps.expected(
+          lex.peek(), path,
+          "the name and payoffs of outcome " + std::to_string(onum) + " (its first appearance)");
     }
     (void)ot;
     if (onum != 0) game.set_outcome(node, outcomes.at(onum));
@@ -612,9 +612,8 @@ StrategicGame parse_nfg(Parser& ps, GameFormat& format) {
                     "more outcome numbers: one per strategy profile, " + std::to_string(cells) +
                         " in all, found " + std::to_string(c));
       }
-      const int o = ps.expect_index("profiles", "an outcome number (0.." +
-                                                    std::to_string(count) + ")",
-                                    false);
+      const int o = ps.expect_index("profiles",
+                                    "an outcome number (0.." + std::to_string(count) + ")", false);
       if (o > count) {
         ps.error_at(t, "profiles",
                     "outcome " + std::to_string(o) + " does not exist; expected 0.." +

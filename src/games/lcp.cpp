@@ -153,10 +153,8 @@ std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game) {
       m_at(oy + j, ox + i) = -sf.b[i * n2 + j];
     }
   }
-  // Constraint rows: E x = e: row 0 is x_empty = 1; row 1 + h is -x_parent(h) + sum x_(h,a) = 0.
-  auto constraints = [&](int p, std::size_t off, std::size_t rows_p1, std::size_t rows_p2,
-                         std::size_t cols_p1, std::size_t cols_p2, std::size_t seq_off) {
-    (void)cols_p2;
+  // E x = e: row 0 is x_empty = 1; row 1 + h is -x_parent(h) + sum_a x_(h,a) = 0 (likewise F).
+  auto constraints = [&](int p, std::size_t rows_p1, std::size_t rows_p2, std::size_t seq_off) {
     std::vector<std::pair<std::size_t, std::size_t>> entries_pos{{0, 0}};
     std::vector<std::pair<std::size_t, std::size_t>> entries_neg;
     for (std::size_t h = 0; h < sf.first[p].size(); ++h) {
@@ -166,7 +164,7 @@ std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game) {
       for (std::size_t a = 0; a < na; ++a) entries_pos.emplace_back(1 + h, sf.first[p][h] + a);
     }
     auto put = [&](std::size_t row, std::size_t seq, int sign) {
-      // w_seq gets +-E^T p' and -+E^T p''; w_p' = e - E x; w_p'' = -e + E x.
+      // w_seq gets +E^T p' - E^T p''; w_p' = e - E x; w_p'' = -e + E x.
       m_at(seq_off + seq, rows_p1 + row) += sign;
       m_at(seq_off + seq, rows_p2 + row) -= sign;
       m_at(rows_p1 + row, seq_off + seq) -= sign;
@@ -174,11 +172,9 @@ std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game) {
     };
     for (const auto& [row, seq] : entries_pos) put(row, seq, 1);
     for (const auto& [row, seq] : entries_neg) put(row, seq, -1);
-    (void)off;
-    (void)cols_p1;
   };
-  constraints(0, 0, op1, op2, n1, 0, ox);
-  constraints(1, 0, oq1, oq2, n2, 0, oy);
+  constraints(0, op1, op2, ox);
+  constraints(1, oq1, oq2, oy);
   std::vector<Rational> qv(nz, Rational(0));
   qv[op1] = 1;
   qv[op2] = -1;
@@ -205,8 +201,8 @@ std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game) {
   int left = t.pivot(start, z0);
   for (int step = 0;; ++step) {
     if (step > kMaxPivots) throw SolverError("lcp: Lemke's algorithm did not finish");
-    const int entering = left < static_cast<int>(nz) ? left + static_cast<int>(nz)
-                                                     : left - static_cast<int>(nz);
+    const int entering =
+        left < static_cast<int>(nz) ? left + static_cast<int>(nz) : left - static_cast<int>(nz);
     const int r = t.ratio_test(entering);
     if (r < 0) throw SolverError("lcp: Lemke's algorithm ended on a ray (internal error)");
     left = t.pivot(static_cast<std::size_t>(r), entering);

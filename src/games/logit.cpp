@@ -138,8 +138,7 @@ std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max) {
     int steps = 0;
     while (z(size) < lambda_max) {
       if (++steps > 100000 || step < 1e-12) {
-        throw SolverError("logit: branch tracing failed near lambda = " +
-                          std::to_string(z(size)));
+        throw SolverError("logit: branch tracing failed near lambda = " + std::to_string(z(size)));
       }
       Eigen::VectorXd trial = z + step * t;
       bool ok = false;

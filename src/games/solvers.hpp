@@ -24,7 +24,8 @@ double option_number(const SolverOptions& options, const std::string& name, doub
 // Solves an extensive game by solving its reduced strategic form with `solve` and turning
 // each mixed profile back into a behaviour profile.
 std::vector<Equilibrium> via_reduced_form(
-    const ExtensiveGame& game, const std::function<std::vector<Equilibrium>(const StrategicGame&)>& solve);
+    const ExtensiveGame& game,
+    const std::function<std::vector<Equilibrium>(const StrategicGame&)>& solve);
 
 // Two-player payoff matrices shifted so every entry is >= 1 (equilibria do not change).
 struct Bimatrix {

@@ -54,8 +54,8 @@ TEST_F(GamesCli, SolveJsonHasTheDocumentedShape) {
     }
   }
   EXPECT_TRUE(found) << r.out;
-  const auto nfg = run_entente("games solve " + game("gambit_selten_fig2.nfg") +
-                               " --solver logit --json");
+  const auto nfg =
+      run_entente("games solve " + game("gambit_selten_fig2.nfg") + " --solver logit --json");
   ASSERT_EQ(nfg.exit_code, 0) << nfg.err;
   const auto d2 = nlohmann::json::parse(nfg.out);
   EXPECT_TRUE(d2["equilibria"][0]["profile"]["Player 1"]["1"].is_number());
@@ -63,18 +63,18 @@ TEST_F(GamesCli, SolveJsonHasTheDocumentedShape) {
 }
 
 TEST_F(GamesCli, UsageErrorsAndUnsuitableGames) {
-  const auto unknown = run_entente("games solve " + game("gambit_doc_poker.efg") +
-                                   " --solver enumixed");
+  const auto unknown =
+      run_entente("games solve " + game("gambit_doc_poker.efg") + " --solver enumixed");
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_THAT(unknown.err, HasSubstr("unknown solver 'enumixed'; did you mean 'enummixed'?"));
-  const auto option = run_entente("games solve " + game("gambit_doc_poker.efg") +
-                                  " --solver lcp --option nope=1");
+  const auto option =
+      run_entente("games solve " + game("gambit_doc_poker.efg") + " --solver lcp --option nope=1");
   EXPECT_EQ(option.exit_code, 2);
   EXPECT_THAT(option.err, HasSubstr("solver 'lcp' has no option 'nope'"));
   const auto missing = run_entente("games solve");
   EXPECT_EQ(missing.exit_code, 2);
-  const auto bi = run_entente("games solve " + game("gambit_doc_poker.efg") +
-                              " --solver backward-induction");
+  const auto bi =
+      run_entente("games solve " + game("gambit_doc_poker.efg") + " --solver backward-induction");
   EXPECT_EQ(bi.exit_code, 1);
   EXPECT_THAT(bi.err, HasSubstr("backward-induction needs perfect information"));
   const auto nofile = run_entente("games solve /nonexistent/x.efg --solver lcp");
@@ -88,8 +88,8 @@ TEST_F(GamesCli, UsageErrorsAndUnsuitableGames) {
 
 TEST_F(GamesCli, ConvertBetweenFormats) {
   const std::string nfg = dir_ + "/entry.nfg";
-  const auto c = run_entente("games convert " + game("gambit_entry_accommodation.efg") + " -o '" +
-                             nfg + "'");
+  const auto c =
+      run_entente("games convert " + game("gambit_entry_accommodation.efg") + " -o '" + nfg + "'");
   ASSERT_EQ(c.exit_code, 0) << c.err;
   const std::string text = test::read_file(nfg);
   EXPECT_THAT(text, HasSubstr("{ \"S,A,*\" \"S,F,*\" \"T,*,A\" \"T,*,F\" }"));
@@ -101,9 +101,9 @@ TEST_F(GamesCli, ConvertBetweenFormats) {
   // Outcome variant -> payoff variant -> outcome variant: same payoffs.
   const std::string pay = dir_ + "/entry-pay.nfg";
   ASSERT_EQ(run_entente("games convert '" + nfg + "' -o '" + pay + "'").exit_code, 0);
-  EXPECT_EQ(test::read_file(pay).rfind("NFG 1 R \"Entry-accomodation game\" { \"1\" \"2\" } { 4 2 }",
-                                       0),
-            0U);
+  EXPECT_EQ(
+      test::read_file(pay).rfind("NFG 1 R \"Entry-accomodation game\" { \"1\" \"2\" } { 4 2 }", 0),
+      0U);
   const auto back = run_entente("games convert '" + pay + "' -o - --format nfg-payoff");
   EXPECT_EQ(back.exit_code, 0);
   EXPECT_EQ(back.out, test::read_file(pay));
@@ -123,8 +123,7 @@ TEST(GamesCliBadInput, EveryBrokenFileGivesItsExpectedDiagnostics) {
     if (p.extension() != ".efg" && p.extension() != ".nfg") continue;
     ++cases;
     SCOPED_TRACE(p.filename().string());
-    const std::string expected =
-        test::read_file(bad_dir() + "/" + p.stem().string() + ".expected");
+    const std::string expected = test::read_file(bad_dir() + "/" + p.stem().string() + ".expected");
     for (const char* solver : {"enumpure", "lcp"}) {
       const auto r = test::run_entente_in(
           bad_dir(), "games solve '" + p.filename().string() + "' --solver " + solver);
@@ -132,8 +131,8 @@ TEST(GamesCliBadInput, EveryBrokenFileGivesItsExpectedDiagnostics) {
       EXPECT_EQ(r.out, "");
       EXPECT_EQ(r.err, expected);
     }
-    const auto c = test::run_entente_in(bad_dir(),
-                                        "games convert '" + p.filename().string() + "' -o -");
+    const auto c =
+        test::run_entente_in(bad_dir(), "games convert '" + p.filename().string() + "' -o -");
     EXPECT_EQ(c.err, expected);
   }
   EXPECT_GE(cases, 10);

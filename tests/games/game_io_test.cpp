@@ -66,8 +66,8 @@ std::string shared(const std::string& name) {
 }
 
 // Same players, strategies and payoff table; with `outcomes`, the same outcome list and cells.
-::testing::AssertionResult same_game(const StrategicGame& a, const StrategicGame& b,
-                                     bool outcomes, bool names = true) {
+::testing::AssertionResult same_game(const StrategicGame& a, const StrategicGame& b, bool outcomes,
+                                     bool names = true) {
   if (a.title() != b.title() || a.comment() != b.comment() || a.players() != b.players()) {
     return ::testing::AssertionFailure() << "title, comment or players differ";
   }
@@ -293,7 +293,8 @@ TEST(GamesIo, ReadsEntryAndPokerAndSelten) {
 
 TEST(GamesIo, DocumentationSamplesParse) {
   // The outcome-version sample of formats.nfgout.rst: the same game as Selten fig 2.
-  const std::string out_text = R"(NFG 1 R "Selten (IJGT, 75), Figure 2, normal form" { "Player 1" "Player 2" }
+  const std::string out_text =
+      R"(NFG 1 R "Selten (IJGT, 75), Figure 2, normal form" { "Player 1" "Player 2" }
 
 {
 { "1" "2" "3" }
@@ -368,8 +369,9 @@ struct BadCase {
 
 TEST(GamesIo, BadInputNamesFileLineColumnAndWhatWasExpected) {
   const BadCase cases[] = {
-      {"", "bad.efg:1:1: error: header: found end of file; expected 'EFG' or 'NFG' starting a "
-           "Gambit game file"},
+      {"",
+       "bad.efg:1:1: error: header: found end of file; expected 'EFG' or 'NFG' starting a "
+       "Gambit game file"},
       {"EFG 3 R \"\" { \"A\" }", "bad.efg:1:5: error: header: found number 3; expected version 2"},
       {"EFG 2 R \"x\" { \"A\" }\n\np \"\" 2 1 \"\" { \"a\" } 0\n",
        "bad.efg:3:6: error: node 1: player 2 does not exist; expected 1..1"},
@@ -399,8 +401,9 @@ TEST(GamesIo, BadInputNamesFileLineColumnAndWhatWasExpected) {
        "bad.efg:1:26: error: players: found 'A'; expected '{' opening the list of player names"},
       {"EFG 2 R \"x\" { \"A\" }\nt \"\" 0 \x01",
        "bad.efg:2:8: error: found character '\x01'; expected end of file: the tree is complete"},
-      {"EFG 2 R \"x\" { \"A\" }\n\xff", "bad.efg:2:1: error: binary data (NUL byte or invalid "
-                                        "UTF-8); expected a Gambit .efg or .nfg game"},
+      {"EFG 2 R \"x\" { \"A\" }\n\xff",
+       "bad.efg:2:1: error: binary data (NUL byte or invalid "
+       "UTF-8); expected a Gambit .efg or .nfg game"},
       {"NFG 1 R \"\" { \"A\" \"B\" } { 2 2 }\n1 2 3 4 5 6 7\n",
        "bad.efg:3:1: error: payoffs: found end of file; expected more payoffs: 8 numbers (4 "
        "profiles x 2 players), found 7"},
@@ -467,11 +470,12 @@ RC_GTEST_PROP(GamesIoProperty, RandomStrategicGamesRoundTripInBothVariants, ()) 
 
 // Any corruption of a valid file is either read or refused with a diagnostic naming the file.
 RC_GTEST_PROP(GamesIoProperty, CorruptedFilesNeverCrash, ()) {
-  std::string text = write_efg(test::random_extensive(*rc::gen::arbitrary<std::uint32_t>(), 2, 3,
-                                                      false));
+  std::string text =
+      write_efg(test::random_extensive(*rc::gen::arbitrary<std::uint32_t>(), 2, 3, false));
   const int edits = *rc::gen::inRange(1, 6);
   for (int k = 0; k < edits; ++k) {
-    const auto at = static_cast<std::size_t>(*rc::gen::inRange<int>(0, static_cast<int>(text.size())));
+    const auto at =
+        static_cast<std::size_t>(*rc::gen::inRange<int>(0, static_cast<int>(text.size())));
     const char c = *rc::gen::elementOf(std::string("{}\",/.-0123456789 ctpEFGNR\n\\"));
     if (*rc::gen::arbitrary<bool>()) {
       text.insert(at, 1, c);

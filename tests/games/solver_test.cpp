@@ -19,8 +19,7 @@ using Q = Rational;
 using Rows = std::vector<std::vector<Q>>;
 
 ExtensiveGame shared_efg(const std::string& name) {
-  return read_efg(entente::test::read_file(entente::test::shared_data_path("games/" + name)),
-                  name);
+  return read_efg(entente::test::read_file(entente::test::shared_data_path("games/" + name)), name);
 }
 
 std::vector<Equilibrium> solve(const std::string& solver, const ExtensiveGame& g,
@@ -147,8 +146,8 @@ TEST(GamesSolver, KuhnPokerValueBySequenceFormLemke) {
 // 1/2 (2m + (1 - m)) + 1/2 (-1) = 1/3 for Alice. The equilibrium is unique.
 TEST(GamesSolver, OneCardPokerDocumentationGame) {
   const ExtensiveGame g = shared_efg("gambit_doc_poker.efg");
-  const std::vector<std::vector<std::vector<Q>>> expected = {
-      {{Q(1), Q(0)}, {Q(1, 3), Q(2, 3)}}, {{Q(2, 3), Q(1, 3)}}};
+  const std::vector<std::vector<std::vector<Q>>> expected = {{{Q(1), Q(0)}, {Q(1, 3), Q(2, 3)}},
+                                                             {{Q(2, 3), Q(1, 3)}}};
   for (const char* solver : {"enummixed", "lcp"}) {
     SCOPED_TRACE(solver);
     const auto eqs = solve(solver, g);
@@ -165,10 +164,9 @@ TEST(GamesSolver, OneCardPokerDocumentationGame) {
 // {1} x {y : y2 <= 1/2}, with extreme points y = (1, 0) and (1/2, 1/2). The only pure one is
 // (1, 1).
 TEST(GamesSolver, SeltenFigure2) {
-  const StrategicGame g =
-      read_nfg(entente::test::read_file(
-                   entente::test::shared_data_path("games/gambit_selten_fig2.nfg")),
-               "s.nfg");
+  const StrategicGame g = read_nfg(
+      entente::test::read_file(entente::test::shared_data_path("games/gambit_selten_fig2.nfg")),
+      "s.nfg");
   const auto all = mixed_of(solve("enummixed", g));
   ASSERT_EQ(all.size(), 2U);
   EXPECT_TRUE(contains(all, Rows{{1, 0, 0}, {1, 0}}));
@@ -180,7 +178,8 @@ TEST(GamesSolver, SeltenFigure2) {
 // Matching pennies: the unique equilibrium is both mixing 1/2 (hand: each must make the
 // other indifferent).
 TEST(GamesSolver, MatchingPennies) {
-  const StrategicGame g = bimatrix({"H", "T"}, {"H", "T"}, {{{1, -1}, {-1, 1}}, {{-1, 1}, {1, -1}}});
+  const StrategicGame g =
+      bimatrix({"H", "T"}, {"H", "T"}, {{{1, -1}, {-1, 1}}, {{-1, 1}, {1, -1}}});
   const Rows half{{Q(1, 2), Q(1, 2)}, {Q(1, 2), Q(1, 2)}};
   EXPECT_EQ(mixed_of(solve("enummixed", g)), std::vector<Rows>{half});
   EXPECT_EQ(mixed_of(solve("lcp", g)), std::vector<Rows>{half});
@@ -219,8 +218,8 @@ TEST(GamesSolver, BattleOfTheSexesHasThreeEquilibria) {
 // Prisoner's dilemma (C,C) = (-1,-1), (C,D) = (-3,0), (D,C) = (0,-3), (D,D) = (-2,-2): defect
 // strictly dominates, so (D, D) is the only equilibrium (hand).
 TEST(GamesSolver, PrisonersDilemma) {
-  const StrategicGame g = bimatrix({"C", "D"}, {"C", "D"},
-                                   {{{-1, -1}, {-3, 0}}, {{0, -3}, {-2, -2}}});
+  const StrategicGame g =
+      bimatrix({"C", "D"}, {"C", "D"}, {{{-1, -1}, {-3, 0}}, {{0, -3}, {-2, -2}}});
   const std::vector<Rows> dd{Rows{{0, 1}, {0, 1}}};
   EXPECT_EQ(mixed_of(solve("enumpure", g)), dd);
   EXPECT_EQ(mixed_of(solve("enummixed", g)), dd);
@@ -264,8 +263,9 @@ TEST(GamesSolver, BackwardInductionOnThreePlayerEntryGame) {
   EXPECT_EQ(reach_probability(g, e.profile, node), 1.0);
   // Subgame perfection: the profile is among the agent-form pure equilibria.
   const auto agent = solve("enumpure", g, {{"agent", "true"}});
-  EXPECT_TRUE(std::any_of(agent.begin(), agent.end(),
-                          [&](const Equilibrium& a) { return a.profile.probs == e.profile.probs; }));
+  EXPECT_TRUE(std::any_of(agent.begin(), agent.end(), [&](const Equilibrium& a) {
+    return a.profile.probs == e.profile.probs;
+  }));
 }
 
 // ---------------------------------------------------------------- properties
