@@ -302,7 +302,7 @@ RC_GTEST_PROP(GamesSolverProperty, NPlayerPureEquilibriaHaveZeroRegret, ()) {
 
 RC_GTEST_PROP(GamesSolverProperty, TwoPlayerExtensiveEquilibriaHaveZeroRegretOnTheTree, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint32_t>();
-  const ExtensiveGame g = test::random_extensive(seed, 2, 3, false);
+  const ExtensiveGame g = test::random_extensive(seed, 2, *rc::gen::inRange(1, 4), false);
   const auto lemke = solve("lcp", g);
   RC_ASSERT(lemke.size() == 1U);
   RC_ASSERT(max_regret(regrets(g, lemke[0].profile)) < 1e-9);
@@ -325,7 +325,7 @@ RC_GTEST_PROP(GamesSolverProperty, BackwardInductionIsSubgamePerfect, ()) {
   RC_ASSERT(max_regret(regrets(g, eqs[0].profile)) < 1e-9);
   std::size_t decisions = 0;
   for (const auto& h : g.infosets()) decisions += h.player > 0 ? 1 : 0;
-  if (decisions > 12) return;  // the agent form has up to 3^decisions profiles
+  if (decisions > 8) return;  // the agent form has up to 3^decisions profiles
   const auto agent = solve("enumpure", g, {{"agent", "true"}});
   RC_ASSERT(std::any_of(agent.begin(), agent.end(), [&](const Equilibrium& a) {
     return a.profile.probs == eqs[0].profile.probs;
