@@ -21,6 +21,7 @@ std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 constexpr std::size_t kMaxCells = 10'000'000;
 constexpr long kMaxExponent = 400;
 constexpr int kMaxIndent = 16;
+constexpr int kMaxDepth = 2'000;
 
 enum class Tok { kEnd, kString, kNumber, kLBrace, kRBrace, kComma, kWord, kBad };
 
@@ -389,14 +390,19 @@ ExtensiveGame parse_efg(Parser& ps) {
   std::map<InfosetKey, int> infosets;
   std::map<int, int> outcomes;  // file number -> index
   // Nodes awaiting their definition, in prefix order: a stack of pending nodes.
-  std::vector<int> pending{0};
+  std::vector<std::pair<int, int>> pending{{0, 0}};  // node, depth
   int count = 0;
   while (!pending.empty()) {
-    const int node = pending.back();
+    const auto [node, depth] = pending.back();
     pending.pop_back();
     ++count;
     const std::string path = "node " + std::to_string(count);
     const Token kind = lex.peek();
+    if (depth > kMaxDepth) {
+      ps.error_at(kind, path,
+                  "the tree is deeper than " + std::to_string(kMaxDepth) +
+                      " moves; expected a shallower game (the solvers recurse on the tree)");
+    }
     if (kind.kind != Tok::kWord || (kind.text != "c" && kind.text != "p" && kind.text != "t")) {
       ps.expected(kind, path,
                   "a node: 'c' (chance), 'p' (player) or 't' (terminal)" +
@@ -508,7 +514,9 @@ ExtensiveGame parse_efg(Parser& ps) {
     if (onum != 0) game.set_outcome(node, outcomes.at(onum));
     if (infoset >= 0) {
       const std::vector<int> children = game.set_move(node, infoset);
-      for (auto c = children.rbegin(); c != children.rend(); ++c) pending.push_back(*c);
+      for (auto c = children.rbegin(); c != children.rend(); ++c) {
+        pending.emplace_back(*c, depth + 1);
+      }
     }
   }
   if (lex.peek().kind != Tok::kEnd) {
@@ -542,16 +550,26 @@ StrategicGame parse_nfg(Parser& ps, GameFormat& format) {
     ps.expect(Tok::kRBrace, "strategies", "'{' opening a player's strategy names, or '}'");
   } else {
     format = GameFormat::kNfgPayoff;
+    std::vector<std::size_t> counts;
     while (lex.peek().kind == Tok::kNumber) {
-      const int count = ps.expect_index("strategies", "a positive strategy count", true);
-      std::vector<std::string> names;
-      for (int k = 1; k <= count && k <= 1'000'000; ++k) names.push_back(std::to_string(k));
-      strategies.push_back(std::move(names));
-      if (strategies.back().size() > kMaxCells) {
-        ps.error_at(first, "strategies", "too many strategies");
-      }
+      counts.push_back(idx(ps.expect_index("strategies", "a positive strategy count", true)));
     }
     ps.expect(Tok::kRBrace, "strategies", "a positive strategy count or '}'");
+    // Names are made only once the table is known to be of a sane size.
+    std::size_t product = 1;
+    for (std::size_t k : counts) {
+      if (product > kMaxCells / k) {
+        ps.error_at(first, "strategies",
+                    "the game has more than " + std::to_string(kMaxCells) +
+                        " strategy profiles; expected a smaller game");
+      }
+      product *= k;
+    }
+    for (std::size_t k : counts) {
+      std::vector<std::string> names;
+      for (std::size_t j = 1; j <= k; ++j) names.push_back(std::to_string(j));
+      strategies.push_back(std::move(names));
+    }
   }
   if (strategies.size() != n) {
     ps.error_at(first, "strategies",

@@ -414,8 +414,9 @@ TEST(GamesIo, BadInputNamesFileLineColumnAndWhatWasExpected) {
       {"NFG 1 R \"\" { \"A\" } { 0 }",
        "bad.efg:1:22: error: strategies: '0' is not a valid number here; expected a positive "
        "strategy count"},
-      {"NFG 1 R \"\" { \"A\" } { 99999 99999 99999 }",
-       "bad.efg:1:22: error: strategies: 3 strategy lists for 1 players; expected one per player"},
+      {"NFG 1 R \"\" { \"A\" } { 999999999 }",
+       "bad.efg:1:22: error: strategies: the game has more than 10000000 strategy profiles; "
+       "expected a smaller game"},
       {"NFG 1 R \"\" { \"A\" \"B\" } { 99999 99999 }",
        "bad.efg:1:26: error: strategies: the game has more than 10000000 strategy profiles; "
        "expected a smaller game"},
@@ -435,13 +436,21 @@ TEST(GamesIo, BadInputNamesFileLineColumnAndWhatWasExpected) {
 TEST(GamesIo, KindMismatchAndDeepTreesAreErrorsNotCrashes) {
   EXPECT_THROW((void)read_efg("NFG 1 R \"\" { \"A\" } { 1 } 0", "x.efg"), InputError);
   EXPECT_THROW((void)read_nfg("EFG 2 R \"\" { \"A\" } t \"\" 0", "x.nfg"), InputError);
-  // 200000 nested one-action moves: parsed iteratively, no stack overflow.
+  // 2000 nested one-action moves read (iteratively, no stack overflow); one more is refused,
+  // as the solvers recurse on the tree.
   std::string deep = "EFG 2 R \"\" { \"A\" }\n";
-  for (int k = 0; k < 200000; ++k) deep += "p \"\" 1 1 \"\" { \"a\" } 0\n";
-  deep += "t \"\" 0\n";
-  const ExtensiveGame g = read_efg(deep, "deep.efg");
-  EXPECT_EQ(g.nodes().size(), 200001U);
-  EXPECT_EQ(write_efg(g).size() > deep.size(), true);  // indented, but written
+  for (int k = 0; k < 2000; ++k) deep += "p \"\" 1 1 \"\" { \"a\" } 0\n";
+  const ExtensiveGame g = read_efg(deep + "t \"\" 0\n", "deep.efg");
+  EXPECT_EQ(g.nodes().size(), 2001U);
+  EXPECT_EQ(reduced_strategic_form(g).game.num_cells(), 1U);  // deep recursion is safe
+  try {
+    (void)read_efg(deep + "p \"\" 1 1 \"\" { \"a\" } 0\nt \"\" 0\n", "deep.efg");
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.diagnostics().items()[0].message,
+              "the tree is deeper than 2000 moves; expected a shallower game (the solvers "
+              "recurse on the tree)");
+  }
 }
 
 // ---------------------------------------------------------------- properties
