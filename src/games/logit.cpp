@@ -14,6 +14,8 @@ namespace entente::games::detail {
 
 namespace {
 
+constexpr double kStallLambda = 1000.0;
+
 struct Problem {
   int n = 0;
   std::vector<int> k;       // strategies per player
@@ -119,6 +121,13 @@ Eigen::VectorXd tangent(const Eigen::MatrixXd& jac) {
   return t / t.norm();
 }
 
+double orientation_sign(const Eigen::MatrixXd& jac, const Eigen::VectorXd& t) {
+  Eigen::MatrixXd aug(jac.rows() + 1, jac.cols());
+  aug.topRows(jac.rows()) = jac;
+  aug.bottomRows(1) = t.transpose();
+  return aug.partialPivLu().determinant() < 0 ? -1.0 : 1.0;
+}
+
 std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max) {
   bool trivial = false;
   const Problem pr = make_problem(game, trivial);
@@ -134,12 +143,23 @@ std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max) {
     evaluate(pr, z, h, jac);
     Eigen::VectorXd t = tangent(jac);
     if (t(size) < 0) t = -t;
+    // The branch may fold back in lambda; the tangent's orientation is kept by the sign of
+    // det [J; t'], which is constant along a regular branch (comparing with the previous
+    // tangent alone can reverse at a sharp fold and retrace the branch).
+    const double orientation = orientation_sign(jac, t);
     double step = 0.03;
     int steps = 0;
     while (z(size) < lambda_max) {
       if (++steps > 100000 || step < 1e-12) {
+        // Far out the branch is already an approximate equilibrium (regret at most about
+        // 1/(e lambda) of the payoff range) and the corrector can stall in double precision:
+        // stop there rather than fail.
+        if (z(size) >= kStallLambda) break;
         throw SolverError("logit: branch tracing failed near lambda = " + std::to_string(z(size)));
       }
+      // Steps grow geometrically but stay proportional to lambda: a long step can land on
+      // another branch of the correspondence.
+      step = std::min(step, 0.5 * (1.0 + z(size)));
       Eigen::VectorXd trial = z + step * t;
       bool ok = false;
       double prev_norm = 0;
@@ -157,12 +177,14 @@ std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max) {
         if (!delta.allFinite()) break;
         trial -= delta;
       }
-      if (!ok) {
+      // The principal branch never returns to lambda = 0 (the centroid is the only
+      // equilibrium there): a step below it has jumped branches.
+      if (!ok || trial(size) < 0) {
         step /= 2;
         continue;
       }
       Eigen::VectorXd nt = tangent(jac);
-      if (nt.dot(t) < 0) nt = -nt;
+      if (orientation_sign(jac, nt) != orientation) nt = -nt;
       // A sharp turn means the step jumped across the branch: retry shorter.
       if (nt.dot(t) < 0.9 && step > 1e-6) {
         step /= 2;

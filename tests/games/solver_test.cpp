@@ -287,11 +287,13 @@ RC_GTEST_PROP(GamesSolverProperty, TwoPlayerStrategicEquilibriaHaveZeroRegret, (
 
 RC_GTEST_PROP(GamesSolverProperty, LogitLimitIsAnApproximateEquilibrium, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint32_t>();
-  const StrategicGame g = test::random_strategic(seed, *rc::gen::inRange(2, 4), 3, 5, 7);
+  const StrategicGame g =
+      test::random_strategic(seed, *rc::gen::inRange(2, 5), 3, 5, *rc::gen::element(1, 7));
   const auto eqs = solve("logit", g);
   RC_ASSERT(eqs.size() == 1U);
-  // Payoffs span at most 10: regret <= 10 / (e lambda_max) plus tracing error.
-  RC_ASSERT(max_regret(regrets(g, eqs[0].profile)) < 1e-5);
+  // Payoffs span at most 10: regret <= 10 / (e lambda), lambda >= 1000 when tracing stalls
+  // in double precision before lambda_max (docs/games.md), else lambda_max = 1e7.
+  RC_ASSERT(max_regret(regrets(g, eqs[0].profile)) < 5e-3);
 }
 
 RC_GTEST_PROP(GamesSolverProperty, NPlayerPureEquilibriaHaveZeroRegret, ()) {
