@@ -10,6 +10,7 @@
 
 #include "cli/alliance_command.hpp"
 #include "cli/backtest_command.hpp"
+#include "cli/games_command.hpp"
 #include "cli/input.hpp"
 #include "cli/sensitivity_command.hpp"
 #include "cli/summary.hpp"
@@ -403,6 +404,7 @@ int main(int argc, char** argv) {
   add_sweep_command(app, code, command);
   add_sensitivity_command(app, code, command);
   add_alliance_commands(app, code);
+  add_games_command(app, code);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,340 @@
+#include "cli/games_command.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "cli/input.hpp"
+#include "entente/diagnostics.hpp"
+#include "entente/game_io.hpp"
+#include "entente/solver.hpp"
+
+namespace entente::cli {
+
+namespace {
+
+using games::ExtensiveGame;
+using games::StrategicGame;
+
+constexpr int kExitInput = 1;
+constexpr int kExitUsage = 2;
+
+int report(const InputError& e) {
+  std::cerr << e.diagnostics().str();
+  std::cerr << fmt::format("{} error{} found\n", e.diagnostics().size(),
+                           e.diagnostics().size() == 1 ? "" : "s");
+  return kExitInput;
+}
+
+// Names that are unique and non-empty, else "#k" (1-based) for every clashing or empty one.
+std::vector<std::string> unique_keys(const std::vector<std::string>& names,
+                                     const std::string& prefix) {
+  std::map<std::string, int> count;
+  for (const auto& n : names) ++count[n];
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out.push_back(!names[i].empty() && count[names[i]] == 1 ? names[i]
+                                                            : prefix + std::to_string(i + 1));
+  }
+  return out;
+}
+
+std::string number_text(const games::Profile& prof, std::size_t p, std::size_t h, std::size_t a) {
+  if (prof.exact) return games::to_string(prof.probs[p][h][a]);
+  return fmt::format("{:.6g}", prof.approx[p][h][a]);
+}
+
+struct Labels {
+  std::vector<std::string> players;
+  // per player: infoset keys (empty for strategic games) and action keys per infoset.
+  std::vector<std::vector<std::string>> infosets;
+  std::vector<std::vector<std::vector<std::string>>> actions;
+  bool extensive = false;
+};
+
+Labels labels_of(const ExtensiveGame& g) {
+  Labels l;
+  l.extensive = true;
+  l.players = unique_keys(g.players(), "player ");
+  for (int p = 1; p <= g.num_players(); ++p) {
+    std::vector<std::string> names;
+    std::vector<std::vector<std::string>> acts;
+    for (int h : g.player_infosets(p)) {
+      names.push_back(g.infoset(h).label);
+      acts.push_back(unique_keys(g.infoset(h).actions, "#"));
+    }
+    std::vector<std::string> keys = unique_keys(names, "#");
+    const auto mine = g.player_infosets(p);
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      if (names[k].empty() || keys[k] != names[k]) {
+        keys[k] = "#" + std::to_string(g.infoset(mine[k]).number);
+      }
+    }
+    l.infosets.push_back(keys);
+    l.actions.push_back(acts);
+  }
+  return l;
+}
+
+Labels labels_of(const StrategicGame& g) {
+  Labels l;
+  l.players = unique_keys(g.players(), "player ");
+  for (int p = 0; p < g.num_players(); ++p) {
+    l.infosets.push_back({""});
+    l.actions.push_back({unique_keys(g.strategies()[static_cast<std::size_t>(p)], "#")});
+  }
+  return l;
+}
+
+nlohmann::json profile_json(const Labels& l, const games::Profile& prof, bool exact) {
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t p = 0; p < l.players.size(); ++p) {
+    nlohmann::json player = nlohmann::json::object();
+    for (std::size_t h = 0; h < l.infosets[p].size(); ++h) {
+      nlohmann::json row = nlohmann::json::object();
+      for (std::size_t a = 0; a < l.actions[p][h].size(); ++a) {
+        if (exact) {
+          row[l.actions[p][h][a]] = games::to_string(prof.probs[p][h][a]);
+        } else {
+          row[l.actions[p][h][a]] = prof.approx[p][h][a];
+        }
+      }
+      if (l.extensive) {
+        player[l.infosets[p][h]] = row;
+      } else {
+        player = row;
+      }
+    }
+    out[l.players[p]] = player;
+  }
+  return out;
+}
+
+template <class Game>
+int print_equilibria(const Game& game, const std::string& solver,
+                     const std::vector<games::Equilibrium>& eqs, bool json) {
+  const Labels l = labels_of(game);
+  if (json) {
+    nlohmann::json doc;
+    doc["game"] = {{"title", game.title()},
+                   {"kind", l.extensive ? "extensive" : "strategic"},
+                   {"players", game.players()}};
+    doc["solver"] = solver;
+    doc["equilibria"] = nlohmann::json::array();
+    for (const auto& e : eqs) {
+      nlohmann::json item;
+      item["profile"] = profile_json(l, e.profile, false);
+      item["payoffs"] = e.payoffs_approx;
+      if (e.profile.exact) {
+        nlohmann::json exact;
+        exact["profile"] = profile_json(l, e.profile, true);
+        std::vector<std::string> pay;
+        for (const auto& q : e.payoffs) pay.push_back(games::to_string(q));
+        exact["payoffs"] = pay;
+        item["exact"] = exact;
+      }
+      doc["equilibria"].push_back(item);
+    }
+    std::cout << doc.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << fmt::format("{} \"{}\": {} equilibri{} by {}\n",
+                           l.extensive ? "extensive game" : "strategic game", game.title(),
+                           eqs.size(), eqs.size() == 1 ? "um" : "a", solver);
+  for (std::size_t k = 0; k < eqs.size(); ++k) {
+    const auto& e = eqs[k];
+    std::cout << fmt::format("\nequilibrium {}\n", k + 1);
+    for (std::size_t p = 0; p < l.players.size(); ++p) {
+      std::cout << fmt::format("  {}", l.players[p]);
+      for (std::size_t h = 0; h < l.infosets[p].size(); ++h) {
+        std::string row;
+        for (std::size_t a = 0; a < l.actions[p][h].size(); ++a) {
+          row += fmt::format("{}{} {}", a ? ", " : "", l.actions[p][h][a],
+                             number_text(e.profile, p, h, a));
+        }
+        if (l.extensive) {
+          std::cout << fmt::format("\n    {}: {}", l.infosets[p][h], row);
+        } else {
+          std::cout << ": " << row;
+        }
+      }
+      std::cout << "\n";
+    }
+    std::string pay;
+    for (std::size_t p = 0; p < e.payoffs_approx.size(); ++p) {
+      pay += (p ? ", " : "") + (e.profile.exact ? games::to_string(e.payoffs[p])
+                                                : fmt::format("{:.6g}", e.payoffs_approx[p]));
+    }
+    std::cout << "  payoffs: " << pay << "\n";
+  }
+  return 0;
+}
+
+struct SolveArgs {
+  std::string file;
+  std::string solver;
+  std::vector<std::string> options;
+  bool json = false;
+};
+
+int cmd_solve(const SolveArgs& args) {
+  games::SolverOptions options;
+  for (const auto& o : args.options) {
+    const auto eq = o.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << fmt::format("error: --option '{}': expected NAME=VALUE\n", o);
+      return kExitUsage;
+    }
+    options[o.substr(0, eq)] = o.substr(eq + 1);
+  }
+  std::unique_ptr<games::Solver> solver;
+  try {
+    solver = games::make_solver(args.solver, options);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  games::ParsedGame parsed;
+  try {
+    parsed = games::read_game(read_input_file(args.file), args.file);
+  } catch (const InputError& e) {
+    return report(e);
+  }
+  try {
+    if (const auto* efg = std::get_if<ExtensiveGame>(&parsed.game)) {
+      return print_equilibria(*efg, args.solver, solver->solve(*efg), args.json);
+    }
+    const auto& nfg = std::get<StrategicGame>(parsed.game);
+    return print_equilibria(nfg, args.solver, solver->solve(nfg), args.json);
+  } catch (const games::SolverError& e) {
+    std::cerr << fmt::format("error: {}: {}\n", args.file, e.what());
+    return kExitInput;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << fmt::format("error: {}: {}\n", args.file, e.what());
+    return kExitInput;
+  }
+}
+
+struct ConvertArgs {
+  std::string in;
+  std::string out;
+  std::string format;  // efg, nfg, nfg-payoff, nfg-outcome; "" from the extension
+};
+
+int cmd_convert(const ConvertArgs& args) {
+  games::ParsedGame parsed;
+  try {
+    parsed = games::read_game(read_input_file(args.in), args.in);
+  } catch (const InputError& e) {
+    return report(e);
+  }
+  std::string format = args.format;
+  if (format.empty()) {
+    const std::string ext = std::filesystem::path(args.out).extension().string();
+    if (ext == ".efg") {
+      format = "efg";
+    } else if (ext == ".nfg") {
+      format = "nfg";
+    } else {
+      std::cerr << fmt::format(
+          "error: cannot tell the output format from '{}'; name it .efg or .nfg or give "
+          "--format\n",
+          args.out);
+      return kExitUsage;
+    }
+  }
+  std::string text;
+  try {
+    if (const auto* efg = std::get_if<ExtensiveGame>(&parsed.game)) {
+      if (format == "efg") {
+        text = games::write_efg(*efg);
+      } else {
+        const games::ReducedForm form = games::reduced_strategic_form(*efg);
+        text = games::write_nfg(form.game, format == "nfg-payoff" ? games::GameFormat::kNfgPayoff
+                                                                  : games::GameFormat::kNfgOutcome);
+      }
+    } else {
+      const auto& nfg = std::get<StrategicGame>(parsed.game);
+      if (format == "efg") {
+        std::cerr << fmt::format(
+            "error: {}: a strategic game cannot be written as .efg; expected an .nfg output\n",
+            args.in);
+        return kExitInput;
+      }
+      games::GameFormat target = format == "nfg-payoff"    ? games::GameFormat::kNfgPayoff
+                                 : format == "nfg-outcome" ? games::GameFormat::kNfgOutcome
+                                 : parsed.format == games::GameFormat::kNfgPayoff
+                                     ? games::GameFormat::kNfgOutcome
+                                     : games::GameFormat::kNfgPayoff;
+      text = games::write_nfg(nfg, target);
+    }
+  } catch (const std::invalid_argument& e) {
+    std::cerr << fmt::format("error: {}: {}\n", args.in, e.what());
+    return kExitInput;
+  }
+  if (args.out == "-") {
+    std::cout << text;
+    return 0;
+  }
+  std::ofstream out(args.out, std::ios::binary);
+  out << text;
+  if (!out) {
+    std::cerr << fmt::format("error: cannot write {}\n", args.out);
+    return kExitInput;
+  }
+  return 0;
+}
+
+int cmd_solvers() {
+  for (const auto& info : games::registered_solvers()) {
+    std::string kinds = info.extensive && info.strategic ? "efg, nfg"
+                        : info.extensive                 ? "efg"
+                                                         : "nfg";
+    std::cout << fmt::format("{:<20} {} [{}; {}]\n", info.name, info.description, kinds,
+                             info.exact ? "exact" : "floating point");
+    for (const auto& o : info.options) {
+      std::cout << fmt::format("    --option {:<18} {}\n", o.name + "=" + o.default_value,
+                               o.description);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_games_command(CLI::App& app, int& code) {
+  auto* games_cmd = app.add_subcommand("games", "Solve and convert games (Gambit .efg / .nfg)");
+  games_cmd->require_subcommand(1);
+
+  auto solve = std::make_shared<SolveArgs>();
+  auto* solve_cmd = games_cmd->add_subcommand("solve", "Print the equilibria a solver finds");
+  solve_cmd->add_option("file", solve->file, "Game file (.efg or .nfg)")->required();
+  solve_cmd->add_option("-s,--solver", solve->solver, "Solver (see `entente games solvers`)")
+      ->required();
+  solve_cmd->add_option("-o,--option", solve->options, "Solver option NAME=VALUE (repeatable)");
+  solve_cmd->add_flag("--json", solve->json, "Print one JSON document");
+  solve_cmd->callback([solve, &code] { code = cmd_solve(*solve); });
+
+  auto convert = std::make_shared<ConvertArgs>();
+  auto* convert_cmd = games_cmd->add_subcommand(
+      "convert", "Convert between .efg and .nfg (reduced strategic form; payoff/outcome .nfg)");
+  convert_cmd->add_option("input", convert->in, "Game file (.efg or .nfg)")->required();
+  convert_cmd->add_option("-o,--output", convert->out, "Output file (- for stdout)")->required();
+  convert_cmd
+      ->add_option("--format", convert->format,
+                   "efg, nfg-outcome or nfg-payoff; default from the output's extension (an "
+                   ".nfg input converts to the other .nfg variant)")
+      ->check(CLI::IsMember({"efg", "nfg", "nfg-payoff", "nfg-outcome"}));
+  convert_cmd->callback([convert, &code] { code = cmd_convert(*convert); });
+
+  games_cmd->add_subcommand("solvers", "List the solvers and their options")->callback([&code] {
+    code = cmd_solvers();
+  });
+}
+
+}  // namespace entente::cli

@@ -1,0 +1,188 @@
+#include "entente/solver.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <mutex>
+
+#include "entente/diagnostics.hpp"
+#include "solvers.hpp"
+
+namespace entente::games {
+
+std::vector<Equilibrium> Solver::solve(const ExtensiveGame& /*game*/) const {
+  throw SolverError("solver '" + info().name + "' takes strategic games (.nfg) only");
+}
+
+std::vector<Equilibrium> Solver::solve(const StrategicGame& /*game*/) const {
+  throw SolverError("solver '" + info().name + "' takes extensive games (.efg) only");
+}
+
+namespace {
+using detail::SolverEntry;
+
+// Function-local static: built on first use, with the built-in solvers in it.
+std::map<std::string, SolverEntry>& registry() {
+  static std::map<std::string, SolverEntry> r = [] {
+    std::map<std::string, SolverEntry> out;
+    for (SolverEntry e : {detail::backward_induction_entry(), detail::enumpure_entry(),
+                          detail::enummixed_entry(), detail::lcp_entry(), detail::logit_entry()}) {
+      const std::string name = e.info.name;
+      out.emplace(name, std::move(e));
+    }
+    return out;
+  }();
+  return r;
+}
+
+std::mutex& registry_mutex() {
+  static std::mutex m;
+  return m;
+}
+}  // namespace
+
+void register_solver(SolverInfo info, SolverFactory factory) {
+  std::lock_guard lock(registry_mutex());
+  const std::string name = info.name;
+  if (!registry().emplace(name, SolverEntry{std::move(info), std::move(factory)}).second) {
+    throw std::logic_error("solver registered twice: " + name);
+  }
+}
+
+std::vector<SolverInfo> registered_solvers() {
+  std::lock_guard lock(registry_mutex());
+  std::vector<SolverInfo> out;
+  for (const auto& entry : registry()) out.push_back(entry.second.info);
+  return out;
+}
+
+std::unique_ptr<Solver> make_solver(const std::string& name, const SolverOptions& options) {
+  SolverEntry entry;
+  std::vector<std::string> names;
+  {
+    std::lock_guard lock(registry_mutex());
+    for (const auto& e : registry()) names.push_back(e.first);
+    auto it = registry().find(name);
+    if (it == registry().end()) {
+      std::string msg = "unknown solver '" + name + "'";
+      const std::string near = closest_match(name, names);
+      if (!near.empty()) {
+        msg += "; did you mean '" + near + "'?";
+      } else {
+        msg += "; available:";
+        for (const auto& n : names) msg += " " + n;
+      }
+      throw std::invalid_argument(msg);
+    }
+    entry = it->second;
+  }
+  std::vector<std::string> declared;
+  for (const auto& o : entry.info.options) declared.push_back(o.name);
+  for (const auto& [key, value] : options) {
+    if (std::find(declared.begin(), declared.end(), key) == declared.end()) {
+      std::string msg = "solver '" + name + "' has no option '" + key + "'";
+      const std::string near = closest_match(key, declared);
+      if (!near.empty()) {
+        msg += "; did you mean '" + near + "'?";
+      } else if (declared.empty()) {
+        msg += "; it takes no options";
+      } else {
+        msg += "; its options are:";
+        for (const auto& d : declared) msg += " " + d;
+      }
+      throw std::invalid_argument(msg);
+    }
+  }
+  return entry.factory(options);
+}
+
+Equilibrium make_equilibrium(const StrategicGame& game, Profile profile) {
+  Equilibrium e;
+  if (profile.exact) {
+    profile.sync_approx();
+    e.payoffs = expected_payoffs(game, profile);
+  }
+  e.payoffs_approx = expected_payoffs_approx(game, profile);
+  e.profile = std::move(profile);
+  return e;
+}
+
+Equilibrium make_equilibrium(const ExtensiveGame& game, Profile profile) {
+  Equilibrium e;
+  if (profile.exact) {
+    profile.sync_approx();
+    e.payoffs = expected_payoffs(game, profile);
+  }
+  e.payoffs_approx = expected_payoffs_approx(game, profile);
+  e.profile = std::move(profile);
+  return e;
+}
+
+namespace detail {
+
+bool option_flag(const SolverOptions& options, const std::string& name, bool fallback) {
+  auto it = options.find(name);
+  if (it == options.end()) return fallback;
+  if (it->second == "true" || it->second == "1" || it->second == "yes") return true;
+  if (it->second == "false" || it->second == "0" || it->second == "no") return false;
+  throw std::invalid_argument("option " + name + "='" + it->second +
+                              "' is invalid: expected true or false");
+}
+
+double option_number(const SolverOptions& options, const std::string& name, double fallback) {
+  auto it = options.find(name);
+  if (it == options.end()) return fallback;
+  double v = 0;
+  const std::string& s = it->second;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v) || v <= 0) {
+    throw std::invalid_argument("option " + name + "='" + s +
+                                "' is invalid: expected a positive number");
+  }
+  return v;
+}
+
+std::vector<Equilibrium> via_reduced_form(
+    const ExtensiveGame& game,
+    const std::function<std::vector<Equilibrium>(const StrategicGame&)>& solve) {
+  ReducedForm form;
+  try {
+    form = reduced_strategic_form(game);
+  } catch (const std::invalid_argument& e) {
+    throw SolverError(e.what());
+  }
+  std::vector<Equilibrium> out;
+  for (const Equilibrium& eq : solve(form.game)) {
+    out.push_back(make_equilibrium(game, behaviour_from_mixed(game, form, eq.profile)));
+  }
+  return out;
+}
+
+Bimatrix positive_bimatrix(const StrategicGame& game) {
+  if (game.num_players() != 2) {
+    throw SolverError("this solver needs a two-player game; this one has " +
+                      std::to_string(game.num_players()) + " players");
+  }
+  Bimatrix bm;
+  bm.m = static_cast<std::size_t>(game.num_strategies(0));
+  bm.n = static_cast<std::size_t>(game.num_strategies(1));
+  bm.a.resize(bm.m * bm.n);
+  bm.b.resize(bm.m * bm.n);
+  Rational min_a = game.payoff(0, 0);
+  Rational min_b = game.payoff(0, 1);
+  for (std::size_t c = 0; c < game.num_cells(); ++c) {
+    if (game.payoff(c, 0) < min_a) min_a = game.payoff(c, 0);
+    if (game.payoff(c, 1) < min_b) min_b = game.payoff(c, 1);
+  }
+  for (std::size_t i = 0; i < bm.m; ++i) {
+    for (std::size_t j = 0; j < bm.n; ++j) {
+      const std::size_t c = i + bm.m * j;  // player 1 varies fastest
+      bm.a[i * bm.n + j] = game.payoff(c, 0) - min_a + 1;
+      bm.b[i * bm.n + j] = game.payoff(c, 1) - min_b + 1;
+    }
+  }
+  return bm;
+}
+
+}  // namespace detail
+
+}  // namespace entente::games

@@ -1,0 +1,142 @@
+// `entente games` as a user types it: solve (text and JSON), convert, solvers, exit codes,
+// and every broken game file in tests/data/bad-games/ (NAME.efg or NAME.nfg) giving exactly
+// NAME.expected on stderr with exit code 1.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.hpp"
+
+namespace entente {
+namespace {
+
+using test::run_entente;
+using ::testing::HasSubstr;
+namespace fs = std::filesystem;
+
+std::string game(const std::string& name) {
+  return "'" + test::shared_data_path("games/" + name) + "'";
+}
+
+class GamesCli : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = test::temp_dir("games-cli"); }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string dir_;
+};
+
+TEST_F(GamesCli, SolvePrintsProfilesAndPayoffs) {
+  const auto r = run_entente("games solve " + game("openspiel_kuhn_poker.efg") + " --solver lcp");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("extensive game \"Kuhn poker\": 1 equilibrium by lcp"));
+  EXPECT_THAT(r.out, HasSubstr("    1pb: p 1/3, b 2/3\n"));
+  EXPECT_THAT(r.out, HasSubstr("payoffs: -1/18, 1/18"));  // Kuhn poker's value
+}
+
+TEST_F(GamesCli, SolveJsonHasTheDocumentedShape) {
+  const auto r = run_entente("games solve " + game("gambit_entry_accommodation.efg") +
+                             " --solver enummixed --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(doc["equilibria"].is_array());
+  bool found = false;
+  for (const auto& e : doc["equilibria"]) {
+    ASSERT_TRUE(e["profile"].is_object());
+    ASSERT_EQ(e["payoffs"].size(), 2U);
+    // Players "1" and "2"; unnamed infosets are keyed by their number.
+    if (e["exact"]["profile"]["1"]["#1"]["S"] == "2/3") {
+      found = true;
+      EXPECT_EQ(e["exact"]["profile"]["2"]["#1"]["E"], "2/3");
+      EXPECT_NEAR(e["profile"]["1"]["#1"]["S"].get<double>(), 2.0 / 3.0, 1e-12);
+      EXPECT_EQ(e["exact"]["payoffs"], nlohmann::json({"7/3", "7/3"}));
+    }
+  }
+  EXPECT_TRUE(found) << r.out;
+  const auto nfg =
+      run_entente("games solve " + game("gambit_selten_fig2.nfg") + " --solver logit --json");
+  ASSERT_EQ(nfg.exit_code, 0) << nfg.err;
+  const auto d2 = nlohmann::json::parse(nfg.out);
+  EXPECT_TRUE(d2["equilibria"][0]["profile"]["Player 1"]["1"].is_number());
+  EXPECT_FALSE(d2["equilibria"][0].contains("exact"));
+}
+
+TEST_F(GamesCli, UsageErrorsAndUnsuitableGames) {
+  const auto unknown =
+      run_entente("games solve " + game("gambit_doc_poker.efg") + " --solver enumixed");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown solver 'enumixed'; did you mean 'enummixed'?"));
+  const auto option =
+      run_entente("games solve " + game("gambit_doc_poker.efg") + " --solver lcp --option nope=1");
+  EXPECT_EQ(option.exit_code, 2);
+  EXPECT_THAT(option.err, HasSubstr("solver 'lcp' has no option 'nope'"));
+  const auto missing = run_entente("games solve");
+  EXPECT_EQ(missing.exit_code, 2);
+  const auto bi =
+      run_entente("games solve " + game("gambit_doc_poker.efg") + " --solver backward-induction");
+  EXPECT_EQ(bi.exit_code, 1);
+  EXPECT_THAT(bi.err, HasSubstr("backward-induction needs perfect information"));
+  const auto nofile = run_entente("games solve /nonexistent/x.efg --solver lcp");
+  EXPECT_EQ(nofile.exit_code, 1);
+  EXPECT_THAT(nofile.err, HasSubstr("/nonexistent/x.efg"));
+  const auto list = run_entente("games solvers");
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_THAT(list.out, HasSubstr("backward-induction"));
+  EXPECT_THAT(list.out, HasSubstr("--option lambda_max=1e7"));
+}
+
+TEST_F(GamesCli, ConvertBetweenFormats) {
+  const std::string nfg = dir_ + "/entry.nfg";
+  const auto c =
+      run_entente("games convert " + game("gambit_entry_accommodation.efg") + " -o '" + nfg + "'");
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const std::string text = test::read_file(nfg);
+  EXPECT_THAT(text, HasSubstr("{ \"S,A,*\" \"S,F,*\" \"T,*,A\" \"T,*,F\" }"));
+  // The reduced strategic form keeps the published mixed equilibrium: 2/3 on S (split as
+  // S,A,*) and 1/3 on T,*,A.
+  const auto s = run_entente("games solve '" + nfg + "' --solver enummixed");
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_THAT(s.out, HasSubstr("S,A,* 2/3, S,F,* 0, T,*,A 1/3, T,*,F 0"));
+  // Outcome variant -> payoff variant -> outcome variant: same payoffs.
+  const std::string pay = dir_ + "/entry-pay.nfg";
+  ASSERT_EQ(run_entente("games convert '" + nfg + "' -o '" + pay + "'").exit_code, 0);
+  EXPECT_EQ(
+      test::read_file(pay).rfind("NFG 1 R \"Entry-accomodation game\" { \"1\" \"2\" } { 4 2 }", 0),
+      0U);
+  const auto back = run_entente("games convert '" + pay + "' -o - --format nfg-payoff");
+  EXPECT_EQ(back.exit_code, 0);
+  EXPECT_EQ(back.out, test::read_file(pay));
+  const auto efg = run_entente("games convert '" + pay + "' -o '" + dir_ + "/x.efg'");
+  EXPECT_EQ(efg.exit_code, 1);
+  EXPECT_THAT(efg.err, HasSubstr("a strategic game cannot be written as .efg"));
+  const auto ext = run_entente("games convert '" + pay + "' -o '" + dir_ + "/x.txt'");
+  EXPECT_EQ(ext.exit_code, 2);
+}
+
+std::string bad_dir() { return test::source_path("tests/data/bad-games"); }
+
+TEST(GamesCliBadInput, EveryBrokenFileGivesItsExpectedDiagnostics) {
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(bad_dir())) {
+    const fs::path p = entry.path();
+    if (p.extension() != ".efg" && p.extension() != ".nfg") continue;
+    ++cases;
+    SCOPED_TRACE(p.filename().string());
+    const std::string expected = test::read_file(bad_dir() + "/" + p.stem().string() + ".expected");
+    for (const char* solver : {"enumpure", "lcp"}) {
+      const auto r = test::run_entente_in(
+          bad_dir(), "games solve '" + p.filename().string() + "' --solver " + solver);
+      EXPECT_EQ(r.exit_code, 1);
+      EXPECT_EQ(r.out, "");
+      EXPECT_EQ(r.err, expected);
+    }
+    const auto c =
+        test::run_entente_in(bad_dir(), "games convert '" + p.filename().string() + "' -o -");
+    EXPECT_EQ(c.err, expected);
+  }
+  EXPECT_GE(cases, 10);
+}
+
+}  // namespace
+}  // namespace entente
