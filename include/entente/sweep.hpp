@@ -110,7 +110,7 @@ class Sweep {
   // Runs the plan once on the nominal scenario to learn the outputs. Throws
   // std::invalid_argument when `samples` is 0 or the block size is 0; model failures on the
   // nominal scenario propagate.
-  Sweep(Scenario base, RunPlan plan, std::uint64_t seed, std::uint64_t samples,
+  Sweep(const Scenario& base, RunPlan plan, std::uint64_t seed, std::uint64_t samples,
         std::uint64_t block_size = kDefaultBlockSize);
 
   [[nodiscard]] const std::vector<SweepOutput>& outputs() const { return outputs_; }

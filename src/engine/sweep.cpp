@@ -204,7 +204,7 @@ SweepStats SweepStats::from_json(const nlohmann::json& j) {
 
 // --- Sweep ------------------------------------------------------------------------------
 
-Sweep::Sweep(Scenario base, RunPlan plan, std::uint64_t seed, std::uint64_t samples,
+Sweep::Sweep(const Scenario& base, RunPlan plan, std::uint64_t seed, std::uint64_t samples,
              std::uint64_t block_size)
     : plan_(std::move(plan)), seed_(seed), samples_(samples), block_size_(block_size) {
   if (samples_ == 0) throw std::invalid_argument("a sweep needs at least 1 sample");
@@ -355,6 +355,7 @@ void run_sweep(const Sweep& sweep, SweepStats& merged, const SweepRunOptions& op
     return;
   }
   std::vector<std::thread> pool;
+  pool.reserve(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
   // The calling thread merges in block order while the pool runs blocks.
   auto merge_ready = [&] {

@@ -76,7 +76,7 @@ class TreeBuilder {
  private:
   // Expat's message, with what the open elements tell about the common mistakes.
   [[nodiscard]] std::string explain(XML_Error code) const {
-    const std::string expat = XML_ErrorString(code);
+    std::string expat = XML_ErrorString(code);
     const std::string innermost = open_.empty() ? ""
                                                 : "<" + open_.back().name + "> (line " +
                                                       std::to_string(open_.back().line) + ")";
