@@ -174,6 +174,19 @@ games:
   EXPECT_THAT(errors("        - {name: a}\n"), HasSubstr("expected exactly one of 'next'"));
 }
 
+TEST(CrisisScenario, WriterRoundTripsParamsAndGames) {
+  const Scenario a = load(kEntry);
+  const std::string text = write_scenario_yaml(a);
+  const Scenario b = load(text);
+  EXPECT_EQ(write_scenario_yaml(b), text);
+  ASSERT_EQ(b.games.size(), 1U);
+  EXPECT_EQ(b.games[0].nodes.size(), a.games[0].nodes.size());
+  EXPECT_EQ(b.games[0].nodes[1].label, "incumbent");
+  EXPECT_TRUE(b.games[0].nodes[1].actions[0].threat);
+  ASSERT_EQ(b.params.size(), 1U);
+  EXPECT_EQ(b.params[0].value.dist->str(), a.params[0].value.dist->str());
+}
+
 // --- korea-2003: directions the scenario's inputs imply ------------------------------------
 
 const Scenario& korea() {
