@@ -1183,6 +1183,15 @@ class Loader {
     };
     const std::vector<std::string> lists = {"actors", "issues",  "alliances",
                                             "forces", "weapons", "places"};
+    // params.NAME: a param has no fields, so its path has two parts.
+    if (parts.size() == 2 && parts[0] == "params") {
+      const std::string pid = parts[1];
+      if (s.param(pid) == nullptr) return bad_path(unknown_ref("param", pid, ids_of(s.params)));
+      auto v = r_.quantity(value, vpath, -kInf, kInf);
+      if (!v) return std::nullopt;
+      c.apply = [pid, v = *v](Scenario& sc) { find_mut(sc.params, pid).value = v; };
+      return c;
+    }
     if (parts.size() < 3) {
       return bad_path(
           "expected a path LIST.ID.FIELD (e.g. issues.nk-nuclear.positions.ROK.position)");

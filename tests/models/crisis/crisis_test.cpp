@@ -103,6 +103,19 @@ TEST(CrisisModel, FlipFoundAtHandDerivedThreshold) {
   EXPECT_EQ(r.outputs[0].value, 0.0);
 }
 
+TEST(CrisisScenario, EventsSetParams) {
+  // cost_fight 3 < 5 from 2004: the threat is credible then (derivation above kEntry).
+  const Scenario s = load(std::string(kEntry) + R"(events:
+  - id: cheaper-fight
+    date: 2004-01-01
+    set:
+      params.cost_fight: 3
+)");
+  EXPECT_FALSE(crisis::solve(s.games[0], crisis::game_variables(s.current())).threats[0].credible);
+  const Scenario later = s.at(Date{2004, 1, 2});
+  EXPECT_TRUE(crisis::solve(s.games[0], crisis::game_variables(later)).threats[0].credible);
+}
+
 TEST(CrisisModel, SkipsDetailsWhenNotAsked) {
   const Scenario s = load(kEntry);
   RunContext ctx;
