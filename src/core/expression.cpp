@@ -26,6 +26,9 @@ std::vector<std::string> used_variables(const std::string& text,
   try {
     for (const auto& k : known) p.DefineVar(k, &dummy);
     p.SetExpr(text);
+    // GetUsedVar accepts undefined names (it is meant to discover them), so the parse is
+    // forced first: Eval reports an undefined name as an unassignable token.
+    (void)p.Eval();
     std::vector<std::string> out;
     for (const auto& [name, ptr] : p.GetUsedVar()) out.push_back(name);
     std::sort(out.begin(), out.end());
