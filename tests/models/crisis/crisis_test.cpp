@@ -272,3 +272,27 @@ TEST(CrisisKorea, StrikeBecomesCredibleAndChinaRestrainsAfterRelocation) {
 
 }  // namespace
 }  // namespace entente
+
+namespace entente {
+namespace {
+
+// In March 2003 the strike is credible iff 0.5 × (20 + c × 21,666.67) <= 65 (the derivation
+// above StrikeBecomesCredible...; exposed = the means of Casey, Red Cloud and Yongsan,
+// 10,000 + 4,666.67 + 7,000), i.e. c <= 110 / 21,666.67 = 0.0050769; c's support is
+// [0.005, 0.02], so the search finds it, credible below.
+TEST(CrisisKorea, FlipOfCostPerExposedSoldierMatchesHandDerivation) {
+  const Result r = make_model("crisis")->run(korea().current(), RunContext{});
+  for (const auto& t : r.details["games"][0]["threats"]) {
+    if (t["action"] != "strike") continue;
+    for (const auto& f : t["flips"]) {
+      if (f["input"] != "params.us_cost_per_exposed_soldier") continue;
+      EXPECT_NEAR(f["flips_at"].get<double>(), 110.0 / (10000.0 + 14000.0 / 3.0 + 7000.0), 1e-6);
+      EXPECT_EQ(f["credible_below"], true);
+      return;
+    }
+  }
+  ADD_FAILURE() << "no flip for params.us_cost_per_exposed_soldier";
+}
+
+}  // namespace
+}  // namespace entente
