@@ -294,5 +294,18 @@ TEST(CrisisKorea, FlipOfCostPerExposedSoldierMatchesHandDerivation) {
   ADD_FAILURE() << "no flip for params.us_cost_per_exposed_soldier";
 }
 
+// Japan's free riding, by hand: with c = 0.0045 in March 2003 the supported strike costs
+// 0.5 × (20 + 0.0045 × 21,666.67) = 58.75 <= 65 (credible), the strike alone 68.75 > 65 (not).
+// Japan then declines (0 > -15), the US would back down, so China need not restrain (0 > -10).
+TEST(CrisisKorea, JapanDecliningKeepsChinaFromRestraining) {
+  Scenario s = korea().current();
+  for (Param& p : s.params) {
+    if (p.id == "us_cost_per_exposed_soldier") p.value = Quantity(0.0045);
+  }
+  EXPECT_TRUE(credible(s, "strike"));
+  EXPECT_FALSE(credible(s, "strike-alone"));
+  EXPECT_FALSE(credible(s, "restrain"));
+}
+
 }  // namespace
 }  // namespace entente
