@@ -311,7 +311,8 @@ std::vector<std::vector<Flip>> find_flips(const Scenario& scenario, const Scenar
           b = m;
         }
       }
-      f.at = 0.5 * (a + b);
+      // Rounded to the search's resolution, so a flip at 0 reads 0, not 6e-07.
+      f.at = std::round(0.5 * (a + b) / eps) * eps;
       f.credible_below = ca;
       f.text = std::string("credible if ") + in.path + (ca ? " < " : " > ") + expr_number(*f.at);
       out[t].push_back(f);
