@@ -157,6 +157,42 @@ struct Poll {
   std::string source;
 };
 
+// A named number that game payoffs may use (`params:` section), e.g. the US cost of war per
+// exposed soldier. May carry a distribution, so sweeps and sensitivity vary it.
+struct Param {
+  std::string id;  // an expression identifier: [A-Za-z_][A-Za-z0-9_]*
+  Quantity value;
+  SourceLocation where;
+};
+
+// One action at a node of a declared game: it leads either to another node (`child`) or to
+// a terminal with one payoff expression per player.
+struct GameAction {
+  std::string name;
+  bool threat = false;  // a threat whose credibility the crisis model reports
+  int child = -1;       // index into ScenarioGame::nodes, -1 at a terminal
+  // Terminal only: player actor id -> expression over game variables (docs/crisis.md).
+  std::vector<std::pair<std::string, std::string>> payoffs;
+  SourceLocation where;
+};
+
+// A decision node of a declared game: one player chooses among actions. Games declared in a
+// scenario have perfect information (every node is its own information set).
+struct GameNode {
+  std::string label;   // unique within the game: given as `id`, else "PLAYER after a/b"
+  std::string player;  // actor id, one of the game's players
+  std::vector<GameAction> actions;
+};
+
+// A game declared by a scenario (`games:` section), solved by the crisis model.
+struct ScenarioGame {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::vector<std::string> players;  // actor ids, in the game's player order
+  std::vector<GameNode> nodes;       // node 0 is the root; children follow their parents
+};
+
 struct Scenario;
 
 // One dated change; `apply` was built and type-checked by the loader.
@@ -189,7 +225,9 @@ struct Scenario {
   std::vector<Force> forces;
   std::vector<Weapon> weapons;
   std::vector<Poll> polls;
-  std::vector<Event> events;  // sorted by date (stable)
+  std::vector<Param> params;        // named numbers for game payoffs
+  std::vector<ScenarioGame> games;  // declared crisis games
+  std::vector<Event> events;        // sorted by date (stable)
 
   // The date through which events have been applied, when `at` was called.
   std::optional<Date> applied_through;
@@ -200,6 +238,7 @@ struct Scenario {
   [[nodiscard]] const Force* force(const std::string& wanted) const;
   [[nodiscard]] const Place* place(const std::string& wanted) const;
   [[nodiscard]] const Line* line(const std::string& wanted) const;
+  [[nodiscard]] const Param* param(const std::string& wanted) const;
 
   // The scenario as it stood on `date`: a copy with every event dated on or before it
   // applied in date order (file order for the same day). Polls dated after `date` are

@@ -55,6 +55,8 @@ const Force* Scenario::force(const std::string& wanted) const { return find_by_i
 const Place* Scenario::place(const std::string& wanted) const { return find_by_id(places, wanted); }
 const Line* Scenario::line(const std::string& wanted) const { return find_by_id(lines, wanted); }
 
+const Param* Scenario::param(const std::string& wanted) const { return find_by_id(params, wanted); }
+
 const Threat* AllianceTerms::threat(const std::string& wanted) const {
   for (const Threat& t : threats) {
     if (t.target == wanted) return &t;
@@ -121,6 +123,7 @@ void Scenario::for_each_quantity(
     visit("weapons." + w.id + ".count", w.count);
   }
   for (Poll& p : polls) visit("polls." + p.id + ".support", p.support);
+  for (Param& p : params) visit("params." + p.id, p.value);
 }
 
 }  // namespace entente

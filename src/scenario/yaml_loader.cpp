@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "entente/expression.hpp"
 #include "entente/scenario_io.hpp"
 #include "scenario/csv.hpp"
 #include "scenario/limits.hpp"
@@ -72,6 +73,8 @@ class Loader {
     auto forces = top.optional("forces");
     auto weapons = top.optional("weapons");
     auto polls = top.optional("polls");
+    auto params = top.optional("params");
+    auto games = top.optional("games");
     auto events = top.optional("events");
     top.finish();
 
@@ -84,6 +87,8 @@ class Loader {
     if (forces) load_forces(*forces, s);
     if (weapons) load_weapons(*weapons, s);
     if (polls) load_polls(*polls, s);
+    if (params) load_params(*params, s);
+    if (games) load_games(*games, s);
     if (events) load_events(*events, s);
     return s;
   }
@@ -901,6 +906,254 @@ class Loader {
     }
   }
 
+  // --- params and games ---------------------------------------------------------------------
+
+  // `params: {NAME: quantity, ...}`: named numbers for game payoffs.
+  void load_params(const YAML::Node& node, Scenario& s) {
+    if (!node.IsMap()) {
+      r_.error(node, "params",
+               "expected a map from param name to number or distribution, got " +
+                   detail::describe(node));
+      return;
+    }
+    std::set<std::string> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        r_.error(it->first, "params", "expected a param name as key");
+        continue;
+      }
+      const std::string id = it->first.Scalar();
+      const std::string path = "params." + id;
+      if (!is_identifier(id)) {
+        r_.error(it->first, path,
+                 "'" + id +
+                     "' is not a valid param name; expected letters, digits and '_', "
+                     "starting with a letter or '_' (names are used in expressions)");
+        continue;
+      }
+      if (!seen.insert(id).second) {
+        r_.error(it->first, path, "param '" + id + "' given twice");
+        continue;
+      }
+      auto q = r_.quantity(it->second, path, -kInf, kInf);
+      if (!q) continue;
+      s.params.push_back(Param{id, *q, detail::location(r_.file(), it->first)});
+    }
+  }
+
+  static bool is_identifier(const std::string& t) {
+    if (t.empty() || t.size() > 64) return false;
+    if (!(std::isalpha(static_cast<unsigned char>(t[0])) || t[0] == '_')) return false;
+    return std::all_of(t.begin(), t.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+  }
+
+  void load_games(const YAML::Node& node, Scenario& s) {
+    if (!r_.sequence(node, "games")) return;
+    // A param may not shadow a derived actor quantity: the expression would be ambiguous.
+    const std::vector<std::string> vars = expr::game_variable_names(s);
+    for (const Param& p : s.params) {
+      if (std::count(vars.begin(), vars.end(), p.id) > 1) {
+        diags_.error(p.where, "params." + p.id,
+                     "param '" + p.id + "' has the name of a derived actor quantity; rename it");
+      }
+    }
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "games[" + std::to_string(i) + "]";
+      const YAML::Node item = node[i];
+      if (!item.IsMap()) {
+        r_.error(
+            item, path,
+            "expected a game: a map with id, name, players, root; got " + detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, path);
+      auto id = m.required("id");
+      auto name = m.optional("name");
+      auto description = m.optional("description");
+      auto players = m.required("players");
+      auto root = m.required("root");
+      m.finish();
+      ScenarioGame g;
+      if (id) g.id = r_.id(*id, path + ".id").value_or("");
+      if (!g.id.empty() && !unique(seen, *id, path + ".id", g.id, "game")) continue;
+      if (name) g.name = r_.text(*name, path + ".name").value_or("");
+      if (description) g.description = r_.text(*description, path + ".description").value_or("");
+      bool ok = !g.id.empty();
+      if (players && r_.sequence(*players, path + ".players")) {
+        for (std::size_t k = 0; k < players->size(); ++k) {
+          const std::string ppath = path + ".players[" + std::to_string(k) + "]";
+          auto a = r_.text((*players)[k], ppath);
+          if (!a || !check_actor_ref((*players)[k], ppath, *a, s)) {
+            ok = false;
+            continue;
+          }
+          if (std::find(g.players.begin(), g.players.end(), *a) != g.players.end()) {
+            r_.error((*players)[k], ppath, "player '" + *a + "' listed twice");
+            ok = false;
+            continue;
+          }
+          g.players.push_back(*a);
+        }
+        if (g.players.empty()) {
+          r_.error(*players, path + ".players", "expected at least one player");
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      if (!ok || !root) continue;
+      std::set<std::string> labels;
+      std::set<std::string> threats;
+      const std::size_t before = diags_.size();
+      read_game_node(*root, path + ".root", g, vars, labels, threats, "");
+      if (diags_.size() == before) s.games.push_back(std::move(g));
+    }
+  }
+
+  // Reads one decision node and, depth first, the nodes below it; returns its index or -1.
+  int read_game_node(const YAML::Node& node, const std::string& path, ScenarioGame& g,
+                     const std::vector<std::string>& vars, std::set<std::string>& labels,
+                     std::set<std::string>& threats, const std::string& history) {
+    if (!node.IsMap()) {
+      r_.error(node, path,
+               "expected a decision node {player, actions}, got " + detail::describe(node));
+      return -1;
+    }
+    auto m = r_.map(node, path);
+    auto id = m.optional("id");
+    auto player = m.required("player");
+    auto actions = m.required("actions");
+    m.finish();
+    GameNode n;
+    if (player) {
+      auto p = r_.text(*player, path + ".player");
+      if (!p) return -1;
+      if (std::find(g.players.begin(), g.players.end(), *p) == g.players.end()) {
+        std::string msg = "'" + *p + "' is not a player of the game";
+        auto near = closest_match(*p, g.players);
+        msg += near.empty() ? "; expected one of its players" : "; did you mean '" + near + "'?";
+        r_.error(*player, path + ".player", msg);
+        return -1;
+      }
+      n.player = *p;
+    }
+    n.label = history.empty() ? n.player : n.player + " after " + history;
+    if (id) {
+      auto t = r_.id(*id, path + ".id");
+      if (!t) return -1;
+      n.label = *t;
+    }
+    if (!labels.insert(n.label).second) {
+      r_.error(id ? *id : node, path, "node label '" + n.label + "' used twice in the game");
+      return -1;
+    }
+    if (!actions || !r_.sequence(*actions, path + ".actions")) return -1;
+    if (actions->size() == 0) {
+      r_.error(*actions, path + ".actions", "expected at least one action");
+      return -1;
+    }
+    const int index = static_cast<int>(g.nodes.size());
+    g.nodes.push_back(n);
+    std::set<std::string> action_names;
+    for (std::size_t k = 0; k < actions->size(); ++k) {
+      const std::string apath = path + ".actions[" + std::to_string(k) + "]";
+      const YAML::Node item = (*actions)[k];
+      if (!item.IsMap()) {
+        r_.error(
+            item, apath,
+            "expected an action {name, next | payoffs, threat}, got " + detail::describe(item));
+        continue;
+      }
+      auto am = r_.map(item, apath);
+      auto aname = am.required("name");
+      auto threat = am.optional("threat");
+      auto next = am.optional("next");
+      auto payoffs = am.optional("payoffs");
+      am.finish();
+      GameAction a;
+      a.where = detail::location(r_.file(), item);
+      if (aname) a.name = r_.id(*aname, apath + ".name").value_or("");
+      if (a.name.empty()) continue;
+      if (!action_names.insert(a.name).second) {
+        r_.error(*aname, apath + ".name", "action '" + a.name + "' given twice at this node");
+        continue;
+      }
+      if (threat) {
+        auto t = r_.choice(*threat, apath + ".threat", {"true", "false"});
+        a.threat = t && *t == "true";
+        // Threats are reported by action name, so the name must identify one.
+        if (a.threat && !threats.insert(a.name).second) {
+          r_.error(*threat, apath + ".threat",
+                   "another threat of this game is named '" + a.name +
+                       "'; threat actions need unique names");
+        }
+      }
+      if ((next && payoffs) || (!next && !payoffs)) {
+        r_.error(item, apath,
+                 "expected exactly one of 'next' (the node the action leads to) or "
+                 "'payoffs' (a terminal)");
+        continue;
+      }
+      if (payoffs) read_payoffs(*payoffs, apath + ".payoffs", g, vars, a);
+      const std::string h = history.empty() ? a.name : history + "/" + a.name;
+      g.nodes[static_cast<std::size_t>(index)].actions.push_back(a);
+      if (next) {
+        const int child = read_game_node(*next, apath + ".next", g, vars, labels, threats, h);
+        g.nodes[static_cast<std::size_t>(index)].actions.back().child = child;
+      }
+    }
+    return index;
+  }
+
+  // `{PLAYER: expression, ...}` with every player of the game; each expression is parsed
+  // now so a typo is reported with its column, not at run time.
+  void read_payoffs(const YAML::Node& node, const std::string& path, const ScenarioGame& g,
+                    const std::vector<std::string>& vars, GameAction& a) {
+    if (!node.IsMap()) {
+      r_.error(node, path,
+               "expected a map from player to payoff expression, got " + detail::describe(node));
+      return;
+    }
+    std::set<std::string> given;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const std::string who = it->first.IsScalar() ? it->first.Scalar() : "";
+      const std::string ppath = path + "." + who;
+      if (std::find(g.players.begin(), g.players.end(), who) == g.players.end()) {
+        std::string msg = "'" + who + "' is not a player of the game";
+        auto near = closest_match(who, g.players);
+        msg += near.empty() ? "; expected one of its players" : "; did you mean '" + near + "'?";
+        r_.error(it->first, ppath, msg);
+        continue;
+      }
+      if (!given.insert(who).second) {
+        r_.error(it->first, ppath, "payoff of '" + who + "' given twice");
+        continue;
+      }
+      auto text = r_.text(it->second, ppath);
+      if (!text) continue;
+      try {
+        (void)expr::used_variables(*text, vars);
+      } catch (const expr::ExpressionError& e) {
+        SourceLocation where = detail::location(r_.file(), it->second);
+        // A quoted scalar starts one column before its text (yaml-cpp tags it "!").
+        const int quote = it->second.Tag() == "!" ? 1 : 0;
+        where.column += quote + e.position();
+        diags_.error(where, ppath, e.what());
+        continue;
+      }
+      a.payoffs.emplace_back(who, *text);
+    }
+    for (const auto& p : g.players) {
+      if (given.count(p) == 0) {
+        r_.error(node, path,
+                 "no payoff for player '" + p + "'; every terminal needs one per player");
+      }
+    }
+  }
+
   // --- events -----------------------------------------------------------------------------
 
   // Builds the Change for one `path: value` entry of an event, type-checked against the
@@ -930,6 +1183,15 @@ class Loader {
     };
     const std::vector<std::string> lists = {"actors", "issues",  "alliances",
                                             "forces", "weapons", "places"};
+    // params.NAME: a param has no fields, so its path has two parts.
+    if (parts.size() == 2 && parts[0] == "params") {
+      const std::string pid = parts[1];
+      if (s.param(pid) == nullptr) return bad_path(unknown_ref("param", pid, ids_of(s.params)));
+      auto v = r_.quantity(value, vpath, -kInf, kInf);
+      if (!v) return std::nullopt;
+      c.apply = [pid, v = *v](Scenario& sc) { find_mut(sc.params, pid).value = v; };
+      return c;
+    }
     if (parts.size() < 3) {
       return bad_path(
           "expected a path LIST.ID.FIELD (e.g. issues.nk-nuclear.positions.ROK.position)");

@@ -34,6 +34,34 @@ void emit_quantity(YAML::Emitter& out, const Quantity& q) {
   out << YAML::EndMap;
 }
 
+// One decision node and, depth first, those below it. A label is written as `id` only when
+// it differs from the default the loader would derive from the actions leading to it.
+void emit_game_node(YAML::Emitter& out, const ScenarioGame& g, int index,
+                    const std::string& history) {
+  const GameNode& n = g.nodes.at(static_cast<std::size_t>(index));
+  out << YAML::BeginMap;
+  const std::string derived = history.empty() ? n.player : n.player + " after " + history;
+  if (n.label != derived) out << YAML::Key << "id" << YAML::Value << n.label;
+  out << YAML::Key << "player" << YAML::Value << n.player;
+  out << YAML::Key << "actions" << YAML::Value << YAML::BeginSeq;
+  for (const GameAction& a : n.actions) {
+    out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << a.name;
+    if (a.threat) out << YAML::Key << "threat" << YAML::Value << "true";
+    if (a.child >= 0) {
+      out << YAML::Key << "next" << YAML::Value;
+      emit_game_node(out, g, a.child, history.empty() ? a.name : history + "/" + a.name);
+    } else {
+      out << YAML::Key << "payoffs" << YAML::Value << YAML::BeginMap;
+      for (const auto& [who, text] : a.payoffs) {
+        out << YAML::Key << who << YAML::Value << YAML::DoubleQuoted << text;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::EndMap;
+}
+
 void emit_point(YAML::Emitter& out, const GeoPoint& p) {
   out << YAML::Flow << YAML::BeginMap << YAML::Key << "lat" << YAML::Value
       << detail::format_number(p.lat) << YAML::Key << "lon" << YAML::Value
@@ -244,6 +272,29 @@ std::string write_scenario_yaml(const Scenario& s) {
       out << YAML::Key << "support" << YAML::Value;
       emit_quantity(out, p.support);
       if (!p.source.empty()) out << YAML::Key << "source" << YAML::Value << p.source;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+
+  if (!s.params.empty()) {
+    out << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
+    for (const Param& p : s.params) {
+      out << YAML::Key << p.id << YAML::Value;
+      emit_quantity(out, p.value);
+    }
+    out << YAML::EndMap;
+  }
+
+  if (!s.games.empty()) {
+    out << YAML::Key << "games" << YAML::Value << YAML::BeginSeq;
+    for (const ScenarioGame& g : s.games) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << g.id;
+      if (!g.name.empty()) out << YAML::Key << "name" << YAML::Value << g.name;
+      if (!g.description.empty()) out << YAML::Key << "description" << YAML::Value << g.description;
+      out << YAML::Key << "players" << YAML::Value << YAML::Flow << g.players;
+      out << YAML::Key << "root" << YAML::Value;
+      emit_game_node(out, g, 0, "");
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;

@@ -1,0 +1,325 @@
+// Game variables, building and solving declared games, and credibility flips
+// (include/entente/crisis.hpp; docs/crisis.md).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "entente/crisis.hpp"
+#include "entente/expression.hpp"
+#include "entente/geo.hpp"
+#include "entente/solver.hpp"
+
+namespace entente::crisis {
+namespace {
+
+std::string expr_number(double x) { return fmt::format("{:.6g}", x); }
+
+// The derived quantities a game uses only through these prefixes need force data.
+bool uses_forces(const std::string& var) {
+  return var.rfind("troops_", 0) == 0 || var.rfind("exposed_", 0) == 0 ||
+         var.rfind("weapons_in_range_", 0) == 0;
+}
+bool uses_exposure(const std::string& var) {
+  return var.rfind("exposed_", 0) == 0 || var.rfind("weapons_in_range_", 0) == 0;
+}
+
+std::set<std::string> used_by(const ScenarioGame& game, const std::vector<std::string>& known) {
+  std::set<std::string> out;
+  for (const GameNode& n : game.nodes) {
+    for (const GameAction& a : n.actions) {
+      for (const auto& [who, text] : a.payoffs) {
+        for (auto& v : expr::used_variables(text, known)) out.insert(v);
+      }
+    }
+  }
+  return out;
+}
+
+// The searched interval of a quantity: its distribution's support when finite, else ±100%.
+std::pair<double, double> interval(const Quantity& q, double floor) {
+  if (q.dist) {
+    const double lo = q.dist->lower();
+    const double hi = q.dist->upper();
+    if (std::isfinite(lo) && std::isfinite(hi) && hi > lo) return {lo, hi};
+  }
+  const double v = q.value;
+  const double half = v == 0.0 ? 1.0 : std::abs(v);
+  return {std::max(floor, v - half), v + half};
+}
+
+std::vector<bool> credibility(const Scenario& s, const ScenarioGame& game) {
+  const Solution sol = solve(game, game_variables(s));
+  std::vector<bool> out;
+  out.reserve(sol.threats.size());
+  for (const auto& t : sol.threats) out.push_back(t.credible);
+  return out;
+}
+
+}  // namespace
+
+std::map<std::string, double> game_variables(const Scenario& scenario) {
+  std::map<std::string, double> v;
+  for (const Param& p : scenario.params) v[p.id] = p.value.value;
+  for (const Actor& a : scenario.actors) {
+    const std::string id = expr::sanitize(a.id);
+    v["capability_" + id] = a.capability.value;
+    v["troops_" + id] = 0.0;
+    v["exposed_troops_" + id] = 0.0;
+    v["exposed_units_" + id] = 0.0;
+    v["weapons_in_range_" + id] = 0.0;
+  }
+  if (scenario.forces.empty()) return v;
+  const auto exposure = geo::force_exposure(scenario, geo::enemies_outside_alliances(scenario));
+  // Weapons reaching any unit of an actor, each counted once however many units it reaches.
+  std::map<std::string, std::set<std::string>> reaching;
+  for (const auto& u : exposure) {
+    const std::string id = expr::sanitize(u.owner);
+    v["troops_" + id] += u.strength;
+    if (!u.exposed()) continue;
+    v["exposed_troops_" + id] += u.strength;
+    v["exposed_units_" + id] += 1.0;
+    for (const auto& r : u.reached) {
+      if (reaching[u.owner].insert(r.weapon).second) v["weapons_in_range_" + id] += r.count;
+    }
+  }
+  return v;
+}
+
+games::ExtensiveGame build_game(const ScenarioGame& game,
+                                const std::map<std::string, double>& values) {
+  games::ExtensiveGame eg(game.players, game.name.empty() ? game.id : game.name);
+  auto player_index = [&](const std::string& actor) {
+    return static_cast<int>(std::find(game.players.begin(), game.players.end(), actor) -
+                            game.players.begin()) +
+           1;
+  };
+  // Declared node index -> tree node, filled as the tree grows from the root.
+  std::vector<std::pair<int, int>> todo{{0, 0}};
+  while (!todo.empty()) {
+    const auto [declared, tree] = todo.back();
+    todo.pop_back();
+    const GameNode& n = game.nodes.at(static_cast<std::size_t>(declared));
+    std::vector<std::string> names;
+    for (const auto& a : n.actions) names.push_back(a.name);
+    const int infoset = eg.add_infoset(player_index(n.player), names, n.label);
+    const std::vector<int> children = eg.set_move(tree, infoset);
+    eg.set_node_label(tree, n.label);
+    for (std::size_t k = 0; k < n.actions.size(); ++k) {
+      const GameAction& a = n.actions[k];
+      if (a.child >= 0) {
+        todo.emplace_back(a.child, children[k]);
+        continue;
+      }
+      std::vector<games::Rational> pay(game.players.size());
+      for (const auto& [who, text] : a.payoffs) {
+        // mpq_class from a double is exact, so the solver sees exactly the evaluated value.
+        pay[static_cast<std::size_t>(player_index(who) - 1)] =
+            games::Rational(expr::evaluate(text, values));
+      }
+      eg.set_outcome(children[k], eg.add_outcome(pay, n.label + ": " + a.name));
+    }
+  }
+  return eg;
+}
+
+Solution solve(const ScenarioGame& game, const std::map<std::string, double>& values) {
+  const games::ExtensiveGame eg = build_game(game, values);
+  const auto eqs = games::make_solver("backward-induction")->solve(eg);
+  if (eqs.empty()) throw std::runtime_error("game '" + game.id + "': no equilibrium found");
+  const games::Equilibrium& eq = eqs.front();
+  Solution sol;
+  sol.payoffs = eq.payoffs_approx;
+  int at = 0;
+  while (eg.node(at).kind == games::NodeKind::kPlayer) {
+    const games::Node& node = eg.node(at);
+    const games::Infoset& info = eg.infoset(node.infoset);
+    std::size_t best = 0;
+    double best_p = -1.0;
+    for (std::size_t k = 0; k < info.actions.size(); ++k) {
+      const double p = games::action_probability(eg, eq.profile, at, static_cast<int>(k));
+      if (p > best_p) {
+        best_p = p;
+        best = k;
+      }
+    }
+    sol.path.push_back(
+        {node.label, game.players[static_cast<std::size_t>(info.player - 1)], info.actions[best]});
+    at = node.children[best];
+  }
+  for (int t : eg.prefix_order()) {
+    const games::Node& node = eg.node(t);
+    if (node.kind != games::NodeKind::kPlayer) continue;
+    const GameNode* declared = nullptr;
+    for (const GameNode& n : game.nodes) {
+      if (n.label == node.label) declared = &n;
+    }
+    if (declared == nullptr) continue;
+    for (std::size_t k = 0; k < declared->actions.size(); ++k) {
+      if (!declared->actions[k].threat) continue;
+      ThreatResult r;
+      r.action = declared->actions[k].name;
+      r.node = declared->label;
+      r.player = declared->player;
+      r.credible = games::action_probability(eg, eq.profile, t, static_cast<int>(k)) >= 0.5;
+      r.reached = games::reach_probability(eg, eq.profile, t) > 0.0;
+      sol.threats.push_back(r);
+    }
+  }
+  return sol;
+}
+
+std::vector<Input> inputs_of(const Scenario& scenario, const ScenarioGame& game) {
+  const std::set<std::string> used = used_by(game, expr::game_variable_names(scenario));
+  std::vector<Input> out;
+  for (const Param& p : scenario.params) {
+    if (used.count(p.id) == 0) continue;
+    const auto [lo, hi] = interval(p.value, -std::numeric_limits<double>::infinity());
+    out.push_back({"params." + p.id, p.value.value, lo, hi, [id = p.id](Scenario& s, double x) {
+                     for (Param& q : s.params) {
+                       if (q.id == id) q.value = Quantity(x);
+                     }
+                   }});
+  }
+  for (const Actor& a : scenario.actors) {
+    const std::string id = expr::sanitize(a.id);
+    if (used.count("capability_" + id) != 0) {
+      const auto [lo, hi] = interval(a.capability, 0.0);
+      out.push_back({"actors." + a.id + ".capability", a.capability.value, lo, hi,
+                     [aid = a.id](Scenario& s, double x) {
+                       for (Actor& b : s.actors) {
+                         if (b.id == aid) b.capability = Quantity(x);
+                       }
+                     }});
+    }
+    bool forces = false;
+    bool exposure = false;
+    for (const auto& v : used) {
+      const std::string suffix = "_" + id;
+      if (v.size() <= suffix.size() || v.compare(v.size() - suffix.size(), suffix.size(), suffix))
+        continue;
+      const std::string head = v.substr(0, v.size() - suffix.size());
+      if (head == "capability") continue;
+      forces = forces || uses_forces(v);
+      exposure = exposure || uses_exposure(v);
+    }
+    if (!forces) continue;
+    for (const Force& f : scenario.forces) {
+      if (f.owner != a.id) continue;
+      const auto [lo, hi] = interval(f.strength, 0.0);
+      out.push_back({"forces." + f.id + ".strength", f.strength.value, lo, hi,
+                     [fid = f.id](Scenario& s, double x) {
+                       for (Force& g : s.forces) {
+                         if (g.id == fid) g.strength = Quantity(x);
+                       }
+                     }});
+      if (!exposure) continue;
+      const double lat = f.location.lat;
+      out.push_back({"forces." + f.id + ".lat", lat, std::max(-90.0, lat - 1.0),
+                     std::min(90.0, lat + 1.0), [fid = f.id](Scenario& s, double x) {
+                       for (Force& g : s.forces) {
+                         if (g.id == fid) g.location.lat = x;
+                       }
+                     }});
+    }
+    if (!exposure) continue;
+    const geo::EnemyTest is_enemy = geo::enemies_outside_alliances(scenario);
+    for (const Weapon& w : scenario.weapons) {
+      if (!is_enemy(a.id, w.owner)) continue;
+      const auto [rlo, rhi] = interval(w.range_km, 0.0);
+      out.push_back({"weapons." + w.id + ".range_km", w.range_km.value, rlo, rhi,
+                     [wid = w.id](Scenario& s, double x) {
+                       for (Weapon& g : s.weapons) {
+                         if (g.id == wid) g.range_km = Quantity(x);
+                       }
+                     }});
+      const auto [clo, chi] = interval(w.count, 0.0);
+      out.push_back({"weapons." + w.id + ".count", w.count.value, clo, chi,
+                     [wid = w.id](Scenario& s, double x) {
+                       for (Weapon& g : s.weapons) {
+                         if (g.id == wid) g.count = Quantity(x);
+                       }
+                     }});
+    }
+  }
+  return out;
+}
+
+std::vector<std::vector<Flip>> find_flips(const Scenario& scenario, const ScenarioGame& game,
+                                          const std::vector<Input>& inputs, int grid,
+                                          double tolerance) {
+  const std::vector<bool> nominal = credibility(scenario, game);
+  std::vector<std::vector<Flip>> out(nominal.size());
+  Scenario work = scenario;
+  for (const Input& in : inputs) {
+    auto at = [&](double x) {
+      in.set(work, x);
+      return credibility(work, game);
+    };
+    // The grid with the input's own value inserted, so the nearest change is found on the
+    // correct side of it.
+    std::vector<double> xs;
+    for (int i = 0; i <= grid; ++i) xs.push_back(in.lo + (in.hi - in.lo) * i / grid);
+    xs.push_back(std::clamp(in.value, in.lo, in.hi));
+    std::sort(xs.begin(), xs.end());
+    xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+    std::vector<std::vector<bool>> cs;
+    cs.reserve(xs.size());
+    for (double x : xs) cs.push_back(at(x));
+    const std::size_t home = static_cast<std::size_t>(
+        std::lower_bound(xs.begin(), xs.end(), std::clamp(in.value, in.lo, in.hi)) - xs.begin());
+    for (std::size_t t = 0; t < nominal.size(); ++t) {
+      Flip f;
+      f.input = in.path;
+      f.value = in.value;
+      f.lo = in.lo;
+      f.hi = in.hi;
+      const bool c0 = cs[home][t];
+      // The nearest grid interval, on either side of the value, where credibility changes.
+      std::optional<std::pair<std::size_t, std::size_t>> bracket;
+      double best = std::numeric_limits<double>::infinity();
+      for (std::size_t i = home; i + 1 < xs.size(); ++i) {
+        if (cs[i + 1][t] != c0) {
+          bracket = {i, i + 1};
+          best = xs[i] - in.value;
+          break;
+        }
+      }
+      for (std::size_t i = home; i > 0; --i) {
+        if (cs[i - 1][t] != c0) {
+          if (in.value - xs[i] < best) bracket = {i - 1, i};
+          break;
+        }
+      }
+      if (!bracket) {
+        f.text = "never flips in [" + expr_number(in.lo) + ", " + expr_number(in.hi) + "]";
+        out[t].push_back(f);
+        continue;
+      }
+      double a = xs[bracket->first];
+      double b = xs[bracket->second];
+      const bool ca = cs[bracket->first][t];
+      const double eps = tolerance * (in.hi - in.lo);
+      while (b - a > eps) {
+        const double m = 0.5 * (a + b);
+        if (at(m)[t] == ca) {
+          a = m;
+        } else {
+          b = m;
+        }
+      }
+      // Rounded to the search's resolution, so a flip at 0 reads 0, not 6e-07.
+      f.at = std::round(0.5 * (a + b) / eps) * eps;
+      f.credible_below = ca;
+      f.text = std::string("credible if ") + in.path + (ca ? " < " : " > ") + expr_number(*f.at);
+      out[t].push_back(f);
+    }
+    in.set(work, in.value);
+  }
+  return out;
+}
+
+}  // namespace entente::crisis

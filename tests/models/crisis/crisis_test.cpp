@@ -1,0 +1,311 @@
+// The crisis model on hand-derived small games (entry deterrence: the flip value equals the
+// threshold derived beside it), payoff expressions, geo-derived variables, and the
+// directions the korea-2003 scenario's inputs imply.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "entente/crisis.hpp"
+#include "entente/embedded.hpp"
+#include "entente/expression.hpp"
+#include "entente/model.hpp"
+#include "entente/scenario_io.hpp"
+
+namespace entente {
+namespace {
+
+using ::testing::HasSubstr;
+
+Scenario load(const std::string& text) {
+  LoadOptions o;
+  o.filename = "test.yaml";
+  return load_scenario_yaml(text, o);
+}
+
+// Entry deterrence (Selten's chain-store stage). Entrant: out (E 0, I 10) or in; then the
+// incumbent fights (E -1, I -cost_fight) or accommodates (E 2, I -5). Backward induction:
+// the incumbent fights iff -cost_fight >= -5, i.e. cost_fight <= 5 (ties go to the first
+// listed action, fight). With cost_fight ~ uniform(0, 20) its value is the mean, 10, so the
+// threat is not credible and the entrant enters; the flip is at exactly 5, credible below.
+const char* const kEntry = R"(entente: 1
+id: entry
+title: Entry deterrence
+as_of: 2003-01-01
+actors:
+  - {id: E, name: Entrant, kind: state, capability: 1}
+  - {id: I, name: Incumbent, kind: state, capability: 1}
+params:
+  cost_fight: {uniform: [0, 20]}
+games:
+  - id: entry
+    players: [E, I]
+    root:
+      player: E
+      actions:
+        - name: in
+          next:
+            id: incumbent
+            player: I
+            actions:
+              - {name: fight, threat: true, payoffs: {E: "-1", I: "-cost_fight"}}
+              - {name: accommodate, payoffs: {E: "2", I: "-5"}}
+        - name: out
+          payoffs: {E: "0", I: "10"}
+)";
+
+TEST(CrisisExpression, EvaluatesMuParserLanguage) {
+  // min(3, 2) = 2; b = 2 > 1 so the conditional gives 10: 12.
+  EXPECT_DOUBLE_EQ(expr::evaluate("min(a, 2) + (b > 1 ? 10 : 20)", {{"a", 3}, {"b", 2}}), 12.0);
+  EXPECT_DOUBLE_EQ(expr::evaluate("-a * (1 + b) ^ 2", {{"a", 0.5}, {"b", 1}}), -2.0);
+  EXPECT_THROW((void)expr::evaluate("a / 0", {{"a", 1}}), expr::ExpressionError);
+}
+
+TEST(CrisisExpression, ReportsUnknownVariablesAndSyntaxWithPosition) {
+  EXPECT_EQ(expr::used_variables("x + 2*y", {"x", "y", "z"}), (std::vector<std::string>{"x", "y"}));
+  try {
+    (void)expr::used_variables("1 + cots", {"cost"});
+    FAIL() << "expected an error";
+  } catch (const expr::ExpressionError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("unknown variable 'cots'"));
+    EXPECT_THAT(e.what(), HasSubstr("did you mean 'cost'"));
+    EXPECT_EQ(e.position(), 4);  // "1 + " is four characters
+  }
+  EXPECT_THROW((void)expr::used_variables("1 +", {}), expr::ExpressionError);
+}
+
+TEST(CrisisModel, EntryDeterrenceSolvedByHand) {
+  const Scenario s = load(kEntry);
+  const auto sol = crisis::solve(s.games[0], crisis::game_variables(s));
+  ASSERT_EQ(sol.path.size(), 2U);
+  EXPECT_EQ(sol.path[0].action, "in");
+  EXPECT_EQ(sol.path[1].action, "accommodate");
+  EXPECT_DOUBLE_EQ(sol.payoffs[0], 2.0);
+  EXPECT_DOUBLE_EQ(sol.payoffs[1], -5.0);
+  ASSERT_EQ(sol.threats.size(), 1U);
+  EXPECT_FALSE(sol.threats[0].credible);
+  EXPECT_TRUE(sol.threats[0].reached);
+}
+
+TEST(CrisisModel, FlipFoundAtHandDerivedThreshold) {
+  const Scenario s = load(kEntry);
+  const Result r = make_model("crisis")->run(s, RunContext{});
+  const auto& threat = r.details["games"][0]["threats"][0];
+  EXPECT_EQ(threat["credible"], false);
+  ASSERT_EQ(threat["flips"].size(), 1U);
+  const auto& f = threat["flips"][0];
+  EXPECT_EQ(f["input"], "params.cost_fight");
+  EXPECT_NEAR(f["flips_at"].get<double>(), 5.0, 1e-4);  // derivation above kEntry
+  EXPECT_EQ(f["credible_below"], true);
+  EXPECT_THAT(f["text"].get<std::string>(), HasSubstr("credible if params.cost_fight < 5"));
+  ASSERT_EQ(r.outputs.size(), 1U);
+  EXPECT_EQ(r.outputs[0].name, "entry/fight/credible");
+  EXPECT_EQ(r.outputs[0].value, 0.0);
+}
+
+TEST(CrisisScenario, EventsSetParams) {
+  // cost_fight 3 < 5 from 2004: the threat is credible then (derivation above kEntry).
+  const Scenario s = load(std::string(kEntry) + R"(events:
+  - id: cheaper-fight
+    date: 2004-01-01
+    set:
+      params.cost_fight: 3
+)");
+  EXPECT_FALSE(crisis::solve(s.games[0], crisis::game_variables(s.current())).threats[0].credible);
+  const Scenario later = s.at(Date{2004, 1, 2});
+  EXPECT_TRUE(crisis::solve(s.games[0], crisis::game_variables(later)).threats[0].credible);
+}
+
+TEST(CrisisModel, SkipsDetailsWhenNotAsked) {
+  const Scenario s = load(kEntry);
+  RunContext ctx;
+  ctx.details = false;
+  const Result r = make_model("crisis")->run(s, ctx);
+  EXPECT_FALSE(r.details.contains("games"));
+  ASSERT_EQ(r.outputs.size(), 1U);
+  // A sampled scenario with cost 4 < 5: the threat is credible.
+  Scenario low = s;
+  low.params[0].value = Quantity(4.0);
+  EXPECT_EQ(make_model("crisis")->run(low, ctx).outputs[0].value, 1.0);
+}
+
+// One US unit 0.2 degrees of latitude (about 22 km) south of a PRK gun site with a 40 km
+// range, another 1.2 degrees (about 133 km) south: only the first is reached.
+TEST(CrisisVariables, ExposureFromGeo) {
+  Scenario s = load(R"(entente: 1
+id: geo
+title: Exposure
+as_of: 2003-01-01
+actors:
+  - {id: USA, name: US, kind: state, capability: 1}
+  - {id: PRK, name: DPRK, kind: state, capability: 1}
+forces:
+  - {id: near, owner: USA, unit: near, kind: ground, at: {lat: 38.0, lon: 127.0}, strength: 1000}
+  - {id: far, owner: USA, unit: far, kind: ground, at: {lat: 37.0, lon: 127.0}, strength: 500}
+weapons:
+  - {id: gun, owner: PRK, system: gun, range_km: 40, count: 100, sites: [{lat: 38.2, lon: 127.0}]}
+)");
+  const auto v = crisis::game_variables(s);
+  EXPECT_DOUBLE_EQ(v.at("troops_USA"), 1500.0);
+  EXPECT_DOUBLE_EQ(v.at("exposed_troops_USA"), 1000.0);
+  EXPECT_DOUBLE_EQ(v.at("exposed_units_USA"), 1.0);
+  EXPECT_DOUBLE_EQ(v.at("weapons_in_range_USA"), 100.0);
+  EXPECT_DOUBLE_EQ(v.at("exposed_troops_PRK"), 0.0);
+}
+
+TEST(CrisisScenario, RejectsBadGames) {
+  const std::string head = R"(entente: 1
+id: bad
+title: Bad
+as_of: 2003-01-01
+actors:
+  - {id: E, name: E, kind: state, capability: 1}
+  - {id: I, name: I, kind: state, capability: 1}
+params:
+  cost: 1
+games:
+  - id: g
+    players: [E, I]
+    root:
+      player: E
+      actions:
+)";
+  auto errors = [&](const std::string& tail) {
+    try {
+      (void)load(head + tail);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_THAT(errors("        - {name: a, payoffs: {E: \"cots\", I: \"0\"}}\n"),
+              HasSubstr("did you mean 'cost'"));
+  EXPECT_THAT(errors("        - {name: a, payoffs: {E: \"1\"}}\n"),
+              HasSubstr("no payoff for player 'I'"));
+  EXPECT_THAT(errors("        - {name: a, payoffs: {E: \"1\", X: \"0\"}}\n"),
+              HasSubstr("'X' is not a player of the game"));
+  EXPECT_THAT(errors("        - {name: a}\n"), HasSubstr("expected exactly one of 'next'"));
+}
+
+TEST(CrisisScenario, WriterRoundTripsParamsAndGames) {
+  const Scenario a = load(kEntry);
+  const std::string text = write_scenario_yaml(a);
+  const Scenario b = load(text);
+  EXPECT_EQ(write_scenario_yaml(b), text);
+  ASSERT_EQ(b.games.size(), 1U);
+  EXPECT_EQ(b.games[0].nodes.size(), a.games[0].nodes.size());
+  EXPECT_EQ(b.games[0].nodes[1].label, "incumbent");
+  EXPECT_TRUE(b.games[0].nodes[1].actions[0].threat);
+  ASSERT_EQ(b.params.size(), 1U);
+  EXPECT_EQ(b.params[0].value.dist->str(), a.params[0].value.dist->str());
+}
+
+// --- korea-2003: directions the scenario's inputs imply ------------------------------------
+
+const Scenario& korea() {
+  static const Scenario kScenario = [] {
+    LoadOptions o;
+    o.filename = "korea-2003.yaml";
+    o.cinc = &default_cinc_table();
+    return load_scenario_yaml(embedded_default_scenario(), o);
+  }();
+  return kScenario;
+}
+
+// The 2003 scenario with the relocation events' changes (2nd Infantry Division and USFK
+// headquarters to Camp Humphreys) applied as if they had happened then.
+Scenario relocated_in_2003() {
+  Scenario s = korea().current();
+  for (const Event& e : korea().events) {
+    if (e.id != "2id-to-humphreys" && e.id != "usfk-hq-to-humphreys") continue;
+    for (const Change& c : e.changes) c.apply(s);
+  }
+  return s;
+}
+
+double strike_payoff_usa(const Scenario& s) {
+  const Result r = make_model("crisis", {{"flips", "false"}})->run(s, RunContext{});
+  for (const auto& t : r.details["games"][0]["terminals"]) {
+    if (t["node"] == "us-strike" && t["action"] == "strike") return t["payoffs"]["USA"];
+  }
+  ADD_FAILURE() << "no strike terminal";
+  return 0.0;
+}
+
+bool credible(const Scenario& s, const std::string& threat) {
+  for (const Output& o : make_model("crisis")->run(s, RunContext{0, false}).outputs) {
+    if (o.name == "yongbyon/" + threat + "/credible") return o.value == 1.0;
+  }
+  ADD_FAILURE() << "no output for " << threat;
+  return false;
+}
+
+TEST(CrisisKorea, RelocationLowersExposureAndRaisesStrikePayoff) {
+  const Scenario before = korea().current();
+  const Scenario after = relocated_in_2003();
+  const auto vb = crisis::game_variables(before);
+  const auto va = crisis::game_variables(after);
+  // Camp Casey and Red Cloud (north of Seoul) are inside the artillery's range; Camp
+  // Humphreys, about 100 km south of the MDL, is beyond every 2003 system's range.
+  EXPECT_LT(va.at("exposed_troops_USA"), vb.at("exposed_troops_USA"));
+  EXPECT_LT(va.at("weapons_in_range_USA"), vb.at("weapons_in_range_USA"));
+  // The strike's US payoff falls with exposed troops (docs/korea-2003.md), so it rises.
+  EXPECT_GT(strike_payoff_usa(after), strike_payoff_usa(before));
+  // The same direction at the real dates (2018), with the KN-09 fielded by then.
+  EXPECT_GT(strike_payoff_usa(korea().at(Date{2018, 6, 30})),
+            strike_payoff_usa(korea().at(Date{2018, 6, 20})));
+}
+
+// The argument's claim, derived by hand from the scenario's nominal inputs: the strike is
+// credible iff p_war (0.5) × (20 + c × exposed × fire weight) <= 65 (back-down: -50 - 15),
+// c = mean of triangular(0.005, 0.01, 0.02) = 0.011667. In March 2003 about 21,700 US troops
+// (Casey 10,000 + Red Cloud 4,667 + Yongsan 7,000, the forces' means) are exposed under the
+// full weight of fire (> 500 tubes): 0.5 × (20 + 253) > 65, not credible. Relocated, only
+// Yongsan's 7,000 may remain exposed: 0.5 × (20 + 81.7) < 65, credible. China restrains iff
+// the strike would follow otherwise (-10 > -0.5 × 100, but 0 > -10 after a back-down).
+TEST(CrisisKorea, StrikeBecomesCredibleAndChinaRestrainsAfterRelocation) {
+  EXPECT_FALSE(credible(korea().current(), "strike"));
+  EXPECT_FALSE(credible(korea().current(), "restrain"));
+  EXPECT_TRUE(credible(relocated_in_2003(), "strike"));
+  EXPECT_TRUE(credible(relocated_in_2003(), "restrain"));
+}
+
+}  // namespace
+}  // namespace entente
+
+namespace entente {
+namespace {
+
+// In March 2003 the strike is credible iff 0.5 × (20 + c × 21,666.67) <= 65 (the derivation
+// above StrikeBecomesCredible...; exposed = the means of Casey, Red Cloud and Yongsan,
+// 10,000 + 4,666.67 + 7,000), i.e. c <= 110 / 21,666.67 = 0.0050769; c's support is
+// [0.005, 0.02], so the search finds it, credible below.
+TEST(CrisisKorea, FlipOfCostPerExposedSoldierMatchesHandDerivation) {
+  const Result r = make_model("crisis")->run(korea().current(), RunContext{});
+  for (const auto& t : r.details["games"][0]["threats"]) {
+    if (t["action"] != "strike") continue;
+    for (const auto& f : t["flips"]) {
+      if (f["input"] != "params.us_cost_per_exposed_soldier") continue;
+      EXPECT_NEAR(f["flips_at"].get<double>(), 110.0 / (10000.0 + 14000.0 / 3.0 + 7000.0), 1e-6);
+      EXPECT_EQ(f["credible_below"], true);
+      return;
+    }
+  }
+  ADD_FAILURE() << "no flip for params.us_cost_per_exposed_soldier";
+}
+
+// Japan's free riding, by hand: with c = 0.0045 in March 2003 the supported strike costs
+// 0.5 × (20 + 0.0045 × 21,666.67) = 58.75 <= 65 (credible), the strike alone 68.75 > 65 (not).
+// Japan then declines (0 > -15), the US would back down, so China need not restrain (0 > -10).
+TEST(CrisisKorea, JapanDecliningKeepsChinaFromRestraining) {
+  Scenario s = korea().current();
+  for (Param& p : s.params) {
+    if (p.id == "us_cost_per_exposed_soldier") p.value = Quantity(0.0045);
+  }
+  EXPECT_TRUE(credible(s, "strike"));
+  EXPECT_FALSE(credible(s, "strike-alone"));
+  EXPECT_FALSE(credible(s, "restrain"));
+}
+
+}  // namespace
+}  // namespace entente
