@@ -9,6 +9,8 @@ packages=(
   libeigen3-dev libgmp-dev libgeographiclib-dev libcsv-dev libexpat1-dev libssl-dev
   libboost-dev libopenmpi-dev openmpi-bin
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libcpp-httplib-dev
+  nodejs npm  # npm ci in web/: the report's vega, vega-lite, vega-embed and world-atlas
+  chromium    # the report's browser test (headless, driven by playwright-core)
 )
 
 missing=()
