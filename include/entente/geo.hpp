@@ -41,9 +41,9 @@ std::vector<GeoPoint> geodesic_circle(const GeoPoint& center, double radius_km, 
 // The outline of the points within `radius_km` of the polyline `line` (geodesic
 // segments): offset curves on both sides joined by arcs at the vertices and round caps at
 // the ends, `n` points per full turn of arc, clockwise, closed. A single point gives
-// geodesic_circle. At a concave vertex the two offset curves overlap in a small loop, which
-// fills the same area. Throws std::invalid_argument for an empty line, n < 3 or a negative
-// radius.
+// geodesic_circle. At a concave vertex the two offset curves cross and form a small loop
+// inside the buffer, which fills the same area. Throws std::invalid_argument for an empty line, n <
+// 3 or a negative radius.
 std::vector<GeoPoint> geodesic_buffer(const std::vector<GeoPoint>& line, double radius_km, int n);
 
 // Decides whether the owner of a weapon is an enemy of the owner of a unit.

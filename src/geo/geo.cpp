@@ -148,10 +148,12 @@ std::vector<GeoPoint> geodesic_buffer(const std::vector<GeoPoint>& line, double 
     wgs84().Direct(c.lat, c.lon, azimuth, r, p.lat, p.lon);
     out.push_back(p);
   };
-  // Sweeps from azimuth `from` by `delta` degrees (either sign), endpoints excluded: the
-  // offset points at both ends are added by the segments.
+  // Sweeps clockwise from azimuth `from` by `delta` degrees, endpoints excluded: the offset
+  // points at both ends are added by the segments. A negative sweep is a concave vertex,
+  // where the offset curves cross: no arc there.
   auto arc = [&](const GeoPoint& c, double from, double delta) {
-    const int steps = static_cast<int>(std::ceil(std::abs(delta) / 360.0 * n));
+    if (delta <= 0.0) return;
+    const int steps = static_cast<int>(std::ceil(delta / 360.0 * n));
     for (int k = 1; k < steps; ++k) offset(c, from + delta * k / steps);
   };
   auto turn = [](double from, double to) {
