@@ -41,7 +41,7 @@ try {
   }
 
   const charts = await page.$$eval('div.chart', (els) =>
-    els.map((el) => ({ id: el.id, state: el.getAttribute('data-rendered'), svg: !!el.querySelector('svg') })));
+    els.map((el) => ({ id: el.id, state: el.getAttribute('data-rendered'), svg: !!el.querySelector('svg.marks') })));
   if (charts.length === 0) problems.push('no charts in the report');
   for (const c of charts) {
     if (c.state !== 'true' || !c.svg) problems.push(`chart ${c.id} did not render (${c.state})`);
@@ -49,7 +49,7 @@ try {
   // Every figure has a caption and every chart a title drawn in its SVG.
   const uncaptioned = await page.$$eval('figure', (fs) => fs.filter((f) => !f.querySelector('figcaption')?.textContent.trim()).length);
   if (uncaptioned > 0) problems.push(`${uncaptioned} figure(s) without a caption`);
-  const untitled = await page.$$eval('div.chart svg', (svgs) => svgs.filter((s) => !s.querySelector('.role-title')).length);
+  const untitled = await page.$$eval('div.chart svg.marks', (svgs) => svgs.filter((s) => !s.querySelector('.role-title')).length);
   if (untitled > 0) problems.push(`${untitled} chart(s) without a title`);
 
   mkdirSync(dirname(resolve(screenshot)), { recursive: true });
