@@ -110,6 +110,7 @@ Chart issue_chart(const json& issue) {
 
   json strip = {
       {"height", 34},
+      {"view", {{"stroke", nullptr}}},
       {"width", kWidth},
       {"data", {{"values", anchors}}},
       {"layer",
@@ -736,7 +737,13 @@ std::vector<Chart> sensitivity_charts(const json& sens, std::size_t top) {
                     {"type", "nominal"},
                     {"title", "Uncertain input"},
                     {"sort", {{"field", "rank"}, {"order", "ascending"}}},
-                    {"axis", {{"labelLimit", 320}}}};
+                    {"axis",
+                     {{"labelLimit", 320},
+                      {"titleAngle", 0},
+                      {"titleAlign", "right"},
+                      {"titleBaseline", "bottom"},
+                      {"titleX", 0},
+                      {"titleY", -6}}}};
     if (sobol) {
       c.spec = {{"title", title(c.title, "Sobol indices, the " + std::to_string(rows.size() / 2) +
                                              " most influential inputs")},
