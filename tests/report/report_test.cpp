@@ -342,5 +342,19 @@ TEST(ReportCli, WritesTheDefaultScenariosReport) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ReportCli, ReportsAStoredSweepRun) {
+  const std::string dir = test::temp_dir("report-sweep");
+  const std::string env = "ENTENTE_DB=" + dir + "/e.db";
+  ASSERT_EQ(test::run_entente_in(dir, "sweep -n 8 -q -m bdm", env).exit_code, 0);
+  const auto r = test::run_entente_in(dir, "report --run 1 -o s.html", env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = test::read_file(dir + "/s.html");
+  EXPECT_NE(html.find("<dd>1 (sweep)</dd>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"spec-sweep-hist-issues\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"spec-issue-nk-nuclear\""), std::string::npos);  // a run computed now
+  EXPECT_EQ(test::run_entente_in(dir, "report s.yaml --run 1", env).exit_code, 2);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace entente
