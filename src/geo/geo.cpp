@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numbers>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
@@ -151,8 +152,12 @@ std::vector<GeoPoint> geodesic_buffer(const std::vector<GeoPoint>& line, double 
   // Sweeps clockwise from azimuth `from` by `delta` degrees, endpoints excluded: the offset
   // points at both ends are added by the segments. A negative sweep is a concave vertex,
   // where the offset curves cross: no arc there.
+  std::vector<std::size_t> concave;  // out[k], out[k + 1]: offset points of crossing segments
   auto arc = [&](const GeoPoint& c, double from, double delta) {
-    if (delta <= 0.0) return;
+    if (delta <= 0.0) {
+      concave.push_back(out.size() - 1);
+      return;
+    }
     const int steps = static_cast<int>(std::ceil(delta / 360.0 * n));
     for (int k = 1; k < steps; ++k) offset(c, from + delta * k / steps);
   };
@@ -178,6 +183,25 @@ std::vector<GeoPoint> geodesic_buffer(const std::vector<GeoPoint>& line, double 
     offset(line[i], start_azimuth[i] + 90.0);
   }
   arc(line.front(), start_azimuth.front() + 90.0, 180.0);
+  // At a concave vertex the offset segments before and after it cross: both end at their
+  // crossing, found in a local equirectangular plane (a few km across, where it is exact
+  // enough to draw), instead of looping past each other.
+  for (const std::size_t k : concave) {
+    if (k == 0 || k + 2 >= out.size()) continue;
+    const double kx = std::cos(out[k].lat * std::numbers::pi / 180.0);
+    const auto xy = [&](const GeoPoint& p) { return std::array<double, 2>{p.lon * kx, p.lat}; };
+    const auto p1 = xy(out[k - 1]), p2 = xy(out[k]), q1 = xy(out[k + 1]), q2 = xy(out[k + 2]);
+    const double dx = p2[0] - p1[0], dy = p2[1] - p1[1];
+    const double ex = q2[0] - q1[0], ey = q2[1] - q1[1];
+    const double den = dx * ey - dy * ex;
+    if (std::abs(den) < 1e-15) continue;
+    const double t = ((q1[0] - p1[0]) * ey - (q1[1] - p1[1]) * ex) / den;
+    const double u = ((q1[0] - p1[0]) * dy - (q1[1] - p1[1]) * dx) / den;
+    if (t < 0.0 || t > 1.0 || u < 0.0 || u > 1.0) continue;
+    const GeoPoint x{p1[1] + t * dy, (p1[0] + t * dx) / kx};
+    out[k] = x;
+    out[k + 1] = x;
+  }
   out.push_back(out.front());
   return out;
 }
