@@ -9,8 +9,15 @@ CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 all: build
 
-setup:
+setup: web/node_modules/.package-lock.json
 	@bash scripts/setup.sh
+
+# The report's JavaScript (vega, vega-lite, vega-embed), map data (world-atlas) and the
+# browser test's driver (playwright-core), pinned by web/package-lock.json. CMake embeds
+# the first four into the binary, so they are needed to build.
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	@command -v npm >/dev/null 2>&1 || bash scripts/setup.sh
+	cd web && npm ci --no-audit --no-fund
 
 $(BUILD)/CMakeCache.txt: | setup
 	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DENTENTE_WERROR=ON
@@ -28,6 +35,8 @@ build-asan: setup $(ASAN_BUILD)/CMakeCache.txt
 
 run: build
 	./$(BUILD)/entente run
+	@./$(BUILD)/entente report -o $(BUILD)/report.html >/dev/null
+	@echo "report: $(abspath $(BUILD)/report.html)"
 
 test-release: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

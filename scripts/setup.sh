@@ -9,7 +9,13 @@ packages=(
   libeigen3-dev libgmp-dev libgeographiclib-dev libcsv-dev libexpat1-dev libssl-dev
   libboost-dev libopenmpi-dev openmpi-bin libmuparser-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libcpp-httplib-dev
+  chromium    # the report's browser test (headless, driven by playwright-core)
 )
+# Node.js and npm (npm ci in web/: vega, vega-lite, vega-embed, world-atlas): Debian's
+# packages only when no node/npm is on the PATH; a machine with another Node.js (e.g.
+# NodeSource's, which bundles npm) must keep it, since Debian's npm conflicts with it.
+if ! command -v node >/dev/null 2>&1; then packages+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -32,6 +32,20 @@ double distance_to_polyline_km(const GeoPoint& p, const std::vector<GeoPoint>& l
 // neither sites nor a line known to `scenario`.
 double weapon_distance_km(const Scenario& scenario, const Weapon& weapon, const GeoPoint& target);
 
+// `n` points (n >= 3) at geodesic distance `radius_km` from `center`, at equally spaced
+// azimuths clockwise from north, first point repeated at the end so the ring is closed
+// (n + 1 points). Geodesic, not a small circle on a sphere: a range ring drawn from it
+// matches distance_km exactly. Throws std::invalid_argument for n < 3 or a negative radius.
+std::vector<GeoPoint> geodesic_circle(const GeoPoint& center, double radius_km, int n);
+
+// The outline of the points within `radius_km` of the polyline `line` (geodesic
+// segments): offset curves on both sides joined by arcs at the vertices and round caps at
+// the ends, `n` points per full turn of arc, clockwise, closed. A single point gives
+// geodesic_circle. At a concave vertex the two offset curves cross and form a small loop
+// inside the buffer, which fills the same area. Throws std::invalid_argument for an empty line, n <
+// 3 or a negative radius.
+std::vector<GeoPoint> geodesic_buffer(const std::vector<GeoPoint>& line, double radius_km, int n);
+
 // Decides whether the owner of a weapon is an enemy of the owner of a unit.
 using EnemyTest =
     std::function<bool(const std::string& unit_owner, const std::string& weapon_owner)>;

@@ -10,6 +10,7 @@
 #include "cli/input.hpp"
 #include "entente/alliance.hpp"
 #include "entente/model.hpp"
+#include "entente/timeline.hpp"
 
 namespace entente::cli {
 
@@ -132,11 +133,7 @@ int cmd_timeline(const TimelineArgs& args) {
     }
     return d;
   };
-  Date from = s.as_of.add_months(-12);
-  if (!s.events.empty() && s.events.front().date < s.as_of) {
-    from = Date::from_days_since_epoch(s.events.front().date.days_since_epoch() - 1);
-  }
-  Date to = s.as_of;
+  auto [from, to] = default_timeline_range(s);
   if (!args.from.empty()) {
     auto d = date_arg(args.from, "--from");
     if (!d) return kExitUsage;
@@ -190,58 +187,26 @@ int cmd_timeline(const TimelineArgs& args) {
     return kExitInput;
   }
 
-  // The dates: the step grid, plus every event date inside the range (so each event's
-  // effect shows on its own row).
-  std::set<Date> dates;
-  for (int i = 0;; ++i) {
-    Date d = step->first > 0 ? from.add_months(i * step->first)
-                             : Date::from_days_since_epoch(from.days_since_epoch() +
-                                                           static_cast<long>(i) * step->second);
-    if (to < d) break;
-    dates.insert(d);
-    if (i > 5000) break;  // a 1-day step over centuries: stop rather than flood
-  }
-  dates.insert(to);
-  if (!args.no_events) {
-    for (const Event& e : s.events) {
-      if (!(e.date < from) && !(to < e.date)) dates.insert(e.date);
-    }
-    // Polls are events too: a run sees a poll from its fieldwork date on.
-    for (const Poll& p : s.polls) {
-      if (!(p.date < from) && !(to < p.date)) dates.insert(p.date);
-    }
-  }
-
-  nlohmann::json rows = nlohmann::json::array();
-  std::vector<std::string> warnings;
+  // The model was built above only to report bad options and inapplicability with the
+  // right exit codes; the library builds its own.
+  model.reset();
+  TimelineRequest request;
+  request.from = from;
+  request.to = to;
+  request.step_months = step->first;
+  request.step_days = step->second;
+  request.alliances = args.alliances;
+  request.options = options;
+  request.events = !args.no_events;
+  Timeline timeline;
   try {
-    for (const Date& d : dates) {
-      const Scenario applied = s.at(d);
-      const Result r = model->run(applied, RunContext{});
-      for (const auto& w : r.warnings) {
-        if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
-      }
-      nlohmann::json events = nlohmann::json::array();
-      for (const Event& e : s.events) {
-        if (e.date == d) events.push_back(e.id);
-      }
-      for (const Poll& p : s.polls) {
-        if (p.date == d) events.push_back("poll " + p.id);
-      }
-      nlohmann::json list = nlohmann::json::array();
-      for (const auto& a : r.details["alliances"]) {
-        if (args.alliances.empty() ||
-            std::find(args.alliances.begin(), args.alliances.end(), a["id"].get<std::string>()) !=
-                args.alliances.end()) {
-          list.push_back(a);
-        }
-      }
-      rows.push_back({{"date", d.str()}, {"events", events}, {"alliances", list}});
-    }
+    timeline = alliance_timeline(s, request);
   } catch (const std::exception& e) {
     std::cerr << "error: timeline failed: " << e.what() << "\n";
     return kExitInput;
   }
+  const nlohmann::json& rows = timeline.rows;
+  const std::vector<std::string>& warnings = timeline.warnings;
 
   if (args.json) {
     nlohmann::json doc = {{"scenario", {{"id", s.id}, {"source", input.source}}},

@@ -12,6 +12,7 @@
 #include "cli/backtest_command.hpp"
 #include "cli/games_command.hpp"
 #include "cli/input.hpp"
+#include "cli/report_command.hpp"
 #include "cli/sensitivity_command.hpp"
 #include "cli/summary.hpp"
 #include "cli/sweep_command.hpp"
@@ -405,6 +406,7 @@ int main(int argc, char** argv) {
   add_sensitivity_command(app, code, command);
   add_alliance_commands(app, code);
   add_games_command(app, code);
+  add_report_command(app, code);
 
   try {
     app.parse(argc, argv);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numbers>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
@@ -112,6 +113,97 @@ double distance_km(const GeoPoint& a, const GeoPoint& b) {
   double m = 0.0;
   wgs84().Inverse(a.lat, a.lon, b.lat, b.lon, m);
   return m / 1000.0;
+}
+
+std::vector<GeoPoint> geodesic_circle(const GeoPoint& center, double radius_km, int n) {
+  if (n < 3) throw std::invalid_argument("geodesic_circle: need at least 3 points");
+  if (radius_km < 0.0) throw std::invalid_argument("geodesic_circle: negative radius");
+  std::vector<GeoPoint> ring;
+  ring.reserve(static_cast<std::size_t>(n) + 1);
+  for (int i = 0; i < n; ++i) {
+    const double azimuth = 360.0 * i / n;
+    GeoPoint p;
+    wgs84().Direct(center.lat, center.lon, azimuth, radius_km * 1000.0, p.lat, p.lon);
+    ring.push_back(p);
+  }
+  ring.push_back(ring.front());
+  return ring;
+}
+
+std::vector<GeoPoint> geodesic_buffer(const std::vector<GeoPoint>& line, double radius_km, int n) {
+  if (line.empty()) throw std::invalid_argument("geodesic_buffer: empty line");
+  if (line.size() == 1) return geodesic_circle(line.front(), radius_km, n);
+  if (n < 3) throw std::invalid_argument("geodesic_buffer: need at least 3 points per turn");
+  if (radius_km < 0.0) throw std::invalid_argument("geodesic_buffer: negative radius");
+  const double r = radius_km * 1000.0;
+  const std::size_t segments = line.size() - 1;
+  std::vector<double> start_azimuth(segments);
+  std::vector<double> end_azimuth(segments);
+  for (std::size_t i = 0; i < segments; ++i) {
+    wgs84().Inverse(line[i].lat, line[i].lon, line[i + 1].lat, line[i + 1].lon, start_azimuth[i],
+                    end_azimuth[i]);
+  }
+  std::vector<GeoPoint> out;
+  auto offset = [&](const GeoPoint& c, double azimuth) {
+    GeoPoint p;
+    wgs84().Direct(c.lat, c.lon, azimuth, r, p.lat, p.lon);
+    out.push_back(p);
+  };
+  // Sweeps clockwise from azimuth `from` by `delta` degrees, endpoints excluded: the offset
+  // points at both ends are added by the segments. A negative sweep is a concave vertex,
+  // where the offset curves cross: no arc there.
+  std::vector<std::size_t> concave;  // out[k], out[k + 1]: offset points of crossing segments
+  auto arc = [&](const GeoPoint& c, double from, double delta) {
+    if (delta <= 0.0) {
+      concave.push_back(out.size() - 1);
+      return;
+    }
+    const int steps = static_cast<int>(std::ceil(delta / 360.0 * n));
+    for (int k = 1; k < steps; ++k) offset(c, from + delta * k / steps);
+  };
+  auto turn = [](double from, double to) {
+    double d = std::fmod(to - from, 360.0);
+    if (d > 180.0) d -= 360.0;
+    if (d <= -180.0) d += 360.0;
+    return d;
+  };
+  // Left side forward (azimuth − 90), clockwise round the far end, right side back, and
+  // clockwise round the near end: clockwise overall, as GeoJSON renderers (d3) expect.
+  for (std::size_t i = 0; i < segments; ++i) {
+    if (i > 0) arc(line[i], end_azimuth[i - 1] - 90.0, turn(end_azimuth[i - 1], start_azimuth[i]));
+    offset(line[i], start_azimuth[i] - 90.0);
+    offset(line[i + 1], end_azimuth[i] - 90.0);
+  }
+  arc(line.back(), end_azimuth.back() - 90.0, 180.0);
+  for (std::size_t i = segments; i-- > 0;) {
+    if (i + 1 < segments) {
+      arc(line[i + 1], start_azimuth[i + 1] + 90.0, turn(start_azimuth[i + 1], end_azimuth[i]));
+    }
+    offset(line[i + 1], end_azimuth[i] + 90.0);
+    offset(line[i], start_azimuth[i] + 90.0);
+  }
+  arc(line.front(), start_azimuth.front() + 90.0, 180.0);
+  // At a concave vertex the offset segments before and after it cross: both end at their
+  // crossing, found in a local equirectangular plane (a few km across, where it is exact
+  // enough to draw), instead of looping past each other.
+  for (const std::size_t k : concave) {
+    if (k == 0 || k + 2 >= out.size()) continue;
+    const double kx = std::cos(out[k].lat * std::numbers::pi / 180.0);
+    const auto xy = [&](const GeoPoint& p) { return std::array<double, 2>{p.lon * kx, p.lat}; };
+    const auto p1 = xy(out[k - 1]), p2 = xy(out[k]), q1 = xy(out[k + 1]), q2 = xy(out[k + 2]);
+    const double dx = p2[0] - p1[0], dy = p2[1] - p1[1];
+    const double ex = q2[0] - q1[0], ey = q2[1] - q1[1];
+    const double den = dx * ey - dy * ex;
+    if (std::abs(den) < 1e-15) continue;
+    const double t = ((q1[0] - p1[0]) * ey - (q1[1] - p1[1]) * ex) / den;
+    const double u = ((q1[0] - p1[0]) * dy - (q1[1] - p1[1]) * dx) / den;
+    if (t < 0.0 || t > 1.0 || u < 0.0 || u > 1.0) continue;
+    const GeoPoint x{p1[1] + t * dy, (p1[0] + t * dx) / kx};
+    out[k] = x;
+    out[k + 1] = x;
+  }
+  out.push_back(out.front());
+  return out;
 }
 
 double distance_to_polyline_km(const GeoPoint& p, const std::vector<GeoPoint>& line) {

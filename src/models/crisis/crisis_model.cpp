@@ -4,6 +4,9 @@
 // flip. docs/crisis.md has the semantics.
 #include <fmt/format.h>
 
+#include <map>
+#include <string>
+
 #include "entente/crisis.hpp"
 #include "entente/expression.hpp"
 #include "entente/model.hpp"
@@ -29,6 +32,30 @@ nlohmann::json payoffs_json(const ScenarioGame& g, const std::vector<double>& pa
   nlohmann::json j = nlohmann::json::object();
   for (std::size_t i = 0; i < g.players.size() && i < pay.size(); ++i) j[g.players[i]] = pay[i];
   return j;
+}
+
+// Node `index` of `g` and everything below it: decision nodes with their player and
+// actions (each flagged when the equilibrium takes it on the path), terminals with payoffs.
+nlohmann::json tree_json(const ScenarioGame& g, int index, const crisis::Solution& sol,
+                         const std::map<std::string, double>& values, bool on_path) {
+  const GameNode& n = g.nodes[static_cast<std::size_t>(index)];
+  nlohmann::json node{{"player", n.player}, {"label", n.label}};
+  nlohmann::json children = nlohmann::json::array();
+  for (const GameAction& a : n.actions) {
+    bool taken = false;
+    for (const auto& st : sol.path) taken = taken || (st.node == n.label && st.action == a.name);
+    nlohmann::json child;
+    if (a.child >= 0) {
+      child = tree_json(g, a.child, sol, values, on_path && taken);
+    } else {
+      nlohmann::json p = nlohmann::json::object();
+      for (const auto& [who, text] : a.payoffs) p[who] = expr::evaluate(text, values);
+      child = {{"payoffs", p}};
+    }
+    children.push_back({{"action", a.name}, {"on_path", on_path && taken}, {"node", child}});
+  }
+  node["children"] = children;
+  return node;
 }
 
 class CrisisModel final : public Model {
@@ -109,6 +136,21 @@ class CrisisModel final : public Model {
         threats.push_back(tj);
       }
       j["threats"] = threats;
+      // The tree with the equilibrium path marked, and the flip points, in the shape the
+      // report draws (docs/report.md).
+      j["tree"] = tree_json(g, 0, sol, values, true);
+      nlohmann::json thresholds = nlohmann::json::array();
+      for (const auto& tj : threats) {
+        for (const auto& fj : tj["flips"]) {
+          if (fj["flips_at"].is_null()) continue;
+          thresholds.push_back(
+              {{"name", tj["action"].get<std::string>() + ": " + fj["input"].get<std::string>()},
+               {"value", fj["flips_at"]},
+               {"actual", fj["value"]},
+               {"text", fj["text"]}});
+        }
+      }
+      j["thresholds"] = thresholds;
       // Only what the game uses, to keep the report readable.
       const auto known = expr::game_variable_names(s);
       for (const GameNode& n : g.nodes) {

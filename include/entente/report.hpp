@@ -1,0 +1,122 @@
+// The self-contained HTML report: Vega-Lite chart specifications generated from a run's
+// documents, and the single HTML file that renders them offline with vega, vega-lite and
+// vega-embed inlined.
+//
+// Pure: JSON in, JSON specs and an HTML string out; no I/O. The CLI (`entente report`)
+// gathers the documents (run, alliance timeline, map layers, sweep, sensitivity) and
+// writes the file.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "entente/scenario.hpp"
+
+namespace entente::report {
+
+// One chart: a Vega-Lite specification with its data inline, and the words around it.
+struct Chart {
+  std::string id;       // unique in the report; the HTML element id
+  std::string title;    // also the spec's title
+  std::string caption;  // what the chart shows, one or two sentences (the <figcaption>)
+  nlohmann::json spec;  // Vega-Lite v6 specification, data inline
+};
+
+struct Section {
+  std::string id;     // anchor for the table of contents
+  std::string title;  // heading
+  std::string intro;  // a paragraph before the charts; may be empty
+  std::vector<Chart> charts;
+};
+
+// Everything the report is made from. Any document may be null: its sections are then left
+// out (or say what is missing).
+struct ReportInput {
+  nlohmann::json run;          // a `run --json` document (issues, models)
+  nlohmann::json timeline;     // alliance_timeline rows (entente/timeline.hpp)
+  nlohmann::json map;          // map_layers() output
+  nlohmann::json sweep;        // a `sweep --json` document
+  nlohmann::json sensitivity;  // a `sensitivity --json` document
+};
+
+// Header facts.
+struct ReportMeta {
+  std::string title;        // scenario title
+  std::string scenario_id;  // scenario id
+  std::string at;           // evaluation date
+  std::string created;      // when the report's run was made (UTC)
+  std::string run_id;       // "" when the run was computed for the report and not stored
+  std::string kind;         // run, sweep, sensitivity
+  std::string seed;
+  std::string version;  // engine version
+};
+
+// The inlined JavaScript libraries (UMD builds).
+struct Assets {
+  std::string_view vega;
+  std::string_view vega_lite;
+  std::string_view vega_embed;
+};
+
+// Actors on the issue scale (points sized by capability), the anchors labelled, each
+// model's forecast a vertical rule. `issue` is one element of a run document's "issues".
+Chart issue_chart(const nlohmann::json& issue);
+
+// Position by round per actor from the bdm model's rounds, the round's median dashed. A
+// chart with an empty id when the issue has no bdm rounds.
+Chart trajectory_chart(const nlohmann::json& issue);
+
+// Health, congruence and each member's risk sharing of one alliance over the timeline
+// rows, events marked as rules. Empty id when the alliance is in no row.
+Chart alliance_chart(const nlohmann::json& timeline_rows, const std::string& alliance_id,
+                     const std::string& alliance_name);
+
+// Decodes the features of TopoJSON object `object` whose ids are in `ids` (all when
+// empty) to GeoJSON Features. Throws std::invalid_argument when the topology is malformed.
+nlohmann::json topojson_features(const nlohmann::json& topology, const std::string& object,
+                                 const std::set<std::string>& ids);
+
+// The map's layers computed from a scenario (events applied): {"lines": [GeoJSON
+// Features], "rings": [Features: range outlines of enemy weapons of `enemies`' owners
+// with a nonzero count], "forces": [{id, unit, owner, kind, lat, lon, strength, exposed,
+// weapons_in_range}], "bounds": [lon_min, lat_min, lon_max, lat_max]}. A unit is exposed
+// when a weapon of an enemy outside its alliances reaches it (geo::force_exposure).
+nlohmann::json map_layers(const Scenario& s);
+
+// The peninsula map: countries from `countries` (GeoJSON Features), the lines, the range
+// rings and the forces of `layers` (map_layers), exposed units highlighted. Projection
+// fitted to the layers' bounds.
+Chart map_chart(const nlohmann::json& layers, const nlohmann::json& countries);
+
+// Histograms of a sweep's outputs (one panel per output) and their quantiles.
+std::vector<Chart> sweep_charts(const nlohmann::json& sweep);
+
+// One tornado chart per output of a sensitivity document: the `top` most influential
+// inputs (Morris: signed mean effect μ, ordered by μ*; Sobol: total and first-order
+// indices).
+std::vector<Chart> sensitivity_charts(const nlohmann::json& sensitivity, std::size_t top = 10);
+
+// The crisis model's games as trees with the equilibrium path highlighted and its
+// credibility thresholds, from a run document's models.crisis; empty when absent.
+std::vector<Chart> crisis_charts(const nlohmann::json& crisis);
+
+// Every section of the report, in order: issues, alliances, crisis (when the run has it),
+// map, uncertainty.
+std::vector<Section> build_sections(const ReportInput& input, const nlohmann::json& countries);
+
+// The complete HTML document: header, table of contents, sections with one <figure> per
+// chart (spec in a <script type="application/json">), the libraries inlined, no external
+// reference. Text is HTML-escaped; scripts and specs are escaped so no payload can close
+// its <script> element.
+std::string render_html(const ReportMeta& meta, const std::vector<Section>& sections,
+                        const Assets& assets);
+
+// Escapes &, <, >, " and ' for HTML text and attributes.
+std::string html_escape(std::string_view text);
+
+}  // namespace entente::report

@@ -1,0 +1,221 @@
+#include "cli/report_command.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "cli/input.hpp"
+#include "entente/report.hpp"
+#include "entente/report_assets.hpp"
+#include "entente/runner.hpp"
+#include "entente/store.hpp"
+#include "entente/timeline.hpp"
+#include "entente/version.hpp"
+
+namespace entente::cli {
+
+namespace {
+
+constexpr int kExitInput = 1;
+constexpr int kExitUsage = 2;
+
+// Natural Earth ids (ISO 3166 numeric) of the countries drawn around the peninsula.
+const std::set<std::string> kMapCountries = {"408", "410", "156", "392", "643"};
+
+struct ReportArgs {
+  std::string scenario;
+  std::int64_t run_id = 0;
+  std::int64_t sweep_id = 0;
+  std::int64_t sensitivity_id = 0;
+  std::string output = "report.html";
+  std::string db;
+  std::uint64_t seed = kDefaultSeed;
+};
+
+std::string default_db() {
+  const char* env = std::getenv("ENTENTE_DB");
+  return env != nullptr && *env != '\0' ? env : "entente.db";
+}
+
+// The newest finished run of `kind` made from exactly this scenario text.
+std::optional<RunRecord> latest(const RunStore& store, const std::string& kind,
+                                const std::string& hash) {
+  for (const RunRecord& r : store.list_runs(0)) {
+    if (r.kind == kind && r.status == "done" && r.scenario_hash == hash) return store.get_run(r.id);
+  }
+  return std::nullopt;
+}
+
+int cmd_report(const ReportArgs& args) {
+  // The store is only read; a missing database is not created for it.
+  std::optional<RunStore> store;
+  try {
+    if (args.run_id != 0 || args.sweep_id != 0 || args.sensitivity_id != 0 ||
+        std::filesystem::exists(args.db)) {
+      store.emplace(args.db);
+    }
+  } catch (const StoreError& e) {
+    std::cerr << "error: run store: " << e.what() << "\n";
+    return kExitInput;
+  }
+
+  report::ReportInput in;
+  report::ReportMeta meta;
+  meta.version = std::string(version());
+  LoadedInput input;
+  auto fetch = [&](std::int64_t id) -> std::optional<RunRecord> {
+    auto r = store->get_run(id);
+    if (!r) {
+      std::cerr << fmt::format("error: no run {} in {}\n", id, args.db);
+    } else if (r->status != "done") {
+      std::cerr << fmt::format("error: run {} is {}; only finished runs can be reported\n", id,
+                               r->status);
+      r.reset();
+    }
+    return r;
+  };
+  try {
+    if (args.run_id != 0) {
+      auto r = fetch(args.run_id);
+      if (!r) return kExitInput;
+      input = load_input_text(r->scenario_text, r->scenario_source);
+      if (r->kind == "sweep") {
+        in.sweep = r->result;
+      } else if (r->kind == "sensitivity") {
+        in.sensitivity = r->result;
+      } else {
+        in.run = r->result;
+      }
+      meta.run_id = std::to_string(r->id);
+      meta.kind = r->kind;
+      meta.created = r->created_at;
+      meta.seed = std::to_string(r->seed);
+    } else {
+      input = load_input(args.scenario);
+    }
+  } catch (const InputError& e) {
+    std::cerr << e.diagnostics().str();
+    return kExitInput;
+  } catch (const StoreError& e) {
+    std::cerr << "error: run store: " << e.what() << "\n";
+    return kExitInput;
+  }
+  const Scenario& s = input.scenario;
+  const std::string hash = sha256_hex(input.text);
+
+  try {
+    // The model run: the newest stored one of this scenario, else one computed now.
+    if (!in.run.is_object() && store) {
+      if (auto r = latest(*store, "run", hash)) {
+        in.run = r->result;
+        if (meta.run_id.empty()) {
+          meta.run_id = std::to_string(r->id);
+          meta.kind = r->kind;
+          meta.created = r->created_at;
+          meta.seed = std::to_string(r->seed);
+        }
+      }
+    }
+    if (!in.run.is_object()) {
+      RunRequest request;
+      request.options = input.options;
+      request.seed = args.seed;
+      const RunPlan plan = plan_run(s, request);
+      in.run = execute_run(s, plan, args.seed).document;
+      if (meta.seed.empty()) meta.seed = std::to_string(args.seed);
+    }
+    if (store) {
+      if (args.sweep_id != 0) {
+        auto r = fetch(args.sweep_id);
+        if (!r) return kExitInput;
+        in.sweep = r->result;
+      } else if (!in.sweep.is_object()) {
+        if (auto r = latest(*store, "sweep", hash)) in.sweep = r->result;
+      }
+      if (args.sensitivity_id != 0) {
+        auto r = fetch(args.sensitivity_id);
+        if (!r) return kExitInput;
+        in.sensitivity = r->result;
+      } else if (!in.sensitivity.is_object()) {
+        if (auto r = latest(*store, "sensitivity", hash)) in.sensitivity = r->result;
+      }
+    }
+  } catch (const StoreError& e) {
+    std::cerr << "error: run store: " << e.what() << "\n";
+    return kExitInput;
+  } catch (const std::exception& e) {
+    std::cerr << "error: report: " << e.what() << "\n";
+    return kExitInput;
+  }
+
+  const nlohmann::json& scen = in.run.value("scenario", nlohmann::json::object());
+  meta.title = scen.value("title", s.title);
+  meta.scenario_id = scen.value("id", s.id);
+  meta.at = scen.value("at", s.as_of.str());
+  Date at = s.as_of;
+  if (auto d = Date::parse(meta.at)) at = *d;
+
+  nlohmann::json countries = nlohmann::json::array();
+  try {
+    if (!s.alliances.empty()) {
+      auto [from, to] = default_timeline_range(s);
+      TimelineRequest request;
+      request.from = from;
+      request.to = at < from ? from : at;
+      in.timeline = alliance_timeline(s, request).rows;
+    }
+    if (!s.forces.empty()) {
+      in.map = report::map_layers(s.at(at));
+      countries = report::topojson_features(nlohmann::json::parse(report::embedded_world_atlas()),
+                                            "countries", kMapCountries);
+    }
+  } catch (const std::exception& e) {
+    // The report still shows what it can: the section says what is missing.
+    std::cerr << "warning: report: " << e.what() << "\n";
+  }
+
+  const std::string html =
+      report::render_html(meta, report::build_sections(in, countries), report::embedded_assets());
+  std::ofstream out(args.output, std::ios::binary);
+  out << html;
+  out.close();
+  if (!out) {
+    std::cerr << fmt::format("error: cannot write {}\n", args.output);
+    return kExitInput;
+  }
+  std::cout << std::filesystem::absolute(args.output).string() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, int& code) {
+  static ReportArgs args;
+  args.db = default_db();
+  auto* cmd = app.add_subcommand(
+      "report", "Write a self-contained HTML report (charts and map; opens offline)");
+  cmd->add_option("scenario", args.scenario, "Scenario file; default: the embedded korea-2003");
+  cmd->add_option("--run", args.run_id,
+                  "Report this stored run (a run, sweep or sensitivity run) instead");
+  cmd->add_option("--sweep", args.sweep_id,
+                  "Sweep run for the uncertainty charts; default: the newest of this scenario");
+  cmd->add_option("--sensitivity", args.sensitivity_id,
+                  "Sensitivity run for the tornado charts; default: the newest of this scenario");
+  cmd->add_option("-o,--output", args.output, "HTML file to write (default report.html)");
+  cmd->add_option("--seed", args.seed, "Seed when the run is computed for the report");
+  cmd->add_option("--db", args.db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
+  cmd->callback([&code] {
+    if (args.run_id != 0 && !args.scenario.empty()) {
+      std::cerr << "error: give a scenario or --run, not both\n";
+      code = kExitUsage;
+      return;
+    }
+    code = cmd_report(args);
+  });
+}
+
+}  // namespace entente::cli

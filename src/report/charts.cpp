@@ -1,0 +1,813 @@
+// Vega-Lite specifications for the report's charts. Every spec carries its data inline,
+// a title, axis titles with units, and no $schema (it would be the only URL in the file;
+// the HTML tells vega-embed the mode instead).
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+
+#include "entente/geo.hpp"
+#include "entente/report.hpp"
+
+namespace entente::report {
+
+using nlohmann::json;
+
+namespace {
+
+// Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+const json kPalette = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
+                       "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+constexpr const char* kExposedColor = "#D55E00";
+constexpr const char* kSafeColor = "#0072B2";
+constexpr int kWidth = 640;
+
+double number_or(const json& j, double fallback) {
+  if (j.is_number()) return j.get<double>();
+  // Uncertain inputs are stored as {"distribution", "value"}: the value is what was used.
+  if (j.is_object() && j.contains("value") && j["value"].is_number())
+    return j["value"].get<double>();
+  return fallback;
+}
+
+std::string string_or(const json& j, const char* key, const std::string& fallback) {
+  if (j.is_object() && j.contains(key) && j[key].is_string()) return j[key].get<std::string>();
+  return fallback;
+}
+
+// The anchor's short name: the text before a colon, cut at 28 characters.
+std::string short_label(const std::string& label) {
+  std::string s = label.substr(0, label.find(':'));
+  if (s.size() > 28) s = s.substr(0, 27) + "…";
+  return s;
+}
+
+std::string scale_unit(const json& issue) {
+  const json& scale = issue.value("scale", json::object());
+  const double lo = number_or(scale.value("min", json(0.0)), 0.0);
+  const double hi = number_or(scale.value("max", json(100.0)), 100.0);
+  const std::string unit = string_or(scale, "unit", "scale units");
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%g–%g, %s", lo, hi, unit.c_str());
+  return buf;
+}
+
+json title(const std::string& text, const std::string& subtitle = "") {
+  json t = {{"text", text}, {"anchor", "start"}, {"fontSize", 15}};
+  if (!subtitle.empty()) t["subtitle"] = subtitle;
+  return t;
+}
+
+std::string slug(std::string s) {
+  for (char& c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '-';
+  }
+  return s;
+}
+
+}  // namespace
+
+Chart issue_chart(const json& issue) {
+  Chart c;
+  const std::string id = issue.value("id", std::string("issue"));
+  const std::string name = issue.value("name", id);
+  c.id = "issue-" + slug(id);
+  c.title = name + ": actors and forecasts";
+  const json& scale = issue.value("scale", json::object());
+  const double lo = number_or(scale.value("min", json(0.0)), 0.0);
+  const double hi = number_or(scale.value("max", json(100.0)), 100.0);
+  const std::string axis = "Position on the issue scale (" + scale_unit(issue) + ")";
+
+  json actors = json::array();
+  const json positions = issue.value("positions", json::object());
+  for (const auto& [actor, p] : positions.items()) {
+    if (!p.contains("position")) continue;
+    actors.push_back({{"actor", actor},
+                      {"position", number_or(p["position"], 0.0)},
+                      {"capability", number_or(p.value("capability", json(0.0)), 0.0)},
+                      {"salience", number_or(p.value("salience", json(0.0)), 0.0)}});
+  }
+  json forecasts = json::array();
+  const json models = issue.value("models", json::object());
+  for (const auto& [model, m] : models.items()) {
+    if (m.contains("forecast") && m["forecast"].is_number()) {
+      forecasts.push_back({{"model", model}, {"forecast", m["forecast"].get<double>()}});
+    }
+  }
+  if (issue.contains("status_quo") && issue["status_quo"].is_number()) {
+    forecasts.push_back({{"model", "status quo"}, {"forecast", issue["status_quo"].get<double>()}});
+  }
+  json anchors = json::array();
+  for (const auto& a : scale.value("anchors", json::array())) {
+    const std::string label = a.value("label", std::string());
+    anchors.push_back({{"value", number_or(a.value("value", json(0.0)), 0.0)},
+                       {"label", label},
+                       {"short", short_label(label)}});
+  }
+  const json x_scale = {{"domain", {lo, hi}}, {"nice", false}};
+
+  json strip = {
+      {"height", 34},
+      {"view", {{"stroke", nullptr}}},
+      {"width", kWidth},
+      {"data", {{"values", anchors}}},
+      {"layer",
+       {{{"mark", {{"type", "rule"}, {"color", "#555"}, {"strokeWidth", 2}}},
+         {"encoding",
+          {{"x",
+            {{"field", "value"}, {"type", "quantitative"}, {"scale", x_scale}, {"axis", nullptr}}},
+           {"y", {{"value", 18}}},
+           {"y2", {{"value", 34}}},
+           {"tooltip",
+            {{{"field", "label"}, {"title", "Anchor"}},
+             {{"field", "value"}, {"title", "Position"}}}}}}},
+        {{"mark", {{"type", "text"}, {"baseline", "top"}, {"limit", 118}, {"fontSize", 11}}},
+         {"encoding",
+          {{"x",
+            {{"field", "value"}, {"type", "quantitative"}, {"scale", x_scale}, {"axis", nullptr}}},
+           {"y", {{"value", 0}}},
+           {"text", {{"field", "short"}}},
+           {"tooltip", {{{"field", "label"}, {"title", "Anchor"}}}}}}}}},
+      {"title",
+       {{"text", "Scale anchors"},
+        {"fontSize", 11},
+        {"anchor", "start"},
+        {"fontWeight", "normal"}}}};
+
+  json dots = {
+      {"width", kWidth},
+      {"height", std::max<std::size_t>(120, 22 * actors.size())},
+      {"layer",
+       {{{"data", {{"values", forecasts}}},
+         {"mark", {{"type", "rule"}, {"strokeWidth", 2}, {"strokeDash", {6, 3}}}},
+         {"encoding",
+          {{"x",
+            {{"field", "forecast"}, {"type", "quantitative"}, {"scale", x_scale}, {"title", axis}}},
+           {"color",
+            {{"field", "model"},
+             {"type", "nominal"},
+             {"title", "Forecast by model"},
+             {"scale", {{"range", kPalette}}}}},
+           {"tooltip",
+            {{{"field", "model"}, {"title", "Model"}},
+             {{"field", "forecast"}, {"title", "Forecast"}, {"format", ".1f"}}}}}}},
+        {{"data", {{"values", actors}}},
+         {"mark", {{"type", "circle"}, {"color", "#333"}, {"opacity", 0.85}}},
+         {"encoding",
+          {{"x",
+            {{"field", "position"}, {"type", "quantitative"}, {"scale", x_scale}, {"title", axis}}},
+           {"y",
+            {{"field", "actor"},
+             {"type", "nominal"},
+             {"title", "Actor"},
+             {"sort", {{"field", "position"}, {"order", "ascending"}}}}},
+           {"size",
+            {{"field", "capability"},
+             {"type", "quantitative"},
+             {"title", "Capability (share)"},
+             {"scale", {{"range", {40, 600}}}}}},
+           {"tooltip",
+            {{{"field", "actor"}, {"title", "Actor"}},
+             {{"field", "position"}, {"title", "Position"}, {"format", ".1f"}},
+             {{"field", "capability"}, {"title", "Capability"}, {"format", ".3f"}},
+             {{"field", "salience"}, {"title", "Salience"}, {"format", ".2f"}}}}}}}}}};
+
+  c.spec = {
+      {"title",
+       title(c.title, "Circles: actors' positions, area ∝ capability. Dashed rules: forecasts.")},
+      {"vconcat", {strip, dots}},
+      {"spacing", 4}};
+  c.caption = "Where each actor stands on " + name + " (" + scale_unit(issue) +
+              "), the scale's labelled anchors above, and every model's forecast as a dashed "
+              "vertical rule (the status quo too, when known). Larger circles are more capable "
+              "actors.";
+  return c;
+}
+
+Chart trajectory_chart(const json& issue) {
+  Chart c;
+  const json& bdm = issue.value("models", json::object()).value("bdm", json::object());
+  const json& rounds = bdm.value("rounds", json::array());
+  if (!rounds.is_array() || rounds.empty()) return c;
+  const std::string id = issue.value("id", std::string("issue"));
+  const std::string name = issue.value("name", id);
+  c.id = "bdm-" + slug(id);
+  c.title = name + ": bdm bargaining rounds";
+  json points = json::array();
+  json medians = json::array();
+  for (const auto& r : rounds) {
+    const int round = r.value("round", 0);
+    const json positions = r.value("positions", json::object());
+    for (const auto& [actor, pos] : positions.items()) {
+      points.push_back({{"round", round}, {"actor", actor}, {"position", number_or(pos, 0.0)}});
+    }
+    if (r.contains("median") && r["median"].is_number()) {
+      medians.push_back({{"round", round}, {"median", r["median"].get<double>()}});
+    }
+  }
+  const std::string axis = "Position (" + scale_unit(issue) + ")";
+  c.spec = {
+      {"title",
+       title(c.title,
+             "Each line is an actor's position after each round; dashed: the round's median.")},
+      {"width", kWidth},
+      {"height", 300},
+      {"layer",
+       {{{"data", {{"values", points}}},
+         {"mark", {{"type", "line"}, {"point", true}}},
+         {"encoding",
+          {{"x",
+            {{"field", "round"},
+             {"type", "quantitative"},
+             {"title", "Round (bdm iteration)"},
+             {"axis", {{"tickMinStep", 1}, {"format", "d"}}}}},
+           {"y", {{"field", "position"}, {"type", "quantitative"}, {"title", axis}}},
+           {"color",
+            {{"field", "actor"},
+             {"type", "nominal"},
+             {"title", "Actor"},
+             {"scale", {{"scheme", "tableau20"}}}}},
+           {"tooltip",
+            {{{"field", "actor"}, {"title", "Actor"}},
+             {{"field", "round"}, {"title", "Round"}},
+             {{"field", "position"}, {"title", "Position"}, {"format", ".1f"}}}}}}},
+        {{"data", {{"values", medians}}},
+         {"mark",
+          {{"type", "line"}, {"color", "#000"}, {"strokeDash", {5, 4}}, {"strokeWidth", 2}}},
+         {"encoding",
+          {{"x", {{"field", "round"}, {"type", "quantitative"}}},
+           {"y", {{"field", "median"}, {"type", "quantitative"}}}}}}}}};
+  c.caption = "The Bueno de Mesquita expected-utility model's rounds on " + name +
+              ": each actor's position after each round of proposals, challenges and "
+              "concessions (" +
+              std::to_string(rounds.size()) +
+              " rounds including the start); the dashed black line is the capability-weighted "
+              "median, the model's forecast rule.";
+  return c;
+}
+
+Chart alliance_chart(const json& rows, const std::string& alliance_id,
+                     const std::string& alliance_name) {
+  Chart c;
+  json values = json::array();
+  json events = json::array();
+  for (const auto& row : rows) {
+    const std::string date = row.value("date", std::string());
+    bool found = false;
+    for (const auto& a : row.value("alliances", json::array())) {
+      if (a.value("id", std::string()) != alliance_id) continue;
+      found = true;
+      if (a.contains("health"))
+        values.push_back(
+            {{"date", date}, {"series", "health"}, {"value", number_or(a["health"], 0.0)}});
+      if (a.contains("congruence")) {
+        values.push_back({{"date", date},
+                          {"series", "congruence"},
+                          {"value", number_or(a["congruence"].value("value", json()), 0.5)}});
+      }
+      const json risk = a.value("risk_sharing", json::object());
+      for (const auto& [member, r] : risk.items()) {
+        values.push_back({{"date", date},
+                          {"series", "risk sharing: " + member},
+                          {"value", number_or(r.value("value", json()), 0.5)}});
+      }
+      const json& ph = a.value("p_holds", json());
+      if (ph.is_object() && ph.contains("5") && ph["5"].is_number()) {
+        values.push_back(
+            {{"date", date}, {"series", "P(holds 5 years)"}, {"value", ph["5"].get<double>()}});
+      }
+    }
+    if (!found) continue;
+    std::string names;
+    for (const auto& e : row.value("events", json::array())) {
+      names += (names.empty() ? "" : ", ") + e.get<std::string>();
+    }
+    if (!names.empty()) events.push_back({{"date", date}, {"events", names}});
+  }
+  if (values.empty()) return c;
+  c.id = "alliance-" + slug(alliance_id);
+  c.title = alliance_name + ": health over time";
+  const json x = {
+      {"field", "date"}, {"type", "temporal"}, {"title", "Date (events applied through it)"}};
+  c.spec = {
+      {"title", title(c.title, "Gray rules: events and polls (hover for names).")},
+      {"width", kWidth},
+      {"height", 280},
+      {"layer",
+       {{{"data", {{"values", events}}},
+         {"mark", {{"type", "rule"}, {"color", "#999"}, {"strokeDash", {2, 2}}}},
+         {"encoding",
+          {{"x", x},
+           {"tooltip",
+            {{{"field", "date"}, {"type", "temporal"}, {"title", "Date"}},
+             {{"field", "events"}, {"title", "Events"}}}}}}},
+        {{"data", {{"values", values}}},
+         {"mark", {{"type", "line"}, {"point", {{"size", 18}}}, {"interpolate", "step-after"}}},
+         {"encoding",
+          {{"x", x},
+           {"y",
+            {{"field", "value"},
+             {"type", "quantitative"},
+             {"title", "Score or probability (0–1)"},
+             {"scale", {{"domain", {0, 1}}}}}},
+           {"color",
+            {{"field", "series"},
+             {"type", "nominal"},
+             {"title", "Component"},
+             {"scale", {{"range", kPalette}}}}},
+           {"strokeDash",
+            {{"condition", {{"test", "datum.series === 'health'"}, {"value", {1, 0}}}},
+             {"value", {4, 2}}}},
+           {"tooltip",
+            {{{"field", "series"}, {"title", "Component"}},
+             {{"field", "date"}, {"type", "temporal"}, {"title", "Date"}},
+             {{"field", "value"}, {"title", "Value"}, {"format", ".3f"}}}}}}}}}};
+  c.caption = "The alliance model evaluated date by date for " + alliance_name +
+              ": health (solid) combines congruence of interests and the least willing member's "
+              "risk sharing; each member's risk sharing and the probability the alliance still "
+              "holds in five years are dashed. Vertical gray rules mark the scenario's events "
+              "and polls, applied from their date on.";
+  return c;
+}
+
+json topojson_features(const json& topology, const std::string& object,
+                       const std::set<std::string>& ids) {
+  if (!topology.is_object() || !topology.contains("arcs") || !topology.contains("objects") ||
+      !topology["objects"].contains(object)) {
+    throw std::invalid_argument("TopoJSON: no arcs or no object '" + object + "'");
+  }
+  double sx = 1, sy = 1, tx = 0, ty = 0;
+  const bool quantized = topology.contains("transform");
+  if (quantized) {
+    sx = topology["transform"]["scale"][0].get<double>();
+    sy = topology["transform"]["scale"][1].get<double>();
+    tx = topology["transform"]["translate"][0].get<double>();
+    ty = topology["transform"]["translate"][1].get<double>();
+  }
+  const json& arcs = topology["arcs"];
+  // Arc i as absolute coordinates (delta-decoded when quantized); ~i is arc i reversed.
+  auto arc = [&](long index) {
+    const bool reversed = index < 0;
+    const auto i = static_cast<std::size_t>(reversed ? ~index : index);
+    if (i >= arcs.size()) throw std::invalid_argument("TopoJSON: arc index out of range");
+    std::vector<std::array<double, 2>> pts;
+    double x = 0, y = 0;
+    for (const auto& p : arcs[i]) {
+      if (quantized) {
+        x += p[0].get<double>();
+        y += p[1].get<double>();
+        pts.push_back({x * sx + tx, y * sy + ty});
+      } else {
+        pts.push_back({p[0].get<double>(), p[1].get<double>()});
+      }
+    }
+    if (reversed) std::reverse(pts.begin(), pts.end());
+    return pts;
+  };
+  auto ring = [&](const json& indices) {
+    json out = json::array();
+    for (const auto& idx : indices) {
+      auto pts = arc(idx.get<long>());
+      // Consecutive arcs share their junction point: drop the repeat.
+      for (std::size_t k = out.empty() ? 0 : 1; k < pts.size(); ++k)
+        out.push_back({pts[k][0], pts[k][1]});
+    }
+    return out;
+  };
+  json features = json::array();
+  for (const auto& g : topology["objects"][object].value("geometries", json::array())) {
+    std::string id;
+    if (g.contains("id")) id = g["id"].is_string() ? g["id"].get<std::string>() : g["id"].dump();
+    if (!ids.empty() && ids.count(id) == 0) continue;
+    const std::string type = g.value("type", std::string());
+    json geometry;
+    if (type == "Polygon") {
+      json rings = json::array();
+      for (const auto& r : g["arcs"]) rings.push_back(ring(r));
+      geometry = {{"type", "Polygon"}, {"coordinates", rings}};
+    } else if (type == "MultiPolygon") {
+      json polys = json::array();
+      for (const auto& poly : g["arcs"]) {
+        json rings = json::array();
+        for (const auto& r : poly) rings.push_back(ring(r));
+        polys.push_back(rings);
+      }
+      geometry = {{"type", "MultiPolygon"}, {"coordinates", polys}};
+    } else {
+      continue;
+    }
+    features.push_back({{"type", "Feature"},
+                        {"id", id},
+                        {"properties", g.value("properties", json::object())},
+                        {"geometry", geometry}});
+  }
+  return features;
+}
+
+json map_layers(const Scenario& s) {
+  json out = {{"lines", json::array()}, {"rings", json::array()}, {"forces", json::array()}};
+  double lon_min = 1e9, lat_min = 1e9, lon_max = -1e9, lat_max = -1e9;
+  auto extend = [&](const GeoPoint& p) {
+    lon_min = std::min(lon_min, p.lon);
+    lon_max = std::max(lon_max, p.lon);
+    lat_min = std::min(lat_min, p.lat);
+    lat_max = std::max(lat_max, p.lat);
+  };
+  auto coordinates = [&](const std::vector<GeoPoint>& pts) {
+    json c = json::array();
+    for (const GeoPoint& p : pts) {
+      c.push_back({p.lon, p.lat});
+      extend(p);
+    }
+    return c;
+  };
+  for (const Line& l : s.lines) {
+    out["lines"].push_back(
+        {{"type", "Feature"},
+         {"properties", {{"id", l.id}, {"name", l.name}}},
+         {"geometry", {{"type", "LineString"}, {"coordinates", coordinates(l.points)}}}});
+  }
+  const auto exposure = geo::force_exposure(s, geo::enemies_outside_alliances(s));
+  // Rings: the weapons that threaten some force of the scenario (enemies of at least one
+  // unit's owner), count > 0.
+  std::set<std::string> threatening;
+  for (const auto& u : exposure) {
+    for (const auto& r : u.reached) threatening.insert(r.weapon);
+  }
+  const auto is_enemy = geo::enemies_outside_alliances(s);
+  for (const Weapon& w : s.weapons) {
+    if (w.count.value <= 0.0) continue;
+    bool enemy_of_some_force = threatening.count(w.id) > 0;
+    for (const Force& f : s.forces)
+      enemy_of_some_force = enemy_of_some_force || is_enemy(f.owner, w.owner);
+    if (!enemy_of_some_force) continue;
+    const std::string label = w.system.substr(0, w.system.find(',')) + " — " +
+                              std::to_string(static_cast<int>(std::lround(w.range_km.value))) +
+                              " km";
+    auto add = [&](const std::vector<GeoPoint>& ring) {
+      out["rings"].push_back(
+          {{"type", "Feature"},
+           {"properties",
+            {{"weapon", w.id},
+             {"owner", w.owner},
+             {"system", w.system},
+             {"label", label},
+             {"range_km", w.range_km.value},
+             {"count", w.count.value}}},
+           {"geometry", {{"type", "Polygon"}, {"coordinates", {coordinates(ring)}}}}});
+    };
+    if (!w.front_line.empty()) {
+      if (const Line* l = s.line(w.front_line))
+        add(geo::geodesic_buffer(l->points, w.range_km.value, 72));
+    } else {
+      for (const GeoPoint& site : w.sites) add(geo::geodesic_circle(site, w.range_km.value, 72));
+    }
+  }
+  for (std::size_t i = 0; i < s.forces.size(); ++i) {
+    const Force& f = s.forces[i];
+    extend(f.location);
+    const geo::UnitExposure& u = exposure[i];
+    std::string reached;
+    for (const auto& r : u.reached) reached += (reached.empty() ? "" : ", ") + r.weapon;
+    out["forces"].push_back({{"id", f.id},
+                             {"unit", f.unit},
+                             {"owner", f.owner},
+                             {"kind", f.kind},
+                             {"lat", f.location.lat},
+                             {"lon", f.location.lon},
+                             {"strength", f.strength.value},
+                             {"exposed", u.exposed()},
+                             {"status", u.exposed() ? "inside enemy range" : "out of range"},
+                             {"weapons_in_range", u.weapons_in_range},
+                             {"reached_by", reached}});
+  }
+  if (lon_min > lon_max) {  // nothing located: the peninsula
+    lon_min = 124.0, lat_min = 33.0, lon_max = 131.0, lat_max = 43.0;
+  }
+  out["bounds"] = {lon_min, lat_min, lon_max, lat_max};
+  return out;
+}
+
+Chart map_chart(const json& layers, const json& countries) {
+  Chart c;
+  c.id = "map";
+  c.title = "Forces, the Military Demarcation Line and artillery ranges";
+  constexpr double kMapWidth = 640;
+  constexpr double kMapHeight = 560;
+  const json& b = layers.value("bounds", json::array({124.0, 33.0, 131.0, 43.0}));
+  const double pad = 0.35;  // degrees around the layers
+  const double lon0 = b[0].get<double>() - pad, lon1 = b[2].get<double>() + pad;
+  const double lat0 = b[1].get<double>() - pad, lat1 = b[3].get<double>() + pad;
+  // Mercator (d3): x = k λ, y = k ln tan(π/4 + φ/2); the scale k that fits both extents.
+  const double deg = std::numbers::pi / 180.0;
+  auto merc = [&](double lat) { return std::log(std::tan(std::numbers::pi / 4 + lat * deg / 2)); };
+  const double k =
+      std::min(kMapWidth / ((lon1 - lon0) * deg), kMapHeight / (merc(lat1) - merc(lat0)));
+  const double center_lat = std::atan(std::sinh((merc(lat0) + merc(lat1)) / 2)) / deg;
+  const json projection = {
+      {"type", "mercator"}, {"scale", k}, {"center", {(lon0 + lon1) / 2, center_lat}}};
+
+  json forces = layers.value("forces", json::array());
+  c.spec = {
+      {"title",
+       title(c.title, "Orange: units inside the range of an enemy weapon; blue: out of range.")},
+      {"width", kMapWidth},
+      {"height", kMapHeight},
+      {"projection", projection},
+      {"layer",
+       {{{"data", {{"values", countries}}},
+         {"mark",
+          {{"type", "geoshape"},
+           {"fill", "#eeeeea"},
+           {"stroke", "#888"},
+           {"strokeWidth", 0.8},
+           {"clip", true}}}},
+        {{"data", {{"values", layers.value("rings", json::array())}}},
+         {"mark",
+          {{"type", "geoshape"}, {"fillOpacity", 0.06}, {"strokeWidth", 1.4}, {"clip", true}}},
+         {"encoding",
+          {{"stroke",
+            {{"field", "properties.label"},
+             {"type", "nominal"},
+             {"title", "North Korean artillery range (km)"},
+             {"scale", {{"range", kPalette}}}}},
+           {"fill", {{"field", "properties.label"}, {"type", "nominal"}, {"legend", nullptr}}},
+           {"tooltip",
+            {{{"field", "properties.system"}, {"title", "Weapon"}},
+             {{"field", "properties.range_km"}, {"title", "Range (km)"}, {"format", ".0f"}},
+             {{"field", "properties.count"}, {"title", "Count"}, {"format", ".0f"}}}}}}},
+        {{"data", {{"values", layers.value("lines", json::array())}}},
+         {"mark",
+          {{"type", "geoshape"},
+           {"filled", false},
+           {"stroke", "#B00020"},
+           {"strokeWidth", 3},
+           {"clip", true}}},
+         {"encoding", {{"tooltip", {{{"field", "properties.name"}, {"title", "Line"}}}}}}},
+        {{"data", {{"values", forces}}},
+         {"mark", {{"type", "circle"}, {"stroke", "#fff"}, {"strokeWidth", 1}, {"opacity", 0.95}}},
+         {"encoding",
+          {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
+           {"latitude", {{"field", "lat"}, {"type", "quantitative"}}},
+           {"size",
+            {{"field", "strength"},
+             {"type", "quantitative"},
+             {"title", "Personnel (nominal)"},
+             {"scale", {{"range", {60, 500}}}}}},
+           {"color",
+            {{"field", "status"},
+             {"type", "nominal"},
+             {"title", "Unit"},
+             {"scale",
+              {{"domain", {"inside enemy range", "out of range"}},
+               {"range", {kExposedColor, kSafeColor}}}}}},
+           {"tooltip",
+            {{{"field", "unit"}, {"title", "Unit"}},
+             {{"field", "owner"}, {"title", "Owner"}},
+             {{"field", "strength"}, {"title", "Personnel"}, {"format", ",.0f"}},
+             {{"field", "status"}, {"title", "Status"}},
+             {{"field", "reached_by"}, {"title", "Reached by"}}}}}}},
+        {{"data", {{"values", forces}}},
+         {"mark",
+          {{"type", "text"}, {"align", "left"}, {"dx", 9}, {"fontSize", 10}, {"color", "#222"}}},
+         {"encoding",
+          {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
+           {"latitude", {{"field", "lat"}, {"type", "quantitative"}}},
+           {"text", {{"field", "id"}}}}}}}}};
+  c.caption =
+      "Natural Earth country outlines (world-atlas, 1:50m), the Military Demarcation Line (red), "
+      "and the reach of North Korean artillery and rockets deployed along it: each outline "
+      "encloses the points within the weapon's nominal range (km) of the line, computed as "
+      "geodesics on the WGS84 ellipsoid. Circles are force units, area ∝ nominal personnel; "
+      "orange units lie inside the range of an enemy weapon. Mercator projection fitted to the "
+      "units and lines; longitude and latitude in degrees.";
+  return c;
+}
+
+std::vector<Chart> sweep_charts(const json& sweep) {
+  std::vector<Chart> out;
+  const json& outputs = sweep.value("outputs", json::array());
+  const std::uint64_t samples = sweep.value("samples", std::uint64_t{0});
+  // Issue forecasts and alliance probabilities have different units: one pair of charts each.
+  for (const bool issues : {true, false}) {
+    json bins = json::array();
+    json quantiles = json::array();
+    for (const auto& o : outputs) {
+      const bool is_issue = !o.value("issue", std::string()).empty();
+      if (is_issue != issues) continue;
+      const std::string id = o.value("id", std::string());
+      const json& h = o.value("histogram", json::array());
+      const json& range = o.value("range", json::array());
+      if (h.is_array() && !h.empty() && range.is_array() && range.size() == 2) {
+        const double lo = range[0].get<double>(), hi = range[1].get<double>();
+        const double w = (hi - lo) / static_cast<double>(h.size());
+        for (std::size_t i = 0; i < h.size(); ++i) {
+          bins.push_back({{"output", id},
+                          {"bin_start", lo + w * static_cast<double>(i)},
+                          {"bin_end", lo + w * static_cast<double>(i + 1)},
+                          {"count", h[i]}});
+        }
+      }
+      const json& q = o.value("quantiles", json::object());
+      if (q.contains("p50")) {
+        quantiles.push_back({{"output", id},
+                             {"p5", q.value("p5", json())},
+                             {"p25", q.value("p25", json())},
+                             {"p50", q.value("p50", json())},
+                             {"p75", q.value("p75", json())},
+                             {"p95", q.value("p95", json())},
+                             {"mean", o.value("mean", json())}});
+      }
+    }
+    if (bins.empty() && quantiles.empty()) continue;
+    const std::string unit =
+        issues ? "Forecast position (issue scale units)" : "Probability or score (0–1)";
+    const std::string what = issues ? "issue forecasts" : "alliance outcomes";
+    if (!bins.empty()) {
+      Chart c;
+      c.id = std::string("sweep-hist-") + (issues ? "issues" : "alliances");
+      c.title = "Monte Carlo distribution of the " + what;
+      c.spec = {
+          {"title",
+           title(c.title, std::to_string(samples) + " draws of the scenario's uncertain inputs")},
+          {"data", {{"values", bins}}},
+          {"columns", 3},
+          {"facet",
+           {{"field", "output"},
+            {"type", "nominal"},
+            {"title", "Output (issue/model or alliance/metric)"}}},
+          {"spec",
+           {{"width", 190},
+            {"height", 110},
+            {"mark", {{"type", "rect"}, {"color", kSafeColor}}},
+            {"encoding",
+             {{"x", {{"field", "bin_start"}, {"type", "quantitative"}, {"title", unit}}},
+              {"x2", {{"field", "bin_end"}}},
+              {"y", {{"field", "count"}, {"type", "quantitative"}, {"title", "Draws (count)"}}},
+              {"tooltip",
+               {{{"field", "bin_start"}, {"title", "From"}, {"format", ".2f"}},
+                {{"field", "bin_end"}, {"title", "To"}, {"format", ".2f"}},
+                {{"field", "count"}, {"title", "Draws"}}}}}}}},
+          {"resolve", {{"scale", {{"x", "independent"}, {"y", "independent"}}}}}};
+      c.caption = "Histograms of the " + what + " over the sweep's " + std::to_string(samples) +
+                  " Monte Carlo draws: how often each value came out when the uncertain inputs "
+                  "(positions, capabilities, risk attitudes, ranges …) are drawn from their "
+                  "stated distributions.";
+      out.push_back(std::move(c));
+    }
+    if (!quantiles.empty()) {
+      Chart c;
+      c.id = std::string("sweep-quantiles-") + (issues ? "issues" : "alliances");
+      c.title = "Uncertainty ranges of the " + what;
+      const json y = {{"field", "output"}, {"type", "nominal"}, {"title", "Output"}};
+      c.spec = {
+          {"title",
+           title(c.title, "Thin line: 5–95 %; box: 25–75 %; white tick: median; dot: mean")},
+          {"data", {{"values", quantiles}}},
+          {"width", kWidth},
+          {"height", {{"step", 18}}},
+          {"layer",
+           {{{"mark", {{"type", "rule"}, {"color", "#555"}}},
+             {"encoding",
+              {{"y", y},
+               {"x", {{"field", "p5"}, {"type", "quantitative"}, {"title", unit}}},
+               {"x2", {{"field", "p95"}}}}}},
+            {{"mark", {{"type", "bar"}, {"color", kSafeColor}, {"size", 12}}},
+             {"encoding",
+              {{"y", y},
+               {"x", {{"field", "p25"}, {"type", "quantitative"}}},
+               {"x2", {{"field", "p75"}}},
+               {"tooltip",
+                {{{"field", "output"}},
+                 {{"field", "p5"}, {"format", ".2f"}},
+                 {{"field", "p25"}, {"format", ".2f"}},
+                 {{"field", "p50"}, {"format", ".2f"}},
+                 {{"field", "p75"}, {"format", ".2f"}},
+                 {{"field", "p95"}, {"format", ".2f"}}}}}}},
+            {{"mark", {{"type", "tick"}, {"color", "#fff"}, {"thickness", 2}, {"size", 12}}},
+             {"encoding", {{"y", y}, {"x", {{"field", "p50"}, {"type", "quantitative"}}}}}},
+            {{"mark", {{"type", "point"}, {"filled", true}, {"color", "#000"}, {"size", 20}}},
+             {"encoding", {{"y", y}, {"x", {{"field", "mean"}, {"type", "quantitative"}}}}}}}}};
+      c.caption = "The spread of each of the " + what +
+                  " across the sweep: the central 90 % and 50 % of draws, the median and the "
+                  "mean. Wide boxes are forecasts the inputs' uncertainty leaves open.";
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+std::vector<Chart> sensitivity_charts(const json& sens, std::size_t top) {
+  std::vector<Chart> out;
+  const std::string method = sens.value("method", std::string("morris"));
+  const bool sobol = method == "sobol";
+  for (const auto& o : sens.value("outputs", json::array())) {
+    const std::string output = o.value("output", std::string());
+    json inputs = o.value("inputs", json::array());
+    if (inputs.empty()) continue;
+    std::stable_sort(inputs.begin(), inputs.end(), [](const json& a, const json& b) {
+      return a.value("rank", 0) < b.value("rank", 0);
+    });
+    json rows = json::array();
+    for (std::size_t i = 0; i < inputs.size() && i < top; ++i) {
+      const json& in = inputs[i];
+      if (sobol) {
+        rows.push_back({{"input", in.value("input", std::string())},
+                        {"index", "total (Sᴛ)"},
+                        {"value", number_or(in.value("total", json()), 0.0)},
+                        {"rank", in.value("rank", 0)}});
+        rows.push_back({{"input", in.value("input", std::string())},
+                        {"index", "first order (S₁)"},
+                        {"value", number_or(in.value("first", json()), 0.0)},
+                        {"rank", in.value("rank", 0)}});
+      } else {
+        const double mu = number_or(in.value("mu", json()), 0.0);
+        rows.push_back({{"input", in.value("input", std::string())},
+                        {"mu", mu},
+                        {"mu_star", number_or(in.value("mu_star", json()), 0.0)},
+                        {"sigma", number_or(in.value("sigma", json()), 0.0)},
+                        {"direction", mu >= 0 ? "raises the output" : "lowers the output"},
+                        {"rank", in.value("rank", 0)}});
+      }
+    }
+    Chart c;
+    c.id = "tornado-" + slug(output);
+    c.title = "What drives " + output;
+    const json y = {{"field", "input"},
+                    {"type", "nominal"},
+                    {"title", "Uncertain input"},
+                    {"sort", {{"field", "rank"}, {"order", "ascending"}}},
+                    {"axis",
+                     {{"labelLimit", 320},
+                      {"titleAngle", 0},
+                      {"titleAlign", "right"},
+                      {"titleBaseline", "bottom"},
+                      {"titleX", 0},
+                      {"titleY", -6}}}};
+    if (sobol) {
+      c.spec = {{"title", title(c.title, "Sobol indices, the " + std::to_string(rows.size() / 2) +
+                                             " most influential inputs")},
+                {"data", {{"values", rows}}},
+                {"width", 360},
+                {"height", {{"step", 12}}},
+                {"mark", {{"type", "bar"}}},
+                {"encoding",
+                 {{"y", y},
+                  {"yOffset", {{"field", "index"}}},
+                  {"x",
+                   {{"field", "value"},
+                    {"type", "quantitative"},
+                    {"title", "Share of the output's variance (0–1)"}}},
+                  {"color",
+                   {{"field", "index"},
+                    {"type", "nominal"},
+                    {"title", "Index"},
+                    {"scale", {{"range", {kSafeColor, "#E69F00"}}}}}},
+                  {"tooltip",
+                   {{{"field", "input"}},
+                    {{"field", "index"}},
+                    {{"field", "value"}, {"format", ".3f"}}}}}}};
+      c.caption = "Sobol sensitivity of " + output +
+                  ": the share of its variance due to each uncertain input alone (first order) "
+                  "and with its interactions (total), the most influential inputs first.";
+    } else {
+      c.spec = {{"title", title(c.title, "Morris screening, the " + std::to_string(rows.size()) +
+                                             " most influential inputs by μ*")},
+                {"data", {{"values", rows}}},
+                {"width", 360},
+                {"height", {{"step", 18}}},
+                {"layer",
+                 {{{"mark", {{"type", "bar"}}},
+                   {"encoding",
+                    {{"y", y},
+                     {"x",
+                      {{"field", "mu"},
+                       {"type", "quantitative"},
+                       {"title", "Mean elementary effect μ (output units per input range)"}}},
+                     {"color",
+                      {{"field", "direction"},
+                       {"type", "nominal"},
+                       {"title", "Effect"},
+                       {"scale",
+                        {{"domain", {"raises the output", "lowers the output"}},
+                         {"range", {kSafeColor, kExposedColor}}}}}},
+                     {"tooltip",
+                      {{{"field", "input"}, {"title", "Input"}},
+                       {{"field", "mu"}, {"title", "μ"}, {"format", ".3f"}},
+                       {{"field", "mu_star"}, {"title", "μ*"}, {"format", ".3f"}},
+                       {{"field", "sigma"}, {"title", "σ"}, {"format", ".3f"}}}}}}},
+                  {{"mark", {{"type", "rule"}, {"color", "#000"}}},
+                   {"encoding", {{"x", {{"datum", 0}}}}}}}}};
+      c.caption = "Morris screening of " + output +
+                  ": each bar is an input's mean elementary effect μ (signed: blue raises the "
+                  "output, orange lowers it), inputs ordered by μ*, the mean absolute effect. "
+                  "Hover for σ, which is large when the effect depends on the other inputs.";
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace entente::report
