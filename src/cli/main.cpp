@@ -10,6 +10,7 @@
 
 #include "cli/alliance_command.hpp"
 #include "cli/backtest_command.hpp"
+#include "cli/common.hpp"
 #include "cli/games_command.hpp"
 #include "cli/input.hpp"
 #include "cli/report_command.hpp"
@@ -28,11 +29,6 @@ namespace {
 // Exit codes: 0 success, 1 invalid input or failed run, 2 usage error.
 constexpr int kExitInput = 1;
 constexpr int kExitUsage = 2;
-
-std::string default_db() {
-  const char* env = std::getenv("ENTENTE_DB");
-  return env != nullptr && *env != '\0' ? env : "entente.db";
-}
 
 bool use_color() { return isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr; }
 

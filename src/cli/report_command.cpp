@@ -8,6 +8,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/common.hpp"
 #include "cli/input.hpp"
 #include "entente/report.hpp"
 #include "entente/report_assets.hpp"
@@ -35,11 +36,6 @@ struct ReportArgs {
   std::string db;
   std::uint64_t seed = kDefaultSeed;
 };
-
-std::string default_db() {
-  const char* env = std::getenv("ENTENTE_DB");
-  return env != nullptr && *env != '\0' ? env : "entente.db";
-}
 
 // The newest finished run of `kind` made from exactly this scenario text.
 std::optional<RunRecord> latest(const RunStore& store, const std::string& kind,

@@ -11,6 +11,7 @@
 #include <optional>
 #include <thread>
 
+#include "cli/common.hpp"
 #include "cli/input.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/sensitivity.hpp"
@@ -37,11 +38,6 @@ struct SensitivityArgs {
   bool json = false;
   std::string db;
 };
-
-std::string default_db() {
-  const char* env = std::getenv("ENTENTE_DB");
-  return env != nullptr && *env != '\0' ? env : "entente.db";
-}
 
 nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nullptr; }
 
@@ -154,20 +150,14 @@ int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
     std::cerr << e.diagnostics().str();
     return kExitInput;
   }
-  RunRequest request;
-  request.models = args.models;
-  request.options = input.options;
-  request.options.insert(request.options.end(), args.options.begin(), args.options.end());
-  request.seed = args.seed;
-  if (!args.at.empty()) {
-    const auto d = Date::parse(args.at);
-    if (!d) {
-      std::cerr << fmt::format("error: --at: '{}' is not a valid date; expected YYYY-MM-DD\n",
-                               args.at);
-      return kExitUsage;
-    }
-    request.at = *d;
+  std::string request_error;
+  const auto made =
+      make_run_request(input, args.models, args.options, args.at, args.seed, request_error);
+  if (!made) {
+    std::cerr << "error: " << request_error << "\n";
+    return kExitUsage;
   }
+  const RunRequest& request = *made;
   std::unique_ptr<Sweep> sweep;
   try {
     const RunPlan plan = plan_run(input.scenario, request);

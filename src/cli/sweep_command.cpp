@@ -15,6 +15,7 @@
 #include <optional>
 #include <thread>
 
+#include "cli/common.hpp"
 #include "cli/input.hpp"
 #include "cli/progress.hpp"
 #include "entente/diagnostics.hpp"
@@ -47,11 +48,6 @@ struct SweepArgs {
 
 int default_threads() {
   return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-}
-
-std::string default_db() {
-  const char* env = std::getenv("ENTENTE_DB");
-  return env != nullptr && *env != '\0' ? env : "entente.db";
 }
 
 // What a sweep needs to be reproduced exactly: everything but the thread count.
@@ -139,20 +135,14 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
     }
   }
 
-  RunRequest request;
-  request.models = args.models;
-  request.options = input.options;
-  request.options.insert(request.options.end(), args.options.begin(), args.options.end());
-  request.seed = args.seed;
-  if (!args.at.empty()) {
-    const auto d = Date::parse(args.at);
-    if (!d) {
-      std::cerr << fmt::format("error: --at: '{}' is not a valid date; expected YYYY-MM-DD\n",
-                               args.at);
-      return kExitUsage;
-    }
-    request.at = *d;
+  std::string request_error;
+  const auto made =
+      make_run_request(input, args.models, args.options, args.at, args.seed, request_error);
+  if (!made) {
+    std::cerr << "error: " << request_error << "\n";
+    return kExitUsage;
   }
+  const RunRequest& request = *made;
   std::unique_ptr<Sweep> sweep;
   try {
     plan = plan_run(input.scenario, request);
@@ -269,25 +259,9 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
   }
   bar.finish();
 
-  nlohmann::json report = sweep_report(*sweep, merged);
-  nlohmann::json document = {{"scenario",
-                              {{"id", input.scenario.id},
-                               {"title", input.scenario.title},
-                               {"source", input.source},
-                               {"at", plan.at.str()}}},
-                             {"run_id", run_id},
-                             {"kind", "sweep"},
-                             {"models", plan.models}};
-  document.update(report);
-  std::vector<ForecastRow> rows;
-  for (const auto& o : report["outputs"]) {
-    if (o["issue"].get<std::string>().empty()) continue;
-    std::optional<double> mean;
-    if (o["mean"].is_number()) mean = o["mean"].get<double>();
-    rows.push_back({o["model"].get<std::string>(), o["issue"].get<std::string>(), mean});
-  }
+  const nlohmann::json document = sweep_document(input, *sweep, merged, run_id);
   try {
-    store->finish_run(run_id, document, rows);
+    store->finish_run(run_id, document, sweep_forecast_rows(document));
   } catch (const StoreError& e) {
     std::cerr << "error: run store: " << e.what() << "\n";
     return kExitInput;
@@ -295,7 +269,7 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
   if (args.json) {
     std::cout << document.dump(2) << "\n";
   } else {
-    print_table(report);
+    print_table(document);
     std::cout << fmt::format("\nstored as run {} in {}\n", run_id, args.db);
   }
   return 0;

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/common.hpp"
 #include "cli/input.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/store.hpp"
@@ -42,11 +43,6 @@ struct Args {
   std::string db;
 };
 
-std::string default_db() {
-  const char* env = std::getenv("ENTENTE_DB");
-  return env != nullptr && *env != '\0' ? env : "entente.db";
-}
-
 // Every rank builds the same Sweep from the same input; errors are reported by rank 0 only
 // (every rank finds the same ones) and all ranks exit with the same code.
 std::unique_ptr<entente::Sweep> make_sweep(const Args& args, entente::cli::LoadedInput& input,
@@ -59,22 +55,16 @@ std::unique_ptr<entente::Sweep> make_sweep(const Args& args, entente::cli::Loade
     code = kExitInput;
     return nullptr;
   }
-  RunRequest request;
-  request.models = args.models;
-  request.options = input.options;
-  request.options.insert(request.options.end(), args.options.begin(), args.options.end());
-  request.seed = args.seed;
-  if (!args.at.empty()) {
-    const auto d = Date::parse(args.at);
-    if (!d) {
-      if (report) std::cerr << fmt::format("error: --at: '{}' is not a valid date\n", args.at);
-      code = kExitUsage;
-      return nullptr;
-    }
-    request.at = *d;
+  std::string request_error;
+  const auto request =
+      cli::make_run_request(input, args.models, args.options, args.at, args.seed, request_error);
+  if (!request) {
+    if (report) std::cerr << "error: " << request_error << "\n";
+    code = kExitUsage;
+    return nullptr;
   }
   try {
-    const RunPlan plan = plan_run(input.scenario, request);
+    const RunPlan plan = plan_run(input.scenario, *request);
     return std::make_unique<Sweep>(input.scenario, plan, args.seed, args.samples, args.block_size);
   } catch (const std::invalid_argument& e) {
     if (report) std::cerr << "error: " << e.what() << "\n";
@@ -200,25 +190,10 @@ int run(const Args& args, int rank, int ranks, const std::string& command) {
   merge_ready();
   if (code != 0) return code;
 
-  nlohmann::json document = {{"scenario",
-                              {{"id", input.scenario.id},
-                               {"title", input.scenario.title},
-                               {"source", input.source},
-                               {"at", sweep->plan().at.str()}}},
-                             {"run_id", run_id},
-                             {"kind", "sweep"},
-                             {"models", sweep->plan().models},
-                             {"mpi_ranks", ranks}};
-  document.update(sweep_report(*sweep, merged));
-  std::vector<ForecastRow> rows;
-  for (const auto& o : document["outputs"]) {
-    if (o["issue"].get<std::string>().empty()) continue;
-    std::optional<double> mean;
-    if (o["mean"].is_number()) mean = o["mean"].get<double>();
-    rows.push_back({o["model"].get<std::string>(), o["issue"].get<std::string>(), mean});
-  }
+  nlohmann::json document = cli::sweep_document(input, *sweep, merged, run_id);
+  document["mpi_ranks"] = ranks;
   try {
-    store->finish_run(run_id, document, rows);
+    store->finish_run(run_id, document, cli::sweep_forecast_rows(document));
   } catch (const StoreError& e) {
     std::cerr << "error: run store: " << e.what() << "\n";
     return kExitInput;
@@ -247,7 +222,7 @@ int main(int argc, char** argv) {
   CLI::App app{"entente-mpi — entente's Monte Carlo sweep across MPI ranks"};
   app.require_subcommand(1);
   Args args;
-  args.db = default_db();
+  args.db = entente::cli::default_db();
   auto* sweep = app.add_subcommand("sweep", "Monte Carlo sweep, samples split across ranks");
   sweep->add_option("scenario", args.scenario, "Scenario file; default: the embedded korea-2003");
   sweep->add_option("-n,--samples", args.samples, "Number of draws (default 1000)");
