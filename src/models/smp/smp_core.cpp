@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -716,6 +718,27 @@ std::size_t index_of_max(const std::vector<double>& p) {
   return at;
 }
 
+bool same_bits(const Matrix& a, const Matrix& b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
+  const std::size_t size = a.rows() * a.cols() * sizeof(double);
+  return size == 0 || std::memcmp(a.row(0), b.row(0), size) == 0;
+}
+
+// FNV-1a over the bits of the positions and ideals: a cheap filter before same_bits.
+std::uint64_t state_fingerprint(const State& st) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const Matrix* m : {&st.position, &st.ideal}) {
+    const std::size_t size = m->rows() * m->cols() * sizeof(double);
+    if (size == 0) continue;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(m->row(0));
+    for (std::size_t k = 0; k < size; ++k) {
+      h ^= bytes[k];
+      h *= 0x100000001b3ULL;
+    }
+  }
+  return h;
+}
+
 // One turn: challenges, bargains, and the choice among each actor's bargains.
 void step(const Problem& problem, const Parameters& params, const Hooks& hooks, int turn,
           const Analysis& an, State& st, KtabPrng& rng, Matrix& next_position) {
@@ -1038,16 +1061,44 @@ Trajectory run(const Problem& problem, const Parameters& params, const Hooks& ho
   s0.position = problem.position;
   s0.ideal = problem.position;
   out.states.push_back(std::move(s0));
+  // With deterministic choices and no replay hooks, a turn is a function of the positions
+  // and ideals alone. Runs that never settle (about one sample in ten of a korea-2003
+  // sweep runs all 100 turns) return to an earlier state exactly, since bargains are
+  // rounded to 4 decimals; a repeated state's analysis and step are then copied instead
+  // of recomputed, which changes no number (bitwise comparison, so even -0.0 is kept).
+  const bool memoryless = params.transition == Transition::kDeterministic && !hooks.option_order &&
+                          !hooks.resolve_order;
+  std::vector<std::uint64_t> fingerprint;
+  auto seen_before = [&](std::size_t now) -> std::optional<std::size_t> {
+    if (!memoryless) return std::nullopt;
+    const State& st = out.states[now];
+    const std::uint64_t h = state_fingerprint(st);
+    fingerprint.resize(now + 1);
+    fingerprint[now] = h;
+    for (std::size_t p = 0; p < now; ++p) {
+      if (fingerprint[p] == h && same_bits(out.states[p].position, st.position) &&
+          same_bits(out.states[p].ideal, st.ideal)) {
+        return p;
+      }
+    }
+    return std::nullopt;
+  };
   double first_change = 0.0;
   for (int turn = 0;; ++turn) {
+    const std::size_t now = out.states.size() - 1;
     State& st = out.states.back();
-    set_unique(st);
-    const Analysis an(problem, params, st.position, st.ideal);
-    st.risk = an.risk();
-    st.unique_probability = an.unique_probability(st.unique);
-    set_actor_probability(st);
     Matrix next_position;
-    step(problem, params, hooks, turn, an, st, rng, next_position);
+    if (const auto p = seen_before(now)) {
+      st = out.states[*p];
+      next_position = out.states[*p + 1].position;
+    } else {
+      set_unique(st);
+      const Analysis an(problem, params, st.position, st.ideal);
+      st.risk = an.risk();
+      st.unique_probability = an.unique_probability(st.unique);
+      set_actor_probability(st);
+      step(problem, params, hooks, turn, an, st, rng, next_position);
+    }
     State next;
     next.ideal = new_ideals(problem, st.ideal, next_position);
     next.position = std::move(next_position);
@@ -1066,7 +1117,7 @@ Trajectory run(const Problem& problem, const Parameters& params, const Hooks& ho
       break;
     }
   }
-  // The last state is analysed too, for its probabilities.
+  // The last state is analysed too, for its probabilities (its step stays empty).
   State& last = out.states.back();
   set_unique(last);
   const Analysis an(problem, params, last.position, last.ideal);
