@@ -802,10 +802,14 @@ void step(const Problem& problem, const Parameters& params, const Hooks& hooks, 
     Bargain from_i = interpolate(problem, params.interpolation, ch.initiator, best, pi, pj,
                                  best_prob, 1 - best_prob, BargainKind::kInitiator);
     // KTAB forms the receiver's bargain from j's estimate of i's expected *gain*, where
-    // the comment says "probability" (smpbcn.cpp, pjiJ); kept so results match.
+    // the comment says "probability" (smpbcn.cpp, pjiJ); kept so results match. Only the
+    // initiator's bargain is used by the default InitOnlyInterp, so the other is skipped.
     const double pjij = ch.by_target_on_initiator.gain;
-    Bargain from_j = interpolate(problem, params.interpolation, ch.initiator, best, pi, pj, pjij,
-                                 1 - pjij, BargainKind::kReceiver);
+    Bargain from_j;
+    if (params.bargain_model != BargainModel::kInitOnlyInterp) {
+      from_j = interpolate(problem, params.interpolation, ch.initiator, best, pi, pj, pjij,
+                           1 - pjij, BargainKind::kReceiver);
+    }
     st.challenges.push_back(ch);
     switch (params.bargain_model) {
       case BargainModel::kInitOnlyInterp:
