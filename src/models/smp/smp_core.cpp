@@ -16,6 +16,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 namespace entente::smp {
@@ -404,20 +405,29 @@ class Analysis {
   // when i challenges j (KTAB's probEduChlg).
   [[nodiscard]] ChallengeEstimate challenge(std::size_t h, std::size_t k, std::size_t i,
                                             std::size_t j) const {
-    const auto p = victory(
-        i, j, util(h, i, i), util(h, i, j), util(h, j, i), util(h, j, j),
-        [&](std::size_t n) { return util(h, n, i); }, [&](std::size_t n) { return util(h, n, j); },
-        [&](std::size_t n) { return util(h, n, n); });
-    return gain(j, p, util(h, k, i), util(h, k, j));
+    return gain(j, victory_as_seen_by(h, i, j), util(h, k, i), util(h, k, j));
+  }
+
+  // challenge(h, k1, i, j) and challenge(h, k2, i, j): one victory estimate for both.
+  [[nodiscard]] std::pair<ChallengeEstimate, ChallengeEstimate> challenge_pair(
+      std::size_t h, std::size_t k1, std::size_t k2, std::size_t i, std::size_t j) const {
+    const auto p = victory_as_seen_by(h, i, j);
+    return {gain(j, p, util(h, k1, i), util(h, k1, j)), gain(j, p, util(h, k2, i), util(h, k2, j))};
   }
 
   // i's estimate of its own gain from challenging each other actor: challenge(i, i, i, j)
   // for every j (0 for j = i), with what does not depend on j computed once. The same
   // operations on the same values as challenge(), so the same results to the bit.
   [[nodiscard]] std::vector<ChallengeEstimate> own_challenges(std::size_t i) const {
-    std::vector<double> r(n_);
-    std::vector<double> u_ni(n_);
-    std::vector<double> u_nn(n_);
+    // Scratch reused across calls (per thread: initiators may run on several).
+    thread_local std::vector<double> r;
+    thread_local std::vector<double> u_ni;
+    thread_local std::vector<double> u_nn;
+    thread_local std::vector<double> votes;
+    r.resize(n_);
+    u_ni.resize(n_);
+    u_nn.resize(n_);
+    votes.resize(n_);
     for (std::size_t n = 0; n < n_; ++n) {
       r[n] = risk_estimate_(i, n);
       u_ni[n] = util(i, n, i);
@@ -425,7 +435,6 @@ class Analysis {
     }
     const VotingRule vr = params_.voting;
     const ThirdPartyKernel kernel = kernel_for(vr, params_.third_party);
-    std::vector<double> votes(n_);
     std::vector<ChallengeEstimate> out(n_);
     for (std::size_t j = 0; j < n_; ++j) {
       if (j == i) continue;
@@ -468,6 +477,15 @@ class Analysis {
   }
 
  private:
+  // h's estimate of the probabilities that i and j prevail when i challenges j.
+  [[nodiscard]] std::pair<double, double> victory_as_seen_by(std::size_t h, std::size_t i,
+                                                             std::size_t j) const {
+    return victory(
+        i, j, util(h, i, i), util(h, i, j), util(h, j, i), util(h, j, j),
+        [&](std::size_t n) { return util(h, n, i); }, [&](std::size_t n) { return util(h, n, j); },
+        [&](std::size_t n) { return util(h, n, n); });
+  }
+
   // Probability that i defeats j when i challenges j: the principals' votes, then each
   // third party n weighing in on the little conflict of the principals and itself. uni,
   // unj, unn give the estimating actor's view of n's utility for i's, j's, n's position.
@@ -795,8 +813,7 @@ void step(const Problem& problem, const Parameters& params, const Hooks& hooks, 
     ch.target = best;
     ch.by_initiator = ChallengeEstimate{best_prob, best_gain};
     ch.by_initiator_on_target = an.challenge(i, j, i, j);
-    ch.by_target_on_initiator = an.challenge(j, i, i, j);
-    ch.by_target = an.challenge(j, j, i, j);
+    std::tie(ch.by_target_on_initiator, ch.by_target) = an.challenge_pair(j, i, j, i, j);
     const double* pi = st.position.row(i);
     const double* pj = st.position.row(j);
     Bargain from_i = interpolate(problem, params.interpolation, ch.initiator, best, pi, pj,
