@@ -313,13 +313,30 @@ EnemyTest enemies_from_list(std::vector<std::string> owners) {
 std::vector<UnitExposure> force_exposure(const Scenario& scenario, const EnemyTest& is_enemy) {
   std::vector<UnitExposure> out;
   out.reserve(scenario.forces.size());
+  // A few owners hold many units: the enemy test runs once per distinct unit owner and
+  // weapon (it compares actor ids, which cost more than the rest of a Monte Carlo sample).
+  std::vector<const std::string*> owners;
+  std::vector<std::vector<char>> enemy;  // enemy[owner][weapon]
+  auto enemies_of = [&](const std::string& owner) -> const std::vector<char>& {
+    for (std::size_t k = 0; k < owners.size(); ++k) {
+      if (*owners[k] == owner) return enemy[k];
+    }
+    owners.push_back(&owner);
+    std::vector<char> row;
+    row.reserve(scenario.weapons.size());
+    for (const Weapon& w : scenario.weapons) row.push_back(is_enemy(owner, w.owner) ? 1 : 0);
+    enemy.push_back(std::move(row));
+    return enemy.back();
+  };
   for (const Force& f : scenario.forces) {
     UnitExposure u;
     u.force = f.id;
     u.owner = f.owner;
     u.strength = f.strength.value;
-    for (const Weapon& w : scenario.weapons) {
-      if (!(w.count.value > 0) || !is_enemy(f.owner, w.owner)) continue;
+    const std::vector<char>& hostile = enemies_of(f.owner);
+    for (std::size_t k = 0; k < scenario.weapons.size(); ++k) {
+      const Weapon& w = scenario.weapons[k];
+      if (!(w.count.value > 0) || hostile[k] == 0) continue;
       const double d = weapon_distance_km(scenario, w, f.location);
       if (d <= w.range_km.value) {
         u.reached.push_back(Reach{w.id, w.owner, d, w.range_km.value, w.count.value});

@@ -15,6 +15,7 @@
 
 #include "entente/alliance.hpp"
 #include "entente/embedded.hpp"
+#include "entente/geo.hpp"
 #include "entente/model.hpp"
 
 namespace entente {
@@ -146,13 +147,15 @@ class AllianceModel final : public Model {
           "no hazard fit is embedded (run `entente fit alliance-hazard`); p_holds omitted");
     }
     nlohmann::json list = nlohmann::json::array();
+    // Every alliance's exposure component reads the same unit exposures.
+    const auto exposure = geo::force_exposure(s, geo::enemies_outside_alliances(s));
     for (const Alliance& a : s.alliances) {
       // The loader guarantees two members; a hand-built scenario may not.
       if (a.members.size() < 2) {
         result.warnings.push_back(a.id + ": fewer than 2 members; skipped");
         continue;
       }
-      nlohmann::json j = evaluate(s, a, result, context.details);
+      nlohmann::json j = evaluate(s, a, exposure, result, context.details);
       if (context.details) list.push_back(std::move(j));
     }
     // A Monte Carlo sample reads only the outputs; its JSON would cost more than the model.
@@ -176,11 +179,12 @@ class AllianceModel final : public Model {
  private:
   // One alliance's results as JSON, its sweep outputs (health, p_holds per horizon,
   // p_honours) appended to result.outputs; only the outputs when `details` is false.
-  nlohmann::json evaluate(const Scenario& s, const Alliance& a, Result& result,
+  nlohmann::json evaluate(const Scenario& s, const Alliance& a,
+                          const std::vector<geo::UnitExposure>& exposure, Result& result,
                           bool details) const {
     const Date at = s.applied_through.value_or(s.as_of);
     const alliance::Congruence c = alliance::congruence(s, a, w_);
-    const auto risk = alliance::risk_sharing(s, a, w_);
+    const auto risk = alliance::risk_sharing(s, a, w_, exposure);
     const alliance::Asymmetry asym = alliance::asymmetry(s, a);
     const auto aband = alliance::abandonment(a, c, risk, asym);
     const auto entrap = alliance::entrapment(a, c, risk);

@@ -146,6 +146,11 @@ Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w) {
 }
 
 std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w) {
+  return risk_sharing(s, a, w, geo::force_exposure(s, geo::enemies_outside_alliances(s)));
+}
+
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
+                                      const std::vector<geo::UnitExposure>& exposure) {
   std::vector<RiskSharing> out;
   const std::vector<double> share = shares(s, a);
   const Date today = date_of(s);
@@ -178,8 +183,6 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
       burden_scores[i].push_back(r / (1.0 + r));
     }
   }
-
-  const auto exposure = geo::force_exposure(s, geo::enemies_outside_alliances(s));
 
   for (std::size_t i = 0; i < a.members.size(); ++i) {
     const std::string& m = a.members[i];
