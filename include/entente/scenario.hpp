@@ -202,10 +202,10 @@ struct GameOutcomeMap {
 
 // A threat move of a referenced .efg file: an action at one of a player's information sets.
 struct GameThreatRef {
-  std::string name;     // reported name; "" = the action's label
-  std::string player;   // actor id
-  std::string infoset;  // as written: the infoset's label, or its number for that player
-  std::string action;   // as written: the action's label, or its 1-based position
+  std::string name;        // reported name; "" = the action's label
+  std::string player;      // actor id
+  std::string infoset;     // as written: the infoset's label, or its number for that player
+  std::string action;      // as written: the action's label, or its 1-based position
   int infoset_index = -1;  // resolved: index into the file game's infosets
   int action_index = -1;   // resolved: 0-based action
   SourceLocation where;

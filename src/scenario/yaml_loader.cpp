@@ -1001,7 +1001,8 @@ class Loader {
       }
       if (!efg) {
         bool extra = false;
-        for (const auto& [key, n] : {std::pair{"outcomes", outcomes}, std::pair{"threats", threats}}) {
+        for (const auto& [key, n] :
+             {std::pair{"outcomes", outcomes}, std::pair{"threats", threats}}) {
           if (!n) continue;
           r_.error(*n, path + "." + key,
                    std::string("'") + key +
@@ -1136,9 +1137,9 @@ class Loader {
       // Both places: where the file is referenced, and where in the file the problem is.
       for (const Diagnostic& d : e.diagnostics().items()) {
         r_.error(efg, epath,
-                 "invalid game file: " + d.where.file + ":" + std::to_string(d.where.line) +
-                     ":" + std::to_string(d.where.column) + ": " +
-                     (d.path.empty() ? "" : d.path + ": ") + d.message);
+                 "invalid game file: " + d.where.file + ":" + std::to_string(d.where.line) + ":" +
+                     std::to_string(d.where.column) + ": " + (d.path.empty() ? "" : d.path + ": ") +
+                     d.message);
       }
       return;
     }
@@ -1237,9 +1238,9 @@ class Loader {
       int index = -1;
       const auto count = std::count(labels.begin(), labels.end(), key);
       if (count > 1) {
-        r_.error(it->first, opath,
-                 "several outcomes of the game file are named '" + key +
-                     "'; refer to it by its number");
+        r_.error(
+            it->first, opath,
+            "several outcomes of the game file are named '" + key + "'; refer to it by its number");
         continue;
       }
       if (count == 1) {
@@ -1290,9 +1291,9 @@ class Loader {
       const std::string tpath = path + "[" + std::to_string(k) + "]";
       const YAML::Node item = node[k];
       if (!item.IsMap()) {
-        r_.error(item, tpath,
-                 "expected a threat {player, infoset, action, name}, got " +
-                     detail::describe(item));
+        r_.error(
+            item, tpath,
+            "expected a threat {player, infoset, action, name}, got " + detail::describe(item));
         continue;
       }
       auto m = r_.map(item, tpath);
@@ -1488,8 +1489,7 @@ class Loader {
   // them; each expression is parsed now so a typo is reported with its column, not at run
   // time.
   void read_payoffs(const YAML::Node& node, const std::string& path, const ScenarioGame& g,
-                    const std::vector<std::string>& vars, GameAction& a,
-                    bool every_player = true) {
+                    const std::vector<std::string>& vars, GameAction& a, bool every_player = true) {
     if (!node.IsMap()) {
       r_.error(node, path,
                "expected a map from player to payoff expression, got " + detail::describe(node));

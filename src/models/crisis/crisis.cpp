@@ -111,7 +111,8 @@ games::ExtensiveGame build_game(const ScenarioGame& game,
   if (game.efg) {
     games::ExtensiveGame eg = *game.efg->game;
     for (const GameOutcomeMap& o : game.efg->outcomes) {
-      std::vector<games::Rational> pay = eg.outcomes().at(static_cast<std::size_t>(o.outcome)).payoffs;
+      std::vector<games::Rational> pay =
+          eg.outcomes().at(static_cast<std::size_t>(o.outcome)).payoffs;
       for (const auto& [who, text] : o.payoffs) {
         pay[static_cast<std::size_t>(player_index(who) - 1)] =
             games::Rational(expr::evaluate(text, values));
@@ -195,8 +196,8 @@ std::vector<ThreatSite> threat_sites(const ScenarioGame& game, const games::Exte
       const games::Infoset& info = eg.infoset(t.infoset_index);
       const std::string& action = info.actions[static_cast<std::size_t>(t.action_index)];
       out.push_back({t.name.empty() ? action : t.name,
-                     info.label.empty() ? "#" + std::to_string(info.number) : info.label,
-                     t.player, t.infoset_index, t.action_index});
+                     info.label.empty() ? "#" + std::to_string(info.number) : info.label, t.player,
+                     t.infoset_index, t.action_index});
     }
     return out;
   }
@@ -296,8 +297,7 @@ Solution solve(const ScenarioGame& game, const std::map<std::string, double>& va
   sol.profile = eq.profile;
   sol.payoffs = eq.payoffs_approx;
   auto actor = [&](int player) {
-    return player == 0 ? std::string("chance")
-                       : game.players[static_cast<std::size_t>(player - 1)];
+    return player == 0 ? std::string("chance") : game.players[static_cast<std::size_t>(player - 1)];
   };
   int at = 0;
   while (eg.node(at).kind != games::NodeKind::kTerminal) {

@@ -24,8 +24,7 @@ const ModelInfo& crisis_info() {
       {
           {"grid", "16", "grid intervals per input before bisecting a flip", {}, T::kInteger},
           {"flips", "true", "search each input for where credibility flips", {"true", "false"}},
-          {"solver",
-           "auto",
+          {"solver", "auto",
            "equilibrium solver: auto (backward-induction for perfect information, else lcp for "
            "two players, else logit), backward-induction, lcp or logit",
            crisis::solver_choices()},

@@ -202,8 +202,9 @@ TEST(CrisisEfgDiagnostics, NoReaderMissingFileBadFile) {
   EXPECT_THAT(missing, StartsWith("dir/test.yaml:14:"));
   EXPECT_THAT(missing, HasSubstr("no such file 'dir/g.efg'"));
   // Line 3 of the file: a player node's infoset number is missing.
-  const std::string bad = load_errors(text, {{"dir/g.efg", "EFG 2 R \"x\" { \"P1\" \"P2\" }\n\"\"\n"
-                                                           "p \"\" 1 { \"a\" } 0\n"}});
+  const std::string bad = load_errors(text, {{"dir/g.efg",
+                                              "EFG 2 R \"x\" { \"P1\" \"P2\" }\n\"\"\n"
+                                              "p \"\" 1 { \"a\" } 0\n"}});
   EXPECT_THAT(bad, StartsWith("dir/test.yaml:14:"));
   EXPECT_THAT(bad, HasSubstr("games[0].efg"));
   EXPECT_THAT(bad, HasSubstr("dir/g.efg:3:"));
@@ -251,7 +252,8 @@ TEST(CrisisEfgDiagnostics, PlayersOutcomesThreats) {
 // Payoffs: PRK 0 (complying gives 0), USA -4p = -2. The strike threat (q = 3/8 < 1/2) is
 // not credible; it is iff 3/(3 + pen) >= 1/2, i.e. pen <= 3: the flip is at pen = 3,
 // credible below.
-const std::string kInspection = std::string(kHead) + R"(  - {id: PRK, name: DPRK, kind: state, capability: 1}
+const std::string kInspection =
+    std::string(kHead) + R"(  - {id: PRK, name: DPRK, kind: state, capability: 1}
   - {id: USA, name: US, kind: state, capability: 1}
 params:
   pen: {uniform: [1, 9]}
@@ -324,7 +326,8 @@ TEST(CrisisImperfect, FlipUnderLcpAndLogit) {
 TEST(CrisisImperfect, SameGameFromFile) {
   // tests/data/games/inspection.efg is the same game with pen = 5 and c = 6 as numbers;
   // mapping "caught" to -pen reproduces the inline game (derivation above kInspection).
-  const std::string text = std::string(kHead) + R"(  - {id: PRK, name: DPRK, kind: state, capability: 1}
+  const std::string text =
+      std::string(kHead) + R"(  - {id: PRK, name: DPRK, kind: state, capability: 1}
   - {id: USA, name: US, kind: state, capability: 1}
 params:
   pen: 5
