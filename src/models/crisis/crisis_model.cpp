@@ -1,7 +1,8 @@
-// The `crisis` model: solves every game a scenario declares (games:) at the scenario's date,
-// reports the equilibrium path, whether each threat is credible (carried out at its node in
-// the subgame-perfect equilibrium), and for each numeric input the value where that would
-// flip. docs/crisis.md has the semantics.
+// The `crisis` model: solves every game a scenario declares (games:, inline or from an .efg
+// file) at the scenario's date — backward induction for perfect information, else lcp or
+// logit (option crisis.solver) — and reports the equilibrium path, whether each threat is
+// credible (played with probability >= 0.5 at its information set), and for each numeric
+// input the value where that would flip. docs/crisis.md has the semantics.
 #include <fmt/format.h>
 
 #include <map>
