@@ -1,5 +1,8 @@
 // Equilibrium solvers: enummixed and Lemke–Howson (lcp, one starting label and all labels) on
-// random n x n games, Lemke on the sequence form of Kuhn poker, logit on random n x n games.
+// random n x n games, Lemke on the sequence form of Kuhn poker, logit on random n x n games;
+// and the growth series the games issue asks for: every solver on random two-player games
+// 5x5 ... 50x50 (as far as each is tractable) and on random binary trees of depth 4 ... 12.
+// `Complexity` makes Google Benchmark fit the observed scaling (it prints the big-O).
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
@@ -12,6 +15,7 @@
 
 namespace {
 
+using entente::games::ExtensiveGame;
 using entente::games::Rational;
 using entente::games::StrategicGame;
 
@@ -72,5 +76,86 @@ void BM_SequenceFormLemkeKuhnPoker(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_SequenceFormLemkeKuhnPoker)->Unit(benchmark::kMillisecond);
+
+// --- growth series ------------------------------------------------------------------------
+
+void BM_GrowEnumPure(benchmark::State& state) { run_solver(state, "enumpure"); }
+BENCHMARK(BM_GrowEnumPure)
+    ->DenseRange(10, 50, 10)
+    ->Arg(5)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity();
+
+void BM_GrowLemkeHowson(benchmark::State& state) { run_solver(state, "lcp", {{"label", "1"}}); }
+BENCHMARK(BM_GrowLemkeHowson)
+    ->DenseRange(10, 50, 10)
+    ->Arg(5)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity();
+
+void BM_GrowLogit(benchmark::State& state) { run_solver(state, "logit"); }
+BENCHMARK(BM_GrowLogit)
+    ->DenseRange(10, 50, 10)
+    ->Arg(5)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity();
+
+// Exponential: beyond 9x9 one solve takes many seconds.
+void BM_GrowEnumMixed(benchmark::State& state) { run_solver(state, "enummixed"); }
+BENCHMARK(BM_GrowEnumMixed)->DenseRange(5, 9, 1)->Unit(benchmark::kMillisecond);
+
+// A complete binary tree of `depth` moves, players 1 and 2 alternating, perfect information,
+// payoffs uniform in 0..99 at the leaves.
+ExtensiveGame random_tree(int depth, std::uint32_t seed = 20261128) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> pay(0, 99);
+  ExtensiveGame g({"1", "2"}, "tree");
+  std::vector<int> frontier{0};
+  for (int d = 0; d < depth; ++d) {
+    std::vector<int> next;
+    for (int node : frontier) {
+      const auto children = g.set_move(node, g.add_infoset(d % 2 + 1, {"L", "R"}));
+      next.insert(next.end(), children.begin(), children.end());
+    }
+    frontier = std::move(next);
+  }
+  for (int leaf : frontier)
+    g.set_outcome(leaf, g.add_outcome({Rational(pay(rng)), Rational(pay(rng))}));
+  return g;
+}
+
+void run_tree(benchmark::State& state, const std::string& name) {
+  const ExtensiveGame g = random_tree(static_cast<int>(state.range(0)));
+  const auto solver = entente::games::make_solver(name);
+  for (auto _ : state) {
+    const auto eqs = solver->solve(g);
+    benchmark::DoNotOptimize(eqs.size());
+  }
+  state.counters["nodes"] = static_cast<double>(g.nodes().size());
+  state.SetComplexityN(static_cast<std::int64_t>(g.nodes().size()));
+}
+
+void BM_TreeBackwardInduction(benchmark::State& state) { run_tree(state, "backward-induction"); }
+BENCHMARK(BM_TreeBackwardInduction)
+    ->DenseRange(4, 12, 2)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity();
+
+// Sequence-form Lemke: the LCP has one row per sequence (about the number of nodes), and the
+// exact rationals grow with each pivot: depth 8 (511 nodes) already takes seconds, depth 10
+// minutes, so the series stops at 8.
+void BM_TreeSequenceFormLemke(benchmark::State& state) { run_tree(state, "lcp"); }
+BENCHMARK(BM_TreeSequenceFormLemke)
+    ->DenseRange(4, 8, 1)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity();
+
+// Logit and enumpure work on the reduced strategic form, whose size is doubly exponential in
+// the depth of a perfect-information tree (depth 6: player 2 has 2^21 strategies).
+void BM_TreeLogit(benchmark::State& state) { run_tree(state, "logit"); }
+BENCHMARK(BM_TreeLogit)->DenseRange(2, 4, 1)->Unit(benchmark::kMillisecond);
+
+void BM_TreeEnumPure(benchmark::State& state) { run_tree(state, "enumpure"); }
+BENCHMARK(BM_TreeEnumPure)->DenseRange(2, 4, 1)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -21,37 +21,60 @@ namespace entente::crisis {
 // troops are those of the forces it owns directly.
 std::map<std::string, double> game_variables(const Scenario& scenario);
 
-// The extensive game of `game` with every payoff expression evaluated at `values`; node
-// labels are the declared labels. Throws expr::ExpressionError when an expression cannot
-// be evaluated (e.g. not finite).
+// Every payoff expression of `game`: inline terminals' and a file's outcome mappings'.
+std::vector<std::string> game_expressions(const ScenarioGame& game);
+
+// The extensive game of `game` with every payoff expression evaluated at `values`: the
+// inline tree (node labels are the declared labels; nodes naming the same `infoset` share
+// one), or a copy of the .efg file's game with the mapped outcomes' payoffs replaced.
+// Throws expr::ExpressionError when an expression cannot be evaluated (e.g. not finite).
 games::ExtensiveGame build_game(const ScenarioGame& game,
                                 const std::map<std::string, double>& values);
 
+// The solver names the model accepts ("auto" and the three it may use).
+const std::vector<std::string>& solver_choices();
+
+// The solver `requested` resolves to for `game`: "auto" is backward-induction when every
+// information set is one node, else lcp for two players, else logit; other names are
+// returned as they are. Throws std::invalid_argument for a name not in solver_choices().
+std::string pick_solver(const games::ExtensiveGame& game, const std::string& requested);
+
 struct ThreatResult {
-  std::string action;  // the threat action's name
-  std::string node;    // label of the node where it would be carried out
+  std::string action;  // the threat's reported name (the action's name unless renamed)
+  std::string node;    // label of the node (inline) or information set (.efg) where it acts
   std::string player;
-  // Carried out at its node in the subgame-perfect equilibrium: the player takes the action
-  // there with probability >= 0.5, whether or not play reaches the node.
+  // Played with probability >= 0.5 at its information set in the equilibrium, whether or
+  // not play reaches it. Under lcp or logit, at a set the equilibrium reaches with
+  // probability 0 (where Nash equilibrium leaves play free) the player's best reply there
+  // decides instead (docs/crisis.md).
   bool credible = false;
-  bool reached = false;  // play reaches the node in equilibrium
+  bool reached = false;      // play reaches the node (information set) in equilibrium
+  double probability = 0.0;  // the probability the credibility test used
 };
 
 struct Step {
   std::string node;
-  std::string player;
+  std::string player;  // actor id, or "chance"
   std::string action;
+  double probability = 1.0;  // of this action at this node in the equilibrium
 };
 
 struct Solution {
-  std::vector<Step> path;             // the equilibrium path from the root
+  std::string solver;                 // the solver used, e.g. "backward-induction"
+  std::vector<Step> path;             // the most probable play from the root
   std::vector<double> payoffs;        // equilibrium payoffs, one per player (game order)
-  std::vector<ThreatResult> threats;  // declared threats, in tree (prefix) order
+  std::vector<ThreatResult> threats;  // declared threats: inline in tree (prefix) order,
+                                      // .efg in declaration order
+  games::ExtensiveGame game;          // the game solved (payoffs at the values)
+  games::Profile profile;             // the equilibrium's behaviour profile
 };
 
-// Solves `game` at `values` by backward induction (declared games have perfect
-// information; ties go to the first listed action).
-Solution solve(const ScenarioGame& game, const std::map<std::string, double>& values);
+// Solves `game` at `values` with `solver` (see pick_solver; backward induction breaks ties
+// towards the first listed action). Throws std::runtime_error naming the game when the
+// solver does not suit the game (e.g. backward-induction with imperfect information, lcp
+// without perfect recall).
+Solution solve(const ScenarioGame& game, const std::map<std::string, double>& values,
+               const std::string& solver = "auto");
 
 // A numeric input of the scenario that a game's payoffs depend on, directly (a param, a
 // capability) or through force exposure (unit strength and latitude, enemy weapon range and
@@ -80,9 +103,11 @@ struct Flip {
 
 // For every threat of `game` (in Solution::threats order), the flip of each input: a grid of
 // `grid` intervals over [lo, hi], then bisection to `tolerance` × (hi - lo) on the change
-// nearest the input's value.
+// nearest the input's value (at least 1e-4 × (hi - lo) when the game resolves to logit,
+// whose every step traces the QRE correspondence and which is approximate anyway).
 std::vector<std::vector<Flip>> find_flips(const Scenario& scenario, const ScenarioGame& game,
                                           const std::vector<Input>& inputs, int grid = 16,
-                                          double tolerance = 1e-7);
+                                          double tolerance = 1e-7,
+                                          const std::string& solver = "auto");
 
 }  // namespace entente::crisis

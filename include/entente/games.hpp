@@ -24,6 +24,7 @@ std::string to_string(const Rational& q);
 struct Outcome {
   std::string label;
   std::vector<Rational> payoffs;
+  int number = 0;  // the .efg file's number for it; 0 when built in code
 };
 
 enum class NodeKind { kTerminal, kChance, kPlayer };
@@ -66,6 +67,11 @@ class ExtensiveGame {
   std::vector<int> set_move(int node, int infoset);
   // Adds an outcome with one payoff per player; returns its index.
   int add_outcome(std::vector<Rational> payoffs, std::string label = "");
+  // Replaces an outcome's payoffs (one per player); every node carrying it changes. Used to
+  // evaluate a file's game at a scenario's values.
+  void set_outcome_payoffs(int outcome, std::vector<Rational> payoffs);
+  // Records the number a file gave the outcome (kept so scenarios can refer to it).
+  void set_outcome_number(int outcome, int number);
   // Attaches outcome `outcome` (or -1 for none) to `node`.
   void set_outcome(int node, int outcome);
   void set_node_label(int node, std::string label);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,10 @@
 #include "entente/distribution.hpp"
 
 namespace entente {
+
+namespace games {
+class ExtensiveGame;
+}
 
 enum class ActorKind { kState, kLeader, kMilitary, kPublic, kParty, kOrganisation, kGroup };
 const char* actor_kind_name(ActorKind kind);
@@ -176,21 +181,58 @@ struct GameAction {
   SourceLocation where;
 };
 
-// A decision node of a declared game: one player chooses among actions. Games declared in a
-// scenario have perfect information (every node is its own information set).
+// A decision node of a declared game: one player chooses among actions. A node is its own
+// information set unless it names one (`infoset`) shared with other nodes of the same
+// player and actions: the player then does not know which of them play has reached.
 struct GameNode {
   std::string label;   // unique within the game: given as `id`, else "PLAYER after a/b"
   std::string player;  // actor id, one of the game's players
   std::vector<GameAction> actions;
+  std::string infoset;  // "" = its own information set
 };
 
-// A game declared by a scenario (`games:` section), solved by the crisis model.
+// An outcome of a referenced .efg file whose payoffs the scenario gives as expressions.
+struct GameOutcomeMap {
+  std::string key;   // as written: the outcome's label, or its number in the file
+  int outcome = -1;  // index into the file game's outcomes
+  // Actor id -> expression; players not listed keep the file's number.
+  std::vector<std::pair<std::string, std::string>> payoffs;
+  SourceLocation where;
+};
+
+// A threat move of a referenced .efg file: an action at one of a player's information sets.
+struct GameThreatRef {
+  std::string name;        // reported name; "" = the action's label
+  std::string player;      // actor id
+  std::string infoset;     // as written: the infoset's label, or its number for that player
+  std::string action;      // as written: the action's label, or its 1-based position
+  int infoset_index = -1;  // resolved: index into the file game's infosets
+  int action_index = -1;   // resolved: 0-based action
+  SourceLocation where;
+};
+
+// A declared game given by a Gambit .efg file (`efg:`), with its players, outcomes and
+// threats mapped onto the scenario.
+struct GameFile {
+  std::string path;      // as written, relative to the scenario file
+  SourceLocation where;  // of the `efg:` key
+  // When `players` was a map: (Gambit player name, actor id) as written; empty for a list.
+  std::vector<std::pair<std::string, std::string>> player_names;
+  std::vector<GameOutcomeMap> outcomes;
+  std::vector<GameThreatRef> threats;
+  // The file's game as read (numeric payoffs); shared, as scenarios are copied per sample.
+  std::shared_ptr<const games::ExtensiveGame> game;
+};
+
+// A game declared by a scenario (`games:` section), solved by the crisis model: an inline
+// tree (`nodes`) or a referenced .efg file (`efg`).
 struct ScenarioGame {
   std::string id;
   std::string name;
   std::string description;
   std::vector<std::string> players;  // actor ids, in the game's player order
-  std::vector<GameNode> nodes;       // node 0 is the root; children follow their parents
+  std::vector<GameNode> nodes;       // inline: node 0 is the root; children follow parents
+  std::optional<GameFile> efg;       // set for a game read from an .efg file (nodes empty)
 };
 
 struct Scenario;

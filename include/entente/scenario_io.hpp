@@ -2,6 +2,8 @@
 // Pure functions of their input text; reading files is the caller's business.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +20,12 @@ inline constexpr int kMaxYamlDepth = 64;
 struct LoadOptions {
   std::string filename = "<input>";  // used in diagnostics and Scenario::source
   const CincTable* cinc = nullptr;   // needed only when the scenario uses `cinc:`
+  // Reads a file the scenario references (a game's `efg:`). Called with the reference
+  // joined to the directory of `filename` (unchanged when absolute or when `filename` has
+  // no directory). Returns the text, or nullopt when there is no such file; may throw
+  // std::runtime_error for other failures (its message becomes the diagnostic). Without
+  // it, a file reference is a diagnostic: the loader itself does no I/O.
+  std::function<std::optional<std::string>(const std::string& path)> read_file;
 };
 
 // Parses and validates a YAML scenario. Throws InputError listing every problem found,

@@ -4,7 +4,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 
 #include "entente/embedded.hpp"
 #include "entente/ktab.hpp"
@@ -18,6 +20,22 @@ namespace {
   Diagnostics d;
   d.error({file, 0, 0}, "", message);
   throw InputError(std::move(d));
+}
+
+// The reader a scenario's file references (`efg:`) go through; the loader has already joined
+// them to the scenario's directory.
+std::optional<std::string> read_referenced_file(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) return std::nullopt;
+  if (std::filesystem::is_directory(status)) throw std::runtime_error("is a directory");
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxScenarioBytes) throw std::runtime_error(detail::oversize_message(size));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 bool has_extension(const std::string& path, const std::string& ext) {
@@ -63,6 +81,7 @@ LoadedInput load_input_text(std::string text, const std::string& path) {
   out.text = std::move(text);
   out.source = path;
   options.filename = path;
+  options.read_file = read_referenced_file;
   // KTAB's own inputs first: their first line is also comma-separated.
   if (looks_like_ktab_xml(out.text)) {
     KtabInput k = load_ktab_xml(out.text, path);

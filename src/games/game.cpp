@@ -90,8 +90,21 @@ std::vector<int> ExtensiveGame::set_move(int node, int infoset) {
 
 int ExtensiveGame::add_outcome(std::vector<Rational> payoffs, std::string label) {
   require(payoffs.size() == players_.size(), "add_outcome: need one payoff per player");
-  outcomes_.push_back(Outcome{std::move(label), std::move(payoffs)});
+  outcomes_.push_back(Outcome{std::move(label), std::move(payoffs), 0});
   return static_cast<int>(outcomes_.size()) - 1;
+}
+
+void ExtensiveGame::set_outcome_payoffs(int outcome, std::vector<Rational> payoffs) {
+  require(outcome >= 0 && outcome < static_cast<int>(outcomes_.size()),
+          "set_outcome_payoffs: no outcome " + std::to_string(outcome));
+  require(payoffs.size() == players_.size(), "set_outcome_payoffs: need one payoff per player");
+  outcomes_[idx(outcome)].payoffs = std::move(payoffs);
+}
+
+void ExtensiveGame::set_outcome_number(int outcome, int number) {
+  require(outcome >= 0 && outcome < static_cast<int>(outcomes_.size()),
+          "set_outcome_number: no outcome " + std::to_string(outcome));
+  outcomes_[idx(outcome)].number = number;
 }
 
 void ExtensiveGame::set_outcome(int node, int outcome) {
@@ -212,7 +225,7 @@ StrategicGame::StrategicGame(std::vector<std::string> players,
 
 int StrategicGame::add_outcome(std::vector<Rational> payoffs, std::string label) {
   require(payoffs.size() == players_.size(), "add_outcome: need one payoff per player");
-  outcomes_.push_back(Outcome{std::move(label), std::move(payoffs)});
+  outcomes_.push_back(Outcome{std::move(label), std::move(payoffs), 0});
   return static_cast<int>(outcomes_.size()) - 1;
 }
 

@@ -495,7 +495,9 @@ ExtensiveGame parse_efg(Parser& ps) {
       }
       auto found = outcomes.find(onum);
       if (found == outcomes.end()) {
-        outcomes.emplace(onum, game.add_outcome(payoffs, olabel));
+        const int added = game.add_outcome(payoffs, olabel);
+        game.set_outcome_number(added, onum);
+        outcomes.emplace(onum, added);
       } else {
         const Outcome& o = game.outcomes()[idx(found->second)];
         if (o.label != olabel || o.payoffs != payoffs) {

@@ -34,6 +34,14 @@ void emit_quantity(YAML::Emitter& out, const Quantity& q) {
   out << YAML::EndMap;
 }
 
+void emit_payoffs(YAML::Emitter& out, const std::vector<std::pair<std::string, std::string>>& pay) {
+  out << YAML::BeginMap;
+  for (const auto& [who, text] : pay) {
+    out << YAML::Key << who << YAML::Value << YAML::DoubleQuoted << text;
+  }
+  out << YAML::EndMap;
+}
+
 // One decision node and, depth first, those below it. A label is written as `id` only when
 // it differs from the default the loader would derive from the actions leading to it.
 void emit_game_node(YAML::Emitter& out, const ScenarioGame& g, int index,
@@ -43,6 +51,7 @@ void emit_game_node(YAML::Emitter& out, const ScenarioGame& g, int index,
   const std::string derived = history.empty() ? n.player : n.player + " after " + history;
   if (n.label != derived) out << YAML::Key << "id" << YAML::Value << n.label;
   out << YAML::Key << "player" << YAML::Value << n.player;
+  if (!n.infoset.empty()) out << YAML::Key << "infoset" << YAML::Value << n.infoset;
   out << YAML::Key << "actions" << YAML::Value << YAML::BeginSeq;
   for (const GameAction& a : n.actions) {
     out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << a.name;
@@ -51,15 +60,49 @@ void emit_game_node(YAML::Emitter& out, const ScenarioGame& g, int index,
       out << YAML::Key << "next" << YAML::Value;
       emit_game_node(out, g, a.child, history.empty() ? a.name : history + "/" + a.name);
     } else {
-      out << YAML::Key << "payoffs" << YAML::Value << YAML::BeginMap;
-      for (const auto& [who, text] : a.payoffs) {
-        out << YAML::Key << who << YAML::Value << YAML::DoubleQuoted << text;
-      }
-      out << YAML::EndMap;
+      out << YAML::Key << "payoffs" << YAML::Value;
+      emit_payoffs(out, a.payoffs);
     }
     out << YAML::EndMap;
   }
   out << YAML::EndSeq << YAML::EndMap;
+}
+
+// A game read from an .efg file is written as its reference and mappings, not its tree, so
+// the file stays the one place the tree is kept.
+void emit_game_file(YAML::Emitter& out, const ScenarioGame& g) {
+  const GameFile& f = *g.efg;
+  out << YAML::Key << "players" << YAML::Value;
+  if (f.player_names.empty()) {
+    out << YAML::Flow << g.players;
+  } else {
+    out << YAML::Flow << YAML::BeginMap;
+    for (const auto& [name, actor] : f.player_names) {
+      out << YAML::Key << YAML::DoubleQuoted << name << YAML::Value << actor;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::Key << "efg" << YAML::Value << f.path;
+  if (!f.outcomes.empty()) {
+    out << YAML::Key << "outcomes" << YAML::Value << YAML::BeginMap;
+    for (const GameOutcomeMap& o : f.outcomes) {
+      out << YAML::Key << YAML::DoubleQuoted << o.key << YAML::Value;
+      emit_payoffs(out, o.payoffs);
+    }
+    out << YAML::EndMap;
+  }
+  if (!f.threats.empty()) {
+    out << YAML::Key << "threats" << YAML::Value << YAML::BeginSeq;
+    for (const GameThreatRef& t : f.threats) {
+      out << YAML::Flow << YAML::BeginMap;
+      if (!t.name.empty()) out << YAML::Key << "name" << YAML::Value << t.name;
+      out << YAML::Key << "player" << YAML::Value << t.player;
+      out << YAML::Key << "infoset" << YAML::Value << YAML::DoubleQuoted << t.infoset;
+      out << YAML::Key << "action" << YAML::Value << YAML::DoubleQuoted << t.action;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
 }
 
 void emit_point(YAML::Emitter& out, const GeoPoint& p) {
@@ -292,9 +335,13 @@ std::string write_scenario_yaml(const Scenario& s) {
       out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << g.id;
       if (!g.name.empty()) out << YAML::Key << "name" << YAML::Value << g.name;
       if (!g.description.empty()) out << YAML::Key << "description" << YAML::Value << g.description;
-      out << YAML::Key << "players" << YAML::Value << YAML::Flow << g.players;
-      out << YAML::Key << "root" << YAML::Value;
-      emit_game_node(out, g, 0, "");
+      if (g.efg) {
+        emit_game_file(out, g);
+      } else {
+        out << YAML::Key << "players" << YAML::Value << YAML::Flow << g.players;
+        out << YAML::Key << "root" << YAML::Value;
+        emit_game_node(out, g, 0, "");
+      }
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;

@@ -29,12 +29,8 @@ bool uses_exposure(const std::string& var) {
 
 std::set<std::string> used_by(const ScenarioGame& game, const std::vector<std::string>& known) {
   std::set<std::string> out;
-  for (const GameNode& n : game.nodes) {
-    for (const GameAction& a : n.actions) {
-      for (const auto& [who, text] : a.payoffs) {
-        for (auto& v : expr::used_variables(text, known)) out.insert(v);
-      }
-    }
+  for (const std::string& text : game_expressions(game)) {
+    for (auto& v : expr::used_variables(text, known)) out.insert(v);
   }
   return out;
 }
@@ -51,8 +47,9 @@ std::pair<double, double> interval(const Quantity& q, double floor) {
   return {std::max(floor, v - half), v + half};
 }
 
-std::vector<bool> credibility(const Scenario& s, const ScenarioGame& game) {
-  const Solution sol = solve(game, game_variables(s));
+std::vector<bool> credibility(const Scenario& s, const ScenarioGame& game,
+                              const std::string& solver) {
+  const Solution sol = solve(game, game_variables(s), solver);
   std::vector<bool> out;
   out.reserve(sol.threats.size());
   for (const auto& t : sol.threats) out.push_back(t.credible);
@@ -89,14 +86,43 @@ std::map<std::string, double> game_variables(const Scenario& scenario) {
   return v;
 }
 
+std::vector<std::string> game_expressions(const ScenarioGame& game) {
+  std::vector<std::string> out;
+  for (const GameNode& n : game.nodes) {
+    for (const GameAction& a : n.actions) {
+      for (const auto& [who, text] : a.payoffs) out.push_back(text);
+    }
+  }
+  if (game.efg) {
+    for (const GameOutcomeMap& o : game.efg->outcomes) {
+      for (const auto& [who, text] : o.payoffs) out.push_back(text);
+    }
+  }
+  return out;
+}
+
 games::ExtensiveGame build_game(const ScenarioGame& game,
                                 const std::map<std::string, double>& values) {
-  games::ExtensiveGame eg(game.players, game.name.empty() ? game.id : game.name);
   auto player_index = [&](const std::string& actor) {
     return static_cast<int>(std::find(game.players.begin(), game.players.end(), actor) -
                             game.players.begin()) +
            1;
   };
+  if (game.efg) {
+    games::ExtensiveGame eg = *game.efg->game;
+    for (const GameOutcomeMap& o : game.efg->outcomes) {
+      std::vector<games::Rational> pay =
+          eg.outcomes().at(static_cast<std::size_t>(o.outcome)).payoffs;
+      for (const auto& [who, text] : o.payoffs) {
+        pay[static_cast<std::size_t>(player_index(who) - 1)] =
+            games::Rational(expr::evaluate(text, values));
+      }
+      eg.set_outcome_payoffs(o.outcome, std::move(pay));
+    }
+    return eg;
+  }
+  games::ExtensiveGame eg(game.players, game.name.empty() ? game.id : game.name);
+  std::map<std::string, int> shared;  // declared infoset name -> infoset index
   // Declared node index -> tree node, filled as the tree grows from the root.
   std::vector<std::pair<int, int>> todo{{0, 0}};
   while (!todo.empty()) {
@@ -105,7 +131,17 @@ games::ExtensiveGame build_game(const ScenarioGame& game,
     const GameNode& n = game.nodes.at(static_cast<std::size_t>(declared));
     std::vector<std::string> names;
     for (const auto& a : n.actions) names.push_back(a.name);
-    const int infoset = eg.add_infoset(player_index(n.player), names, n.label);
+    int infoset = -1;
+    if (!n.infoset.empty()) {
+      auto it = shared.find(n.infoset);
+      if (it == shared.end()) {
+        it = shared.emplace(n.infoset, eg.add_infoset(player_index(n.player), names, n.infoset))
+                 .first;
+      }
+      infoset = it->second;
+    } else {
+      infoset = eg.add_infoset(player_index(n.player), names, n.label);
+    }
     const std::vector<int> children = eg.set_move(tree, infoset);
     eg.set_node_label(tree, n.label);
     for (std::size_t k = 0; k < n.actions.size(); ++k) {
@@ -126,15 +162,145 @@ games::ExtensiveGame build_game(const ScenarioGame& game,
   return eg;
 }
 
-Solution solve(const ScenarioGame& game, const std::map<std::string, double>& values) {
-  const games::ExtensiveGame eg = build_game(game, values);
-  const auto eqs = games::make_solver("backward-induction")->solve(eg);
+const std::vector<std::string>& solver_choices() {
+  static const std::vector<std::string> kChoices = {"auto", "backward-induction", "lcp", "logit"};
+  return kChoices;
+}
+
+std::string pick_solver(const games::ExtensiveGame& game, const std::string& requested) {
+  const auto& choices = solver_choices();
+  if (std::find(choices.begin(), choices.end(), requested) == choices.end()) {
+    throw std::invalid_argument("crisis.solver: unknown solver '" + requested +
+                                "'; expected auto, backward-induction, lcp or logit");
+  }
+  if (requested != "auto") return requested;
+  if (game.perfect_information()) return "backward-induction";
+  return game.num_players() == 2 ? "lcp" : "logit";
+}
+
+namespace {
+
+// Where a declared threat acts in the built game.
+struct ThreatSite {
+  std::string name;
+  std::string label;
+  std::string player;
+  int infoset = -1;
+  int action = -1;
+};
+
+std::vector<ThreatSite> threat_sites(const ScenarioGame& game, const games::ExtensiveGame& eg) {
+  std::vector<ThreatSite> out;
+  if (game.efg) {
+    for (const GameThreatRef& t : game.efg->threats) {
+      const games::Infoset& info = eg.infoset(t.infoset_index);
+      const std::string& action = info.actions[static_cast<std::size_t>(t.action_index)];
+      out.push_back({t.name.empty() ? action : t.name,
+                     info.label.empty() ? "#" + std::to_string(info.number) : info.label, t.player,
+                     t.infoset_index, t.action_index});
+    }
+    return out;
+  }
+  std::map<std::string, const GameNode*> declared;
+  for (const GameNode& n : game.nodes) declared.emplace(n.label, &n);
+  for (int t : eg.prefix_order()) {
+    const games::Node& node = eg.node(t);
+    if (node.kind != games::NodeKind::kPlayer) continue;
+    const auto it = declared.find(node.label);
+    if (it == declared.end()) continue;
+    const GameNode& d = *it->second;
+    for (std::size_t k = 0; k < d.actions.size(); ++k) {
+      if (d.actions[k].threat) {
+        out.push_back({d.actions[k].name, d.label, d.player, node.infoset, static_cast<int>(k)});
+      }
+    }
+  }
+  return out;
+}
+
+// Expected total payoff to `player` (1..n) of play from `node` on, under `profile`.
+double value_below(const games::ExtensiveGame& eg, const games::Profile& profile, int node,
+                   int player) {
+  const games::Node& n = eg.node(node);
+  double v = 0.0;
+  if (n.outcome >= 0) {
+    v += eg.outcomes()[static_cast<std::size_t>(n.outcome)]
+             .payoffs[static_cast<std::size_t>(player - 1)]
+             .get_d();
+  }
+  for (std::size_t a = 0; a < n.children.size(); ++a) {
+    const double p = games::action_probability(eg, profile, node, static_cast<int>(a));
+    if (p > 0.0) v += p * value_below(eg, profile, n.children[a], player);
+  }
+  return v;
+}
+
+// The action the player at `infoset` best replies with there: beliefs over its nodes in
+// proportion to the probability the other players' and chance's moves give them (uniform
+// when that is zero everywhere), play below as in `profile`; ties go to the first action.
+int best_reply_at(const games::ExtensiveGame& eg, const games::Profile& profile, int infoset) {
+  const games::Infoset& info = eg.infoset(infoset);
+  std::vector<double> belief;
+  for (int n : info.nodes) {
+    double w = 1.0;
+    for (int at = n; eg.node(at).parent >= 0; at = eg.node(at).parent) {
+      const int parent = eg.node(at).parent;
+      if (eg.infoset(eg.node(parent).infoset).player == info.player) continue;
+      w *= games::action_probability(eg, profile, parent, eg.node(at).parent_action);
+    }
+    belief.push_back(w);
+  }
+  double total = 0.0;
+  for (double w : belief) total += w;
+  if (total <= 0.0) std::fill(belief.begin(), belief.end(), 1.0);
+  int best = 0;
+  double best_v = -std::numeric_limits<double>::infinity();
+  for (std::size_t a = 0; a < info.actions.size(); ++a) {
+    double v = 0.0;
+    for (std::size_t k = 0; k < info.nodes.size(); ++k) {
+      const int child = eg.node(info.nodes[k]).children[a];
+      v += belief[k] * value_below(eg, profile, child, info.player);
+    }
+    // A relative margin so that rounding in doubles does not break exact ties.
+    if (v > best_v + 1e-12 * std::max(1.0, std::abs(best_v))) {
+      best_v = v;
+      best = static_cast<int>(a);
+    }
+  }
+  return best;
+}
+
+std::string node_name(const games::ExtensiveGame& eg, int node) {
+  const games::Node& n = eg.node(node);
+  if (!n.label.empty()) return n.label;
+  const games::Infoset& info = eg.infoset(n.infoset);
+  if (!info.label.empty()) return info.label;
+  return "node " + std::to_string(node);
+}
+
+}  // namespace
+
+Solution solve(const ScenarioGame& game, const std::map<std::string, double>& values,
+               const std::string& solver) {
+  Solution sol;
+  sol.game = build_game(game, values);
+  const games::ExtensiveGame& eg = sol.game;
+  sol.solver = pick_solver(eg, solver);
+  std::vector<games::Equilibrium> eqs;
+  try {
+    eqs = games::make_solver(sol.solver)->solve(eg);
+  } catch (const games::SolverError& e) {
+    throw std::runtime_error("game '" + game.id + "': " + sol.solver + ": " + e.what());
+  }
   if (eqs.empty()) throw std::runtime_error("game '" + game.id + "': no equilibrium found");
   const games::Equilibrium& eq = eqs.front();
-  Solution sol;
+  sol.profile = eq.profile;
   sol.payoffs = eq.payoffs_approx;
+  auto actor = [&](int player) {
+    return player == 0 ? std::string("chance") : game.players[static_cast<std::size_t>(player - 1)];
+  };
   int at = 0;
-  while (eg.node(at).kind == games::NodeKind::kPlayer) {
+  while (eg.node(at).kind != games::NodeKind::kTerminal) {
     const games::Node& node = eg.node(at);
     const games::Infoset& info = eg.infoset(node.infoset);
     std::size_t best = 0;
@@ -146,28 +312,26 @@ Solution solve(const ScenarioGame& game, const std::map<std::string, double>& va
         best = k;
       }
     }
-    sol.path.push_back(
-        {node.label, game.players[static_cast<std::size_t>(info.player - 1)], info.actions[best]});
+    sol.path.push_back({node_name(eg, at), actor(info.player), info.actions[best], best_p});
     at = node.children[best];
   }
-  for (int t : eg.prefix_order()) {
-    const games::Node& node = eg.node(t);
-    if (node.kind != games::NodeKind::kPlayer) continue;
-    const GameNode* declared = nullptr;
-    for (const GameNode& n : game.nodes) {
-      if (n.label == node.label) declared = &n;
+  for (const ThreatSite& site : threat_sites(game, eg)) {
+    const games::Infoset& info = eg.infoset(site.infoset);
+    ThreatResult r;
+    r.action = site.name;
+    r.node = site.label;
+    r.player = site.player;
+    double reach = 0.0;
+    for (int n : info.nodes) reach += games::reach_probability(eg, eq.profile, n);
+    r.reached = reach > 0.0;
+    r.probability = games::action_probability(eg, eq.profile, info.nodes.front(), site.action);
+    // Backward induction already plays optimally off the path (subgame perfection); Nash
+    // equilibria from lcp or logit need not, so an unreached set is judged by best reply.
+    if (!r.reached && sol.solver != "backward-induction") {
+      r.probability = best_reply_at(eg, eq.profile, site.infoset) == site.action ? 1.0 : 0.0;
     }
-    if (declared == nullptr) continue;
-    for (std::size_t k = 0; k < declared->actions.size(); ++k) {
-      if (!declared->actions[k].threat) continue;
-      ThreatResult r;
-      r.action = declared->actions[k].name;
-      r.node = declared->label;
-      r.player = declared->player;
-      r.credible = games::action_probability(eg, eq.profile, t, static_cast<int>(k)) >= 0.5;
-      r.reached = games::reach_probability(eg, eq.profile, t) > 0.0;
-      sol.threats.push_back(r);
-    }
+    r.credible = r.probability >= 0.5;
+    sol.threats.push_back(r);
   }
   return sol;
 }
@@ -250,14 +414,18 @@ std::vector<Input> inputs_of(const Scenario& scenario, const ScenarioGame& game)
 
 std::vector<std::vector<Flip>> find_flips(const Scenario& scenario, const ScenarioGame& game,
                                           const std::vector<Input>& inputs, int grid,
-                                          double tolerance) {
-  const std::vector<bool> nominal = credibility(scenario, game);
+                                          double tolerance, const std::string& solver) {
+  const std::vector<bool> nominal = credibility(scenario, game, solver);
+  // The resolved solver is the same for every value: the tree does not depend on values.
+  if (pick_solver(build_game(game, game_variables(scenario)), solver) == "logit") {
+    tolerance = std::max(tolerance, 1e-4);
+  }
   std::vector<std::vector<Flip>> out(nominal.size());
   Scenario work = scenario;
   for (const Input& in : inputs) {
     auto at = [&](double x) {
       in.set(work, x);
-      return credibility(work, game);
+      return credibility(work, game, solver);
     };
     // The grid with the input's own value inserted, so the nearest change is found on the
     // correct side of it.

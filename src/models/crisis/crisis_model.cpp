@@ -1,7 +1,8 @@
-// The `crisis` model: solves every game a scenario declares (games:) at the scenario's date,
-// reports the equilibrium path, whether each threat is credible (carried out at its node in
-// the subgame-perfect equilibrium), and for each numeric input the value where that would
-// flip. docs/crisis.md has the semantics.
+// The `crisis` model: solves every game a scenario declares (games:, inline or from an .efg
+// file) at the scenario's date — backward induction for perfect information, else lcp or
+// logit (option crisis.solver) — and reports the equilibrium path, whether each threat is
+// credible (played with probability >= 0.5 at its information set), and for each numeric
+// input the value where that would flip. docs/crisis.md has the semantics.
 #include <fmt/format.h>
 
 #include <map>
@@ -24,6 +25,10 @@ const ModelInfo& crisis_info() {
       {
           {"grid", "16", "grid intervals per input before bisecting a flip", {}, T::kInteger},
           {"flips", "true", "search each input for where credibility flips", {"true", "false"}},
+          {"solver", "auto",
+           "equilibrium solver: auto (backward-induction for perfect information, else lcp for "
+           "two players, else logit), backward-induction, lcp or logit",
+           crisis::solver_choices()},
       }};
   return kInfo;
 }
@@ -34,34 +39,87 @@ nlohmann::json payoffs_json(const ScenarioGame& g, const std::vector<double>& pa
   return j;
 }
 
-// Node `index` of `g` and everything below it: decision nodes with their player and
-// actions (each flagged when the equilibrium takes it on the path), terminals with payoffs.
-nlohmann::json tree_json(const ScenarioGame& g, int index, const crisis::Solution& sol,
-                         const std::map<std::string, double>& values, bool on_path) {
-  const GameNode& n = g.nodes[static_cast<std::size_t>(index)];
-  nlohmann::json node{{"player", n.player}, {"label", n.label}};
-  nlohmann::json children = nlohmann::json::array();
-  for (const GameAction& a : n.actions) {
-    bool taken = false;
-    for (const auto& st : sol.path) taken = taken || (st.node == n.label && st.action == a.name);
-    nlohmann::json child;
-    if (a.child >= 0) {
-      child = tree_json(g, a.child, sol, values, on_path && taken);
-    } else {
-      nlohmann::json p = nlohmann::json::object();
-      for (const auto& [who, text] : a.payoffs) p[who] = expr::evaluate(text, values);
-      child = {{"payoffs", p}};
-    }
-    children.push_back({{"action", a.name}, {"on_path", on_path && taken}, {"node", child}});
+std::string actor_of(const ScenarioGame& g, const games::ExtensiveGame& eg, int node) {
+  const int p = eg.infoset(eg.node(node).infoset).player;
+  return p == 0 ? std::string("chance") : g.players[static_cast<std::size_t>(p - 1)];
+}
+
+std::string label_of(const games::ExtensiveGame& eg, int node) {
+  const games::Node& n = eg.node(node);
+  if (!n.label.empty()) return n.label;
+  const games::Infoset& info = eg.infoset(n.infoset);
+  return info.label.empty() ? "node " + std::to_string(node) : info.label;
+}
+
+nlohmann::json terminal_payoffs(const ScenarioGame& g, const games::ExtensiveGame& eg, int node) {
+  nlohmann::json p = nlohmann::json::object();
+  const auto pay = eg.path_payoffs(node);
+  for (std::size_t i = 0; i < g.players.size(); ++i) p[g.players[i]] = pay[i].get_d();
+  return p;
+}
+
+// Tree node `node` of the solved game and everything below it: decision nodes with their
+// player and actions (each flagged when the most probable play takes it, with its
+// equilibrium probability), terminals with the payoffs accumulated along the path.
+nlohmann::json tree_json(const ScenarioGame& g, const crisis::Solution& sol, int node,
+                         bool on_path) {
+  const games::ExtensiveGame& eg = sol.game;
+  const games::Node& n = eg.node(node);
+  nlohmann::json out{{"player", actor_of(g, eg, node)}, {"label", label_of(eg, node)}};
+  const games::Infoset& info = eg.infoset(n.infoset);
+  if (info.nodes.size() > 1) {
+    out["infoset"] = info.label.empty() ? "#" + std::to_string(info.number) : info.label;
   }
-  node["children"] = children;
-  return node;
+  nlohmann::json children = nlohmann::json::array();
+  std::size_t taken = info.actions.size();
+  double best = -1.0;
+  for (std::size_t a = 0; a < info.actions.size(); ++a) {
+    const double p = games::action_probability(eg, sol.profile, node, static_cast<int>(a));
+    if (p > best) {
+      best = p;
+      taken = a;
+    }
+  }
+  for (std::size_t a = 0; a < info.actions.size(); ++a) {
+    const int c = n.children[a];
+    const bool here = on_path && a == taken;
+    nlohmann::json child = eg.node(c).kind == games::NodeKind::kTerminal
+                               ? nlohmann::json{{"payoffs", terminal_payoffs(g, eg, c)}}
+                               : tree_json(g, sol, c, here);
+    children.push_back(
+        {{"action", info.actions[a]},
+         {"on_path", here},
+         {"probability", games::action_probability(eg, sol.profile, node, static_cast<int>(a))},
+         {"node", child}});
+  }
+  out["children"] = children;
+  return out;
+}
+
+// Every terminal's payoffs, by the decision node above it (in tree order) and the action.
+nlohmann::json terminals_json(const ScenarioGame& g, const games::ExtensiveGame& eg) {
+  nlohmann::json out = nlohmann::json::array();
+  for (int t : eg.prefix_order()) {
+    const games::Node& n = eg.node(t);
+    if (n.kind == games::NodeKind::kTerminal) continue;
+    const games::Infoset& info = eg.infoset(n.infoset);
+    for (std::size_t a = 0; a < n.children.size(); ++a) {
+      const int c = n.children[a];
+      if (eg.node(c).kind != games::NodeKind::kTerminal) continue;
+      out.push_back({{"node", label_of(eg, t)},
+                     {"action", info.actions[a]},
+                     {"payoffs", terminal_payoffs(g, eg, c)}});
+    }
+  }
+  return out;
 }
 
 class CrisisModel final : public Model {
  public:
   explicit CrisisModel(const ModelOptions& options)
-      : grid_(static_cast<int>(options.integer("grid"))), flips_(options.str("flips") == "true") {
+      : grid_(static_cast<int>(options.integer("grid"))),
+        flips_(options.str("flips") == "true"),
+        solver_(options.str("solver")) {
     if (grid_ < 1 || grid_ > 1000) throw std::invalid_argument("crisis.grid must be in [1, 1000]");
   }
 
@@ -77,7 +135,7 @@ class CrisisModel final : public Model {
     const auto values = crisis::game_variables(s);
     nlohmann::json games = nlohmann::json::array();
     for (const ScenarioGame& g : s.games) {
-      const crisis::Solution sol = crisis::solve(g, values);
+      const crisis::Solution sol = crisis::solve(g, values, solver_);
       for (const auto& t : sol.threats) {
         result.outputs.push_back(
             {g.id + "/" + t.action + "/credible", t.credible ? 1.0 : 0.0, 0.0, 1.0});
@@ -86,37 +144,37 @@ class CrisisModel final : public Model {
       nlohmann::json j;
       j["id"] = g.id;
       j["name"] = g.name;
-      j["solver"] = "backward-induction";
+      j["solver"] = sol.solver;
       nlohmann::json path = nlohmann::json::array();
       std::string path_text;
       for (const auto& st : sol.path) {
-        path.push_back({{"node", st.node}, {"player", st.player}, {"action", st.action}});
+        path.push_back({{"node", st.node},
+                        {"player", st.player},
+                        {"action", st.action},
+                        {"probability", st.probability}});
         path_text += (path_text.empty() ? "" : " -> ") + st.player + ": " + st.action;
+        if (st.probability < 1.0) path_text += fmt::format(" ({:.3g})", st.probability);
       }
       j["path"] = path;
       j["payoffs"] = payoffs_json(g, sol.payoffs);
-      result.trace.push_back(fmt::format("{}: equilibrium path {}", g.id, path_text));
-      // Every terminal's payoffs, so a reader can check the backward induction by hand.
-      nlohmann::json terminals = nlohmann::json::array();
-      for (const GameNode& n : g.nodes) {
-        for (const GameAction& a : n.actions) {
-          if (a.child >= 0) continue;
-          nlohmann::json p = nlohmann::json::object();
-          for (const auto& [who, text] : a.payoffs) p[who] = expr::evaluate(text, values);
-          terminals.push_back({{"node", n.label}, {"action", a.name}, {"payoffs", p}});
-        }
-      }
-      j["terminals"] = terminals;
+      result.trace.push_back(
+          fmt::format("{}: solved by {}; equilibrium path {}", g.id, sol.solver, path_text));
+      // Every terminal's payoffs, so a reader can check the solution by hand.
+      j["terminals"] = terminals_json(g, sol.game);
       nlohmann::json vars = nlohmann::json::object();
       const auto inputs = crisis::inputs_of(s, g);
       std::vector<std::vector<crisis::Flip>> flips;
-      if (flips_) flips = crisis::find_flips(s, g, inputs, grid_);
+      if (flips_) flips = crisis::find_flips(s, g, inputs, grid_, 1e-7, solver_);
       nlohmann::json threats = nlohmann::json::array();
       for (std::size_t t = 0; t < sol.threats.size(); ++t) {
         const auto& th = sol.threats[t];
-        nlohmann::json tj{{"action", th.action},   {"node", th.node},
-                          {"player", th.player},   {"credible", th.credible},
-                          {"reached", th.reached}, {"flips", nlohmann::json::array()}};
+        nlohmann::json tj{{"action", th.action},
+                          {"node", th.node},
+                          {"player", th.player},
+                          {"credible", th.credible},
+                          {"reached", th.reached},
+                          {"probability", th.probability},
+                          {"flips", nlohmann::json::array()}};
         result.trace.push_back(fmt::format("{}: threat '{}' at '{}' is {}{}", g.id, th.action,
                                            th.node, th.credible ? "credible" : "not credible",
                                            th.reached ? " (reached)" : " (not reached)"));
@@ -138,7 +196,7 @@ class CrisisModel final : public Model {
       j["threats"] = threats;
       // The tree with the equilibrium path marked, and the flip points, in the shape the
       // report draws (docs/report.md).
-      j["tree"] = tree_json(g, 0, sol, values, true);
+      j["tree"] = tree_json(g, sol, 0, true);
       nlohmann::json thresholds = nlohmann::json::array();
       for (const auto& tj : threats) {
         for (const auto& fj : tj["flips"]) {
@@ -153,12 +211,8 @@ class CrisisModel final : public Model {
       j["thresholds"] = thresholds;
       // Only what the game uses, to keep the report readable.
       const auto known = expr::game_variable_names(s);
-      for (const GameNode& n : g.nodes) {
-        for (const GameAction& a : n.actions) {
-          for (const auto& [who, text] : a.payoffs) {
-            for (const auto& name : expr::used_variables(text, known)) vars[name] = values.at(name);
-          }
-        }
+      for (const std::string& text : crisis::game_expressions(g)) {
+        for (const auto& name : expr::used_variables(text, known)) vars[name] = values.at(name);
       }
       j["variables"] = vars;
       games.push_back(j);
@@ -170,6 +224,7 @@ class CrisisModel final : public Model {
  private:
   int grid_;
   bool flips_;
+  std::string solver_;
 };
 
 const ModelRegistrar kRegistrar(crisis_info(), [](const ModelOptions& options) {
