@@ -148,7 +148,7 @@ std::vector<Forecast> forecasts_of(const json& document) {
       }
       for (const auto& [h, p] : holds) {
         out.push_back({fmt::format("{}p_holds/{}y", key, h), group, "alliance",
-                       fmt::format("P(holds {} years)", h), p});
+                       fmt::format("P(holds {} year{})", h, h == 1 ? "" : "s"), p});
       }
       if (const auto p = number(a.value("p_honours", json()))) {
         out.push_back({key + "p_honours", group, "alliance", "P(honours obligations)", p});

@@ -302,14 +302,18 @@ TEST_F(ServerApi, WhatIfMovesAUnitAndTheScenarioModelsWithIt) {
   const double south = unit.location.lat - 1.0;
   const json reply =
       post("/api/whatif", {{"scenario", "korea-2003"},
-                           {"models", {"alliance"}},
+                           {"models", {"alliance", "crisis"}},
                            {"input", {{"path", "forces." + unit.id + ".lat"}, {"value", south}}}});
-  // The reference: the same unit moved in the applied scenario by hand.
+  // The reference: the same unit moved in the applied scenario by hand, the crisis model
+  // without its flip search (what-if runs skip it, and say so).
   Scenario moved = now;
   moved.forces.front().location.lat = south;
   moved.forces.front().place.clear();
   RunRequest request;
-  request.models = {"alliance"};
+  request.models = {"alliance", "crisis"};
+  request.options = {"crisis.flips=false"};
+  ASSERT_EQ(reply["notes"].size(), 1U);
+  EXPECT_THAT(reply["notes"][0].get<std::string>(), ::testing::HasSubstr("crisis.flips=false"));
   const json expected = execute_run(moved, plan_run(moved, request), request.seed).document;
   EXPECT_EQ(reply["document"]["models"], expected["models"]);
   bool has_map = false;

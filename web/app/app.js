@@ -190,28 +190,35 @@
   }
 
   // --- forecast table --------------------------------------------------------------------
-  // rows: {group, model, label, a, b, diff}; with `b` the table shows both and the difference.
+  // rows: {key, group, model, label, a[, b, diff]}, one header row per group (issue, alliance,
+  // game). With two value columns the table shows both and the difference, rows that moved
+  // highlighted.
   function renderForecasts(table, rows, heads) {
     table.replaceChildren();
     const two = heads.length === 2;
+    const columns = 2 + heads.length;
     table.append(
-      el('thead', {}, el('tr', {}, el('th', {}, 'Issue / alliance / game'), el('th', {}, 'Model'), el('th', {}, 'Output'),
-        ...heads.map((h) => el('th', { class: 'num' }, h)), two ? el('th', { class: 'num' }, 'Difference') : null)),
+      el('thead', {}, el('tr', {}, el('th', {}, 'Output'), ...heads.map((h) => el('th', { class: 'num' }, h)),
+        two ? el('th', { class: 'num', title: 'Difference: ' + heads[1] + ' minus ' + heads[0] }, 'Δ') : null)),
     );
     const body = el('tbody');
     let lastGroup = null;
     for (const r of rows) {
+      if (r.group !== lastGroup) {
+        body.append(el('tr', { class: 'group' }, el('th', { colspan: String(columns - (two ? 0 : 1)) }, r.group)));
+        lastGroup = r.group;
+      }
       const changed = two && r.diff !== null && r.diff !== undefined && Math.abs(r.diff) > 1e-9;
-      const tr = el('tr', { class: changed ? 'changed' : '', 'data-key': r.key },
-        el('td', {}, r.group !== lastGroup ? r.group : ''),
-        el('td', {}, r.model),
-        el('td', {}, r.label),
-        el('td', { class: 'num' }, fmt(r.a)),
-        two ? el('td', { class: 'num' }, fmt(r.b)) : null,
-        two ? el('td', { class: 'num diff ' + (changed ? (r.diff > 0 ? 'up' : 'down') : '') }, fmtDiff(r.diff)) : null,
+      // An issue's forecast is named by its model; a scenario model's numbers by what they are.
+      const name = r.label === 'forecast' ? r.model : r.label;
+      body.append(
+        el('tr', { class: changed ? 'changed' : '', 'data-key': r.key },
+          el('td', { title: `${r.model}: ${r.label}` }, name),
+          el('td', { class: 'num' }, fmt(r.a)),
+          two ? el('td', { class: 'num' }, fmt(r.b)) : null,
+          two ? el('td', { class: 'num diff ' + (changed ? (r.diff > 0 ? 'up' : 'down') : '') }, fmtDiff(r.diff)) : null,
+        ),
       );
-      lastGroup = r.group;
-      body.append(tr);
     }
     table.append(body);
   }
@@ -238,6 +245,7 @@
   }
 
   async function showRun(runId, forecasts, request, title) {
+    delete document.body.dataset.shown;
     state.run = { id: runId, request, forecasts, title };
     $('results').hidden = false;
     $('results-title').textContent = title;
@@ -247,7 +255,8 @@
     state.run.sections = report.sections;
     $('results-meta').textContent = `Run ${runId}, evaluated at ${report.at}.`;
     await renderSections(report.sections, false);
-    setupWhatif(request);
+    await setupWhatif(request);
+    document.body.dataset.shown = String(runId);
   }
 
   async function run(event) {
@@ -333,7 +342,7 @@
         const input = state.whatif.inputs.get(path);
         renderForecasts($('forecasts'), reply.rows, ['Run', 'What-if']);
         const changed = reply.rows.filter((r) => r.diff !== null && Math.abs(r.diff) > 1e-9).length;
-        status(`what-if: ${input ? input.label : path} = ${fmt(value)} — ${changed} of ${reply.rows.length} forecasts move (${Math.round(reply.elapsed_ms)} ms)`, 'whatif');
+        status(`what-if: ${input ? `${input.group}: ${input.label}` : path} = ${fmt(value)} — ${changed} of ${reply.rows.length} forecasts move (${Math.round(reply.elapsed_ms)} ms)`, 'whatif');
         // The what-if's own sections replace the run's; the run's timeline stays.
         const own = new Set((reply.sections || []).map((s) => s.id));
         const merged = state.run.sections.map((s) => (own.has(s.id) ? Object.assign({ whatif: true }, reply.sections.find((w) => w.id === s.id)) : s));

@@ -75,7 +75,7 @@ try {
       timings[name] = Date.now() - t0;
     }
   };
-  const forecastCells = () => page.$$eval('#forecasts tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const forecastCells = () => page.$$eval('#forecasts tbody tr:not(.group)', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
 
   await step('load', async () => {
     await page.goto(base, { waitUntil: 'load' });
@@ -90,7 +90,7 @@ try {
     await page.waitForSelector('body[data-run-id="1"][data-rendered="true"]', { state: 'attached', timeout: 120000 });
     const rows = await forecastCells();
     if (rows.length === 0) throw new Error('no forecasts after the run');
-    const numbers = rows.filter((r) => /^-?\d/.test(r[3])).length;
+    const numbers = rows.filter((r) => /^-?\d/.test(r[1])).length;
     if (numbers < rows.length / 2) throw new Error(`only ${numbers} of ${rows.length} forecasts are numbers`);
     const map = await page.$('#chart-map[data-rendered="true"] svg.marks');
     if (!map) throw new Error('the map did not render');
@@ -120,9 +120,9 @@ try {
     await page.waitForSelector('body[data-whatif="done"]', { state: 'attached', timeout: 120000 });
     await page.waitForSelector('#forecasts tr.changed', { timeout: 30000 });
     const after = await forecastCells();
-    const moved = after.filter((r) => r.length >= 6 && r[5] !== '0' && r[5] !== '').length;
+    const moved = after.filter((r) => r.length === 4 && r[3] !== '0' && r[3] !== '').length;
     if (moved === 0) throw new Error('no forecast moved with the slider');
-    if (before[0].length !== 4 || after[0].length !== 6) throw new Error('the table did not gain the what-if columns');
+    if (before[0].length !== 2 || after[0].length !== 4) throw new Error('the table did not gain the what-if columns');
     await page.waitForSelector('body[data-rendered="true"]', { state: 'attached', timeout: 60000 });
     await page.screenshot({ path: shot('whatif'), fullPage: true });
     // The first screen of the what-if, scrolled to the results: docs/app.png.
@@ -159,7 +159,9 @@ try {
   await step('open', async () => {
     await page.click('#runs tr[data-run="1"] button.open');
     await page.waitForSelector('#view-scenario:not([hidden])');
-    await page.waitForSelector('body[data-rendered="true"] #chart-map svg.marks', { timeout: 60000 });
+    await page.waitForSelector('body[data-shown="1"] #chart-map[data-rendered="true"] svg.marks', { state: 'attached', timeout: 60000 });
+    const meta = await page.textContent('#results-meta');
+    if (!meta.startsWith('Run 1,')) throw new Error(`the opened run shows "${meta}"`);
   });
 
   await step('diagnostic', async () => {
