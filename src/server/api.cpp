@@ -258,6 +258,22 @@ json forecasts_json(const std::vector<Forecast>& list) {
   return out;
 }
 
+// The model options a run was made with, as "model.name=value" (what `options` takes).
+std::vector<std::string> options_of(const RunRecord& r) {
+  std::vector<std::string> out;
+  const json options =
+      r.parameters.is_object() ? r.parameters.value("options", json::object()) : json::object();
+  if (!options.is_object()) return out;
+  for (const auto& [model, values] : options.items()) {
+    if (!values.is_object()) continue;
+    for (const auto& [name, value] : values.items()) {
+      out.push_back(model + "." + name + "=" +
+                    (value.is_string() ? value.get<std::string>() : value.dump()));
+    }
+  }
+  return out;
+}
+
 json run_summary(const RunRecord& r) {
   return {{"id", r.id},
           {"kind", r.kind},
@@ -268,6 +284,7 @@ json run_summary(const RunRecord& r) {
           {"scenario_source", r.scenario_source},
           {"at", r.at_date},
           {"models", r.models},
+          {"options", options_of(r)},
           {"seed", r.seed},
           {"error", r.error}};
 }

@@ -243,7 +243,10 @@ TEST_F(ServerApi, CompareLinesUpTwoRunsForecasts) {
              {"b", std::to_string(b["run_id"].get<int>())}};
   const Response resp = api_->handle(r);
   ASSERT_EQ(resp.status, 200) << resp.body;
-  const json rows = json::parse(resp.body)["rows"];
+  const json cmp = json::parse(resp.body);
+  EXPECT_TRUE(cmp["a"]["options"].empty());
+  EXPECT_EQ(cmp["b"]["options"], json({"bdm.q=0.5"}));
+  const json rows = cmp["rows"];
   ASSERT_EQ(rows.size(), 2 * korea().issues.size());
   bool any_differs = false;
   for (const json& row : rows) {

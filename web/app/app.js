@@ -391,7 +391,7 @@
     }
     const table = $('runs');
     table.replaceChildren(
-      el('thead', {}, el('tr', {}, ...['', 'Run', 'Status', 'Created (UTC)', 'Scenario', 'At', 'Models', 'Seed', ''].map((h) => el('th', {}, h)))),
+      el('thead', {}, el('tr', {}, ...['', 'Run', 'Status', 'Created (UTC)', 'Scenario', 'At', 'Models', 'Options', 'Seed', ''].map((h) => el('th', {}, h)))),
     );
     const body = el('tbody');
     for (const r of data.runs) {
@@ -405,18 +405,20 @@
           el('td', {}, r.scenario_id),
           el('td', {}, r.at),
           el('td', {}, (r.models || []).join(', ')),
+          el('td', {}, r.options.join(' ')),
           el('td', { class: 'num' }, r.seed),
           el('td', {}, r.status === 'done' ? el('button', { type: 'button', class: 'open', onclick: () => openRun(r.id) }, 'Open') : r.error),
         ),
       );
     }
     table.append(body);
-    if (data.runs.length === 0) body.append(el('tr', {}, el('td', { colspan: '9', class: 'meta' }, 'No runs stored yet.')));
+    if (data.runs.length === 0) body.append(el('tr', {}, el('td', { colspan: '10', class: 'meta' }, 'No runs stored yet.')));
     pickChanged();
   }
 
   function picked() {
-    return [...document.querySelectorAll('#runs input.pick:checked')].map((b) => b.value);
+    // Older run first: the difference reads as what changed since.
+    return [...document.querySelectorAll('#runs input.pick:checked')].map((b) => Number(b.value)).sort((x, y) => x - y);
   }
   function pickChanged() {
     $('compare').disabled = picked().length !== 2;
@@ -431,12 +433,8 @@
       $('seed').value = r.seed;
       showTab('scenario');
       const request = { text: r.scenario_text, name, models: r.models, seed: r.seed, at: r.at };
-      const options = [];
-      for (const [model, opts] of Object.entries((r.parameters && r.parameters.options) || {})) {
-        for (const [k, v] of Object.entries(opts)) options.push(`${model}.${k}=${v}`);
-      }
-      if (options.length) request.options = options;
-      $('options').value = options.join(' ');
+      if (r.options.length) request.options = r.options;
+      $('options').value = r.options.join(' ');
       await showRun(r.id, r.forecasts, request, r.result.scenario.title || r.scenario_id);
       status(`opened run ${r.id}`, 'ok');
     } catch (err) {
@@ -449,7 +447,7 @@
     try {
       const c = await api('GET', `/api/compare?a=${a}&b=${b}`);
       $('comparison').hidden = false;
-      const describe = (r) => `run ${r.id} (${r.scenario_id} at ${r.at}, seed ${r.seed}, ${r.models.join(', ')})`;
+      const describe = (r) => `run ${r.id} (${r.scenario_id} at ${r.at}, seed ${r.seed}${r.options.length ? ', ' + r.options.join(' ') : ''})`;
       $('comparison-title').textContent = `${describe(c.a)} vs ${describe(c.b)}`;
       renderForecasts($('comparison-table'), c.rows, [`Run ${c.a.id}`, `Run ${c.b.id}`]);
       const changed = c.rows.filter((r) => r.diff !== null && Math.abs(r.diff) > 1e-9).length;
