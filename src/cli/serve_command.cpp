@@ -36,6 +36,8 @@ int cmd_serve(const ServeArgs& args) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A browser that closes a connection mid-answer must not kill the server.
+  std::signal(SIGPIPE, SIG_IGN);
 
   std::optional<server::Api> api;
   try {

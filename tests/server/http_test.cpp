@@ -62,6 +62,39 @@ TEST(ServerHttp, ServesTheApiOnAnEphemeralPort) {
   EXPECT_THAT(json::parse(big->body)["error"].get<std::string>(),
               ::testing::HasSubstr("larger than"));
 
+  // A scenario posted as a form (curl --data's default type) is read as it is: httplib
+  // would otherwise parse it as form fields and refuse it over 8 KiB.
+  const std::string text(embedded_default_scenario());
+  ASSERT_GT(text.size(), 8192U);
+  auto form =
+      client.Post("/api/validate?name=korea-2003.yaml", text, "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 200) << form->body;
+  EXPECT_TRUE(json::parse(form->body)["valid"].get<bool>());
+
+  // A chunked body over the limit is refused as it streams.
+  auto chunked = client.Post(
+      "/api/validate",
+      [sent = std::size_t{0}](std::size_t, httplib::DataSink& sink) mutable {
+        const std::string chunk(1024 * 1024, 'x');
+        if (sent > kMaxRequestBytes) {
+          sink.done();
+        } else {
+          sink.write(chunk.data(), chunk.size());
+          sent += chunk.size();
+        }
+        return true;
+      },
+      "text/yaml");
+  ASSERT_TRUE(chunked) << httplib::to_string(chunked.error());
+  EXPECT_EQ(chunked->status, 413);
+
+  auto multipart =
+      client.Post("/api/validate",
+                  httplib::MultipartFormDataItems{{"file", text, "korea-2003.yaml", "text/yaml"}});
+  ASSERT_TRUE(multipart);
+  EXPECT_EQ(multipart->status, 415);
+
   auto missing = client.Get("/api/nothing");
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
@@ -72,6 +105,14 @@ TEST(ServerHttp, ServesTheApiOnAnEphemeralPort) {
   EXPECT_EQ(malformed->status, 400);
   EXPECT_THAT(json::parse(malformed->body)["error"].get<std::string>(),
               ::testing::HasSubstr("not valid JSON"));
+
+  // Sent as they are, even to a client that accepts brotli: httplib's brotli at quality 11
+  // takes a second per large script.
+  auto script = client.Get("/vendor/vega.min.js", {{"Accept-Encoding", "br, gzip"}});
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_FALSE(script->has_header("Content-Encoding"));
+  EXPECT_GT(script->body.size(), 100000U);
 
   auto page = client.Get("/");
   ASSERT_TRUE(page);
