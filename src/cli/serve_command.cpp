@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <csignal>
@@ -45,7 +46,7 @@ int cmd_serve(const ServeArgs& args) {
     options.db = args.db;
     api.emplace(options);
   } catch (const StoreError& e) {
-    std::cerr << "error: run store: " << e.what() << "\n";
+    std::cerr << "error: " << e.what() << "\n";  // the message names the store
     return kExitFailure;
   }
   server::HttpServer http(*api, {args.host, args.port});
@@ -78,7 +79,8 @@ int cmd_serve(const ServeArgs& args) {
   });
   http.listen();
   // listen() also returns when the socket fails; the waiter then still waits for a signal.
-  if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
+  // SIGTERM is blocked in every thread, so the process-directed signal goes to its sigwait.
+  if (!signalled) kill(getpid(), SIGTERM);
   waiter.join();
   std::cout << "stopped\n";
   return 0;

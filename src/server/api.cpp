@@ -30,7 +30,10 @@ using nlohmann::json;
 
 // Natural Earth ids (ISO 3166 numeric) of the countries the map draws: the same as the
 // report's, so the app's map is the report's map.
-const std::set<std::string> kMapCountries = {"408", "410", "156", "392", "643"};
+const std::set<std::string>& map_countries() {
+  static const std::set<std::string> kIds = {"408", "410", "156", "392", "643"};
+  return kIds;
+}
 
 // The built-in scenario's id in the API.
 constexpr std::string_view kBuiltinId = "korea-2003";
@@ -728,7 +731,7 @@ Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   (void)RunStore(impl_->options.db);  // fail now, naming the path, not on the first request
   impl_->countries = report::topojson_features(json::parse(report::embedded_world_atlas()),
-                                               "countries", kMapCountries);
+                                               "countries", map_countries());
   impl_->build_routes();
 }
 

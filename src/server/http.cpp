@@ -62,7 +62,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options)
     res.status = out.status;
     for (const auto& [k, v] : out.headers) res.set_header(k, v);
     if (out.body.empty()) {
-      res.set_content(out.body, out.content_type.c_str());
+      res.set_content(out.body, out.content_type);
       return;
     }
     // A body of known length from a provider is sent as it is: httplib compresses set_content
@@ -136,7 +136,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options)
     res.set_content(error_body(res.status, httplib_error(res.status, limit)), "application/json");
   });
   s.server.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      [](const httplib::Request&, httplib::Response& res, const std::exception_ptr& ep) {
         std::string what = "unknown exception";
         try {
           if (ep) std::rethrow_exception(ep);

@@ -154,5 +154,25 @@ TEST(ServerHttp, BindingAPortInUseFailsNamingIt) {
   fs::remove_all(dir);
 }
 
+// `entente serve` itself: prints where it listens, stops cleanly on SIGTERM (exit 0), and
+// refuses a store it cannot open (exit 1) before listening.
+TEST(ServerCli, ServePrintsItsUrlAndStopsOnSigterm) {
+  const std::string dir = test::temp_dir("server-cli");
+  const auto r = test::run_command(
+      "cd '" + dir + "' && ('" + std::string(ENTENTE_BIN) +
+      "' serve --port 0 --db runs.db > out.txt 2> err.txt & pid=$!; "
+      "for i in $(seq 100); do grep -q serving out.txt && break; sleep 0.1; done; "
+      "kill -TERM $pid; wait $pid; echo \"exit $?\"; cat out.txt err.txt)");
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("entente serving http://127\\.0\\.0\\.1:[0-9]+/ "
+                                              "\\(run store runs\\.db\\)"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("exit 0"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("stopped"));
+  const auto bad = test::run_entente("serve --port 0 --db '" + dir + "/no/such/dir/runs.db'");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, ::testing::HasSubstr("no/such/dir/runs.db"));
+  EXPECT_EQ(bad.out, "");
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace entente::server
