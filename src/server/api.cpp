@@ -422,12 +422,24 @@ void Api::Impl::build_routes() {
                                   {"source", input.source}}}}});
   });
 
-  add("GET", "/api/scenarios/*", [](const Request&, const Params& p) {
+  add("GET", "/api/scenarios/*", [](const Request& request, const Params& p) {
     if (p[0] != kBuiltinId) {
       throw HttpError(
           404, fmt::format("no built-in scenario '{}'; GET /api/scenarios lists them", p[0]));
     }
     const std::string text(embedded_default_scenario());
+    // ?format=yaml: the file itself, for curl -o.
+    if (const auto f = request.query.find("format"); f != request.query.end()) {
+      if (f->second != "yaml" && f->second != "json") {
+        throw HttpError(400, fmt::format("format '{}': expected yaml or json", f->second));
+      }
+      if (f->second == "yaml") {
+        Response r;
+        r.content_type = "text/yaml; charset=utf-8";
+        r.body = text;
+        return r;
+      }
+    }
     const auto input = load_text(text, std::string(kDefaultScenarioName));
     return json_response(200, {{"id", kBuiltinId},
                                {"name", kBuiltinFile},

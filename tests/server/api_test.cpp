@@ -99,6 +99,11 @@ TEST_F(ServerApi, ListsAndServesTheBuiltInScenario) {
   const json one = get("/api/scenarios/korea-2003");
   EXPECT_EQ(one["text"], std::string(embedded_default_scenario()));
   EXPECT_EQ(one["source"], std::string(kDefaultScenarioName));
+  const Response yaml = call("GET", "/api/scenarios/korea-2003", "", {{"format", "yaml"}});
+  EXPECT_EQ(yaml.status, 200);
+  EXPECT_EQ(yaml.content_type, "text/yaml; charset=utf-8");
+  EXPECT_EQ(yaml.body, std::string(embedded_default_scenario()));
+  EXPECT_EQ(call("GET", "/api/scenarios/korea-2003", "", {{"format", "xml"}}).status, 400);
   const json missing = get("/api/scenarios/atlantis", 404);
   EXPECT_THAT(missing["error"].get<std::string>(), ::testing::HasSubstr("atlantis"));
 }
