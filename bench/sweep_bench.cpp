@@ -71,6 +71,8 @@ BENCHMARK_CAPTURE(BM_SweepKoreaOneModel, median, "median")->Arg(1)->UseRealTime(
 BENCHMARK_CAPTURE(BM_SweepKoreaOneModel, nash, "nash")->Arg(1)->UseRealTime();
 BENCHMARK_CAPTURE(BM_SweepKoreaOneModel, bdm, "bdm")->Arg(1)->UseRealTime();
 BENCHMARK_CAPTURE(BM_SweepKoreaOneModel, smp, "smp")->Arg(1)->UseRealTime();
+BENCHMARK_CAPTURE(BM_SweepKoreaOneModel, alliance, "alliance")->Arg(1)->UseRealTime();
+BENCHMARK_CAPTURE(BM_SweepKoreaOneModel, crisis, "crisis")->Arg(1)->UseRealTime();
 
 void BM_SweepEcEmissionsBdm(benchmark::State& state) {
   sweep(state, ec_emissions_uncertain(), {"bdm"}, 4096);

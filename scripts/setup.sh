@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format clang-tidy
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libsqlite3-dev sqlite3
   libeigen3-dev libgmp-dev libgeographiclib-dev libcsv-dev libexpat1-dev libssl-dev
-  libboost-dev libopenmpi-dev openmpi-bin libmuparser-dev
+  libboost-dev libopenmpi-dev openmpi-bin libmuparser-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libcpp-httplib-dev
   chromium    # the report's browser test (headless, driven by playwright-core)
 )

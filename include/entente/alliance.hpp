@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "entente/cinc.hpp"
+#include "entente/geo.hpp"
 #include "entente/scenario.hpp"
 
 namespace entente::alliance {
@@ -161,6 +162,10 @@ struct RiskSharing {
 };
 
 std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w);
+// The same with the scenario's force exposure already computed (geo::force_exposure with
+// geo::enemies_outside_alliances), so a model scoring several alliances computes it once.
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
+                                      const std::vector<geo::UnitExposure>& exposure);
 
 struct Asymmetry {
   double index = 0.0;  // (max share − 1/n) / (1 − 1/n): 0 equal capabilities, 1 one holds all

@@ -233,6 +233,10 @@ struct Scenario {
   std::optional<Date> applied_through;
 
   [[nodiscard]] const Actor* actor(const std::string& wanted) const;
+  // The state `actor` belongs to: the last actor up its chain of parents (itself when it
+  // has none; `actor` when unknown). A chain that loops, which the loader forbids but a
+  // hand-built scenario may have, stops after visiting every actor once.
+  [[nodiscard]] const std::string& root_actor(const std::string& actor) const;
   [[nodiscard]] const Issue* issue(const std::string& wanted) const;
   [[nodiscard]] const Alliance* alliance(const std::string& wanted) const;
   [[nodiscard]] const Force* force(const std::string& wanted) const;

@@ -31,6 +31,108 @@ double as_number(const nlohmann::json& j) {
   if (j.is_object() && j.contains("value")) return j["value"].get<double>();
   return 0.0;
 }
+
+// "ROK 0.65, USA 0.49": each member's value of a per-member object of the alliance model.
+std::string member_values(const nlohmann::json& per_member) {
+  std::string out;
+  for (const auto& [member, v] : per_member.items()) {
+    if (!v.contains("value") || !v["value"].is_number()) continue;
+    out += fmt::format("{}{} {:.2f}", out.empty() ? "" : ", ", member, v["value"].get<double>());
+  }
+  return out.empty() ? "—" : out;
+}
+
+// The alliance model's answer: health, survival and honouring, each member's fears, and
+// the largest driver of the hazard.
+std::string render_alliances(const nlohmann::json& doc, bool color) {
+  if (!doc.contains("models") || !doc["models"].contains("alliance")) return "";
+  const auto& m = doc["models"]["alliance"];
+  if (!m.contains("alliances") || m["alliances"].empty()) return "";
+  std::string out =
+      "\n" + styled(color, fmt::emphasis::bold | fmt::fg(fmt::terminal_color::cyan), "Alliances");
+  out += fmt::format("  (alliance model, as of {})\n", m.value("date", std::string()));
+  for (const auto& a : m["alliances"]) {
+    out += fmt::format("  {} [{}]\n", styled(color, fmt::emphasis::bold, a.value("name", "")),
+                       a.value("id", ""));
+    std::string line = fmt::format("    health {:.2f}", a.value("health", 0.0));
+    if (a.contains("p_holds") && a["p_holds"].is_object() && !a["p_holds"].empty()) {
+      std::vector<std::pair<int, double>> holds;
+      for (const auto& [h, p] : a["p_holds"].items())
+        holds.emplace_back(std::stoi(h), p.get<double>());
+      std::sort(holds.begin(), holds.end());
+      std::string hs;
+      std::string ps;
+      for (const auto& [h, p] : holds) {
+        hs += fmt::format("{}{}y", hs.empty() ? "" : "/", h);
+        ps += fmt::format("{}{:.2f}", ps.empty() ? "" : "/", p);
+      }
+      line += fmt::format("   p(holds {}) {}", hs, ps);
+    }
+    if (a.contains("p_honours") && a["p_honours"].is_number()) {
+      line += fmt::format("   p(honours) {:.2f}", a["p_honours"].get<double>());
+    }
+    out += line + "\n";
+    if (a.contains("abandonment")) {
+      out += fmt::format("    fear of abandonment: {}   of entrapment: {}\n",
+                         member_values(a["abandonment"]), member_values(a["entrapment"]));
+    }
+    if (a.contains("drivers") && !a["drivers"].empty()) {
+      const auto& d = a["drivers"][0];
+      out += styled(color, fmt::emphasis::faint,
+                    fmt::format("    largest driver: {} ({:+.2f} on the annual hazard's logit)\n",
+                                d.value("term", ""), d.value("value", 0.0)));
+    }
+  }
+  return out;
+}
+
+// The crisis model's answer: each game's equilibrium path, each threat's credibility and
+// the one-input conditions under which it holds (the model's flip texts, e.g. "credible if
+// X < v"), and the exposure figures behind them (troops and weapons are counts).
+std::string render_crisis(const nlohmann::json& doc, bool color) {
+  if (!doc.contains("models") || !doc["models"].contains("crisis")) return "";
+  const auto& m = doc["models"]["crisis"];
+  if (!m.contains("games") || m["games"].empty()) return "";
+  std::string out = "\n" + styled(color, fmt::emphasis::bold | fmt::fg(fmt::terminal_color::cyan),
+                                  "Crisis games");
+  out += "  (crisis model)\n";
+  for (const auto& g : m["games"]) {
+    out += fmt::format("  {} [{}]", styled(color, fmt::emphasis::bold, g.value("name", "")),
+                       g.value("id", ""));
+    if (g.contains("solver")) out += fmt::format("  solved by {}", g["solver"].get<std::string>());
+    out += "\n";
+    std::string path;
+    for (const auto& step : g.value("path", nlohmann::json::array())) {
+      path += fmt::format("{}{} {}", path.empty() ? "" : " → ", step.value("player", ""),
+                          step.value("action", ""));
+    }
+    out += fmt::format("    equilibrium path: {}\n", path.empty() ? "—" : path);
+    for (const auto& t : g.value("threats", nlohmann::json::array())) {
+      const bool credible = t.value("credible", false);
+      out += fmt::format(
+          "    threat {} {} at {}: {}{}\n", t.value("player", ""), t.value("action", ""),
+          t.value("node", ""),
+          styled(color, fmt::fg(credible ? fmt::terminal_color::green : fmt::terminal_color::red),
+                 credible ? "credible" : "not credible"),
+          t.value("reached", false) ? "" : " (off the equilibrium path)");
+      for (const auto& f : t.value("flips", nlohmann::json::array())) {
+        if (f.contains("flips_at") && !f["flips_at"].is_null()) {
+          out +=
+              styled(color, fmt::emphasis::faint, fmt::format("      {}\n", f.value("text", "")));
+        }
+      }
+    }
+    // The force-posture quantities the payoffs used.
+    std::string exposure;
+    const nlohmann::json variables = g.value("variables", nlohmann::json::object());
+    for (const auto& [name, v] : variables.items()) {
+      if (name.rfind("exposed_", 0) != 0 && name.rfind("weapons_in_range_", 0) != 0) continue;
+      exposure += fmt::format("{}{} {:.0f}", exposure.empty() ? "" : ", ", name, v.get<double>());
+    }
+    if (!exposure.empty()) out += fmt::format("    exposure: {}\n", exposure);
+  }
+  return out;
+}
 }  // namespace
 
 std::string render_summary(const nlohmann::json& doc, bool color) {
@@ -113,6 +215,8 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
       out += "\n";
     }
   }
+  out += render_alliances(doc, color);
+  out += render_crisis(doc, color);
   if (doc.contains("warnings") && !doc["warnings"].empty()) {
     out += "\n";
     for (const auto& w : doc["warnings"]) {

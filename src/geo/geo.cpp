@@ -5,13 +5,17 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <numbers>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace entente::geo {
 
@@ -76,11 +80,21 @@ struct SegmentKey {
   std::array<double, 6> v;
   bool operator==(const SegmentKey& o) const { return v == o.v; }
 };
+// Mixes the bits of doubles (the splitmix64 finaliser): std::hash<double> hashes bytes
+// through _Hash_bytes, which cost more than the memo saved.
+std::uint64_t mix_bits(std::uint64_t h, double x) {
+  std::uint64_t z = h ^ std::bit_cast<std::uint64_t>(x);
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31U);
+}
+
 struct SegmentKeyHash {
   std::size_t operator()(const SegmentKey& k) const {
-    std::size_t h = 0;
-    for (double x : k.v) h = h * 1000003U ^ std::hash<double>{}(x);
-    return h;
+    std::uint64_t h = 0;
+    for (double x : k.v) h = mix_bits(h, x);
+    return static_cast<std::size_t>(h);
   }
 };
 
@@ -93,18 +107,6 @@ double distance_to_segment_m(const GeoPoint& p, const GeoPoint& a, const GeoPoin
   const double d = search_segment_m(p, a, b);
   memo.emplace(key, d);
   return d;
-}
-
-// The state an actor belongs to: itself, or the root of its parent chain.
-std::string root_of(const Scenario& s, const std::string& actor) {
-  std::string id = actor;
-  std::set<std::string> seen;  // the loader forbids cycles; a hand-built scenario may not
-  while (seen.insert(id).second) {
-    const Actor* a = s.actor(id);
-    if (a == nullptr || a->parent.empty()) break;
-    id = a->parent;
-  }
-  return id;
 }
 
 }  // namespace
@@ -206,14 +208,53 @@ std::vector<GeoPoint> geodesic_buffer(const std::vector<GeoPoint>& line, double 
   return out;
 }
 
+namespace {
+
+// A point and a whole polyline, for the per-thread memo of distance_to_polyline_km: one
+// lookup per unit and front line instead of one per segment. Keys compare every
+// coordinate exactly, so a hash collision cannot return another line's distance.
+struct PolylineKey {
+  GeoPoint p;
+  std::vector<GeoPoint> line;
+  std::uint64_t hash = 0;
+};
+
+std::uint64_t polyline_hash(const GeoPoint& p, const std::vector<GeoPoint>& line) {
+  std::uint64_t h = mix_bits(mix_bits(line.size(), p.lat), p.lon);
+  for (const GeoPoint& q : line) h = mix_bits(mix_bits(h, q.lat), q.lon);
+  return h;
+}
+
+bool same_point(const GeoPoint& x, const GeoPoint& y) {
+  return std::bit_cast<std::uint64_t>(x.lat) == std::bit_cast<std::uint64_t>(y.lat) &&
+         std::bit_cast<std::uint64_t>(x.lon) == std::bit_cast<std::uint64_t>(y.lon);
+}
+
+bool same_points(const std::vector<GeoPoint>& a, const std::vector<GeoPoint>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), same_point);
+}
+
+}  // namespace
+
 double distance_to_polyline_km(const GeoPoint& p, const std::vector<GeoPoint>& line) {
   if (line.empty()) throw std::invalid_argument("distance to an empty line");
   if (line.size() == 1) return distance_km(p, line.front());
+  constexpr std::size_t kMaxMemo = 10000;
+  thread_local std::unordered_multimap<std::uint64_t, std::pair<PolylineKey, double>> memo;
+  const std::uint64_t h = polyline_hash(p, line);
+  const auto [first, last] = memo.equal_range(h);
+  for (auto it = first; it != last; ++it) {
+    const PolylineKey& k = it->second.first;
+    if (same_point(k.p, p) && same_points(k.line, line)) return it->second.second;
+  }
   double best = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i + 1 < line.size(); ++i) {
     best = std::min(best, distance_to_segment_m(p, line[i], line[i + 1]));
   }
-  return best / 1000.0;
+  const double km = best / 1000.0;
+  if (memo.size() >= kMaxMemo) memo.clear();
+  memo.emplace(h, std::make_pair(PolylineKey{p, line, h}, km));
+  return km;
 }
 
 double weapon_distance_km(const Scenario& scenario, const Weapon& weapon, const GeoPoint& target) {
@@ -239,11 +280,11 @@ EnemyTest enemies_outside_alliances(const Scenario& scenario) {
   for (const Alliance& a : scenario.alliances) {
     std::vector<std::string> roots;
     roots.reserve(a.members.size());
-    for (const std::string& m : a.members) roots.push_back(root_of(scenario, m));
+    for (const std::string& m : a.members) roots.push_back(scenario.root_actor(m));
     blocs.push_back(std::move(roots));
   }
   std::map<std::string, std::string> roots;
-  for (const Actor& a : scenario.actors) roots[a.id] = root_of(scenario, a.id);
+  for (const Actor& a : scenario.actors) roots[a.id] = scenario.root_actor(a.id);
   return [blocs = std::move(blocs), roots = std::move(roots)](const std::string& unit_owner,
                                                               const std::string& weapon_owner) {
     auto root = [&](const std::string& id) {
@@ -272,13 +313,30 @@ EnemyTest enemies_from_list(std::vector<std::string> owners) {
 std::vector<UnitExposure> force_exposure(const Scenario& scenario, const EnemyTest& is_enemy) {
   std::vector<UnitExposure> out;
   out.reserve(scenario.forces.size());
+  // A few owners hold many units: the enemy test runs once per distinct unit owner and
+  // weapon (it compares actor ids, which cost more than the rest of a Monte Carlo sample).
+  std::vector<const std::string*> owners;
+  std::vector<std::vector<char>> enemy;  // enemy[owner][weapon]
+  auto enemies_of = [&](const std::string& owner) -> const std::vector<char>& {
+    for (std::size_t k = 0; k < owners.size(); ++k) {
+      if (*owners[k] == owner) return enemy[k];
+    }
+    owners.push_back(&owner);
+    std::vector<char> row;
+    row.reserve(scenario.weapons.size());
+    for (const Weapon& w : scenario.weapons) row.push_back(is_enemy(owner, w.owner) ? 1 : 0);
+    enemy.push_back(std::move(row));
+    return enemy.back();
+  };
   for (const Force& f : scenario.forces) {
     UnitExposure u;
     u.force = f.id;
     u.owner = f.owner;
     u.strength = f.strength.value;
-    for (const Weapon& w : scenario.weapons) {
-      if (!(w.count.value > 0) || !is_enemy(f.owner, w.owner)) continue;
+    const std::vector<char>& hostile = enemies_of(f.owner);
+    for (std::size_t k = 0; k < scenario.weapons.size(); ++k) {
+      const Weapon& w = scenario.weapons[k];
+      if (!(w.count.value > 0) || hostile[k] == 0) continue;
       const double d = weapon_distance_km(scenario, w, f.location);
       if (d <= w.range_km.value) {
         u.reached.push_back(Reach{w.id, w.owner, d, w.range_km.value, w.count.value});

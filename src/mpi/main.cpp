@@ -1,16 +1,21 @@
 // `entente-mpi sweep`: the Monte Carlo sweep split across MPI ranks.
 //
 //   mpirun -n K entente-mpi sweep [SCENARIO] --samples N [--seed S] [-m MODEL] [--json]
+//                                 [--keep-samples] [--resume RUN_ID]
 //
-// Rank r runs blocks r, r + K, r + 2K, ... and sends each block's statistics to rank 0 as
-// soon as it is done; rank 0 runs its own share too, merges every block in block order (so
-// the summary is the one `entente sweep` computes with the same seed, to the bit) and alone
-// writes the run store and prints. Each rank is single-threaded: start one rank per core.
+// Rank r runs blocks r, r + K, r + 2K, ... and sends each block's statistics (and its
+// samples, with --keep-samples) to rank 0 as soon as it is done; rank 0 runs its own share
+// too, merges every block in block order (so the summary is the one `entente sweep`
+// computes with the same seed, to the bit) and alone writes the run store and prints. Rank
+// 0 checkpoints about every second in the format `entente sweep` uses, so an interrupted
+// run resumes with either driver. Each rank is single-threaded: start one rank per core.
 #include <mpi.h>
 
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <iterator>
@@ -40,7 +45,13 @@ struct Args {
   std::vector<std::string> options;
   std::string at;
   bool json = false;
+  bool keep_samples = false;
+  std::optional<std::int64_t> resume;
   std::string db;
+  // Set on every rank when resuming: the stored run's input and where it stopped.
+  std::optional<std::string> scenario_text;
+  std::string scenario_source;
+  std::uint64_t first_block = 0;
 };
 
 // Every rank builds the same Sweep from the same input; errors are reported by rank 0 only
@@ -49,7 +60,8 @@ std::unique_ptr<entente::Sweep> make_sweep(const Args& args, entente::cli::Loade
                                            bool report, int& code) {
   using namespace entente;
   try {
-    input = cli::load_input(args.scenario);
+    input = args.scenario_text ? cli::load_input_text(*args.scenario_text, args.scenario_source)
+                               : cli::load_input(args.scenario);
   } catch (const InputError& e) {
     if (report) std::cerr << e.diagnostics().str();
     code = kExitInput;
@@ -82,8 +94,8 @@ std::unique_ptr<entente::Sweep> make_sweep(const Args& args, entente::cli::Loade
 struct Outbox {
   std::list<std::pair<std::string, MPI_Request>> pending;
 
-  void send(const entente::SweepStats& stats) {
-    pending.emplace_back(stats.to_json().dump(), MPI_REQUEST_NULL);
+  void send(std::string message) {
+    pending.emplace_back(std::move(message), MPI_REQUEST_NULL);
     auto& [text, request] = pending.back();
     MPI_Isend(text.data(), static_cast<int>(text.size()), MPI_CHAR, 0, kTagBlock, MPI_COMM_WORLD,
               &request);
@@ -100,7 +112,50 @@ struct Outbox {
   }
 };
 
-entente::SweepStats receive_block() {
+// One finished block as sent to rank 0: its statistics and, with --keep-samples, every
+// sample's outputs (NaN, which JSON cannot hold, as null).
+struct BlockMessage {
+  entente::SweepStats stats;
+  std::vector<std::vector<double>> samples;
+};
+
+std::string encode_block(const entente::SweepStats& stats,
+                         const std::vector<std::vector<double>>& samples) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : samples) {
+    nlohmann::json r = nlohmann::json::array();
+    for (double v : row) r.push_back(std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v));
+    rows.push_back(std::move(r));
+  }
+  return nlohmann::json{{"stats", stats.to_json()}, {"samples", std::move(rows)}}.dump();
+}
+
+BlockMessage decode_block(const std::string& text) {
+  const auto j = nlohmann::json::parse(text);
+  BlockMessage m{entente::SweepStats::from_json(j.at("stats")), {}};
+  for (const auto& r : j.at("samples")) {
+    std::vector<double> row;
+    row.reserve(r.size());
+    for (const auto& v : r) row.push_back(v.is_null() ? std::nan("") : v.get<double>());
+    m.samples.push_back(std::move(row));
+  }
+  return m;
+}
+
+// Runs block b, keeping its samples when asked.
+BlockMessage run_block(const entente::Sweep& sweep, std::uint64_t b, bool keep) {
+  BlockMessage m;
+  entente::SampleSink sink;
+  if (keep) {
+    sink = [&m](std::uint64_t /*first*/, const std::vector<std::vector<double>>& values) {
+      m.samples = values;
+    };
+  }
+  m.stats = sweep.run_block(b, sink);
+  return m;
+}
+
+BlockMessage receive_block() {
   MPI_Status status;
   MPI_Probe(MPI_ANY_SOURCE, kTagBlock, MPI_COMM_WORLD, &status);
   int size = 0;
@@ -108,86 +163,195 @@ entente::SweepStats receive_block() {
   std::string text(static_cast<std::size_t>(size), '\0');
   MPI_Recv(text.data(), size, MPI_CHAR, status.MPI_SOURCE, kTagBlock, MPI_COMM_WORLD,
            MPI_STATUS_IGNORE);
-  return entente::SweepStats::from_json(nlohmann::json::parse(text));
+  return decode_block(text);
 }
 
-int run(const Args& args, int rank, int ranks, const std::string& command) {
+// Sends `text` from rank 0 to every rank (size first, then the bytes).
+std::string broadcast(std::string text, int rank) {
+  unsigned long long size = text.size();
+  MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+  if (rank != 0) text.assign(static_cast<std::size_t>(size), '\0');
+  MPI_Bcast(text.data(), static_cast<int>(size), MPI_CHAR, 0, MPI_COMM_WORLD);
+  return text;
+}
+
+// --resume: rank 0 reads the interrupted run and its checkpoint, every rank receives what
+// decides the numbers (input, settings, the first block still to run), so ranks on other
+// machines need no access to the store. Returns the exit code (the same on every rank).
+int resume_settings(Args& args, int rank) {
+  nlohmann::json blob;
+  if (rank == 0) {
+    try {
+      const entente::RunStore store(args.db);
+      const auto rec = store.get_run(*args.resume);
+      if (!rec) {
+        blob = {{"error", fmt::format("no run {} in {}", *args.resume, args.db)}};
+      } else if (rec->kind != "sweep" || rec->status != "running") {
+        blob = {{"error", fmt::format("run {} is a {} that is {}; only an interrupted sweep "
+                                      "(still 'running') can resume",
+                                      rec->id, rec->kind, rec->status)}};
+      } else {
+        const auto progress = store.sweep_progress(rec->id);
+        const auto& p = rec->parameters;
+        blob = {{"text", rec->scenario_text},
+                {"source", rec->scenario_source},
+                {"samples", p.at("samples")},
+                {"block_size", p.at("block_size")},
+                {"keep_samples", p.at("keep_samples")},
+                {"request_options", p.at("request_options")},
+                {"at", p.at("at")},
+                {"models", rec->models},
+                {"seed", rec->seed},
+                {"first_block", progress ? progress->blocks_done : 0}};
+      }
+    } catch (const std::exception& e) {
+      blob = {{"error", fmt::format("run store: {}", e.what())}};
+    }
+  }
+  blob = nlohmann::json::parse(broadcast(rank == 0 ? blob.dump() : std::string(), rank));
+  if (blob.contains("error")) {
+    if (rank == 0) std::cerr << "error: " << blob["error"].get<std::string>() << "\n";
+    return kExitInput;
+  }
+  args.scenario_text = blob.at("text").get<std::string>();
+  args.scenario_source = blob.at("source").get<std::string>();
+  args.samples = blob.at("samples").get<std::uint64_t>();
+  args.block_size = blob.at("block_size").get<std::uint64_t>();
+  args.keep_samples = blob.at("keep_samples").get<bool>();
+  args.options = blob.at("request_options").get<std::vector<std::string>>();
+  args.at = blob.at("at").get<std::string>();
+  args.models = blob.at("models").get<std::vector<std::string>>();
+  args.seed = blob.at("seed").get<std::uint64_t>();
+  args.first_block = blob.at("first_block").get<std::uint64_t>();
+  return 0;
+}
+
+int run(Args args, int rank, int ranks, const std::string& command) {
   using namespace entente;
   int code = 0;
+  if (args.resume) {
+    code = resume_settings(args, rank);
+    if (code != 0) return code;
+  }
   cli::LoadedInput input;
   const auto sweep = make_sweep(args, input, rank == 0, code);
   if (!sweep) return code;
   const std::uint64_t blocks = sweep->blocks();
   const auto me = static_cast<std::uint64_t>(rank);
   const auto k = static_cast<std::uint64_t>(ranks);
+  // Blocks before the checkpoint are done; the rest are dealt out as in a fresh run.
+  auto mine = [&](std::uint64_t b) { return b >= args.first_block && b % k == me; };
 
   if (rank != 0) {
     Outbox outbox;
-    for (std::uint64_t b = me; b < blocks; b += k) outbox.send(sweep->run_block(b));
+    for (std::uint64_t b = me; b < blocks; b += k) {
+      if (!mine(b)) continue;
+      const BlockMessage m = run_block(*sweep, b, args.keep_samples);
+      outbox.send(encode_block(m.stats, m.samples));
+    }
     outbox.flush();
     return 0;
   }
 
   std::optional<RunStore> store;
   std::int64_t run_id = 0;
+  SweepStats merged = sweep->empty_stats(0);
   try {
     store.emplace(args.db);
-    NewRun rec;
-    rec.kind = "sweep";
-    rec.scenario_id = input.scenario.id;
-    rec.scenario_source = input.source;
-    rec.scenario_text = input.text;
-    rec.at_date = sweep->plan().at.str();
-    rec.models = sweep->plan().models;
-    rec.parameters = {{"samples", args.samples},
-                      {"block_size", args.block_size},
-                      {"keep_samples", false},
-                      {"options", sweep->plan().options},
-                      {"request_options", args.options},
-                      {"at", sweep->plan().at.str()},
-                      {"mpi_ranks", ranks}};
-    rec.seed = args.seed;
-    rec.command = command;
-    run_id = store->begin_run(rec);
-  } catch (const StoreError& e) {
+    if (args.resume) {
+      run_id = *args.resume;
+      const auto progress = store->sweep_progress(run_id);
+      if (progress) merged = SweepStats::from_json(progress->stats);
+      if (merged.blocks != args.first_block || merged.outputs.size() != sweep->outputs().size()) {
+        throw StoreError(fmt::format("run {}: its checkpoint does not match the scenario", run_id));
+      }
+      // Samples stored past the checkpoint will be drawn again: drop them first.
+      store->delete_sweep_samples_from(run_id, merged.blocks * sweep->block_size());
+    } else {
+      NewRun rec;
+      rec.kind = "sweep";
+      rec.scenario_id = input.scenario.id;
+      rec.scenario_source = input.source;
+      rec.scenario_text = input.text;
+      rec.at_date = sweep->plan().at.str();
+      rec.models = sweep->plan().models;
+      rec.parameters = {{"samples", args.samples},
+                        {"block_size", args.block_size},
+                        {"keep_samples", args.keep_samples},
+                        {"options", sweep->plan().options},
+                        {"request_options", args.options},
+                        {"at", sweep->plan().at.str()},
+                        {"mpi_ranks", ranks}};
+      rec.seed = args.seed;
+      rec.command = command;
+      run_id = store->begin_run(rec);
+    }
+  } catch (const std::exception& e) {
     // The other ranks still send their blocks: receive them so they can finish.
     std::cerr << "error: run store: " << e.what() << "\n";
+    store.reset();
     code = kExitInput;
   }
 
-  // Rank 0 interleaves its own blocks with receiving the others', merging in block order.
-  SweepStats merged = sweep->empty_stats(0);
-  std::map<std::uint64_t, SweepStats> pending;
+  // Rank 0 interleaves its own blocks with receiving the others', merging in block order
+  // and checkpointing (with the merged blocks' samples) about every second.
+  std::map<std::uint64_t, BlockMessage> pending;
+  std::vector<std::pair<std::uint64_t, std::vector<std::vector<double>>>> unsaved;
+  auto last_checkpoint = std::chrono::steady_clock::now();
+  auto checkpoint = [&] {
+    if (!store) return;
+    for (const auto& [first, values] : unsaved) store->add_sweep_samples(run_id, first, values);
+    unsaved.clear();
+    store->save_sweep_progress(run_id, merged.blocks, merged.to_json());
+    last_checkpoint = std::chrono::steady_clock::now();
+  };
   auto merge_ready = [&] {
     for (auto it = pending.find(merged.blocks); it != pending.end();
          it = pending.find(merged.blocks)) {
-      merged.append(it->second);
+      if (args.keep_samples) {
+        unsaved.emplace_back(it->first * sweep->block_size(), std::move(it->second.samples));
+      }
+      merged.append(it->second.stats);
       pending.erase(it);
+    }
+    if (std::chrono::steady_clock::now() - last_checkpoint > std::chrono::seconds(1)) {
+      checkpoint();
     }
   };
   std::uint64_t expected_remote = 0;
-  for (std::uint64_t b = 0; b < blocks; ++b) {
+  for (std::uint64_t b = args.first_block; b < blocks; ++b) {
     if (b % k != 0) ++expected_remote;
   }
   std::uint64_t received = 0;
-  for (std::uint64_t b = 0; b < blocks; b += k) {
-    pending.emplace(b, sweep->run_block(b));
-    for (int flag = 1; flag != 0 && received < expected_remote;) {
-      MPI_Iprobe(MPI_ANY_SOURCE, kTagBlock, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
-      if (flag != 0) {
-        SweepStats s = receive_block();
-        pending.emplace(s.first_block, std::move(s));
-        ++received;
+  auto take = [&](BlockMessage m) {
+    const std::uint64_t b = m.stats.first_block;
+    pending.emplace(b, std::move(m));
+  };
+  try {
+    for (std::uint64_t b = 0; b < blocks; b += k) {
+      if (!mine(b)) continue;
+      take(run_block(*sweep, b, args.keep_samples));
+      for (int flag = 1; flag != 0 && received < expected_remote;) {
+        MPI_Iprobe(MPI_ANY_SOURCE, kTagBlock, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+        if (flag != 0) {
+          take(receive_block());
+          ++received;
+        }
       }
+      merge_ready();
+    }
+    for (; received < expected_remote; ++received) {
+      take(receive_block());
+      merge_ready();
     }
     merge_ready();
+    checkpoint();
+  } catch (const StoreError& e) {
+    std::cerr << "error: run store: " << e.what() << "\n";
+    // Drain the other ranks so they can exit.
+    for (; received < expected_remote; ++received) (void)receive_block();
+    return kExitInput;
   }
-  for (; received < expected_remote; ++received) {
-    SweepStats s = receive_block();
-    pending.emplace(s.first_block, std::move(s));
-    merge_ready();
-  }
-  merge_ready();
   if (code != 0) return code;
 
   nlohmann::json document = cli::sweep_document(input, *sweep, merged, run_id);
@@ -232,6 +396,10 @@ int main(int argc, char** argv) {
   sweep->add_option("-o,--option", args.options, "Model option NAME=VALUE or MODEL.NAME=VALUE");
   sweep->add_option("--at", args.at, "Evaluate at this date (YYYY-MM-DD)");
   sweep->add_flag("--json", args.json, "Print one JSON document (rank 0)");
+  sweep->add_flag("--keep-samples", args.keep_samples,
+                  "Store every sample's outputs (default: summaries only)");
+  sweep->add_option("--resume", args.resume,
+                    "Continue the interrupted sweep RUN_ID (its stored settings are used)");
   sweep->add_option("--db", args.db, "Run store, written by rank 0 only");
   int code = 0;
   std::string command;

@@ -48,6 +48,18 @@ const Stance* Issue::stance(const std::string& actor) const {
 
 const Actor* Scenario::actor(const std::string& wanted) const { return find_by_id(actors, wanted); }
 const Issue* Scenario::issue(const std::string& wanted) const { return find_by_id(issues, wanted); }
+
+const std::string& Scenario::root_actor(const std::string& actor) const {
+  // Walks at most actors.size() steps instead of remembering the visited ids: alliance and
+  // exposure code call this in every Monte Carlo sample, and a set per call dominated them.
+  const std::string* at = &actor;
+  for (std::size_t steps = 0; steps <= actors.size(); ++steps) {
+    const Actor* a = this->actor(*at);
+    if (a == nullptr || a->parent.empty()) break;
+    at = &a->parent;
+  }
+  return *at;
+}
 const Alliance* Scenario::alliance(const std::string& wanted) const {
   return find_by_id(alliances, wanted);
 }

@@ -62,6 +62,55 @@ TEST(MpiSweep, TwoRanksGiveTheSingleProcessResult) {
   EXPECT_EQ(store.list_runs()[0].status, "done");
   std::filesystem::remove_all(dir);
 }
+
+std::string mpirun() {
+  const std::string root = geteuid() == 0 ? " --allow-run-as-root" : "";
+  return "ASAN_OPTIONS=detect_leaks=0 OMPI_MCA_btl=self,vader '" + std::string(ENTENTE_MPIEXEC) +
+         "' -n 2 --oversubscribe" + root + " '" + ENTENTE_MPI_BIN + "'";
+}
+
+// A sweep interrupted by `entente sweep --stop-after` and resumed on 2 ranks gives the
+// uninterrupted single-process summary and the same stored samples, each once.
+TEST(MpiSweep, ResumesASingleProcessSweepWithItsSamples) {
+  const std::string dir = test::temp_dir("mpi-resume");
+  const std::string scenario = dir + "/mini.yaml";
+  std::ofstream(scenario) << kScenario;
+  const std::string flags =
+      " --samples 2000 --block-size 100 --seed 11 -m compromise -m median --keep-samples";
+  const auto one = test::run_entente("sweep '" + scenario + "'" + flags +
+                                     " --threads 1 --json --db '" + dir + "/one.db'");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const auto part = test::run_entente("sweep '" + scenario + "'" + flags +
+                                      " --stop-after 700 --threads 1 --db '" + dir + "/part.db'");
+  ASSERT_EQ(part.exit_code, 0) << part.err;
+  std::int64_t id = 0;
+  {
+    RunStore store(dir + "/part.db");
+    ASSERT_EQ(store.list_runs().size(), 1U);
+    ASSERT_EQ(store.list_runs()[0].status, "running");
+    id = store.list_runs()[0].id;
+  }
+  const auto resumed = test::run_command(mpirun() + " sweep --resume " + std::to_string(id) +
+                                         " --json --db '" + dir + "/part.db'");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(without_run_details(nlohmann::json::parse(resumed.out)),
+            without_run_details(nlohmann::json::parse(one.out)));
+  RunStore a(dir + "/part.db");
+  RunStore b(dir + "/one.db");
+  const std::size_t outputs = nlohmann::json::parse(one.out)["outputs"].size();
+  const auto sa = a.sweep_samples(id, outputs);
+  const auto sb = b.sweep_samples(b.list_runs()[0].id, outputs);
+  ASSERT_EQ(sa.size(), 2000U);
+  EXPECT_EQ(sa, sb);
+  EXPECT_EQ(a.get_run(id)->status, "done");
+  // A finished run cannot be resumed again; the error names it and changes nothing.
+  const auto again = test::run_command(mpirun() + " sweep --resume " + std::to_string(id) +
+                                       " --db '" + dir + "/part.db'");
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("only an interrupted sweep"), std::string::npos) << again.err;
+  EXPECT_EQ(a.count_sweep_samples(id), 2000U);
+  std::filesystem::remove_all(dir);
+}
 #else
 TEST(MpiSweep, TwoRanksGiveTheSingleProcessResult) {
   GTEST_SKIP() << "OpenMPI not found at configure time; entente-mpi not built";

@@ -6,12 +6,16 @@
 // and risk sharing. docs/alliance.md has the formulas.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "entente/alliance.hpp"
 #include "entente/embedded.hpp"
+#include "entente/geo.hpp"
 #include "entente/model.hpp"
 
 namespace entente {
@@ -135,7 +139,7 @@ class AllianceModel final : public Model {
     return scenario.alliances.empty() ? "the scenario has no alliances" : "";
   }
 
-  [[nodiscard]] Result run(const Scenario& s, const RunContext& /*context*/) const override {
+  [[nodiscard]] Result run(const Scenario& s, const RunContext& context) const override {
     Result result;
     result.model = info().name;
     if (hazard_.empty()) {
@@ -143,34 +147,19 @@ class AllianceModel final : public Model {
           "no hazard fit is embedded (run `entente fit alliance-hazard`); p_holds omitted");
     }
     nlohmann::json list = nlohmann::json::array();
+    // Every alliance's exposure component reads the same unit exposures.
+    const auto exposure = geo::force_exposure(s, geo::enemies_outside_alliances(s));
     for (const Alliance& a : s.alliances) {
       // The loader guarantees two members; a hand-built scenario may not.
       if (a.members.size() < 2) {
         result.warnings.push_back(a.id + ": fewer than 2 members; skipped");
         continue;
       }
-      list.push_back(evaluate(s, a, result));
+      nlohmann::json j = evaluate(s, a, exposure, result, context.details);
+      if (context.details) list.push_back(std::move(j));
     }
-    // The numbers a sweep summarises: each alliance's health, probability of holding at
-    // each horizon, and probability of honouring its obligations.
-    for (const nlohmann::json& j : list) {
-      const std::string id = j.value("id", std::string());
-      if (j.contains("health") && j["health"].is_number()) {
-        result.outputs.push_back({id + "/health", j["health"].get<double>(), 0.0, 1.0});
-      }
-      if (j.contains("p_holds") && j["p_holds"].is_object()) {
-        for (int h : horizons_) {  // in horizon order, not the JSON object's
-          const auto it = j["p_holds"].find(std::to_string(h));
-          if (it != j["p_holds"].end() && it->is_number()) {
-            result.outputs.push_back(
-                {id + "/p_holds/" + std::to_string(h) + "y", it->get<double>(), 0.0, 1.0});
-          }
-        }
-      }
-      if (j.contains("p_honours") && j["p_honours"].is_number()) {
-        result.outputs.push_back({id + "/p_honours", j["p_honours"].get<double>(), 0.0, 1.0});
-      }
-    }
+    // A Monte Carlo sample reads only the outputs; its JSON would cost more than the model.
+    if (!context.details) return result;
     result.details["date"] = s.applied_through.value_or(s.as_of).str();
     result.details["alliances"] = std::move(list);
     if (!hazard_.empty()) {
@@ -188,10 +177,14 @@ class AllianceModel final : public Model {
   }
 
  private:
-  nlohmann::json evaluate(const Scenario& s, const Alliance& a, Result& result) const {
+  // One alliance's results as JSON, its sweep outputs (health, p_holds per horizon,
+  // p_honours) appended to result.outputs; only the outputs when `details` is false.
+  nlohmann::json evaluate(const Scenario& s, const Alliance& a,
+                          const std::vector<geo::UnitExposure>& exposure, Result& result,
+                          bool details) const {
     const Date at = s.applied_through.value_or(s.as_of);
     const alliance::Congruence c = alliance::congruence(s, a, w_);
-    const auto risk = alliance::risk_sharing(s, a, w_);
+    const auto risk = alliance::risk_sharing(s, a, w_, exposure);
     const alliance::Asymmetry asym = alliance::asymmetry(s, a);
     const auto aband = alliance::abandonment(a, c, risk, asym);
     const auto entrap = alliance::entrapment(a, c, risk);
@@ -203,6 +196,27 @@ class AllianceModel final : public Model {
     }
     const double health = alliance::health(c.value, weakest->value, w_);
     const double shift = alliance::hazard_shift(c.value, weakest->value, w_);
+
+    // The sweep outputs, in the order a sweep lays them out.
+    std::vector<double> x;  // structural covariates, when a hazard fit is embedded
+    if (!hazard_.empty()) {
+      std::vector<std::string> warnings;
+      x = alliance::structural_covariates(s, a, at, default_cinc_table(), warnings);
+      for (auto& w : warnings) result.warnings.push_back(std::move(w));
+    }
+    result.outputs.push_back({a.id + "/health", health, 0.0, 1.0});
+    std::vector<double> holds;
+    std::optional<double> honours;
+    if (!hazard_.empty()) {
+      for (int h : horizons_) {
+        holds.push_back(alliance::p_holds(hazard_, x, shift, h));
+        result.outputs.push_back(
+            {a.id + "/p_holds/" + std::to_string(h) + "y", holds.back(), 0.0, 1.0});
+      }
+      honours = alliance::p_honours(hazard_, x, shift, w_);
+      result.outputs.push_back({a.id + "/p_honours", *honours, 0.0, 1.0});
+    }
+    if (!details) return nullptr;
 
     nlohmann::json j;
     j["id"] = a.id;
@@ -298,10 +312,6 @@ class AllianceModel final : public Model {
 
     nlohmann::json hj;
     if (!hazard_.empty()) {
-      std::vector<std::string> warnings;
-      const std::vector<double> x =
-          alliance::structural_covariates(s, a, at, default_cinc_table(), warnings);
-      for (auto& w : warnings) result.warnings.push_back(std::move(w));
       for (std::size_t k = 0; k < x.size(); ++k) {
         drivers.emplace_back("structure: " + alliance::hazard_covariates()[k],
                              hazard_.beta[k + 1] * (x[k] - hazard_.base[k]));
@@ -315,17 +325,18 @@ class AllianceModel final : public Model {
             {"annual_structural", 1.0 / (1.0 + std::exp(-eta))},
             {"annual", 1.0 / (1.0 + std::exp(-(eta + shift)))}};
       nlohmann::json ph = nlohmann::json::object();
-      for (int h : horizons_) ph[std::to_string(h)] = alliance::p_holds(hazard_, x, shift, h);
+      for (std::size_t k = 0; k < horizons_.size(); ++k)
+        ph[std::to_string(horizons_[k])] = holds[k];
       j["p_holds"] = ph;
-      j["p_honours"] = alliance::p_honours(hazard_, x, shift, w_);
+      j["p_honours"] = *honours;
     } else {
       hj = {{"shift", shift}};
       j["p_holds"] = nullptr;
       j["p_honours"] = nullptr;
     }
     j["hazard"] = hj;
-    std::stable_sort(drivers.begin(), drivers.end(), [](const auto& x, const auto& y) {
-      return std::fabs(x.second) > std::fabs(y.second);
+    std::stable_sort(drivers.begin(), drivers.end(), [](const auto& p, const auto& q) {
+      return std::fabs(p.second) > std::fabs(q.second);
     });
     nlohmann::json dj = nlohmann::json::array();
     for (const auto& [term, value] : drivers) dj.push_back({{"term", term}, {"value", value}});

@@ -14,18 +14,6 @@ namespace {
 
 double logistic(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
-// The state an actor belongs to: itself, or the root of its parent chain.
-std::string root_of(const Scenario& s, const std::string& actor) {
-  std::string id = actor;
-  std::set<std::string> seen;
-  while (seen.insert(id).second) {
-    const Actor* a = s.actor(id);
-    if (a == nullptr || a->parent.empty()) break;
-    id = a->parent;
-  }
-  return id;
-}
-
 double capability_of(const Scenario& s, const std::string& member) {
   const Actor* a = s.actor(member);
   return a == nullptr ? 0.0 : std::max(0.0, a->capability.value);
@@ -58,7 +46,7 @@ std::optional<Stand> member_stand(const Scenario& s, const Issue& issue,
   double plain = 0.0;
   int n = 0;
   for (const Stance& st : issue.stances) {
-    if (root_of(s, st.actor) != member) continue;
+    if (s.root_actor(st.actor) != member) continue;
     const double c = capability_of(s, st.actor);
     const double sal = st.salience.value;
     weight += c * sal;
@@ -158,6 +146,11 @@ Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w) {
 }
 
 std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w) {
+  return risk_sharing(s, a, w, geo::force_exposure(s, geo::enemies_outside_alliances(s)));
+}
+
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
+                                      const std::vector<geo::UnitExposure>& exposure) {
   std::vector<RiskSharing> out;
   const std::vector<double> share = shares(s, a);
   const Date today = date_of(s);
@@ -191,8 +184,6 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
     }
   }
 
-  const auto exposure = geo::force_exposure(s, geo::enemies_outside_alliances(s));
-
   for (std::size_t i = 0; i < a.members.size(); ++i) {
     const std::string& m = a.members[i];
     RiskSharing r;
@@ -204,7 +195,7 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
       double sum = 0.0;
       double weight = 0.0;
       for (const Poll& p : s.polls) {
-        if (p.date > today || root_of(s, p.actor) != m) continue;
+        if (p.date > today || s.root_actor(p.actor) != m) continue;
         if (std::find(t->support_polls.begin(), t->support_polls.end(), p.question) ==
             t->support_polls.end()) {
           continue;
@@ -228,7 +219,7 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
     double strength = 0.0;
     double exposed = 0.0;
     for (const auto& u : exposure) {
-      if (root_of(s, u.owner) != m) continue;
+      if (s.root_actor(u.owner) != m) continue;
       strength += u.strength;
       if (u.exposed()) exposed += u.strength;
     }

@@ -164,6 +164,10 @@ class Engine {
   std::vector<double> p_;     // p_[i*n+j]: probability that i prevails over j
   std::vector<double> us_;    // us_[k*n+m]: U_s for distance k–m with exponent r_k
   std::vector<double> uf_;
+  // Distinct positions of this round (first actor at each) and each actor's entry: actors
+  // converge onto each other's positions, so pow() is evaluated once per distinct distance.
+  std::vector<std::size_t> distinct_;
+  std::vector<std::size_t> distinct_of_;
   // Best offer per target while a round is evaluated.
   std::vector<Offer> best_offer_;
 };

@@ -106,6 +106,8 @@ void Engine::prepare(std::size_t n) {
   fit(p_, n * n);
   fit(us_, n * n);
   fit(uf_, n * n);
+  fit(distinct_of_, n);
+  distinct_.reserve(n);
   order_.resize(n);
   for (std::size_t i = 0; i < n; ++i) order_[i] = i;
 }
@@ -288,11 +290,29 @@ void Engine::compute_risk_exponents() {
 }
 
 // us_[k*n+m], uf_[k*n+m]: U_s and U_f for the distance k–m priced with r_k; usq_[k].
+// Actors at bitwise-equal positions share their entries (the same d gives the same pow), so
+// the tables cost one pow pair per distinct position rather than per actor.
 void Engine::compute_utility_tables() {
   const auto n = static_cast<std::size_t>(n_);
+  distinct_.clear();
+  for (std::size_t m = 0; m < n; ++m) {
+    std::size_t u = 0;
+    while (u < distinct_.size() &&
+           !(z_[distinct_[u]] == z_[m] && std::signbit(z_[distinct_[u]]) == std::signbit(z_[m]))) {
+      ++u;
+    }
+    if (u == distinct_.size()) distinct_.push_back(m);
+    distinct_of_[m] = u;
+  }
   for (std::size_t k = 0; k < n; ++k) {
     usq_[k] = 2.0 - 4.0 * power(0.5, r_[k]);
     for (std::size_t m = 0; m < n; ++m) {
+      const std::size_t first = distinct_[distinct_of_[m]];
+      if (first < m) {  // computed for an earlier actor at this very position
+        us_[k * n + m] = us_[k * n + first];
+        uf_[k * n + m] = uf_[k * n + first];
+        continue;
+      }
       const double d = std::abs(z_[k] - z_[m]) / range_;
       us_[k * n + m] = utility_success(d, r_[k]);
       uf_[k * n + m] = utility_failure(d, r_[k]);

@@ -28,8 +28,9 @@ const ModelInfo& compromise_info() {
 
 // The weighted mean of one issue. Players are summed in (position, actor) order so that
 // the result does not depend on the order of actors in the file, to the last bit.
+// `details` false (a Monte Carlo sample): the forecast only, without weights and trace.
 IssueResult compromise_issue(const Scenario& scenario, const Issue& issue,
-                             std::vector<std::string>& warnings) {
+                             std::vector<std::string>& warnings, bool details) {
   IssueResult out;
   out.issue = issue.id;
   std::vector<Player> players = players_on(scenario, issue);
@@ -55,9 +56,9 @@ IssueResult compromise_issue(const Scenario& scenario, const Issue& issue,
       highest = p.position;
     }
   }
-  out.details["total_weight"] = total;
-  nlohmann::json weights = nlohmann::json::object();
   if (!(total > 0)) {
+    out.details["total_weight"] = total;
+    nlohmann::json weights = nlohmann::json::object();
     for (const Player& p : players) weights[p.actor] = 0.0;
     out.details["weights"] = weights;
     const std::string why =
@@ -73,6 +74,9 @@ IssueResult compromise_issue(const Scenario& scenario, const Issue& issue,
   // hair outside (e.g. all positions equal), which would look like a bug downstream.
   const double mean = std::clamp(moment / total, *lowest, *highest);
   out.forecast = mean;
+  if (!details) return out;
+  out.details["total_weight"] = total;
+  nlohmann::json weights = nlohmann::json::object();
 
   const Player* heaviest = nullptr;
   for (const Player& p : players) {
@@ -97,11 +101,11 @@ class CompromiseModel final : public Model {
  public:
   [[nodiscard]] const ModelInfo& info() const override { return compromise_info(); }
 
-  [[nodiscard]] Result run(const Scenario& scenario, const RunContext& /*context*/) const override {
+  [[nodiscard]] Result run(const Scenario& scenario, const RunContext& context) const override {
     Result result;
     result.model = info().name;
     for (const Issue& issue : scenario.issues) {
-      result.issues.push_back(compromise_issue(scenario, issue, result.warnings));
+      result.issues.push_back(compromise_issue(scenario, issue, result.warnings, context.details));
     }
     return result;
   }

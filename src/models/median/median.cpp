@@ -131,8 +131,10 @@ std::vector<std::size_t> weak_condorcet_winners(const std::vector<Point>& points
   return winners;
 }
 
+// `details` false (a Monte Carlo sample): the forecast only, without the cumulative table,
+// the Condorcet check (O(k²) in positions) and the trace.
 IssueResult median_issue(const Scenario& scenario, const Issue& issue,
-                         std::vector<std::string>& warnings) {
+                         std::vector<std::string>& warnings, bool details) {
   IssueResult out;
   out.issue = issue.id;
   const std::vector<Player> players = players_on(scenario, issue);
@@ -144,8 +146,8 @@ IssueResult median_issue(const Scenario& scenario, const Issue& issue,
   const std::vector<Point> points = points_of(players);
   double total = 0.0;
   for (const Point& p : points) total += p.weight;
-  out.details["total_weight"] = total;
   if (!(total > 0)) {
+    out.details["total_weight"] = total;
     const std::string why =
         players.empty() ? "no actor takes a stance on it"
                         : "every actor has zero capability x salience, so no position carries "
@@ -155,6 +157,11 @@ IssueResult median_issue(const Scenario& scenario, const Issue& issue,
     out.details["condorcet_winner"] = nullptr;
     return out;
   }
+  if (!details) {
+    out.forecast = weighted_median(points, total).value;
+    return out;
+  }
+  out.details["total_weight"] = total;
 
   nlohmann::json cumulative = nlohmann::json::array();
   double running = 0.0;
@@ -226,11 +233,11 @@ class MedianModel final : public Model {
  public:
   [[nodiscard]] const ModelInfo& info() const override { return median_info(); }
 
-  [[nodiscard]] Result run(const Scenario& scenario, const RunContext& /*context*/) const override {
+  [[nodiscard]] Result run(const Scenario& scenario, const RunContext& context) const override {
     Result result;
     result.model = info().name;
     for (const Issue& issue : scenario.issues) {
-      result.issues.push_back(median_issue(scenario, issue, result.warnings));
+      result.issues.push_back(median_issue(scenario, issue, result.warnings, context.details));
     }
     return result;
   }

@@ -135,11 +135,11 @@ class NashModel final : public Model {
 
   [[nodiscard]] const ModelInfo& info() const override { return nash_info(); }
 
-  [[nodiscard]] Result run(const Scenario& scenario, const RunContext& /*context*/) const override {
+  [[nodiscard]] Result run(const Scenario& scenario, const RunContext& context) const override {
     Result result;
     result.model = info().name;
     for (const Issue& issue : scenario.issues) {
-      result.issues.push_back(solve(scenario, issue, result.warnings));
+      result.issues.push_back(solve(scenario, issue, result.warnings, context.details));
     }
     return result;
   }
@@ -186,8 +186,9 @@ class NashModel final : public Model {
     return "no point of the scale is at least as good as the disagreement point for every actor";
   }
 
+  // `details` false (a Monte Carlo sample): the forecast only, without details and trace.
   IssueResult solve(const Scenario& scenario, const Issue& issue,
-                    std::vector<std::string>& warnings) const {
+                    std::vector<std::string>& warnings, bool details) const {
     IssueResult out;
     out.issue = issue.id;
     std::vector<Player> players = players_on(scenario, issue);
@@ -215,8 +216,10 @@ class NashModel final : public Model {
         dropped.push_back(p.actor);
       }
     }
-    out.details["utility"] = utility_ == Utility::kQuadratic ? "quadratic" : "linear";
-    out.details["dropped"] = dropped;
+    if (details) {
+      out.details["utility"] = utility_ == Utility::kQuadratic ? "quadratic" : "linear";
+      out.details["dropped"] = dropped;
+    }
     if (bargainers.empty()) {
       const std::string why = players.empty() ? "no actor takes a stance on it"
                                               : "no actor has both positive capability and "
@@ -228,18 +231,20 @@ class NashModel final : public Model {
     nlohmann::json weights = nlohmann::json::object();
     for (Bargainer& b : bargainers) {
       b.alpha /= total_capability;
-      weights[b.player->actor] = b.alpha;
+      if (details) weights[b.player->actor] = b.alpha;
     }
-    out.details["weights"] = weights;
+    if (details) out.details["weights"] = weights;
 
     const auto [d, source] = disagreement(issue, bargainers);
-    out.details["disagreement"] = d;
-    out.details["disagreement_source"] = source;
-    const std::string d_text =
-        source == "status_quo"
-            ? fmt::format("the status quo {:.6g}", d)
-            : fmt::format("{:.6g}, the end of the scale worst for the weighted actors{}", d,
-                          issue.status_quo ? "" : " (the issue has no status quo)");
+    std::string d_text;
+    if (details) {
+      out.details["disagreement"] = d;
+      out.details["disagreement_source"] = source;
+      d_text = source == "status_quo"
+                   ? fmt::format("the status quo {:.6g}", d)
+                   : fmt::format("{:.6g}, the end of the scale worst for the weighted actors{}", d,
+                                 issue.status_quo ? "" : " (the issue has no status quo)");
+    }
 
     // Everyone gains at least nothing on [left, right]; intersect with the scale.
     double left = -std::numeric_limits<double>::infinity();
@@ -256,6 +261,10 @@ class NashModel final : public Model {
     if (lo < hi) {
       const double tolerance = kTolerance * (issue.scale.max - issue.scale.min);
       solution = maximise(utility_, bargainers, lo, hi, left, right, tolerance);
+      if (!details) {
+        out.forecast = solution;
+        return out;
+      }
       out.details["feasible"] = {lo, hi};
       out.trace.push_back(
           fmt::format("Nash bargaining solution {:.6g}: maximises the product of the actors' "
@@ -264,6 +273,10 @@ class NashModel final : public Model {
                       solution, lo, hi));
       out.trace.push_back("disagreement point: " + d_text);
     } else {
+      if (!details) {
+        out.forecast = solution;
+        return out;
+      }
       const std::string note = why_no_gain(bargainers, d);
       out.details["feasible"] = lo == hi ? nlohmann::json{lo, hi} : nlohmann::json(nullptr);
       out.details["note"] = note;

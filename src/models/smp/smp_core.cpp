@@ -12,8 +12,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 namespace entente::smp {
@@ -402,20 +405,29 @@ class Analysis {
   // when i challenges j (KTAB's probEduChlg).
   [[nodiscard]] ChallengeEstimate challenge(std::size_t h, std::size_t k, std::size_t i,
                                             std::size_t j) const {
-    const auto p = victory(
-        i, j, util(h, i, i), util(h, i, j), util(h, j, i), util(h, j, j),
-        [&](std::size_t n) { return util(h, n, i); }, [&](std::size_t n) { return util(h, n, j); },
-        [&](std::size_t n) { return util(h, n, n); });
-    return gain(j, p, util(h, k, i), util(h, k, j));
+    return gain(j, victory_as_seen_by(h, i, j), util(h, k, i), util(h, k, j));
+  }
+
+  // challenge(h, k1, i, j) and challenge(h, k2, i, j): one victory estimate for both.
+  [[nodiscard]] std::pair<ChallengeEstimate, ChallengeEstimate> challenge_pair(
+      std::size_t h, std::size_t k1, std::size_t k2, std::size_t i, std::size_t j) const {
+    const auto p = victory_as_seen_by(h, i, j);
+    return {gain(j, p, util(h, k1, i), util(h, k1, j)), gain(j, p, util(h, k2, i), util(h, k2, j))};
   }
 
   // i's estimate of its own gain from challenging each other actor: challenge(i, i, i, j)
   // for every j (0 for j = i), with what does not depend on j computed once. The same
   // operations on the same values as challenge(), so the same results to the bit.
   [[nodiscard]] std::vector<ChallengeEstimate> own_challenges(std::size_t i) const {
-    std::vector<double> r(n_);
-    std::vector<double> u_ni(n_);
-    std::vector<double> u_nn(n_);
+    // Scratch reused across calls (per thread: initiators may run on several).
+    thread_local std::vector<double> r;
+    thread_local std::vector<double> u_ni;
+    thread_local std::vector<double> u_nn;
+    thread_local std::vector<double> votes;
+    r.resize(n_);
+    u_ni.resize(n_);
+    u_nn.resize(n_);
+    votes.resize(n_);
     for (std::size_t n = 0; n < n_; ++n) {
       r[n] = risk_estimate_(i, n);
       u_ni[n] = util(i, n, i);
@@ -423,7 +435,6 @@ class Analysis {
     }
     const VotingRule vr = params_.voting;
     const ThirdPartyKernel kernel = kernel_for(vr, params_.third_party);
-    std::vector<double> votes(n_);
     std::vector<ChallengeEstimate> out(n_);
     for (std::size_t j = 0; j < n_; ++j) {
       if (j == i) continue;
@@ -466,6 +477,15 @@ class Analysis {
   }
 
  private:
+  // h's estimate of the probabilities that i and j prevail when i challenges j.
+  [[nodiscard]] std::pair<double, double> victory_as_seen_by(std::size_t h, std::size_t i,
+                                                             std::size_t j) const {
+    return victory(
+        i, j, util(h, i, i), util(h, i, j), util(h, j, i), util(h, j, j),
+        [&](std::size_t n) { return util(h, n, i); }, [&](std::size_t n) { return util(h, n, j); },
+        [&](std::size_t n) { return util(h, n, n); });
+  }
+
   // Probability that i defeats j when i challenges j: the principals' votes, then each
   // third party n weighing in on the little conflict of the principals and itself. uni,
   // unj, unn give the estimating actor's view of n's utility for i's, j's, n's position.
@@ -716,6 +736,27 @@ std::size_t index_of_max(const std::vector<double>& p) {
   return at;
 }
 
+bool same_bits(const Matrix& a, const Matrix& b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
+  const std::size_t size = a.rows() * a.cols() * sizeof(double);
+  return size == 0 || std::memcmp(a.row(0), b.row(0), size) == 0;
+}
+
+// FNV-1a over the bits of the positions and ideals: a cheap filter before same_bits.
+std::uint64_t state_fingerprint(const State& st) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const Matrix* m : {&st.position, &st.ideal}) {
+    const std::size_t size = m->rows() * m->cols() * sizeof(double);
+    if (size == 0) continue;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(m->row(0));
+    for (std::size_t k = 0; k < size; ++k) {
+      h ^= bytes[k];
+      h *= 0x100000001b3ULL;
+    }
+  }
+  return h;
+}
+
 // One turn: challenges, bargains, and the choice among each actor's bargains.
 void step(const Problem& problem, const Parameters& params, const Hooks& hooks, int turn,
           const Analysis& an, State& st, KtabPrng& rng, Matrix& next_position) {
@@ -772,17 +813,20 @@ void step(const Problem& problem, const Parameters& params, const Hooks& hooks, 
     ch.target = best;
     ch.by_initiator = ChallengeEstimate{best_prob, best_gain};
     ch.by_initiator_on_target = an.challenge(i, j, i, j);
-    ch.by_target_on_initiator = an.challenge(j, i, i, j);
-    ch.by_target = an.challenge(j, j, i, j);
+    std::tie(ch.by_target_on_initiator, ch.by_target) = an.challenge_pair(j, i, j, i, j);
     const double* pi = st.position.row(i);
     const double* pj = st.position.row(j);
     Bargain from_i = interpolate(problem, params.interpolation, ch.initiator, best, pi, pj,
                                  best_prob, 1 - best_prob, BargainKind::kInitiator);
     // KTAB forms the receiver's bargain from j's estimate of i's expected *gain*, where
-    // the comment says "probability" (smpbcn.cpp, pjiJ); kept so results match.
+    // the comment says "probability" (smpbcn.cpp, pjiJ); kept so results match. Only the
+    // initiator's bargain is used by the default InitOnlyInterp, so the other is skipped.
     const double pjij = ch.by_target_on_initiator.gain;
-    Bargain from_j = interpolate(problem, params.interpolation, ch.initiator, best, pi, pj, pjij,
-                                 1 - pjij, BargainKind::kReceiver);
+    Bargain from_j;
+    if (params.bargain_model != BargainModel::kInitOnlyInterp) {
+      from_j = interpolate(problem, params.interpolation, ch.initiator, best, pi, pj, pjij,
+                           1 - pjij, BargainKind::kReceiver);
+    }
     st.challenges.push_back(ch);
     switch (params.bargain_model) {
       case BargainModel::kInitOnlyInterp:
@@ -1038,16 +1082,44 @@ Trajectory run(const Problem& problem, const Parameters& params, const Hooks& ho
   s0.position = problem.position;
   s0.ideal = problem.position;
   out.states.push_back(std::move(s0));
+  // With deterministic choices and no replay hooks, a turn is a function of the positions
+  // and ideals alone. Runs that never settle (about one sample in ten of a korea-2003
+  // sweep runs all 100 turns) return to an earlier state exactly, since bargains are
+  // rounded to 4 decimals; a repeated state's analysis and step are then copied instead
+  // of recomputed, which changes no number (bitwise comparison, so even -0.0 is kept).
+  const bool memoryless = params.transition == Transition::kDeterministic && !hooks.option_order &&
+                          !hooks.resolve_order;
+  std::vector<std::uint64_t> fingerprint;
+  auto seen_before = [&](std::size_t now) -> std::optional<std::size_t> {
+    if (!memoryless) return std::nullopt;
+    const State& st = out.states[now];
+    const std::uint64_t h = state_fingerprint(st);
+    fingerprint.resize(now + 1);
+    fingerprint[now] = h;
+    for (std::size_t p = 0; p < now; ++p) {
+      if (fingerprint[p] == h && same_bits(out.states[p].position, st.position) &&
+          same_bits(out.states[p].ideal, st.ideal)) {
+        return p;
+      }
+    }
+    return std::nullopt;
+  };
   double first_change = 0.0;
   for (int turn = 0;; ++turn) {
+    const std::size_t now = out.states.size() - 1;
     State& st = out.states.back();
-    set_unique(st);
-    const Analysis an(problem, params, st.position, st.ideal);
-    st.risk = an.risk();
-    st.unique_probability = an.unique_probability(st.unique);
-    set_actor_probability(st);
     Matrix next_position;
-    step(problem, params, hooks, turn, an, st, rng, next_position);
+    if (const auto p = seen_before(now)) {
+      st = out.states[*p];
+      next_position = out.states[*p + 1].position;
+    } else {
+      set_unique(st);
+      const Analysis an(problem, params, st.position, st.ideal);
+      st.risk = an.risk();
+      st.unique_probability = an.unique_probability(st.unique);
+      set_actor_probability(st);
+      step(problem, params, hooks, turn, an, st, rng, next_position);
+    }
     State next;
     next.ideal = new_ideals(problem, st.ideal, next_position);
     next.position = std::move(next_position);
@@ -1066,7 +1138,7 @@ Trajectory run(const Problem& problem, const Parameters& params, const Hooks& ho
       break;
     }
   }
-  // The last state is analysed too, for its probabilities.
+  // The last state is analysed too, for its probabilities (its step stays empty).
   State& last = out.states.back();
   set_unique(last);
   const Analysis an(problem, params, last.position, last.ideal);

@@ -1,0 +1,78 @@
+// The terminal summary of `entente run`: what it shows of the scenario models. The
+// documents are written here by hand, so every expected line follows from them.
+#include "cli/summary.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace entente::cli {
+namespace {
+
+nlohmann::json document() {
+  return nlohmann::json::parse(R"({
+    "scenario": {"title": "T", "id": "t", "at": "2003-03-15"},
+    "issues": [],
+    "models": {
+      "alliance": {"date": "2003-03-15", "alliances": [{
+        "id": "ab", "name": "A-B pact", "health": 0.4156,
+        "p_holds": {"10": 0.75, "1": 0.97, "5": 0.86}, "p_honours": 0.624,
+        "abandonment": {"A": {"value": 0.61}, "B": {"value": 0.55}},
+        "entrapment": {"A": {"value": 0.65}, "B": {"value": 0.49}},
+        "drivers": [{"term": "structure: log_age", "value": -0.944}]}]},
+      "crisis": {"games": [{
+        "id": "g", "name": "Strike game", "solver": "backward-induction",
+        "path": [{"player": "A", "action": "threaten"}, {"player": "B", "action": "freeze"}],
+        "threats": [
+          {"player": "A", "action": "strike", "node": "a-strikes", "credible": true,
+           "reached": false,
+           "flips": [{"flips_at": 0.005, "text": "credible if params.cost < 0.005"},
+                     {"flips_at": null, "text": "never flips in [0, 1]"}]},
+          {"player": "B", "action": "resist", "node": "b-resists", "credible": false,
+           "reached": true, "flips": []}],
+        "variables": {"exposed_troops_A": 21666.7, "weapons_in_range_A": 800, "cost": 0.01}}]}
+    }
+  })");
+}
+
+TEST(Summary, ShowsEachAllianceWithItsHorizonsInOrder) {
+  const std::string out = render_summary(document(), false);
+  EXPECT_NE(out.find("A-B pact [ab]"), std::string::npos) << out;
+  // Horizons sorted numerically (1, 5, 10), not as the JSON object's string keys.
+  EXPECT_NE(out.find("health 0.42   p(holds 1y/5y/10y) 0.97/0.86/0.75   p(honours) 0.62"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("fear of abandonment: A 0.61, B 0.55   of entrapment: A 0.65, B 0.49"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("largest driver: structure: log_age (-0.94"), std::string::npos) << out;
+}
+
+TEST(Summary, ShowsEachThreatWithTheConditionsThatFlipIt) {
+  const std::string out = render_summary(document(), false);
+  EXPECT_NE(out.find("equilibrium path: A threaten → B freeze"), std::string::npos) << out;
+  EXPECT_NE(out.find("threat A strike at a-strikes: credible (off the equilibrium path)"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("credible if params.cost < 0.005"), std::string::npos) << out;
+  // An input that never flips the result within its range is not worth a line.
+  EXPECT_EQ(out.find("never flips"), std::string::npos) << out;
+  EXPECT_NE(out.find("threat B resist at b-resists: not credible\n"), std::string::npos) << out;
+  // Only force-posture quantities, counts as whole numbers.
+  EXPECT_NE(out.find("exposure: exposed_troops_A 21667, weapons_in_range_A 800\n"),
+            std::string::npos)
+      << out;
+}
+
+TEST(Summary, LeavesOutModelsThatDidNotRun) {
+  nlohmann::json doc = document();
+  doc["models"].erase("alliance");
+  doc["models"].erase("crisis");
+  const std::string out = render_summary(doc, false);
+  EXPECT_EQ(out.find("Alliances"), std::string::npos);
+  EXPECT_EQ(out.find("Crisis games"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace entente::cli
