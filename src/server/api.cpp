@@ -635,7 +635,7 @@ void Api::Impl::build_routes() {
     const double value = value_it->get<double>();
     Planned p = plan_from(body, input);
     // The crisis model's search for where each threat's credibility flips is most of a run's
-    // time (about 1.1 of 1.5 s on korea-2003) and a what-if compares credibility, not the
+    // time (about 85 of 125 ms on korea-2003) and a what-if compares credibility, not the
     // flip points: skipped unless the request sets crisis.flips itself.
     json notes = json::array();
     if (const auto c = p.plan.options.find("crisis");
