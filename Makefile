@@ -5,16 +5,17 @@ JOBS       ?= $(shell nproc)
 PREFIX     ?= /usr/local
 CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all setup build build-asan run test test-release test-asan install format tidy clean fuzz
+.PHONY: all setup build build-asan run serve test test-release test-asan install format tidy clean fuzz
 
 all: build
 
 setup: web/node_modules/.package-lock.json
 	@bash scripts/setup.sh
 
-# The report's JavaScript (vega, vega-lite, vega-embed), map data (world-atlas) and the
-# browser test's driver (playwright-core), pinned by web/package-lock.json. CMake embeds
-# the first four into the binary, so they are needed to build.
+# The report's JavaScript (vega, vega-lite, vega-embed), map data (world-atlas), the web
+# app's editor (codemirror) and the browser tests' driver (playwright-core), pinned by
+# web/package-lock.json. CMake embeds all but the last into the binary, so they are needed
+# to build.
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	@command -v npm >/dev/null 2>&1 || bash scripts/setup.sh
 	cd web && npm ci --no-audit --no-fund
@@ -37,6 +38,10 @@ run: build
 	./$(BUILD)/entente run
 	@./$(BUILD)/entente report -o $(BUILD)/report.html >/dev/null
 	@echo "report: $(abspath $(BUILD)/report.html)"
+
+# The web app on http://127.0.0.1:8080/ (docs/api.md), storing runs in $(BUILD)/entente.db.
+serve: build
+	./$(BUILD)/entente serve --db $(BUILD)/entente.db
 
 test-release: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

@@ -15,6 +15,7 @@
 #include "cli/input.hpp"
 #include "cli/report_command.hpp"
 #include "cli/sensitivity_command.hpp"
+#include "cli/serve_command.hpp"
 #include "cli/summary.hpp"
 #include "cli/sweep_command.hpp"
 #include "entente/runner.hpp"
@@ -403,6 +404,7 @@ int main(int argc, char** argv) {
   add_alliance_commands(app, code);
   add_games_command(app, code);
   add_report_command(app, code);
+  add_serve_command(app, code);
 
   try {
     app.parse(argc, argv);

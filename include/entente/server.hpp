@@ -1,0 +1,141 @@
+// `entente serve`: the web app and its JSON API.
+//
+// Two layers. `Api` turns a request (method, path, query, body) into a response (status,
+// content type, body) and knows nothing of sockets, so every route is testable by calling
+// `handle`. `HttpServer` binds `Api` to a TCP socket with cpp-httplib. The API is
+// documented in docs/api.md; the page it serves (web/app/) is embedded in the binary.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "entente/scenario.hpp"
+#include "entente/scenario_io.hpp"
+
+namespace entente::server {
+
+// Request bodies larger than this are refused with 413: a scenario at its size limit plus
+// room for the JSON around it.
+inline constexpr std::size_t kMaxRequestBytes = kMaxScenarioBytes + std::size_t{64} * 1024;
+
+struct Request {
+  std::string method;                        // GET, POST, ...
+  std::string path;                          // without the query string, e.g. /api/runs/3
+  std::map<std::string, std::string> query;  // decoded query parameters
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+};
+
+struct ApiOptions {
+  std::string db = "entente.db";  // the run store (SQLite); created when missing
+  std::size_t max_body_bytes = kMaxRequestBytes;
+};
+
+// One editable number of a scenario for the what-if slider: `path` is what
+// apply_input accepts; `value` is its value at the run date.
+struct Input {
+  std::string path;   // e.g. issues.nk-policy.positions.ROK.position, forces.2id-casey.lat
+  std::string label;  // human, e.g. "North Korea policy: ROK position"
+  std::string group;  // issue name, or "Forces: latitude"
+  double value = 0.0;
+  double min = 0.0;
+  double max = 1.0;
+  double step = 0.01;
+};
+
+// The numbers a what-if slider may move in `s` (events applied): every actor's position and
+// salience on every issue, and every force's latitude.
+std::vector<Input> inputs_of(const Scenario& s);
+
+// Sets the number at `path` (a path inputs_of lists) to `value` in `s`. Throws
+// std::invalid_argument naming the path when it names nothing settable, or the value is
+// outside the field's range.
+void apply_input(Scenario& s, const std::string& path, double value);
+
+// One forecast of a run document: an issue model's forecast, or a scenario model's
+// headline number (an alliance's health and P(holds 5 years), a game's equilibrium).
+struct Forecast {
+  std::string key;    // stable across runs: "issue/<id>/<model>" or "<model>/<...>"
+  std::string group;  // issue name or alliance/game name
+  std::string model;
+  std::string label;  // what the number is, e.g. "forecast", "P(holds 5 years)"
+  std::optional<double> value;
+};
+
+// The forecasts of a run document, in document order.
+std::vector<Forecast> forecasts_of(const nlohmann::json& document);
+
+// Rows {key, group, model, label, a, b, diff} pairing two lists by key (diff = b - a, null
+// when either is missing); keys of `a` first, then those only in `b`.
+nlohmann::json compare_forecasts(const std::vector<Forecast>& a, const std::vector<Forecast>& b);
+
+class Api {
+ public:
+  // Opens the run store once to fail early (StoreError naming the path) and builds the
+  // route table.
+  explicit Api(ApiOptions options);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+  Api(Api&&) = delete;
+  Api& operator=(Api&&) = delete;
+
+  // Answers one request; never throws. Safe to call from many threads at once: each call
+  // opens its own store connection, and SQLite serialises the writes. Errors are JSON
+  // {"error": message, ...} with status 400 (malformed request), 404 (no such route or
+  // object), 405 (wrong method), 413 (body too large), 422 (invalid scenario, with
+  // "diagnostics") or 500 (a model or the store failed).
+  [[nodiscard]] Response handle(const Request& request) const;
+
+  [[nodiscard]] const ApiOptions& options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: an ephemeral port, see HttpServer::port
+};
+
+// `Api` on a socket (cpp-httplib's thread pool). Bodies over the API's limit are refused
+// with 413 before they are read.
+class HttpServer {
+ public:
+  HttpServer(const Api& api, HttpOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+  HttpServer(HttpServer&&) = delete;
+  HttpServer& operator=(HttpServer&&) = delete;
+
+  // Binds the socket; returns the port (the one chosen when options.port is 0). Throws
+  // std::runtime_error naming host and port when binding fails.
+  int bind();
+  // Serves until stop() is called (from another thread or a signal handler's thread).
+  // Requires bind().
+  void listen();
+  // Stops listen(); safe to call from any thread, also before listen() starts.
+  void stop();
+  [[nodiscard]] int port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace entente::server

@@ -1,0 +1,104 @@
+#include "cli/serve_command.hpp"
+
+#include <fmt/format.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "cli/common.hpp"
+#include "entente/server.hpp"
+#include "entente/store.hpp"
+
+namespace entente::cli {
+
+namespace {
+
+constexpr int kExitFailure = 1;
+
+struct ServeArgs {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string db;
+};
+
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+int cmd_serve(const ServeArgs& args) {
+  // SIGINT and SIGTERM go to one thread that stops the server; blocked before any other
+  // thread starts, so httplib's workers inherit the mask and never take them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A browser that closes a connection mid-answer must not kill the server.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::optional<server::Api> api;
+  try {
+    server::ApiOptions options;
+    options.db = args.db;
+    api.emplace(options);
+  } catch (const StoreError& e) {
+    std::cerr << "error: " << e.what() << "\n";  // the message names the store
+    return kExitFailure;
+  }
+  server::HttpServer http(*api, {args.host, args.port});
+  int port = 0;
+  try {
+    port = http.bind();
+  } catch (const std::runtime_error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  if (!is_loopback(args.host)) {
+    std::cerr << fmt::format(
+        "warning: serving on {}: the API has no authentication; anyone who can reach this "
+        "address can run models and read the run store\n",
+        args.host);
+  }
+  // The browser test reads the port from this line when it asked for port 0.
+  std::cout << fmt::format(
+                   "entente serving http://{}:{}/ (run store {}); Ctrl-C stops\n",
+                   args.host.find(':') != std::string::npos ? "[" + args.host + "]" : args.host,
+                   port, args.db)
+            << std::flush;
+
+  std::atomic<bool> signalled{false};
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    signalled = true;
+    http.stop();
+  });
+  http.listen();
+  // listen() also returns when the socket fails; the waiter then still waits for a signal.
+  // SIGTERM is blocked in every thread, so the process-directed signal goes to its sigwait.
+  if (!signalled) kill(getpid(), SIGTERM);
+  waiter.join();
+  std::cout << "stopped\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& code) {
+  static ServeArgs args;
+  args.db = default_db();
+  auto* cmd = app.add_subcommand(
+      "serve", "Serve the web app: edit a scenario, run models, what-if sliders, stored runs");
+  cmd->add_option("--port", args.port, "TCP port (default 8080; 0: any free port, printed)")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--host", args.host,
+                  "Address to listen on (default 127.0.0.1: this machine only)");
+  cmd->add_option("--db", args.db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
+  cmd->callback([&code] { code = cmd_serve(args); });
+}
+
+}  // namespace entente::cli

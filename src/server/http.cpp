@@ -1,0 +1,191 @@
+// The socket side: cpp-httplib's server, every request handed to Api::handle.
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include "entente/server.hpp"
+
+namespace entente::server {
+
+namespace {
+
+std::string error_body(int status, const std::string& message) {
+  return nlohmann::json{{"error", message}, {"status", status}}.dump();
+}
+
+// Errors httplib raises itself, before a handler runs, as the API would word them.
+std::string httplib_error(int status, std::size_t limit) {
+  switch (status) {
+    case 413:
+      return fmt::format("the request body is larger than {} bytes", limit);
+    case 400:
+      return "malformed HTTP request";
+    case 414:
+      return "the request URI is too long";
+    case 416:
+      return "the requested range is not satisfiable";
+    default:
+      return fmt::format("HTTP error {}", status);
+  }
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  const Api& api;
+  HttpOptions options;
+  httplib::Server server;
+  int port = -1;
+  std::atomic<bool> stopped{false};
+  std::atomic<bool> listening{false};
+
+  Impl(const Api& a, HttpOptions o) : api(a), options(std::move(o)) {}
+};
+
+HttpServer::HttpServer(const Api& api, HttpOptions options)
+    : impl_(std::make_unique<Impl>(api, std::move(options))) {
+  Impl& s = *impl_;
+  const std::size_t limit = api.options().max_body_bytes;
+  auto respond = [&api](const httplib::Request& req, std::string body, httplib::Response& res) {
+    Request r;
+    r.method = req.method;
+    r.path = req.path;
+    for (const auto& [k, v] : req.params) r.query[k] = v;
+    r.body = std::move(body);
+    Response out = api.handle(r);
+    res.status = out.status;
+    for (const auto& [k, v] : out.headers) res.set_header(k, v);
+    if (out.body.empty()) {
+      res.set_content(out.body, out.content_type);
+      return;
+    }
+    // A body of known length from a provider is sent as it is: httplib compresses set_content
+    // bodies with brotli at quality 11 when the browser accepts it, which takes 1.1 s for
+    // vega.min.js and as long for a what-if's charts, every time.
+    auto bytes = std::make_shared<const std::string>(std::move(out.body));
+    res.set_content_provider(
+        bytes->size(), out.content_type,
+        [bytes](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+          return sink.write(bytes->data() + offset, length);
+        });
+  };
+  // Bodies are read through a content reader, not into httplib's req.body: httplib would
+  // parse an application/x-www-form-urlencoded body (curl's default for --data) into query
+  // parameters and refuse one over 8 KiB, so a scenario posted by curl would fail.
+  auto with_body = [respond, limit](const httplib::Request& req, httplib::Response& res,
+                                    const httplib::ContentReader& reader) {
+    if (req.is_multipart_form_data()) {
+      res.status = 415;
+      res.set_header("Connection", "close");  // the unread body must not be taken for a request
+      res.set_content(error_body(415,
+                                 "multipart bodies are not accepted; send the scenario "
+                                 "text or the JSON request itself"),
+                      "application/json");
+      return;
+    }
+    std::string body;
+    bool too_large = false;
+    const bool read = reader([&](const char* data, std::size_t n) {
+      // A chunked body has no Content-Length for httplib to refuse early.
+      if (body.size() + n > limit) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, n);
+      return true;
+    });
+    if (!read) {
+      // httplib sets 413 itself when the Content-Length alone is over the limit.
+      const int status = too_large || res.status == 413 ? 413 : 400;
+      too_large = status == 413;
+      res.status = status;
+      res.set_header("Connection", "close");
+      res.set_content(error_body(status, too_large ? httplib_error(413, limit)
+                                                   : "the request body could not be read"),
+                      "application/json");
+      return;
+    }
+    respond(req, std::move(body), res);
+  };
+  auto without_body = [respond](const httplib::Request& req, httplib::Response& res) {
+    respond(req, std::string(), res);
+  };
+  s.server.Get(".*", without_body);
+  s.server.Options(".*", without_body);
+  s.server.Post(".*", with_body);
+  s.server.Put(".*", with_body);
+  s.server.Patch(".*", with_body);
+  s.server.Delete(".*", with_body);
+  // httplib's default also sets SO_REUSEPORT, which lets a second `entente serve` on the
+  // same port start and take half the connections; SO_REUSEADDR alone still allows a restart
+  // while old connections linger in TIME_WAIT.
+  s.server.set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  // httplib answers 413 from the Content-Length, before reading a byte of the body.
+  s.server.set_payload_max_length(limit);
+  s.server.set_error_handler([limit](const httplib::Request&, httplib::Response& res) {
+    if (res.has_header("Content-Type")) return;  // an API error, already JSON
+    res.set_content(error_body(res.status, httplib_error(res.status, limit)), "application/json");
+  });
+  s.server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, const std::exception_ptr& ep) {
+        std::string what = "unknown exception";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): reported as "unknown exception"
+        }
+        res.status = 500;
+        res.set_content(error_body(500, "internal error: " + what), "application/json");
+      });
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+int HttpServer::bind() {
+  Impl& s = *impl_;
+  if (s.options.port == 0) {
+    s.port = s.server.bind_to_any_port(s.options.host);
+  } else {
+    s.port = s.server.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1;
+  }
+  if (s.port < 0) {
+    throw std::runtime_error(
+        fmt::format("cannot listen on {}:{} (in use, or not an address of "
+                    "this machine)",
+                    s.options.host, s.options.port));
+  }
+  return s.port;
+}
+
+void HttpServer::listen() {
+  Impl& s = *impl_;
+  if (s.port < 0) throw std::logic_error("HttpServer::listen before bind");
+  s.listening = true;
+  if (!s.stopped) s.server.listen_after_bind();
+  s.listening = false;
+}
+
+void HttpServer::stop() {
+  Impl& s = *impl_;
+  s.stopped = true;
+  // httplib's stop only acts on a server already running: a listen() that has not yet
+  // checked `stopped` sees it; one past the check is stopped once its loop runs.
+  while (s.listening) {
+    s.server.stop();
+    if (s.listening) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+int HttpServer::port() const { return impl_->port; }
+
+}  // namespace entente::server
