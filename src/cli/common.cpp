@@ -32,6 +32,44 @@ std::optional<RunRequest> make_run_request(const LoadedInput& input,
   return request;
 }
 
+NewRun sweep_record(const LoadedInput& input, const Sweep& sweep, const SweepSettings& settings,
+                    const std::string& command, const nlohmann::json& extra) {
+  NewRun rec;
+  rec.kind = "sweep";
+  rec.scenario_id = input.scenario.id;
+  rec.scenario_source = input.source;
+  rec.scenario_text = input.text;
+  rec.at_date = sweep.plan().at.str();
+  rec.models = sweep.plan().models;
+  rec.parameters = {{"samples", settings.samples},           {"block_size", settings.block_size},
+                    {"keep_samples", settings.keep_samples}, {"options", sweep.plan().options},
+                    {"request_options", settings.options},   {"at", sweep.plan().at.str()}};
+  rec.parameters.update(extra);
+  rec.seed = settings.seed;
+  rec.command = command;
+  return rec;
+}
+
+std::string unresumable(const RunRecord& rec) {
+  if (rec.kind == "sweep" && rec.status == "running") return "";
+  return fmt::format(
+      "run {} is a {} that is {}; only an interrupted sweep (still 'running') can resume", rec.id,
+      rec.kind, rec.status);
+}
+
+SweepSettings stored_sweep_settings(const nlohmann::json& parameters,
+                                    const std::vector<std::string>& models, std::uint64_t seed) {
+  SweepSettings s;
+  s.samples = parameters.at("samples").get<std::uint64_t>();
+  s.block_size = parameters.at("block_size").get<std::uint64_t>();
+  s.keep_samples = parameters.at("keep_samples").get<bool>();
+  s.options = parameters.at("request_options").get<std::vector<std::string>>();
+  s.at = parameters.at("at").get<std::string>();
+  s.models = models;
+  s.seed = seed;
+  return s;
+}
+
 nlohmann::json sweep_document(const LoadedInput& input, const Sweep& sweep, const SweepStats& stats,
                               std::int64_t run_id) {
   nlohmann::json document = {{"scenario",

@@ -32,6 +32,31 @@ std::optional<RunRequest> make_run_request(const LoadedInput& input,
 nlohmann::json sweep_document(const LoadedInput& input, const Sweep& sweep, const SweepStats& stats,
                               std::int64_t run_id);
 
+// What decides a sweep's numbers besides its scenario, as stored with the run so that
+// `--resume` (of either driver) repeats it exactly.
+struct SweepSettings {
+  std::uint64_t samples = 0;
+  std::uint64_t block_size = 0;
+  bool keep_samples = false;
+  std::vector<std::string> options;  // as given on the command line (request_options)
+  std::string at;                    // the evaluation date, resolved
+  std::vector<std::string> models;
+  std::uint64_t seed = 0;
+};
+
+// The record that starts a sweep run; `extra` fields are added to its parameters.
+NewRun sweep_record(const LoadedInput& input, const Sweep& sweep, const SweepSettings& settings,
+                    const std::string& command,
+                    const nlohmann::json& extra = nlohmann::json::object());
+
+// "" when `rec` is an interrupted sweep that can resume, else why not.
+std::string unresumable(const RunRecord& rec);
+
+// The settings a sweep was started with (sweep_record's parameters, models and seed).
+// Throws nlohmann::json::exception when the parameters are unreadable.
+SweepSettings stored_sweep_settings(const nlohmann::json& parameters,
+                                    const std::vector<std::string>& models, std::uint64_t seed);
+
 // One forecast row per issue output of a sweep document: its mean.
 std::vector<ForecastRow> sweep_forecast_rows(const nlohmann::json& document);
 

@@ -51,10 +51,8 @@ int default_threads() {
 }
 
 // What a sweep needs to be reproduced exactly: everything but the thread count.
-nlohmann::json sweep_parameters(const SweepArgs& a, const RunPlan& plan) {
-  return {{"samples", a.samples},           {"block_size", a.block_size},
-          {"keep_samples", a.keep_samples}, {"options", plan.options},
-          {"request_options", a.options},   {"at", plan.at.str()}};
+SweepSettings settings_of(const SweepArgs& a) {
+  return {a.samples, a.block_size, a.keep_samples, a.options, a.at, a.models, a.seed};
 }
 
 void print_table(const nlohmann::json& report) {
@@ -100,23 +98,20 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
       std::cerr << fmt::format("error: no run {} in {}\n", *args.resume, args.db);
       return kExitInput;
     }
-    if (rec->kind != "sweep" || rec->status != "running") {
-      std::cerr << fmt::format(
-          "error: run {} is a {} that is {}; only an interrupted sweep (still 'running') can "
-          "resume\n",
-          rec->id, rec->kind, rec->status);
+    if (const std::string why = unresumable(*rec); !why.empty()) {
+      std::cerr << "error: " << why << "\n";
       return kExitInput;
     }
     try {
       input = load_input_text(rec->scenario_text, rec->scenario_source);
-      const auto& p = rec->parameters;
-      args.samples = p.at("samples").get<std::uint64_t>();
-      args.block_size = p.at("block_size").get<std::uint64_t>();
-      args.keep_samples = p.at("keep_samples").get<bool>();
-      args.options = p.at("request_options").get<std::vector<std::string>>();
-      args.at = p.at("at").get<std::string>();
-      args.models = rec->models;
-      args.seed = rec->seed;
+      const SweepSettings st = stored_sweep_settings(rec->parameters, rec->models, rec->seed);
+      args.samples = st.samples;
+      args.block_size = st.block_size;
+      args.keep_samples = st.keep_samples;
+      args.options = st.options;
+      args.at = st.at;
+      args.models = st.models;
+      args.seed = st.seed;
     } catch (const InputError& e) {
       std::cerr << e.diagnostics().str();
       return kExitInput;
@@ -169,17 +164,7 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
       // Samples stored past the checkpoint will be drawn again: drop them first.
       store->delete_sweep_samples_from(run_id, merged.blocks * sweep->block_size());
     } else {
-      NewRun rec;
-      rec.kind = "sweep";
-      rec.scenario_id = input.scenario.id;
-      rec.scenario_source = input.source;
-      rec.scenario_text = input.text;
-      rec.at_date = plan.at.str();
-      rec.models = plan.models;
-      rec.parameters = sweep_parameters(args, plan);
-      rec.seed = args.seed;
-      rec.command = command;
-      run_id = store->begin_run(rec);
+      run_id = store->begin_run(sweep_record(input, *sweep, settings_of(args), command));
       merged = sweep->empty_stats(0);
     }
   } catch (const StoreError& e) {

@@ -186,20 +186,15 @@ int resume_settings(Args& args, int rank) {
       const auto rec = store.get_run(*args.resume);
       if (!rec) {
         blob = {{"error", fmt::format("no run {} in {}", *args.resume, args.db)}};
-      } else if (rec->kind != "sweep" || rec->status != "running") {
-        blob = {{"error", fmt::format("run {} is a {} that is {}; only an interrupted sweep "
-                                      "(still 'running') can resume",
-                                      rec->id, rec->kind, rec->status)}};
+      } else if (const std::string why = entente::cli::unresumable(*rec); !why.empty()) {
+        blob = {{"error", why}};
       } else {
+        // Read here, where an unreadable record becomes the error every rank reports.
+        (void)entente::cli::stored_sweep_settings(rec->parameters, rec->models, rec->seed);
         const auto progress = store.sweep_progress(rec->id);
-        const auto& p = rec->parameters;
         blob = {{"text", rec->scenario_text},
                 {"source", rec->scenario_source},
-                {"samples", p.at("samples")},
-                {"block_size", p.at("block_size")},
-                {"keep_samples", p.at("keep_samples")},
-                {"request_options", p.at("request_options")},
-                {"at", p.at("at")},
+                {"parameters", rec->parameters},
                 {"models", rec->models},
                 {"seed", rec->seed},
                 {"first_block", progress ? progress->blocks_done : 0}};
@@ -215,13 +210,16 @@ int resume_settings(Args& args, int rank) {
   }
   args.scenario_text = blob.at("text").get<std::string>();
   args.scenario_source = blob.at("source").get<std::string>();
-  args.samples = blob.at("samples").get<std::uint64_t>();
-  args.block_size = blob.at("block_size").get<std::uint64_t>();
-  args.keep_samples = blob.at("keep_samples").get<bool>();
-  args.options = blob.at("request_options").get<std::vector<std::string>>();
-  args.at = blob.at("at").get<std::string>();
-  args.models = blob.at("models").get<std::vector<std::string>>();
-  args.seed = blob.at("seed").get<std::uint64_t>();
+  const entente::cli::SweepSettings st = entente::cli::stored_sweep_settings(
+      blob.at("parameters"), blob.at("models").get<std::vector<std::string>>(),
+      blob.at("seed").get<std::uint64_t>());
+  args.samples = st.samples;
+  args.block_size = st.block_size;
+  args.keep_samples = st.keep_samples;
+  args.options = st.options;
+  args.at = st.at;
+  args.models = st.models;
+  args.seed = st.seed;
   args.first_block = blob.at("first_block").get<std::uint64_t>();
   return 0;
 }
@@ -268,23 +266,11 @@ int run(Args args, int rank, int ranks, const std::string& command) {
       // Samples stored past the checkpoint will be drawn again: drop them first.
       store->delete_sweep_samples_from(run_id, merged.blocks * sweep->block_size());
     } else {
-      NewRun rec;
-      rec.kind = "sweep";
-      rec.scenario_id = input.scenario.id;
-      rec.scenario_source = input.source;
-      rec.scenario_text = input.text;
-      rec.at_date = sweep->plan().at.str();
-      rec.models = sweep->plan().models;
-      rec.parameters = {{"samples", args.samples},
-                        {"block_size", args.block_size},
-                        {"keep_samples", args.keep_samples},
-                        {"options", sweep->plan().options},
-                        {"request_options", args.options},
-                        {"at", sweep->plan().at.str()},
-                        {"mpi_ranks", ranks}};
-      rec.seed = args.seed;
-      rec.command = command;
-      run_id = store->begin_run(rec);
+      const cli::SweepSettings settings{args.samples, args.block_size, args.keep_samples,
+                                        args.options, args.at,         args.models,
+                                        args.seed};
+      run_id = store->begin_run(
+          cli::sweep_record(input, *sweep, settings, command, {{"mpi_ranks", ranks}}));
     }
   } catch (const std::exception& e) {
     // The other ranks still send their blocks: receive them so they can finish.
