@@ -290,7 +290,7 @@ inline double third_party_vote(double wk, VotingRule rule, ThirdParty commit, do
 // (including i and j, which the caller discards). Rule and commitment are template
 // parameters, and the utility of j's position is computed with a select instead of a
 // branch, so the loop has no branches and the compiler vectorises it; each element is the
-// same sequence of operations as victory() performs, so the values are the same to the bit.
+// same sequence of operations as KTAB's scalar loop, so the values are the same to the bit.
 // The votes are summed afterwards, in order, as KTAB sums them.
 template <VotingRule kRule, ThirdParty kCommit>
 void third_party_votes(std::size_t count, const double* __restrict w, const double* __restrict uni,
@@ -345,27 +345,57 @@ ThirdPartyKernel kernel_for(VotingRule rule, ThirdParty commit) {
   return kernel_for<VotingRule::kProportional>(commit);
 }
 
-// Everything one state's analysis needs, computed once per turn.
-class Analysis {
- public:
-  Analysis(const Problem& problem, const Parameters& params, const Matrix& position,
-           const Matrix& ideal)
-      : problem_(problem), params_(params), ideal_(ideal) {
-    n_ = problem.capability.size();
-    d_ = position.cols();
-    total_salience_.resize(n_);
-    salience_sq_.resize(n_);
-    weight_.resize(n_);
-    for (std::size_t i = 0; i < n_; ++i) {
-      total_salience_[i] = sum(problem.salience.row(i), d_);
+int interpolation_power(Interpolation how);
+
+// What stays fixed through a run, computed once instead of every turn.
+struct Constants {
+  Constants(const Problem& problem, const Parameters& params) {
+    const std::size_t n = problem.capability.size();
+    const std::size_t d = problem.position.cols();
+    total_salience.resize(n);
+    salience_sq.resize(n);
+    weight.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      total_salience[i] = sum(problem.salience.row(i), d);
       double ss = 0.0;
-      for (std::size_t k = 0; k < d_; ++k) {
+      for (std::size_t k = 0; k < d; ++k) {
         const double s = problem.salience(i, k);
         ss = ss + (s * s);
       }
-      salience_sq_[i] = ss;
-      weight_[i] = total_salience_[i] * problem.capability[i];
+      salience_sq[i] = ss;
+      weight[i] = total_salience[i] * problem.capability[i];
     }
+    const int power = interpolation_power(params.interpolation);
+    if (power > 0) {
+      salience_pow = Matrix(n, d);
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t k = 0; k < d; ++k)
+          salience_pow(i, k) = std::pow(problem.salience(i, k), power);
+      }
+    }
+    kernel = kernel_for(params.voting, params.third_party);
+  }
+  std::vector<double> total_salience;
+  std::vector<double> salience_sq;  // sum of squared saliences, the distances' normaliser
+  std::vector<double> weight;       // total salience × capability: an actor's voting weight
+  Matrix salience_pow;              // s^n of an S1P1 or S2P2 interpolation
+  ThirdPartyKernel kernel = nullptr;
+};
+
+// Everything one state's analysis needs, computed once per turn.
+class Analysis {
+ public:
+  Analysis(const Problem& problem, const Parameters& params, const Constants& constants,
+           const Matrix& position, const Matrix& ideal)
+      : problem_(problem),
+        params_(params),
+        ideal_(ideal),
+        total_salience_(constants.total_salience),
+        salience_sq_(constants.salience_sq),
+        weight_(constants.weight),
+        kernel_(constants.kernel) {
+    n_ = problem.capability.size();
+    d_ = position.cols();
     distance_ = Matrix(n_, n_);
     distance_t_ = Matrix(n_, n_);
     for (std::size_t i = 0; i < n_; ++i) {
@@ -405,63 +435,47 @@ class Analysis {
   // when i challenges j (KTAB's probEduChlg).
   [[nodiscard]] ChallengeEstimate challenge(std::size_t h, std::size_t k, std::size_t i,
                                             std::size_t j) const {
-    return gain(j, victory_as_seen_by(h, i, j), util(h, k, i), util(h, k, j));
+    return gain(j, victory(view_of(h), i, j), util(h, k, i), util(h, k, j));
   }
 
   // challenge(h, k1, i, j) and challenge(h, k2, i, j): one victory estimate for both.
   [[nodiscard]] std::pair<ChallengeEstimate, ChallengeEstimate> challenge_pair(
       std::size_t h, std::size_t k1, std::size_t k2, std::size_t i, std::size_t j) const {
-    const auto p = victory_as_seen_by(h, i, j);
+    const auto p = victory(view_of(h), i, j);
     return {gain(j, p, util(h, k1, i), util(h, k1, j)), gain(j, p, util(h, k2, i), util(h, k2, j))};
   }
 
-  // i's estimate of its own gain from challenging each other actor: challenge(i, i, i, j)
-  // for every j (0 for j = i), with what does not depend on j computed once. The same
-  // operations on the same values as challenge(), so the same results to the bit.
-  [[nodiscard]] std::vector<ChallengeEstimate> own_challenges(std::size_t i) const {
-    // Scratch reused across calls (per thread: initiators may run on several).
-    thread_local std::vector<double> r;
-    thread_local std::vector<double> u_ni;
-    thread_local std::vector<double> u_nn;
-    thread_local std::vector<double> votes;
-    r.resize(n_);
-    u_ni.resize(n_);
-    u_nn.resize(n_);
-    votes.resize(n_);
-    for (std::size_t n = 0; n < n_; ++n) {
-      r[n] = risk_estimate_(i, n);
-      u_ni[n] = util(i, n, i);
-      u_nn[n] = util(i, n, n);
-    }
-    const VotingRule vr = params_.voting;
-    const ThirdPartyKernel kernel = kernel_for(vr, params_.third_party);
-    std::vector<ChallengeEstimate> out(n_);
+  // Expected change in k's utility from i challenging j, compared with the status quo:
+  // j gives in with probability 1 - s_j, else they contest and i wins with phij.
+  [[nodiscard]] ChallengeEstimate gain(std::size_t j, std::pair<double, double> p, double uki,
+                                       double ukj) const {
+    const auto [phij, phji] = p;
+    const double eu_sq = uki + ukj;
+    const double u_k_ij = uki + uki;  // j adopts i's position
+    const double u_k_ji = ukj + ukj;  // i adopts j's position
+    const double sj = total_salience_[j];
+    const double eu_contest = phij * u_k_ij + phji * u_k_ji;
+    const double eu_challenge = (1 - sj) * u_k_ij + sj * eu_contest;
+    return ChallengeEstimate{phij, eu_challenge - eu_sq};
+  }
+
+  // What i expects from challenging j: the probabilities that i and j prevail, and
+  // i's own gain.
+  struct OwnEstimate {
+    std::pair<double, double> victory;
+    ChallengeEstimate estimate;  // challenge(i, i, i, j)
+  };
+
+  // i's estimate of challenging each other actor j into out[j] (out[i] untouched). The
+  // victory probabilities are those of challenge(i, k, i, j) for every k, so the caller
+  // reuses them for i's estimate of the effect on j.
+  void own_challenges(std::size_t i, OwnEstimate* out) const {
+    View& v = view_of(i);
     for (std::size_t j = 0; j < n_; ++j) {
       if (j == i) continue;
-      const double* dj = distance_t_.row(j);  // dj[n] = distance from n's ideal to j
-      const double uij = util(i, i, j);
-      // The principals' votes, as in victory().
-      const double contrib_i = vote(vr, weight_[i], u_ni[i], uij);
-      const double contrib_j = vote(vr, weight_[j], u_ni[j], u_nn[j]);
-      double chij = kMinChallengeCoalition;
-      double chji = kMinChallengeCoalition;
-      if (contrib_i > 0.0) chij = chij + contrib_i;
-      if (contrib_i < 0.0) chji = chji - contrib_i;
-      if (contrib_j > 0.0) chij = chij + contrib_j;
-      if (contrib_j < 0.0) chji = chji - contrib_j;
-      kernel(n_, weight_.data(), u_ni.data(), dj, r.data(), u_nn.data(), chij, chji, votes.data());
-      votes[i] = 0.0;  // the principals are not third parties
-      votes[j] = 0.0;
-      // In order, as KTAB sums; branch-free, since the signs are unpredictable. Adding
-      // 0.0 leaves the (positive) sums unchanged, so this is victory()'s sum to the bit.
-      for (std::size_t n = 0; n < n_; ++n) {
-        chij = chij + std::max(votes[n], 0.0);
-        chji = chji - std::min(votes[n], 0.0);
-      }
-      const std::pair<double, double> p{chij / (chij + chji), chji / (chij + chji)};
-      out[j] = gain(j, p, u_ni[i], uij);
+      out[j].victory = victory(v, i, j);
+      out[j].estimate = gain(j, out[j].victory, util(i, i, i), util(i, i, j));
     }
-    return out;
   }
 
   // Probability of each distinct position, each actor judging by its own estimates
@@ -477,69 +491,65 @@ class Analysis {
   }
 
  private:
-  // h's estimate of the probabilities that i and j prevail when i challenges j.
-  [[nodiscard]] std::pair<double, double> victory_as_seen_by(std::size_t h, std::size_t i,
-                                                             std::size_t j) const {
-    return victory(
-        i, j, util(h, i, i), util(h, i, j), util(h, j, i), util(h, j, j),
-        [&](std::size_t n) { return util(h, n, i); }, [&](std::size_t n) { return util(h, n, j); },
-        [&](std::size_t n) { return util(h, n, n); });
+  // One estimator's view of every actor n, in per-thread scratch (initiators may be
+  // analysed on several threads), so that the third parties' votes vectorise.
+  struct View {
+    std::size_t h = 0;
+    std::size_t i = 0;          // the challenger that u_ni holds
+    bool has_i = false;         // whether u_ni is filled
+    std::vector<double> r;      // r[n]: h's estimate of n's risk attitude
+    std::vector<double> u_ni;   // u_ni[n] = util(h, n, i)
+    std::vector<double> u_nn;   // u_nn[n] = util(h, n, n)
+    std::vector<double> votes;  // the third parties' votes of the last victory()
+  };
+
+  [[nodiscard]] View& view_of(std::size_t h) const {
+    thread_local View v;
+    v.h = h;
+    v.has_i = false;
+    v.r.resize(n_);
+    v.u_ni.resize(n_);
+    v.u_nn.resize(n_);
+    v.votes.resize(n_);
+    for (std::size_t n = 0; n < n_; ++n) {
+      v.r[n] = risk_estimate_(h, n);
+      v.u_nn[n] = util(h, n, n);
+    }
+    return v;
   }
 
-  // Probability that i defeats j when i challenges j: the principals' votes, then each
-  // third party n weighing in on the little conflict of the principals and itself. uni,
-  // unj, unn give the estimating actor's view of n's utility for i's, j's, n's position.
-  template <typename Uni, typename Unj, typename Unn>
-  [[nodiscard]] std::pair<double, double> victory(std::size_t i, std::size_t j, double uii,
-                                                  double uij, double uji, double ujj,
-                                                  const Uni& uni_of, const Unj& unj_of,
-                                                  const Unn& unn_of) const {
+  // Probabilities that i and j prevail when i challenges j, as v.h estimates them: the
+  // principals' votes, then each third party n weighing in on the little conflict of the
+  // principals and itself (KTAB's probEduChlg with thirdPartyVoteSU). The coalitions are
+  // summed in actor order, as KTAB sums them, so results agree with KTAB's to the bit.
+  [[nodiscard]] std::pair<double, double> victory(View& v, std::size_t i, std::size_t j) const {
+    if (!v.has_i || v.i != i) {
+      for (std::size_t n = 0; n < n_; ++n) v.u_ni[n] = util(v.h, n, i);
+      v.i = i;
+      v.has_i = true;
+    }
     const VotingRule vr = params_.voting;
-    const double si = total_salience_[i];
-    const double sj = total_salience_[j];
-    const double ci = problem_.capability[i];
-    const double cj = problem_.capability[j];
-    const double contrib_i = vote(vr, si * ci, uii, uij);
-    const double contrib_j = vote(vr, sj * cj, uji, ujj);
+    const double contrib_i = vote(vr, weight_[i], v.u_ni[i], util(v.h, i, j));
+    const double contrib_j = vote(vr, weight_[j], v.u_ni[j], v.u_nn[j]);
     double chij = kMinChallengeCoalition;
     double chji = kMinChallengeCoalition;
     if (contrib_i > 0.0) chij = chij + contrib_i;
     if (contrib_i < 0.0) chji = chji - contrib_i;
     if (contrib_j > 0.0) chij = chij + contrib_j;
     if (contrib_j < 0.0) chji = chji - contrib_j;
-    const double principal_i = chij;
-    const double principal_j = chji;
+    // dj[n] is the distance from n's ideal to j's position.
+    kernel_(n_, weight_.data(), v.u_ni.data(), distance_t_.row(j), v.r.data(), v.u_nn.data(), chij,
+            chji, v.votes.data());
+    v.votes[i] = 0.0;  // the principals are not third parties
+    v.votes[j] = 0.0;
+    // Branch-free, since the signs are unpredictable; adding 0.0 leaves the (positive)
+    // sums unchanged, so these are KTAB's sums to the bit.
     for (std::size_t n = 0; n < n_; ++n) {
-      if (n == i || n == j) continue;
-      const double wn = total_salience_[n] * problem_.capability[n];
-      const double uni = uni_of(n);
-      const double unj = unj_of(n);
-      const double unn = unn_of(n);
-      const double own = vote(vr, wn, uni, unj);
-      const double cni = (own > 0) ? principal_i + own : principal_i;
-      const double cnj = (own < 0) ? principal_j - own : principal_j;
-      const double pin = cni / (cni + cnj);
-      const double pjn = 1.0 - pin;
-      const double vnij = third_party_vote(wn, vr, params_.third_party, pin, pjn, uni, unj, unn);
-      chij = (vnij > 0) ? (chij + vnij) : chij;
-      chji = (vnij < 0) ? (chji - vnij) : chji;
+      chij = chij + std::max(v.votes[n], 0.0);
+      chji = chji - std::min(v.votes[n], 0.0);
     }
     // KTAB divides twice rather than taking 1 - p, which can differ in the last bit.
     return {chij / (chij + chji), chji / (chij + chji)};
-  }
-
-  // Expected change in k's utility from i challenging j, compared with the status quo:
-  // j gives in with probability 1 - s_j, else they contest and i wins with phij.
-  [[nodiscard]] ChallengeEstimate gain(std::size_t j, std::pair<double, double> p, double uki,
-                                       double ukj) const {
-    const auto [phij, phji] = p;
-    const double eu_sq = uki + ukj;
-    const double u_k_ij = uki + uki;  // j adopts i's position
-    const double u_k_ji = ukj + ukj;  // i adopts j's position
-    const double sj = total_salience_[j];
-    const double eu_contest = phij * u_k_ij + phji * u_k_ji;
-    const double eu_challenge = (1 - sj) * u_k_ij + sj * eu_contest;
-    return ChallengeEstimate{phij, eu_challenge - eu_sq};
   }
 
   // Risk attitudes from the risk-neutral PCE over all actors' positions (duplicates
@@ -570,21 +580,22 @@ class Analysis {
   const Matrix& ideal_;
   std::size_t n_ = 0;
   std::size_t d_ = 0;
-  std::vector<double> total_salience_;
-  std::vector<double> salience_sq_;
-  std::vector<double> weight_;  // total salience × capability: an actor's voting weight
-  Matrix distance_;             // distance_(i, j): from i's ideal to j's position
-  Matrix distance_t_;           // its transpose, for contiguous access by position
+  const std::vector<double>& total_salience_;
+  const std::vector<double>& salience_sq_;
+  const std::vector<double>& weight_;
+  Matrix distance_;    // distance_(i, j): from i's ideal to j's position
+  Matrix distance_t_;  // its transpose, for contiguous access by position
   std::vector<double> risk_;
   Matrix risk_estimate_;  // (h, i): h's estimate of i's risk attitude
+  ThirdPartyKernel kernel_;
 };
 
 // KTAB's interpBrgnSnPm: per dimension, the positions weighted by s^n p^m, rounded to
-// 4 decimals.
-void interpolate_snpm(int n, int m, double tik, double sik, double prob_i, double tjk, double sjk,
-                      double prob_j, double& bik, double& bjk) {
-  const double wik = std::pow(sik, n) * std::pow(prob_i, m);
-  const double wjk = std::pow(sjk, n) * std::pow(prob_j, m);
+// 4 decimals. Given the factors s^n (fixed through a run) and p^m (fixed per bargain).
+void interpolate_snpm(double tik, double sn_ik, double pm_i, double tjk, double sn_jk, double pm_j,
+                      double& bik, double& bjk) {
+  const double wik = sn_ik * pm_i;
+  const double wjk = sn_jk * pm_j;
   bik = round4(((wik + kMinBargainWeight) * tik + wjk * tjk) / (wik + kMinBargainWeight + wjk));
   bjk = round4((wik * tik + (kMinBargainWeight + wjk) * tjk) / (wik + kMinBargainWeight + wjk));
 }
@@ -602,30 +613,45 @@ void interpolate_s2pmax(double tik, double sik, double prob_i, double tjk, doubl
   bjk = tjk + djk * (tik - tjk);
 }
 
-Bargain interpolate(const Problem& problem, Interpolation how, int i, int j, const double* pos_i,
-                    const double* pos_j, double prob_i, double prob_j, BargainKind kind) {
+// The exponents n and m of an interpolation s^n p^m (0 for S2PMax, which has none).
+int interpolation_power(Interpolation how) {
+  switch (how) {
+    case Interpolation::kS1P1:
+      return 1;
+    case Interpolation::kS2P2:
+      return 2;
+    case Interpolation::kS2PMax:
+      return 0;
+  }
+  return 0;
+}
+
+// salience_pow holds s^n for the interpolation's n (see Constants).
+Bargain interpolate(const Problem& problem, const Matrix& salience_pow, Interpolation how, int i,
+                    int j, const double* pos_i, const double* pos_j, double prob_i, double prob_j,
+                    BargainKind kind) {
   const std::size_t d = problem.position.cols();
+  const auto ui = static_cast<std::size_t>(i);
+  const auto uj = static_cast<std::size_t>(j);
   Bargain b;
   b.initiator = i;
   b.receiver = j;
   b.kind = kind;
   b.initiator_position.resize(d);
   b.receiver_position.resize(d);
+  // std::pow as KTAB calls it (not p * p, which can round differently).
+  const int power = interpolation_power(how);
+  const double pm_i = power > 0 ? std::pow(prob_i, power) : 0.0;
+  const double pm_j = power > 0 ? std::pow(prob_j, power) : 0.0;
   for (std::size_t k = 0; k < d; ++k) {
-    const double sik = problem.salience(static_cast<std::size_t>(i), k);
-    const double sjk = problem.salience(static_cast<std::size_t>(j), k);
     double& bik = b.initiator_position[k];
     double& bjk = b.receiver_position[k];
-    switch (how) {
-      case Interpolation::kS1P1:
-        interpolate_snpm(1, 1, pos_i[k], sik, prob_i, pos_j[k], sjk, prob_j, bik, bjk);
-        break;
-      case Interpolation::kS2P2:
-        interpolate_snpm(2, 2, pos_i[k], sik, prob_i, pos_j[k], sjk, prob_j, bik, bjk);
-        break;
-      case Interpolation::kS2PMax:
-        interpolate_s2pmax(pos_i[k], sik, prob_i, pos_j[k], sjk, prob_j, bik, bjk);
-        break;
+    if (how == Interpolation::kS2PMax) {
+      interpolate_s2pmax(pos_i[k], problem.salience(ui, k), prob_i, pos_j[k],
+                         problem.salience(uj, k), prob_j, bik, bjk);
+    } else {
+      interpolate_snpm(pos_i[k], salience_pow(ui, k), pm_i, pos_j[k], salience_pow(uj, k), pm_j,
+                       bik, bjk);
     }
     // A bargain lies between the two positions. KTAB's receiver-side bargain can leave that
     // segment, even the scale: it passes an expected gain where a probability belongs (see
@@ -758,8 +784,9 @@ std::uint64_t state_fingerprint(const State& st) {
 }
 
 // One turn: challenges, bargains, and the choice among each actor's bargains.
-void step(const Problem& problem, const Parameters& params, const Hooks& hooks, int turn,
-          const Analysis& an, State& st, KtabPrng& rng, Matrix& next_position) {
+void step(const Problem& problem, const Parameters& params, const Constants& constants,
+          const Hooks& hooks, int turn, const Analysis& an, State& st, KtabPrng& rng,
+          Matrix& next_position) {
   const std::size_t n = problem.capability.size();
   const std::size_t d = problem.position.cols();
   st.challenges.clear();
@@ -774,18 +801,18 @@ void step(const Problem& problem, const Parameters& params, const Hooks& hooks, 
   };
   // Each initiator's estimates of its gain from challenging every other actor: the O(n³)
   // part of a turn, independent across initiators, so split over threads by initiator.
-  std::vector<std::vector<ChallengeEstimate>> estimates(n);
+  std::vector<Analysis::OwnEstimate> estimates(n * n);
   const auto workers =
       static_cast<std::size_t>(std::max(1, std::min(params.threads, static_cast<int>(n))));
   if (workers <= 1) {
-    for (std::size_t i = 0; i < n; ++i) estimates[i] = an.own_challenges(i);
+    for (std::size_t i = 0; i < n; ++i) an.own_challenges(i, &estimates[i * n]);
   } else {
     std::vector<std::thread> pool;
     pool.reserve(workers);
     for (std::size_t w = 0; w < workers; ++w) {
       // Interleaved, since later initiators cost the same as earlier ones.
       pool.emplace_back([&, w] {
-        for (std::size_t i = w; i < n; i += workers) estimates[i] = an.own_challenges(i);
+        for (std::size_t i = w; i < n; i += workers) an.own_challenges(i, &estimates[i * n]);
       });
     }
     for (std::thread& t : pool) t.join();
@@ -796,10 +823,10 @@ void step(const Problem& problem, const Parameters& params, const Hooks& hooks, 
     int best = -1;
     double best_prob = 0.0;
     double best_gain = -1.0;
-    const std::vector<ChallengeEstimate>& own = estimates[i];
+    const Analysis::OwnEstimate* own = &estimates[i * n];
     for (std::size_t j = 0; j < n; ++j) {
       if (j == i) continue;
-      const ChallengeEstimate& e = own[j];
+      const ChallengeEstimate& e = own[j].estimate;
       if (kMinSignificantGain < e.gain && best_gain < e.gain) {
         best = static_cast<int>(j);
         best_prob = e.prob;
@@ -812,20 +839,22 @@ void step(const Problem& problem, const Parameters& params, const Hooks& hooks, 
     ch.initiator = static_cast<int>(i);
     ch.target = best;
     ch.by_initiator = ChallengeEstimate{best_prob, best_gain};
-    ch.by_initiator_on_target = an.challenge(i, j, i, j);
+    // challenge(i, j, i, j), with the victory estimate own_challenges made.
+    ch.by_initiator_on_target = an.gain(j, own[j].victory, an.util(i, j, i), an.util(i, j, j));
     std::tie(ch.by_target_on_initiator, ch.by_target) = an.challenge_pair(j, i, j, i, j);
     const double* pi = st.position.row(i);
     const double* pj = st.position.row(j);
-    Bargain from_i = interpolate(problem, params.interpolation, ch.initiator, best, pi, pj,
-                                 best_prob, 1 - best_prob, BargainKind::kInitiator);
+    Bargain from_i =
+        interpolate(problem, constants.salience_pow, params.interpolation, ch.initiator, best, pi,
+                    pj, best_prob, 1 - best_prob, BargainKind::kInitiator);
     // KTAB forms the receiver's bargain from j's estimate of i's expected *gain*, where
     // the comment says "probability" (smpbcn.cpp, pjiJ); kept so results match. Only the
     // initiator's bargain is used by the default InitOnlyInterp, so the other is skipped.
     const double pjij = ch.by_target_on_initiator.gain;
     Bargain from_j;
     if (params.bargain_model != BargainModel::kInitOnlyInterp) {
-      from_j = interpolate(problem, params.interpolation, ch.initiator, best, pi, pj, pjij,
-                           1 - pjij, BargainKind::kReceiver);
+      from_j = interpolate(problem, constants.salience_pow, params.interpolation, ch.initiator,
+                           best, pi, pj, pjij, 1 - pjij, BargainKind::kReceiver);
     }
     st.challenges.push_back(ch);
     switch (params.bargain_model) {
@@ -1077,6 +1106,7 @@ Trajectory run(const Problem& problem, const Parameters& params, const Hooks& ho
     throw std::invalid_argument("smp: turns must satisfy 1 <= min_turns <= max_turns");
   }
   KtabPrng rng(params.seed);
+  const Constants constants(problem, params);
   Trajectory out;
   State s0;
   s0.position = problem.position;
@@ -1114,11 +1144,11 @@ Trajectory run(const Problem& problem, const Parameters& params, const Hooks& ho
       next_position = out.states[*p + 1].position;
     } else {
       set_unique(st);
-      const Analysis an(problem, params, st.position, st.ideal);
+      const Analysis an(problem, params, constants, st.position, st.ideal);
       st.risk = an.risk();
       st.unique_probability = an.unique_probability(st.unique);
       set_actor_probability(st);
-      step(problem, params, hooks, turn, an, st, rng, next_position);
+      step(problem, params, constants, hooks, turn, an, st, rng, next_position);
     }
     State next;
     next.ideal = new_ideals(problem, st.ideal, next_position);
@@ -1141,7 +1171,7 @@ Trajectory run(const Problem& problem, const Parameters& params, const Hooks& ho
   // The last state is analysed too, for its probabilities (its step stays empty).
   State& last = out.states.back();
   set_unique(last);
-  const Analysis an(problem, params, last.position, last.ideal);
+  const Analysis an(problem, params, constants, last.position, last.ideal);
   last.risk = an.risk();
   last.unique_probability = an.unique_probability(last.unique);
   set_actor_probability(last);
