@@ -63,24 +63,63 @@ double round4(double x) {
   return static_cast<double>(static_cast<int>(v)) / s;
 }
 
-// Strength of the coalition for option i over j (c(i, j)) from votes v(k, i, j) evaluated
-// for i > j only, as KTAB does (so an asymmetric rule counts one direction).
-template <typename VoteFn>
-Matrix coalitions(const VoteFn& vfn, std::size_t num_actors, std::size_t num_options) {
-  Matrix c(num_options, num_options);
-  for (std::size_t i = 0; i < num_options; ++i) {
+// Strength of the coalition for option i over j (c(i, j)) from the votes of actors k with
+// weights w and utilities u(k, option), evaluated for i > j only, as KTAB does (so an
+// asymmetric rule counts one direction). Each sum runs over k in order, as KTAB's; the
+// pairs (i, j) for one i are independent, so the loop over j vectorises.
+template <VotingRule kRule>
+void coalitions_for(const double* w, const Matrix& u, Matrix& c) {
+  const std::size_t num_actors = u.rows();
+  const std::size_t m = u.cols();
+  thread_local std::vector<double> cij;
+  thread_local std::vector<double> cji;
+  cij.resize(m);
+  cji.resize(m);
+  for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t j = 0; j < i; ++j) {
-      double cij = kMinCoalition;
-      double cji = kMinCoalition;
-      for (std::size_t k = 0; k < num_actors; ++k) {
-        const double v = vfn(k, i, j);
-        if (v > 0) cij = cij + v;
-        if (v < 0) cji = cji - v;
+      cij[j] = kMinCoalition;
+      cji[j] = kMinCoalition;
+    }
+    for (std::size_t k = 0; k < num_actors; ++k) {
+      const double* uk = u.row(k);
+      const double uki = uk[i];
+      const double wk = w[k];
+      // Adding 0.0 to a positive sum changes nothing, so this is KTAB's branchy sum.
+      for (std::size_t j = 0; j < i; ++j) {
+        const double v = vote(kRule, wk, uki, uk[j]);
+        cij[j] = cij[j] + std::max(v, 0.0);
+        cji[j] = cji[j] - std::min(v, 0.0);
       }
-      c(i, j) = cij;
-      c(j, i) = cji;
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      c(i, j) = cij[j];
+      c(j, i) = cji[j];
     }
     c(i, i) = kMinCoalition;
+  }
+}
+
+Matrix coalitions(VotingRule rule, const std::vector<double>& w, const Matrix& u) {
+  Matrix c(u.cols(), u.cols());
+  switch (rule) {
+    case VotingRule::kBinary:
+      coalitions_for<VotingRule::kBinary>(w.data(), u, c);
+      break;
+    case VotingRule::kPropBin:
+      coalitions_for<VotingRule::kPropBin>(w.data(), u, c);
+      break;
+    case VotingRule::kProportional:
+      coalitions_for<VotingRule::kProportional>(w.data(), u, c);
+      break;
+    case VotingRule::kPropCbc:
+      coalitions_for<VotingRule::kPropCbc>(w.data(), u, c);
+      break;
+    case VotingRule::kCubic:
+      coalitions_for<VotingRule::kCubic>(w.data(), u, c);
+      break;
+    case VotingRule::kASymProsp:
+      coalitions_for<VotingRule::kASymProsp>(w.data(), u, c);
+      break;
   }
   return c;
 }
@@ -373,12 +412,17 @@ struct Constants {
           salience_pow(i, k) = std::pow(problem.salience(i, k), power);
       }
     }
+    salience_t = Matrix(d, n);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t k = 0; k < d; ++k) salience_t(k, i) = problem.salience(i, k);
+    }
     kernel = kernel_for(params.voting, params.third_party);
   }
   std::vector<double> total_salience;
   std::vector<double> salience_sq;  // sum of squared saliences, the distances' normaliser
   std::vector<double> weight;       // total salience × capability: an actor's voting weight
   Matrix salience_pow;              // s^n of an S1P1 or S2P2 interpolation
+  Matrix salience_t;                // d × n, for loops over actors
   ThirdPartyKernel kernel = nullptr;
 };
 
@@ -393,9 +437,14 @@ class Analysis {
         total_salience_(constants.total_salience),
         salience_sq_(constants.salience_sq),
         weight_(constants.weight),
+        salience_t_(constants.salience_t),
         kernel_(constants.kernel) {
     n_ = problem.capability.size();
     d_ = position.cols();
+    ideal_t_ = Matrix(d_, n_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      for (std::size_t k = 0; k < d_; ++k) ideal_t_(k, i) = ideal(i, k);
+    }
     distance_ = Matrix(n_, n_);
     distance_t_ = Matrix(n_, n_);
     for (std::size_t i = 0; i < n_; ++i) {
@@ -426,6 +475,35 @@ class Analysis {
   // i's own utility of point x (KTAB's posUtil: i's risk attitude, i's ideal).
   [[nodiscard]] double own_util(std::size_t i, const double* x) const {
     return distance_utility(distance_to(i, x), risk_[i]);
+  }
+
+  // own_util(a, x) for every actor a into out[a]: the same operations, laid out over
+  // actors so that they vectorise.
+  void own_utils(const double* x, double* out) const {
+    for (std::size_t a = 0; a < n_; ++a) out[a] = 0.0;
+    for (std::size_t k = 0; k < d_; ++k) {
+      const double xk = x[k];
+      const double* ideal = ideal_t_.row(k);
+      const double* salience = salience_t_.row(k);
+      for (std::size_t a = 0; a < n_; ++a) {
+        const double dk = ideal[a] - xk;
+        const double ds = dk * salience[a];
+        out[a] = out[a] + (ds * ds);
+      }
+    }
+    for (std::size_t a = 0; a < n_; ++a) {
+      const double dist = std::sqrt(out[a] / salience_sq_[a]);
+      // distance_utility: for dist > 1, min(dist, 1) * r is exactly r.
+      out[a] = (1 - dist) * (1 + std::min(dist, 1.0) * risk_[a]);
+    }
+  }
+
+  // util(a, a, m) for every actor a into out[a], laid out over actors as own_utils.
+  void own_views(std::size_t m, double* out) const {
+    const double* dm = distance_t_.row(m);
+    for (std::size_t a = 0; a < n_; ++a) {
+      out[a] = (1 - dm[a]) * (1 + std::min(dm[a], 1.0) * own_risk_estimate_[a]);
+    }
   }
 
   [[nodiscard]] const std::vector<double>& risk() const { return risk_; }
@@ -559,12 +637,7 @@ class Analysis {
     for (std::size_t i = 0; i < n_; ++i) {
       for (std::size_t j = 0; j < n_; ++j) neutral(i, j) = distance_utility(distance_(i, j), 0.0);
     }
-    const auto& w = problem_.capability;
-    const VotingRule vr = params_.voting;
-    const Matrix c =
-        coalitions([&](std::size_t k, std::size_t i,
-                       std::size_t j) { return vote(vr, w[k], neutral(k, i), neutral(k, j)); },
-                   n_, n_);
+    const Matrix c = coalitions(params_.voting, problem_.capability, neutral);
     const std::vector<double> p = pce_from_coalitions(params_.pce, params_.victory, c);
     risk_ = risk_from_probability(p, params_.risk_range);
     risk_estimate_ = Matrix(n_, n_);
@@ -573,6 +646,8 @@ class Analysis {
         risk_estimate_(h, i) = estimate_risk(risk_[h], risk_[i], params_.risk_adjust);
       }
     }
+    own_risk_estimate_.resize(n_);
+    for (std::size_t a = 0; a < n_; ++a) own_risk_estimate_[a] = risk_estimate_(a, a);
   }
 
   const Problem& problem_;
@@ -583,8 +658,11 @@ class Analysis {
   const std::vector<double>& total_salience_;
   const std::vector<double>& salience_sq_;
   const std::vector<double>& weight_;
-  Matrix distance_;    // distance_(i, j): from i's ideal to j's position
-  Matrix distance_t_;  // its transpose, for contiguous access by position
+  const Matrix& salience_t_;               // d × n
+  Matrix ideal_t_;                         // d × n
+  std::vector<double> own_risk_estimate_;  // risk_estimate_(a, a)
+  Matrix distance_;                        // distance_(i, j): from i's ideal to j's position
+  Matrix distance_t_;                      // its transpose, for contiguous access by position
   std::vector<double> risk_;
   Matrix risk_estimate_;  // (h, i): h's estimate of i's risk attitude
   ThirdPartyKernel kernel_;
@@ -897,26 +975,35 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
   // Utility to each actor of the state each bargain would bring about: the mean over
   // actors' positions with the two principals' replaced (KTAB's brgnUtil). It does not
   // depend on whose list the bargain is in, so it is computed once.
+  // Laid out by bargain, and summed over actors in parallel, each actor's sum in KTAB's
+  // order (so to the bit): brgn_util(b, a) is actor a's utility for bargain b.
   const std::size_t nb = st.bargains.size();
-  Matrix bargain_util(n, nb + 1);   // column nb: the status quo
-  std::vector<double> own_view(n);  // own_view[m] = util(a, a, m), for the current a
-  for (std::size_t a = 0; a < n; ++a) {
-    for (std::size_t m = 0; m < n; ++m) own_view[m] = an.util(a, a, m);
-    double sq = 0.0;
-    for (std::size_t m = 0; m < n; ++m) sq = sq + own_view[m];
-    bargain_util(a, nb) = sq / static_cast<double>(n);
-    for (std::size_t b = 0; b < nb; ++b) {
-      const Bargain& bg = st.bargains[b];
-      double u = 0.0;
-      u = u + an.own_util(a, bg.initiator_position.data());
-      u = u + an.own_util(a, bg.receiver_position.data());
-      for (std::size_t m = 0; m < n; ++m) {
-        if (static_cast<int>(m) != bg.initiator && static_cast<int>(m) != bg.receiver) {
-          u = u + own_view[m];
-        }
-      }
-      bargain_util(a, b) = u / static_cast<double>(n);
+  Matrix brgn_util(nb + 1, n);  // row nb: the status quo
+  Matrix own_view(n, n);        // own_view(m, a) = util(a, a, m)
+  for (std::size_t m = 0; m < n; ++m) an.own_views(m, own_view.row(m));
+  const double count = static_cast<double>(n);
+  {
+    double* sq = brgn_util.row(nb);
+    for (std::size_t a = 0; a < n; ++a) sq[a] = 0.0;
+    for (std::size_t m = 0; m < n; ++m) {
+      const double* v = own_view.row(m);
+      for (std::size_t a = 0; a < n; ++a) sq[a] = sq[a] + v[a];
     }
+    for (std::size_t a = 0; a < n; ++a) sq[a] = sq[a] / count;
+  }
+  std::vector<double> at_receiver(n);
+  for (std::size_t b = 0; b < nb; ++b) {
+    const Bargain& bg = st.bargains[b];
+    double* u = brgn_util.row(b);
+    an.own_utils(bg.initiator_position.data(), u);
+    an.own_utils(bg.receiver_position.data(), at_receiver.data());
+    for (std::size_t a = 0; a < n; ++a) u[a] = (0.0 + u[a]) + at_receiver[a];
+    for (std::size_t m = 0; m < n; ++m) {
+      if (static_cast<int>(m) == bg.initiator || static_cast<int>(m) == bg.receiver) continue;
+      const double* v = own_view.row(m);
+      for (std::size_t a = 0; a < n; ++a) u[a] = u[a] + v[a];
+    }
+    for (std::size_t a = 0; a < n; ++a) u[a] = u[a] / count;
   }
 
   std::vector<int> order(n);
@@ -933,7 +1020,7 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
     Matrix u(n, list.size());
     for (std::size_t a = 0; a < n; ++a) {
       for (std::size_t m = 0; m < list.size(); ++m) {
-        u(a, m) = bargain_util(a, list[m] < 0 ? nb : static_cast<std::size_t>(list[m]));
+        u(a, m) = brgn_util(list[m] < 0 ? nb : static_cast<std::size_t>(list[m]), a);
       }
     }
     const std::vector<double> p =
@@ -1020,9 +1107,7 @@ std::pair<double, double> victory_probability(VictoryModel model, double s1, dou
 
 std::vector<double> scalar_pce(const std::vector<double>& w, const Matrix& u, VotingRule rule,
                                VictoryModel victory, PceModel pce) {
-  const Matrix c = coalitions([&](std::size_t k, std::size_t i,
-                                  std::size_t j) { return vote(rule, w[k], u(k, i), u(k, j)); },
-                              u.rows(), u.cols());
+  const Matrix c = coalitions(rule, w, u);
   return pce_from_coalitions(pce, victory, c);
 }
 
