@@ -65,35 +65,23 @@ double round4(double x) {
 
 // Strength of the coalition for option i over j (c(i, j)) from the votes of actors k with
 // weights w and utilities u(k, option), evaluated for i > j only, as KTAB does (so an
-// asymmetric rule counts one direction). Each sum runs over k in order, as KTAB's; the
-// pairs (i, j) for one i are independent, so the loop over j vectorises.
+// asymmetric rule counts one direction). Each sum runs over k in order, as KTAB's.
 template <VotingRule kRule>
 void coalitions_for(const double* w, const Matrix& u, Matrix& c) {
   const std::size_t num_actors = u.rows();
   const std::size_t m = u.cols();
-  thread_local std::vector<double> cij;
-  thread_local std::vector<double> cji;
-  cij.resize(m);
-  cji.resize(m);
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t j = 0; j < i; ++j) {
-      cij[j] = kMinCoalition;
-      cji[j] = kMinCoalition;
-    }
-    for (std::size_t k = 0; k < num_actors; ++k) {
-      const double* uk = u.row(k);
-      const double uki = uk[i];
-      const double wk = w[k];
-      // Adding 0.0 to a positive sum changes nothing, so this is KTAB's branchy sum.
-      for (std::size_t j = 0; j < i; ++j) {
-        const double v = vote(kRule, wk, uki, uk[j]);
-        cij[j] = cij[j] + std::max(v, 0.0);
-        cji[j] = cji[j] - std::min(v, 0.0);
+      double cij = kMinCoalition;
+      double cji = kMinCoalition;
+      for (std::size_t k = 0; k < num_actors; ++k) {
+        const double v = vote(kRule, w[k], u(k, i), u(k, j));
+        // Adding 0.0 to a positive sum changes nothing: KTAB's branchy sum, branch-free.
+        cij = cij + std::max(v, 0.0);
+        cji = cji - std::min(v, 0.0);
       }
-    }
-    for (std::size_t j = 0; j < i; ++j) {
-      c(i, j) = cij[j];
-      c(j, i) = cji[j];
+      c(i, j) = cij;
+      c(j, i) = cji;
     }
     c(i, i) = kMinCoalition;
   }
@@ -350,38 +338,91 @@ void third_party_votes(std::size_t count, const double* __restrict w, const doub
   }
 }
 
-using ThirdPartyKernel = void (*)(std::size_t, const double*, const double*, const double*,
-                                  const double*, const double*, double, double, double*);
-
-template <VotingRule kRule>
-ThirdPartyKernel kernel_for(ThirdParty commit) {
-  switch (commit) {
-    case ThirdParty::kNoCommit:
-      return &third_party_votes<kRule, ThirdParty::kNoCommit>;
-    case ThirdParty::kSemiCommit:
-      return &third_party_votes<kRule, ThirdParty::kSemiCommit>;
-    case ThirdParty::kFullCommit:
-      return &third_party_votes<kRule, ThirdParty::kFullCommit>;
+// All the third parties' votes in i's challenges of every target j, as i estimates them,
+// added into the coalitions chij[j] and chji[j], which start as the principals' (also the
+// principal_i and principal_j the votes are conditioned on). Each target's sums run over
+// n in actor order, as KTAB's; n = i and n = j, the principals, are skipped. Rows over n,
+// vectorised over the targets j: distance(n, j) is the distance from n's ideal to j's
+// position, r, uni and unn are i's estimates of n's risk attitude and n's utilities for
+// i's and n's own positions. The same operations per vote as third_party_votes.
+template <VotingRule kRule, ThirdParty kCommit>
+void challenge_coalitions(std::size_t count, std::size_t i, const double* w, const double* uni,
+                          const double* unn, const double* r, const Matrix& distance,
+                          const Matrix& off_diagonal, const double* __restrict principal_i,
+                          const double* __restrict principal_j, double* __restrict chij,
+                          double* __restrict chji) {
+  for (std::size_t n = 0; n < count; ++n) {
+    if (n == i) continue;
+    const double* __restrict dn = distance.row(n);
+    const double* __restrict off_n = off_diagonal.row(n);
+    const double wn = w[n];
+    const double u_ni = uni[n];
+    const double u_nn = unn[n];
+    const double rn = r[n];
+    for (std::size_t j = 0; j < count; ++j) {
+      const double d = dn[j];
+      const double unj = (1 - d) * (1 + std::min(d, 1.0) * rn);
+      const double own = vote(kRule, wn, u_ni, unj);
+      const double cni = principal_i[j] + std::max(own, 0.0);
+      const double cnj = principal_j[j] - std::min(own, 0.0);
+      const double pin = cni / (cni + cnj);
+      const double pjn = 1.0 - pin;
+      // n is no third party in its own challenge: off_n[n] is 0, else 1 (a product, not a
+      // branch, so the loop vectorises; a vote times 0 is ±0, which the sums ignore).
+      const double v = third_party_vote(wn, kRule, kCommit, pin, pjn, u_ni, unj, u_nn) * off_n[j];
+      // Adding 0.0 to a positive sum changes nothing: KTAB's branchy sum, branch-free.
+      chij[j] = chij[j] + std::max(v, 0.0);
+      chji[j] = chji[j] - std::min(v, 0.0);
+    }
   }
-  return &third_party_votes<kRule, ThirdParty::kSemiCommit>;
 }
 
-ThirdPartyKernel kernel_for(VotingRule rule, ThirdParty commit) {
+using ThirdPartyKernel = void (*)(std::size_t, const double*, const double*, const double*,
+                                  const double*, const double*, double, double, double*);
+using CoalitionKernel = void (*)(std::size_t, std::size_t, const double*, const double*,
+                                 const double*, const double*, const Matrix&, const Matrix&,
+                                 const double*, const double*, double*, double*);
+
+// The kernels for one voting rule and third-party commitment.
+struct Kernels {
+  ThirdPartyKernel votes = nullptr;
+  CoalitionKernel coalitions = nullptr;
+};
+
+template <VotingRule kRule, ThirdParty kCommit>
+Kernels kernels_of() {
+  return {&third_party_votes<kRule, kCommit>, &challenge_coalitions<kRule, kCommit>};
+}
+
+template <VotingRule kRule>
+Kernels kernels_for(ThirdParty commit) {
+  switch (commit) {
+    case ThirdParty::kNoCommit:
+      return kernels_of<kRule, ThirdParty::kNoCommit>();
+    case ThirdParty::kSemiCommit:
+      return kernels_of<kRule, ThirdParty::kSemiCommit>();
+    case ThirdParty::kFullCommit:
+      return kernels_of<kRule, ThirdParty::kFullCommit>();
+  }
+  return kernels_of<kRule, ThirdParty::kSemiCommit>();
+}
+
+Kernels kernels_for(VotingRule rule, ThirdParty commit) {
   switch (rule) {
     case VotingRule::kBinary:
-      return kernel_for<VotingRule::kBinary>(commit);
+      return kernels_for<VotingRule::kBinary>(commit);
     case VotingRule::kPropBin:
-      return kernel_for<VotingRule::kPropBin>(commit);
+      return kernels_for<VotingRule::kPropBin>(commit);
     case VotingRule::kProportional:
-      return kernel_for<VotingRule::kProportional>(commit);
+      return kernels_for<VotingRule::kProportional>(commit);
     case VotingRule::kPropCbc:
-      return kernel_for<VotingRule::kPropCbc>(commit);
+      return kernels_for<VotingRule::kPropCbc>(commit);
     case VotingRule::kCubic:
-      return kernel_for<VotingRule::kCubic>(commit);
+      return kernels_for<VotingRule::kCubic>(commit);
     case VotingRule::kASymProsp:
-      return kernel_for<VotingRule::kASymProsp>(commit);
+      return kernels_for<VotingRule::kASymProsp>(commit);
   }
-  return kernel_for<VotingRule::kProportional>(commit);
+  return kernels_for<VotingRule::kProportional>(commit);
 }
 
 int interpolation_power(Interpolation how);
@@ -416,14 +457,17 @@ struct Constants {
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t k = 0; k < d; ++k) salience_t(k, i) = problem.salience(i, k);
     }
-    kernel = kernel_for(params.voting, params.third_party);
+    off_diagonal = Matrix(n, n, 1.0);
+    for (std::size_t i = 0; i < n; ++i) off_diagonal(i, i) = 0.0;
+    kernels = kernels_for(params.voting, params.third_party);
   }
   std::vector<double> total_salience;
   std::vector<double> salience_sq;  // sum of squared saliences, the distances' normaliser
   std::vector<double> weight;       // total salience × capability: an actor's voting weight
   Matrix salience_pow;              // s^n of an S1P1 or S2P2 interpolation
   Matrix salience_t;                // d × n, for loops over actors
-  ThirdPartyKernel kernel = nullptr;
+  Matrix off_diagonal;              // n × n: 0 on the diagonal, else 1
+  Kernels kernels;
 };
 
 // Everything one state's analysis needs, computed once per turn.
@@ -438,7 +482,8 @@ class Analysis {
         salience_sq_(constants.salience_sq),
         weight_(constants.weight),
         salience_t_(constants.salience_t),
-        kernel_(constants.kernel) {
+        off_diagonal_(constants.off_diagonal),
+        kernels_(constants.kernels) {
     n_ = problem.capability.size();
     d_ = position.cols();
     ideal_t_ = Matrix(d_, n_);
@@ -549,10 +594,34 @@ class Analysis {
   // reuses them for i's estimate of the effect on j.
   void own_challenges(std::size_t i, OwnEstimate* out) const {
     View& v = view_of(i);
+    fill_u_ni(v, i);
+    thread_local std::vector<double> principal_i;
+    thread_local std::vector<double> principal_j;
+    thread_local std::vector<double> chij;
+    thread_local std::vector<double> chji;
+    principal_i.resize(n_);
+    principal_j.resize(n_);
+    chij.resize(n_);
+    chji.resize(n_);
+    const VotingRule vr = params_.voting;
+    for (std::size_t j = 0; j < n_; ++j) {
+      // Column i is computed along with the others and ignored.
+      double ci = 1.0;
+      double cj = 1.0;
+      if (j != i) {
+        std::tie(ci, cj) = principals(vr, i, j, v.u_ni[i], util(i, i, j), v.u_ni[j], v.u_nn[j]);
+      }
+      principal_i[j] = chij[j] = ci;
+      principal_j[j] = chji[j] = cj;
+    }
+    kernels_.coalitions(n_, i, weight_.data(), v.u_ni.data(), v.u_nn.data(), v.r.data(), distance_,
+                        off_diagonal_, principal_i.data(), principal_j.data(), chij.data(),
+                        chji.data());
     for (std::size_t j = 0; j < n_; ++j) {
       if (j == i) continue;
-      out[j].victory = victory(v, i, j);
-      out[j].estimate = gain(j, out[j].victory, util(i, i, i), util(i, i, j));
+      // KTAB divides twice rather than taking 1 - p, which can differ in the last bit.
+      out[j].victory = {chij[j] / (chij[j] + chji[j]), chji[j] / (chij[j] + chji[j])};
+      out[j].estimate = gain(j, out[j].victory, v.u_ni[i], util(i, i, j));
     }
   }
 
@@ -596,28 +665,40 @@ class Analysis {
     return v;
   }
 
-  // Probabilities that i and j prevail when i challenges j, as v.h estimates them: the
-  // principals' votes, then each third party n weighing in on the little conflict of the
-  // principals and itself (KTAB's probEduChlg with thirdPartyVoteSU). The coalitions are
-  // summed in actor order, as KTAB sums them, so results agree with KTAB's to the bit.
-  [[nodiscard]] std::pair<double, double> victory(View& v, std::size_t i, std::size_t j) const {
-    if (!v.has_i || v.i != i) {
-      for (std::size_t n = 0; n < n_; ++n) v.u_ni[n] = util(v.h, n, i);
-      v.i = i;
-      v.has_i = true;
-    }
-    const VotingRule vr = params_.voting;
-    const double contrib_i = vote(vr, weight_[i], v.u_ni[i], util(v.h, i, j));
-    const double contrib_j = vote(vr, weight_[j], v.u_ni[j], v.u_nn[j]);
+  void fill_u_ni(View& v, std::size_t i) const {
+    if (v.has_i && v.i == i) return;
+    for (std::size_t n = 0; n < n_; ++n) v.u_ni[n] = util(v.h, n, i);
+    v.i = i;
+    v.has_i = true;
+  }
+
+  // The principals' coalitions when i challenges j: i's and j's votes, from utilities
+  // uii, uij (i's for its own and j's position) and uji, ujj (j's).
+  [[nodiscard]] std::pair<double, double> principals(VotingRule vr, std::size_t i, std::size_t j,
+                                                     double uii, double uij, double uji,
+                                                     double ujj) const {
+    const double contrib_i = vote(vr, weight_[i], uii, uij);
+    const double contrib_j = vote(vr, weight_[j], uji, ujj);
     double chij = kMinChallengeCoalition;
     double chji = kMinChallengeCoalition;
     if (contrib_i > 0.0) chij = chij + contrib_i;
     if (contrib_i < 0.0) chji = chji - contrib_i;
     if (contrib_j > 0.0) chij = chij + contrib_j;
     if (contrib_j < 0.0) chji = chji - contrib_j;
+    return {chij, chji};
+  }
+
+  // Probabilities that i and j prevail when i challenges j, as v.h estimates them: the
+  // principals' votes, then each third party n weighing in on the little conflict of the
+  // principals and itself (KTAB's probEduChlg with thirdPartyVoteSU). The coalitions are
+  // summed in actor order, as KTAB sums them, so results agree with KTAB's to the bit.
+  [[nodiscard]] std::pair<double, double> victory(View& v, std::size_t i, std::size_t j) const {
+    fill_u_ni(v, i);
+    auto [chij, chji] =
+        principals(params_.voting, i, j, v.u_ni[i], util(v.h, i, j), v.u_ni[j], v.u_nn[j]);
     // dj[n] is the distance from n's ideal to j's position.
-    kernel_(n_, weight_.data(), v.u_ni.data(), distance_t_.row(j), v.r.data(), v.u_nn.data(), chij,
-            chji, v.votes.data());
+    kernels_.votes(n_, weight_.data(), v.u_ni.data(), distance_t_.row(j), v.r.data(), v.u_nn.data(),
+                   chij, chji, v.votes.data());
     v.votes[i] = 0.0;  // the principals are not third parties
     v.votes[j] = 0.0;
     // Branch-free, since the signs are unpredictable; adding 0.0 leaves the (positive)
@@ -665,7 +746,8 @@ class Analysis {
   Matrix distance_t_;                      // its transpose, for contiguous access by position
   std::vector<double> risk_;
   Matrix risk_estimate_;  // (h, i): h's estimate of i's risk attitude
-  ThirdPartyKernel kernel_;
+  const Matrix& off_diagonal_;
+  Kernels kernels_;
 };
 
 // KTAB's interpBrgnSnPm: per dimension, the positions weighted by s^n p^m, rounded to
