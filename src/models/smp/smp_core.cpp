@@ -95,8 +95,8 @@ void coalitions_for(const double* w, const Matrix& u, Matrix& c) {
   }
 }
 
-Matrix coalitions(VotingRule rule, const std::vector<double>& w, const Matrix& u) {
-  Matrix c(u.cols(), u.cols());
+void coalitions(VotingRule rule, const std::vector<double>& w, const Matrix& u, Matrix& c) {
+  c.reshape(u.cols(), u.cols());
   switch (rule) {
     case VotingRule::kBinary:
       coalitions_for<VotingRule::kBinary>(w.data(), u, c);
@@ -117,12 +117,11 @@ Matrix coalitions(VotingRule rule, const std::vector<double>& w, const Matrix& u
       coalitions_for<VotingRule::kASymProsp>(w.data(), u, c);
       break;
   }
-  return c;
 }
 
-Matrix victory_matrix(VictoryModel model, const Matrix& c) {
+void victory_matrix(VictoryModel model, const Matrix& c, Matrix& p) {
   const std::size_t m = c.rows();
-  Matrix p(m, m);
+  p.reshape(m, m);
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       const auto [pij, pji] = victory_probability(model, c(i, j), c(j, i));
@@ -131,7 +130,6 @@ Matrix victory_matrix(VictoryModel model, const Matrix& c) {
     }
     p(i, i) = 0.5;
   }
-  return p;
 }
 
 std::vector<double> conditional_pce(const Matrix& pv) {
@@ -260,7 +258,8 @@ std::vector<double> markov_uniform_pce(const Matrix& pv) {
 }
 
 std::vector<double> pce_from_coalitions(PceModel pce, VictoryModel victory, const Matrix& c) {
-  const Matrix pv = victory_matrix(victory, c);
+  thread_local Matrix pv;  // scratch, as PCEs are computed many times a turn
+  victory_matrix(victory, c, pv);
   switch (pce) {
     case PceModel::kConditional:
       return conditional_pce(pv);
@@ -727,7 +726,8 @@ class Analysis {
     for (std::size_t i = 0; i < n_; ++i) {
       for (std::size_t j = 0; j < n_; ++j) neutral(i, j) = distance_utility(distance_(i, j), 0.0);
     }
-    const Matrix c = coalitions(params_.voting, problem_.capability, neutral);
+    thread_local Matrix c;
+    coalitions(params_.voting, problem_.capability, neutral, c);
     const std::vector<double> p = pce_from_coalitions(params_.pce, params_.victory, c);
     risk_ = risk_from_probability(p, params_.risk_range);
     risk_estimate_ = Matrix(n_, n_);
@@ -937,15 +937,17 @@ bool same_bits(const Matrix& a, const Matrix& b) {
   return size == 0 || std::memcmp(a.row(0), b.row(0), size) == 0;
 }
 
-// FNV-1a over the bits of the positions and ideals: a cheap filter before same_bits.
+// FNV-1a over the 64-bit words of the positions and ideals: a cheap filter before same_bits.
 std::uint64_t state_fingerprint(const State& st) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   for (const Matrix* m : {&st.position, &st.ideal}) {
-    const std::size_t size = m->rows() * m->cols() * sizeof(double);
+    const std::size_t size = m->rows() * m->cols();
     if (size == 0) continue;
-    const auto* bytes = reinterpret_cast<const unsigned char*>(m->row(0));
+    const double* x = m->row(0);
     for (std::size_t k = 0; k < size; ++k) {
-      h ^= bytes[k];
+      std::uint64_t word = 0;
+      std::memcpy(&word, &x[k], sizeof word);
+      h ^= word;
       h *= 0x100000001b3ULL;
     }
   }
@@ -1106,22 +1108,24 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
   next_position = st.position;
   for (int kk : order) {
     const auto k = static_cast<std::size_t>(kk);
-    std::vector<int> list = options[k];
+    // (Copied when a replay hook orders the actors, which need not list each once.)
+    std::vector<int> list = hooks.resolve_order ? options[k] : std::move(options[k]);
     if (hooks.option_order) list = hooks.option_order(turn, kk, st.bargains, list);
-    Matrix u(n, list.size());
+    thread_local Matrix u;  // scratch
+    u.reshape(n, list.size());
     for (std::size_t a = 0; a < n; ++a) {
       for (std::size_t m = 0; m < list.size(); ++m) {
         u(a, m) = brgn_util(list[m] < 0 ? nb : static_cast<std::size_t>(list[m]), a);
       }
     }
-    const std::vector<double> p =
+    std::vector<double> p =
         scalar_pce(problem.capability, u, params.voting, params.victory, params.pce);
     const std::size_t chosen =
         params.transition == Transition::kDeterministic ? index_of_max(p) : rng.select(p);
-    st.options[k] = list;
-    st.chosen[k] = static_cast<int>(chosen);
-    st.option_probability[k] = p;
     const int b = list[chosen];
+    st.options[k] = std::move(list);
+    st.chosen[k] = static_cast<int>(chosen);
+    st.option_probability[k] = std::move(p);
     if (b < 0) continue;  // the status quo: k keeps its position
     const Bargain& bg = st.bargains[static_cast<std::size_t>(b)];
     const std::vector<double>& x =
@@ -1198,7 +1202,8 @@ std::pair<double, double> victory_probability(VictoryModel model, double s1, dou
 
 std::vector<double> scalar_pce(const std::vector<double>& w, const Matrix& u, VotingRule rule,
                                VictoryModel victory, PceModel pce) {
-  const Matrix c = coalitions(rule, w, u);
+  thread_local Matrix c;  // scratch, as PCEs are computed many times a turn
+  coalitions(rule, w, u, c);
   return pce_from_coalitions(pce, victory, c);
 }
 

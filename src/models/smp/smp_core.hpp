@@ -81,6 +81,12 @@ class Matrix {
   [[nodiscard]] const double* row(std::size_t r) const { return data_.data() + r * cols_; }
   double* row(std::size_t r) { return data_.data() + r * cols_; }
   bool operator==(const Matrix&) const = default;
+  // Gives the matrix this shape with unspecified contents, reusing its storage.
+  void reshape(std::size_t rows, std::size_t cols) {
+    rows_ = rows;
+    cols_ = cols;
+    data_.resize(rows * cols);
+  }
 
  private:
   std::size_t rows_ = 0;
