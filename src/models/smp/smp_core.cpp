@@ -498,12 +498,29 @@ class Analysis {
     for (std::size_t i = 0; i < n_; ++i) {
       for (std::size_t k = 0; k < d_; ++k) ideal_t_(k, i) = ideal(i, k);
     }
+    // distance_(i, j) = distance_to(i, position.row(j)), the same operations laid out over
+    // positions j so that they vectorise.
+    Matrix position_t(d_, n_);
+    for (std::size_t j = 0; j < n_; ++j) {
+      for (std::size_t k = 0; k < d_; ++k) position_t(k, j) = position(j, k);
+    }
     distance_ = Matrix(n_, n_);
     distance_t_ = Matrix(n_, n_);
     for (std::size_t i = 0; i < n_; ++i) {
+      double* row = distance_.row(i);
+      for (std::size_t j = 0; j < n_; ++j) row[j] = 0.0;
+      for (std::size_t k = 0; k < d_; ++k) {
+        const double ideal_k = ideal_(i, k);
+        const double salience_k = problem.salience(i, k);
+        const double* x = position_t.row(k);
+        for (std::size_t j = 0; j < n_; ++j) {
+          const double ds = (ideal_k - x[j]) * salience_k;
+          row[j] = row[j] + (ds * ds);
+        }
+      }
       for (std::size_t j = 0; j < n_; ++j) {
-        distance_(i, j) = distance_to(i, position.row(j));
-        distance_t_(j, i) = distance_(i, j);
+        row[j] = std::sqrt(row[j] / salience_sq_[i]);
+        distance_t_(j, i) = row[j];
       }
     }
     infer_risk();
