@@ -497,6 +497,33 @@ TEST(SmpKtab, SmpExampleXmlMatchesReferenceLogWithKtabPrng) {
       a.challenges, a.choices, forecasts(a).c_str());
 }
 
+TEST(SmpKtab, UnrecordedProbabilitiesLeaveTheRunAndItsLastStateUnchanged) {
+  // A Monte Carlo sample asks for the last state's probabilities only. Leaving the others
+  // out must not change a single position, risk attitude or choice of the run, nor the last
+  // state's probabilities (compared bitwise), and the earlier states must then lack them.
+  const smp::Prepared p = prepared_csv("dummyData_3Dim.csv");
+  const smp::Trajectory full = smp::run(p.problem, p.params);
+  smp::Parameters lean_params = p.params;
+  lean_params.record_probabilities = false;
+  const smp::Trajectory lean = smp::run(p.problem, lean_params);
+  ASSERT_EQ(full.states.size(), lean.states.size());
+  ASSERT_GT(full.states.size(), 3U);
+  EXPECT_EQ(full.change_ratio, lean.change_ratio);
+  EXPECT_EQ(full.stop_reason, lean.stop_reason);
+  for (std::size_t t = 0; t < full.states.size(); ++t) {
+    EXPECT_EQ(full.states[t].position, lean.states[t].position) << "turn " << t;
+    EXPECT_EQ(full.states[t].risk, lean.states[t].risk) << "turn " << t;
+    EXPECT_EQ(full.states[t].chosen, lean.states[t].chosen) << "turn " << t;
+    if (t + 1 < full.states.size()) {
+      EXPECT_FALSE(full.states[t].unique_probability.empty());
+      EXPECT_TRUE(lean.states[t].unique_probability.empty()) << "turn " << t;
+    }
+  }
+  EXPECT_EQ(full.states.back().unique, lean.states.back().unique);
+  EXPECT_EQ(full.states.back().unique_probability, lean.states.back().unique_probability);
+  EXPECT_EQ(full.states.back().actor_probability, lean.states.back().actor_probability);
+}
+
 TEST(SmpKtab, XmlAndCsvOfDummyData3DimGiveTheSameRun) {
   // dummyData_3Dim.xml has no IdealAdjustment (the schema makes it optional; KTAB's current
   // reader demands it): read as the identity, the run is the CSV's.

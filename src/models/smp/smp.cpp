@@ -432,7 +432,10 @@ class SmpModel final : public Model {
     }
 
     const smp::Problem problem = problem_of(g, config_, warnings);
-    const smp::Trajectory tr = smp::run(problem, params);
+    smp::Parameters run_params = params;
+    // A Monte Carlo sample reads only the final state's probabilities.
+    run_params.record_probabilities = details;
+    const smp::Trajectory tr = smp::run(problem, run_params);
 
     // Positions back on each issue's scale.
     auto on_scale = [&](const smp::State& st, std::size_t i, std::size_t k) {

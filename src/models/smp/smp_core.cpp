@@ -1341,11 +1341,13 @@ Trajectory run(const Problem& problem, const Parameters& params, const Hooks& ho
       st = out.states[*p];
       next_position = out.states[*p + 1].position;
     } else {
-      set_unique(st);
       const Analysis an(problem, params, constants, st.position, st.ideal);
       st.risk = an.risk();
-      st.unique_probability = an.unique_probability(st.unique);
-      set_actor_probability(st);
+      if (params.record_probabilities) {
+        set_unique(st);
+        st.unique_probability = an.unique_probability(st.unique);
+        set_actor_probability(st);
+      }
       step(problem, params, constants, hooks, turn, an, st, rng, next_position);
     }
     State next;

@@ -66,6 +66,10 @@ struct Parameters {
   // Threads for the O(n³) challenge estimates of a turn; the work is split by initiator
   // and each estimate is computed alone, so results do not depend on the count.
   int threads = 1;
+  // Whether every state keeps its probabilities (unique, unique_probability,
+  // actor_probability). When false only the last state has them, which is all a forecast
+  // reads; no position, risk attitude or choice changes.
+  bool record_probabilities = true;
 };
 
 // A dense row-major matrix of doubles.
