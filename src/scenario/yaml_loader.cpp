@@ -1060,9 +1060,65 @@ class Loader {
   }
 
   // Nodes sharing an information set must look the same to the player who moves there:
-  // same player, same actions in the same order. (Perfect recall is checked by the solver
-  // that needs it.)
+  // same player, same actions in the same order; and the player must have reached them by
+  // the same moves of its own (perfect recall), which every solver for imperfect
+  // information here needs (the sequence form of lcp, the regrets that check logit).
   void check_infosets(const YAML::Node& root, const std::string& path, const ScenarioGame& g) {
+    const std::size_t before = diags_.size();
+    check_infoset_shapes(root, path, g);
+    if (diags_.size() == before) check_perfect_recall(root, path, g);
+  }
+
+  void check_perfect_recall(const YAML::Node& root, const std::string& path,
+                            const ScenarioGame& g) {
+    std::vector<int> parent(g.nodes.size(), -1);
+    std::vector<std::size_t> parent_action(g.nodes.size(), 0);
+    for (std::size_t k = 0; k < g.nodes.size(); ++k) {
+      for (std::size_t a = 0; a < g.nodes[k].actions.size(); ++a) {
+        const int child = g.nodes[k].actions[a].child;
+        if (child < 0) continue;
+        parent[static_cast<std::size_t>(child)] = static_cast<int>(k);
+        parent_action[static_cast<std::size_t>(child)] = a;
+      }
+    }
+    // The player's own moves on the path to node k, root first, each as (where, action):
+    // `where` is the information set, or the node's label for a set of its own.
+    auto own_moves = [&](std::size_t k) {
+      const std::string& player = g.nodes[k].player;
+      std::vector<std::string> out;
+      for (std::size_t n = k; parent[n] >= 0; n = static_cast<std::size_t>(parent[n])) {
+        const GameNode& p = g.nodes[static_cast<std::size_t>(parent[n])];
+        if (p.player != player) continue;
+        out.push_back((p.infoset.empty() ? "'" + p.label + "'" : "set '" + p.infoset + "'") + ": " +
+                      p.actions[parent_action[n]].name);
+      }
+      std::reverse(out.begin(), out.end());
+      return out;
+    };
+    auto joined = [](const std::vector<std::string>& moves) {
+      std::string t;
+      for (const auto& m : moves) t += (t.empty() ? "" : ", ") + m;
+      return t.empty() ? std::string("none") : t;
+    };
+    std::map<std::string, std::pair<std::size_t, std::vector<std::string>>> first;
+    for (std::size_t k = 0; k < g.nodes.size(); ++k) {
+      const GameNode& n = g.nodes[k];
+      if (n.infoset.empty()) continue;
+      std::vector<std::string> moves = own_moves(k);
+      auto [it, inserted] = first.emplace(n.infoset, std::make_pair(k, moves));
+      if (inserted || it->second.second == moves) continue;
+      const GameNode& f = g.nodes[it->second.first];
+      r_.error(root, path,
+               "nodes '" + f.label + "' and '" + n.label + "' share information set '" + n.infoset +
+                   "', but " + n.player + " reaches them by different moves of its own (" +
+                   joined(it->second.second) + " vs " + joined(moves) +
+                   "); expected perfect recall: a player remembers its own moves, so give "
+                   "these nodes separate information sets");
+    }
+  }
+
+  void check_infoset_shapes(const YAML::Node& root, const std::string& path,
+                            const ScenarioGame& g) {
     std::map<std::string, const GameNode*> first;
     for (const GameNode& n : g.nodes) {
       if (n.infoset.empty()) continue;

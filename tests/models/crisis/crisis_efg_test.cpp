@@ -371,5 +371,50 @@ TEST(CrisisImperfect, InfosetsMustMatch) {
   EXPECT_THAT(load_errors(text, {}), HasSubstr("share information set 'us' but differ"));
 }
 
+TEST(CrisisImperfect, InfosetsNeedPerfectRecall) {
+  // USA warns or waits, PRK answers, then USA decides at one information set holding the
+  // nodes after both of its own first moves: USA would have forgotten whether it warned
+  // (imperfect recall), which no solver here handles; the loader says so.
+  const std::string text = std::string(kHead) +
+                           R"(  - {id: PRK, name: DPRK, kind: state, capability: 1}
+  - {id: USA, name: US, kind: state, capability: 1}
+games:
+  - id: forgetful
+    players: [PRK, USA]
+    root:
+      player: USA
+      actions:
+        - name: warn
+          next:
+            player: PRK
+            actions:
+              - name: stop
+                payoffs: {PRK: "0", USA: "1"}
+              - name: go
+                next:
+                  id: after-warn
+                  player: USA
+                  infoset: later
+                  actions:
+                    - {name: strike, payoffs: {PRK: "-2", USA: "0"}}
+                    - {name: hold, payoffs: {PRK: "1", USA: "-1"}}
+        - name: wait
+          next:
+            id: after-wait
+            player: USA
+            infoset: later
+            actions:
+              - {name: strike, payoffs: {PRK: "-2", USA: "-1"}}
+              - {name: hold, payoffs: {PRK: "1", USA: "0"}}
+)";
+  const std::string errors = load_errors(text, {});
+  EXPECT_THAT(errors, HasSubstr("nodes 'after-warn' and 'after-wait' share information set "
+                                "'later', but USA reaches them by different moves of its own "
+                                "('USA': warn vs 'USA': wait)"));
+  EXPECT_THAT(errors, HasSubstr("games[0].root"));
+  // The inspection game has perfect recall (USA has no earlier move) and loads.
+  EXPECT_NO_THROW((void)load_beside_fixtures(kInspection));
+}
+
 }  // namespace
 }  // namespace entente
