@@ -1199,6 +1199,13 @@ class Loader {
       }
       return;
     }
+    // As for inline games: the solvers for imperfect information need perfect recall.
+    if (const std::string recall = game.perfect_recall_problem(); !recall.empty()) {
+      r_.error(efg, epath,
+               "'" + resolved + "': " + recall +
+                   "; expected perfect recall (a player remembers its own moves)");
+      return;
+    }
     const std::size_t before = diags_.size();
     read_efg_players(players, path + ".players", s, game, file, g.players);
     if (diags_.size() != before) return;

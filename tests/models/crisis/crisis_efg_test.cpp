@@ -210,6 +210,25 @@ TEST(CrisisEfgDiagnostics, NoReaderMissingFileBadFile) {
   EXPECT_THAT(bad, HasSubstr("dir/g.efg:3:"));
 }
 
+TEST(CrisisEfgDiagnostics, FileGameWithoutPerfectRecall) {
+  // P1 moves L or R, then moves again at infoset 2, which holds the nodes after both: P1
+  // has forgotten its first move. Rejected where the file is referenced (line 14).
+  const std::string text = efg_game("    players: [CH, DF]\n    efg: g.efg\n");
+  const std::string forgetful =
+      "EFG 2 R \"forgetful\" { \"P1\" \"P2\" }\n\"\"\n"
+      "p \"\" 1 1 \"\" { \"L\" \"R\" } 0\n"
+      "p \"\" 1 2 \"\" { \"l\" \"r\" } 0\n"
+      "t \"\" 1 \"a\" { 1, 0 }\n"
+      "t \"\" 2 \"b\" { 0, 1 }\n"
+      "p \"\" 1 2 \"\" { \"l\" \"r\" } 0\n"
+      "t \"\" 3 \"c\" { 0, 0 }\n"
+      "t \"\" 4 \"d\" { 1, 1 }\n";
+  const std::string errors = load_errors(text, {{"dir/g.efg", forgetful}});
+  EXPECT_THAT(errors, StartsWith("dir/test.yaml:14:"));
+  EXPECT_THAT(errors, HasSubstr("'dir/g.efg': player 1's information set 2 holds nodes reached "
+                                "by different own moves; expected perfect recall"));
+}
+
 TEST(CrisisEfgDiagnostics, PlayersOutcomesThreats) {
   const std::map<std::string, std::string> files{{"dir/g.efg", kSmallEfg}};
   EXPECT_THAT(load_errors(efg_game("    players: [CH, DF, X]\n    efg: g.efg\n"), files),
