@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -110,10 +111,15 @@ class Api {
 struct HttpOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: an ephemeral port, see HttpServer::port
+  // Receives one line per request answered (access log; see HttpServer), from the server's
+  // worker threads one at a time. Empty: no log.
+  std::function<void(const std::string&)> log;
 };
 
 // `Api` on a socket (cpp-httplib's thread pool). Bodies over the API's limit are refused
-// with 413 before they are read.
+// with 413 before they are read. Every response the API makes carries a `Server-Timing:
+// api;dur=MS` header; the access log line is "TIME CLIENT METHOD PATH STATUS BYTES MS"
+// (UTC ISO time; MS is the API's time, "-" for requests httplib refused itself).
 class HttpServer {
  public:
   HttpServer(const Api& api, HttpOptions options);

@@ -23,6 +23,7 @@ struct ServeArgs {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string db;
+  bool quiet = false;
 };
 
 bool is_loopback(const std::string& host) {
@@ -49,7 +50,11 @@ int cmd_serve(const ServeArgs& args) {
     std::cerr << "error: " << e.what() << "\n";  // the message names the store
     return kExitFailure;
   }
-  server::HttpServer http(*api, {args.host, args.port});
+  server::HttpOptions http_options{args.host, args.port, {}};
+  if (!args.quiet) {
+    http_options.log = [](const std::string& line) { std::cerr << line << '\n' << std::flush; };
+  }
+  server::HttpServer http(*api, http_options);
   int port = 0;
   try {
     port = http.bind();
@@ -98,6 +103,9 @@ void add_serve_command(CLI::App& app, int& code) {
   cmd->add_option("--host", args.host,
                   "Address to listen on (default 127.0.0.1: this machine only)");
   cmd->add_option("--db", args.db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
+  cmd->add_flag("--quiet", args.quiet,
+                "No access log (default: one line per request on stderr: time, client, "
+                "method, path, status, bytes, milliseconds)");
   cmd->callback([&code] { code = cmd_serve(args); });
 }
 

@@ -4,8 +4,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -35,6 +37,15 @@ std::string httplib_error(int status, std::size_t limit) {
   }
 }
 
+// UTC, ISO 8601 to the second: the access log's first field.
+std::string utc_now() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -44,6 +55,7 @@ struct HttpServer::Impl {
   int port = -1;
   std::atomic<bool> stopped{false};
   std::atomic<bool> listening{false};
+  std::mutex log_mutex;
 
   Impl(const Api& a, HttpOptions o) : api(a), options(std::move(o)) {}
 };
@@ -58,7 +70,10 @@ HttpServer::HttpServer(const Api& api, HttpOptions options)
     r.path = req.path;
     for (const auto& [k, v] : req.params) r.query[k] = v;
     r.body = std::move(body);
+    const auto start = std::chrono::steady_clock::now();
     Response out = api.handle(r);
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+    res.set_header("Server-Timing", fmt::format("api;dur={:.1f}", took.count()));
     res.status = out.status;
     for (const auto& [k, v] : out.headers) res.set_header(k, v);
     if (out.body.empty()) {
@@ -135,6 +150,20 @@ HttpServer::HttpServer(const Api& api, HttpOptions options)
     if (res.has_header("Content-Type")) return;  // an API error, already JSON
     res.set_content(error_body(res.status, httplib_error(res.status, limit)), "application/json");
   });
+  if (s.options.log) {
+    s.server.set_logger([&s](const httplib::Request& req, const httplib::Response& res) {
+      std::string ms = "-";
+      const std::string timing = res.get_header_value("Server-Timing");
+      if (const auto at = timing.find("dur="); at != std::string::npos) ms = timing.substr(at + 4);
+      // Bodies from a content provider are not in res.body; their length is in the header.
+      std::string bytes = res.get_header_value("Content-Length");
+      if (bytes.empty()) bytes = std::to_string(res.body.size());
+      const std::string line = fmt::format("{} {} {} {} {} {} {}", utc_now(), req.remote_addr,
+                                           req.method, req.path, res.status, bytes, ms);
+      const std::lock_guard<std::mutex> lock(s.log_mutex);
+      s.options.log(line);
+    });
+  }
   s.server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, const std::exception_ptr& ep) {
         std::string what = "unknown exception";

@@ -6,7 +6,9 @@
 #include <httplib.h>
 
 #include <filesystem>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "entente/embedded.hpp"
 #include "entente/server.hpp"
@@ -23,7 +25,7 @@ TEST(ServerHttp, ServesTheApiOnAnEphemeralPort) {
   ApiOptions options;
   options.db = dir + "/runs.db";
   const Api api(options);
-  HttpServer http(api, {"127.0.0.1", 0});
+  HttpServer http(api, {"127.0.0.1", 0, {}});
   const int port = http.bind();
   ASSERT_GT(port, 0);
   std::thread serving([&] { http.listen(); });
@@ -124,12 +126,54 @@ TEST(ServerHttp, ServesTheApiOnAnEphemeralPort) {
   fs::remove_all(dir);
 }
 
+TEST(ServerHttp, LogsEachRequestAndTimesTheApi) {
+  const std::string dir = test::temp_dir("server-log");
+  ApiOptions options;
+  options.db = dir + "/runs.db";
+  const Api api(options);
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  HttpOptions http_options{"127.0.0.1", 0, [&](const std::string& line) {
+                             const std::lock_guard<std::mutex> lock(mutex);
+                             lines.push_back(line);
+                           }};
+  HttpServer http(api, http_options);
+  const int port = http.bind();
+  std::thread serving([&] { http.listen(); });
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(120, 0);
+  auto scenarios = client.Get("/api/scenarios");
+  ASSERT_TRUE(scenarios);
+  // The API's own time, as a standard header the browser's devtools show.
+  EXPECT_THAT(scenarios->get_header_value("Server-Timing"),
+              testing::MatchesRegex("api;dur=[0-9]+\\.[0-9]"));
+  auto missing = client.Get("/api/runs/999");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  // Refused by httplib before the API sees it: no API time.
+  auto big = client.Post("/api/validate", std::string(kMaxRequestBytes + 1, 'x'), "text/yaml");
+  ASSERT_TRUE(big);
+  http.stop();
+  serving.join();
+  const std::lock_guard<std::mutex> lock(mutex);
+  ASSERT_EQ(lines.size(), 3U);
+  const std::string time = "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z";
+  EXPECT_THAT(lines[0],
+              testing::MatchesRegex(time + " 127\\.0\\.0\\.1 GET /api/scenarios 200 " +
+                                    std::to_string(scenarios->body.size()) + " [0-9]+\\.[0-9]"));
+  EXPECT_THAT(lines[1],
+              testing::MatchesRegex(time + " 127\\.0\\.0\\.1 GET /api/runs/999 404 [0-9]+ "
+                                           "[0-9]+\\.[0-9]"));
+  EXPECT_THAT(lines[2],
+              testing::MatchesRegex(time + " 127\\.0\\.0\\.1 POST /api/validate 413 [0-9]+ -"));
+}
+
 TEST(ServerHttp, StopBeforeListenReturnsAtOnce) {
   const std::string dir = test::temp_dir("server-http-stop");
   ApiOptions options;
   options.db = dir + "/runs.db";
   const Api api(options);
-  HttpServer http(api, {"127.0.0.1", 0});
+  HttpServer http(api, {"127.0.0.1", 0, {}});
   (void)http.bind();
   http.stop();
   http.listen();  // must not block
@@ -142,9 +186,9 @@ TEST(ServerHttp, BindingAPortInUseFailsNamingIt) {
   ApiOptions options;
   options.db = dir + "/runs.db";
   const Api api(options);
-  HttpServer first(api, {"127.0.0.1", 0});
+  HttpServer first(api, {"127.0.0.1", 0, {}});
   const int port = first.bind();
-  HttpServer second(api, {"127.0.0.1", port});
+  HttpServer second(api, {"127.0.0.1", port, {}});
   try {
     (void)second.bind();
     ADD_FAILURE() << "bound a port already bound";
