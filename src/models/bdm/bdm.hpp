@@ -121,6 +121,8 @@ struct Outcome {
 class Engine {
  public:
   explicit Engine(const Config& config) : config_(config) {}
+  // Replaces the configuration; the working memory is kept.
+  void configure(const Config& config) { config_ = config; }
 
   // Plays the model on n actors: capability >= 0, position finite (any scale), salience in
   // [0, 1], risk a given risk attitude R_i in [-1, 1] or NaN when not given (`risk` may be
@@ -139,8 +141,11 @@ class Engine {
   void compute_probabilities();
   void compute_risk_exponents();
   void compute_utility_tables();
-  [[nodiscard]] double expected_utility(int challenger, int target, double us, double uf,
-                                        double usq, double r) const;
+  // Inlined: called for every ordered pair twice a round, where a call costs about as much
+  // as the arithmetic.
+  [[nodiscard, gnu::always_inline]] inline double expected_utility(int challenger, int target,
+                                                                   double us, double uf, double usq,
+                                                                   double r) const;
   [[nodiscard]] bool play_round(std::vector<Offer>* offers);
 
   Config config_;
@@ -168,6 +173,9 @@ class Engine {
   // converge onto each other's positions, so pow() is evaluated once per distinct distance.
   std::vector<std::size_t> distinct_;
   std::vector<std::size_t> distinct_of_;
+  // Per j: the support for i and for j in compute_probabilities.
+  std::vector<double> for_i_;
+  std::vector<double> for_j_;
   // Best offer per target while a round is evaluated.
   std::vector<Offer> best_offer_;
 };

@@ -107,6 +107,8 @@ void Engine::prepare(std::size_t n) {
   fit(us_, n * n);
   fit(uf_, n * n);
   fit(distinct_of_, n);
+  fit(for_i_, n);
+  fit(for_j_, n);
   distinct_.reserve(n);
   order_.resize(n);
   for (std::size_t i = 0; i < n; ++i) order_[i] = i;
@@ -196,20 +198,33 @@ void Engine::compute_probabilities() {
       all_pairs += weight_[k] * 2.0 * sum;  // ordered pairs: (a, b) and (b, a)
     }
   }
+  double* const for_i_of = for_i_.data();
+  double* const for_j_of = for_j_.data();
   for (std::size_t i = 0; i < n; ++i) {
     p_[i * n + i] = 0.5;
+    // The supports of i against every later j at once, voter by voter: the same sums in
+    // the same order as pair by pair, but the inner loop runs along a row, without
+    // branches. w·a has a's sign (w >= 0), so max/min split it as the comparison of a did;
+    // the zero added to the other side (for_i >= +0, for_j >= +0) leaves it bit for bit.
     for (std::size_t j = i + 1; j < n; ++j) {
-      double for_i = 0.0;
-      double for_j = 0.0;
-      for (std::size_t k = 0; k < n; ++k) {
+      for_i_of[j] = 0.0;
+      for_j_of[j] = 0.0;
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      const double w = weight_[k];
+      const double* const row = util_.data() + k * n;
+      const double at_i = row[i];
+      for (std::size_t j = i + 1; j < n; ++j) {
         // Positive when k prefers i's position to j's.
-        const double a = util_[k * n + j] - util_[k * n + i];
-        if (a > 0.0) {
-          for_i += weight_[k] * a;
-        } else {
-          for_j -= weight_[k] * a;
-        }
+        const double a = row[j] - at_i;
+        const double v = w * a;
+        for_i_of[j] += std::max(v, 0.0);
+        for_j_of[j] -= std::min(v, 0.0);
       }
+    }
+    for (std::size_t j = i + 1; j < n; ++j) {
+      const double for_i = for_i_of[j];
+      const double for_j = for_j_of[j];
       const double den =
           config_.probability == ProbabilityRule::kAllPairs ? all_pairs : for_i + for_j;
       // Coincident positions: no contest (and the ratio of two vanishing supports would
@@ -304,9 +319,13 @@ void Engine::compute_utility_tables() {
     if (u == distinct_.size()) distinct_.push_back(m);
     distinct_of_[m] = u;
   }
+  const double same = kSameTolerance * span_;
   for (std::size_t k = 0; k < n; ++k) {
     usq_[k] = 2.0 - 4.0 * power(0.5, r_[k]);
     for (std::size_t m = 0; m < n; ++m) {
+      // play_round reads no entry of an actor against itself or one it coincides with
+      // (no contest), so those are left as they are.
+      if (std::abs(z_[k] - z_[m]) <= same) continue;
       const std::size_t first = distinct_[distinct_of_[m]];
       if (first < m) {  // computed for an earlier actor at this very position
         us_[k * n + m] = us_[k * n + first];
