@@ -137,6 +137,7 @@ class Engine {
   void prepare(std::size_t n);
   [[nodiscard]] double weighted_median();
   [[nodiscard]] double weighted_mean() const;
+  void find_distinct();
   void compute_utilities(bool with_risk);
   void compute_probabilities();
   void compute_risk_exponents();
@@ -170,12 +171,16 @@ class Engine {
   std::vector<double> us_;    // us_[k*n+m]: U_s for distance k–m with exponent r_k
   std::vector<double> uf_;
   // Distinct positions of this round (first actor at each) and each actor's entry: actors
-  // converge onto each other's positions, so pow() is evaluated once per distinct distance.
+  // converge onto each other's positions, so pow() is evaluated once per distinct distance
+  // and the votes are summed once per pair of distinct positions.
   std::vector<std::size_t> distinct_;
   std::vector<std::size_t> distinct_of_;
-  // Per j: the support for i and for j in compute_probabilities.
+  // compute_probabilities' scratch: per distinct position, the supports for i and for j;
+  // util_'s columns of the distinct positions; the probabilities between them.
   std::vector<double> for_i_;
   std::vector<double> for_j_;
+  std::vector<double> compact_;
+  std::vector<double> p_distinct_;
   // Best offer per target while a round is evaluated.
   std::vector<Offer> best_offer_;
 };
