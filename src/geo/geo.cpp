@@ -303,6 +303,43 @@ EnemyTest enemies_outside_alliances(const Scenario& scenario) {
   };
 }
 
+bool weapon_distances_defined(const Scenario& scenario) {
+  for (const Weapon& w : scenario.weapons) {
+    if (!(w.count.value > 0)) continue;
+    if (w.front_line.empty()) {
+      if (w.sites.empty()) return false;
+    } else {
+      const Line* l = scenario.line(w.front_line);
+      if (l == nullptr || l->points.empty()) return false;
+    }
+  }
+  return true;
+}
+
+std::vector<char> hostile_weapons(const Scenario& scenario, const std::string& unit_owner) {
+  // The test above, asked directly: root_actor() is what its table of roots holds.
+  std::vector<char> out;
+  out.reserve(scenario.weapons.size());
+  const std::string& u = scenario.root_actor(unit_owner);
+  for (const Weapon& weapon : scenario.weapons) {
+    const std::string& w = scenario.root_actor(weapon.owner);
+    bool enemy = u != w;
+    for (const Alliance& a : scenario.alliances) {
+      if (!enemy) break;
+      bool has_u = false;
+      bool has_w = false;
+      for (const std::string& m : a.members) {
+        const std::string& r = scenario.root_actor(m);
+        has_u = has_u || r == u;
+        has_w = has_w || r == w;
+      }
+      enemy = !(has_u && has_w);
+    }
+    out.push_back(enemy ? 1 : 0);
+  }
+  return out;
+}
+
 EnemyTest enemies_from_list(std::vector<std::string> owners) {
   return [owners = std::move(owners)](const std::string& /*unit_owner*/,
                                       const std::string& weapon_owner) {

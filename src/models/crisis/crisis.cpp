@@ -568,26 +568,7 @@ void add_exposure(CompiledGame& c, const Scenario& s) {
       if (*o.id == f.owner) owner = &o;
     }
     if (owner == nullptr) {
-      // geo::enemies_outside_alliances(), asked directly.
-      Owner o{&f.owner, {}, {}};
-      const std::string& u = s.root_actor(f.owner);
-      for (const Weapon& w : s.weapons) {
-        const std::string& v = s.root_actor(w.owner);
-        bool enemy = u != v;
-        for (const Alliance& a : s.alliances) {
-          if (!enemy) break;
-          bool has_u = false;
-          bool has_v = false;
-          for (const std::string& m : a.members) {
-            const std::string& r = s.root_actor(m);
-            has_u = has_u || r == u;
-            has_v = has_v || r == v;
-          }
-          enemy = !(has_u && has_v);
-        }
-        o.hostile.push_back(enemy ? 1 : 0);
-      }
-      owners.push_back(std::move(o));
+      owners.push_back(Owner{&f.owner, geo::hostile_weapons(s, f.owner), {}});
       owner = &owners.back();
     }
     // geo::force_exposure() for this unit.
@@ -630,17 +611,8 @@ void add_exposure(CompiledGame& c, const Scenario& s) {
 struct Unsupported {};
 
 std::vector<ThreatCredibility> credibility_fast(CompiledGame& c, const Scenario& s) {
-  if (!s.forces.empty()) {
-    // Where game_variables() fails (geo::weapon_distance_km throws for such a weapon).
-    for (const Weapon& w : s.weapons) {
-      if (!(w.count.value > 0)) continue;
-      if (w.front_line.empty()
-              ? w.sites.empty()
-              : s.line(w.front_line) == nullptr || s.line(w.front_line)->points.empty()) {
-        throw Unsupported{};
-      }
-    }
-  }
+  // Where game_variables() may fail, it is left to do so.
+  if (!s.forces.empty() && !geo::weapon_distances_defined(s)) throw Unsupported{};
   using Kind = CompiledGame::Source::Kind;
   for (const CompiledGame::Source& src : c.sources) {
     *src.value = src.kind == Kind::kParam        ? s.params[src.index].value.value
