@@ -144,6 +144,27 @@ std::optional<Stand> member_stand(const Scenario& s, const Issue& issue, const s
 
 Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w);
 
+// What congruence() and risk_sharing() look up by actor id, looked up once for a scenario:
+// each stance's root actor and capability, each poll's root actor, and each force unit's
+// root owner, strength and exposure to enemy weapons (geo::force_exposure with
+// geo::enemies_outside_alliances, and throwing as it does). A model scoring several
+// alliances builds it once; the results are those of the plain overloads, bit for bit.
+struct ScenarioIndex {
+  explicit ScenarioIndex(const Scenario& s);
+  std::vector<std::vector<const std::string*>> stance_roots;  // [issue][stance]
+  std::vector<std::vector<double>> stance_capabilities;       // [issue][stance], >= 0
+  std::vector<const std::string*> poll_roots;                 // [poll]
+  struct Unit {
+    const std::string* root = nullptr;  // of the force's owner
+    double strength = 0.0;
+    bool exposed = false;
+  };
+  std::vector<Unit> units;  // [force]
+};
+
+Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w,
+                      const ScenarioIndex& index);
+
 struct PollUse {
   std::string poll;
   double support = 0.0;
@@ -166,6 +187,8 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
 // geo::enemies_outside_alliances), so a model scoring several alliances computes it once.
 std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
                                       const std::vector<geo::UnitExposure>& exposure);
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
+                                      const ScenarioIndex& index);
 
 struct Asymmetry {
   double index = 0.0;  // (max share − 1/n) / (1 − 1/n): 0 equal capabilities, 1 one holds all

@@ -37,17 +37,23 @@ Date date_of(const Scenario& s) { return s.applied_through.value_or(s.as_of); }
 
 }  // namespace
 
-std::optional<Stand> member_stand(const Scenario& s, const Issue& issue,
-                                  const std::string& member) {
+namespace {
+
+// member_stand() with the stances' root actors and capabilities given by index, so that
+// a caller may look them up once.
+template <typename RootOf, typename CapabilityOf>
+std::optional<Stand> stand_of(const Issue& issue, const std::string& member, RootOf&& root_of,
+                              CapabilityOf&& capability) {
   double weight = 0.0;
   double moment = 0.0;
   double cap = 0.0;
   double cap_salience = 0.0;
   double plain = 0.0;
   int n = 0;
-  for (const Stance& st : issue.stances) {
-    if (s.root_actor(st.actor) != member) continue;
-    const double c = capability_of(s, st.actor);
+  for (std::size_t k = 0; k < issue.stances.size(); ++k) {
+    const Stance& st = issue.stances[k];
+    if (root_of(k) != member) continue;
+    const double c = capability(k);
     const double sal = st.salience.value;
     weight += c * sal;
     moment += c * sal * st.position.value;
@@ -64,11 +70,27 @@ std::optional<Stand> member_stand(const Scenario& s, const Issue& issue,
   return out;
 }
 
-Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w) {
+}  // namespace
+
+std::optional<Stand> member_stand(const Scenario& s, const Issue& issue,
+                                  const std::string& member) {
+  return stand_of(
+      issue, member,
+      [&](std::size_t k) -> const std::string& { return s.root_actor(issue.stances[k].actor); },
+      [&](std::size_t k) { return capability_of(s, issue.stances[k].actor); });
+}
+
+namespace {
+
+// congruence() with member_stand() given as stand(issue index, member).
+template <typename StandOf>
+Congruence congruence_with(const Scenario& s, const Alliance& a, const Weights& w,
+                           StandOf&& stand) {
   Congruence out;
   double total_w = 0.0;
   double total_wd = 0.0;
-  for (const Issue& issue : s.issues) {
+  for (std::size_t ii = 0; ii < s.issues.size(); ++ii) {
+    const Issue& issue = s.issues[ii];
     const double span = issue.scale.max - issue.scale.min;
     if (!(span > 0)) continue;
     double sum_d = 0.0;
@@ -76,10 +98,10 @@ Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w) {
     double sum_wd = 0.0;
     int pairs = 0;
     for (std::size_t i = 0; i < a.members.size(); ++i) {
-      const auto si = member_stand(s, issue, a.members[i]);
+      const auto si = stand(ii, a.members[i]);
       if (!si) continue;
       for (std::size_t j = i + 1; j < a.members.size(); ++j) {
-        const auto sj = member_stand(s, issue, a.members[j]);
+        const auto sj = stand(ii, a.members[j]);
         if (!sj) continue;
         const double d = std::clamp(std::fabs(si->position - sj->position) / span, 0.0, 1.0);
         // Geometric mean: an issue neither member cares about counts little; one only one
@@ -145,12 +167,75 @@ Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w) {
   return out;
 }
 
+}  // namespace
+
+Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w) {
+  return congruence_with(s, a, w, [&](std::size_t issue, const std::string& member) {
+    return member_stand(s, s.issues[issue], member);
+  });
+}
+
+Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w,
+                      const ScenarioIndex& index) {
+  return congruence_with(s, a, w, [&](std::size_t issue, const std::string& member) {
+    return stand_of(
+        s.issues[issue], member,
+        [&](std::size_t k) -> const std::string& { return *index.stance_roots[issue][k]; },
+        [&](std::size_t k) { return index.stance_capabilities[issue][k]; });
+  });
+}
+
+ScenarioIndex::ScenarioIndex(const Scenario& s) {
+  for (const Issue& issue : s.issues) {
+    auto& roots = stance_roots.emplace_back();
+    auto& caps = stance_capabilities.emplace_back();
+    for (const Stance& st : issue.stances) {
+      roots.push_back(&s.root_actor(st.actor));
+      caps.push_back(capability_of(s, st.actor));
+    }
+  }
+  for (const Poll& p : s.polls) poll_roots.push_back(&s.root_actor(p.actor));
+  units.reserve(s.forces.size());
+  if (!geo::weapon_distances_defined(s)) {
+    // force_exposure may throw here: it decides, as it always has.
+    const auto exposure = geo::force_exposure(s, geo::enemies_outside_alliances(s));
+    for (std::size_t i = 0; i < s.forces.size(); ++i) {
+      units.push_back(
+          {&s.root_actor(s.forces[i].owner), exposure[i].strength, exposure[i].exposed()});
+    }
+    return;
+  }
+  // force_exposure's test, stopping at the first enemy weapon in range: only whether one
+  // reaches the unit is read.
+  std::vector<std::pair<const std::string*, std::vector<char>>> hostile;  // per unit owner
+  for (const Force& f : s.forces) {
+    const std::vector<char>* row = nullptr;
+    for (const auto& [owner, r] : hostile) {
+      if (*owner == f.owner) row = &r;
+    }
+    if (row == nullptr)
+      row = &hostile.emplace_back(&f.owner, geo::hostile_weapons(s, f.owner)).second;
+    bool exposed = false;
+    for (std::size_t k = 0; k < s.weapons.size() && !exposed; ++k) {
+      const Weapon& w = s.weapons[k];
+      if (!(w.count.value > 0) || (*row)[k] == 0) continue;
+      exposed = geo::weapon_distance_km(s, w, f.location) <= w.range_km.value;
+    }
+    units.push_back({&s.root_actor(f.owner), f.strength.value, exposed});
+  }
+}
+
 std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w) {
   return risk_sharing(s, a, w, geo::force_exposure(s, geo::enemies_outside_alliances(s)));
 }
 
-std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
-                                      const std::vector<geo::UnitExposure>& exposure) {
+namespace {
+
+// risk_sharing() with each poll's root actor given by index and the units given as
+// for_each_unit(f), which calls f(root of the owner, strength, exposed) in force order.
+template <typename PollRoot, typename ForEachUnit>
+std::vector<RiskSharing> risk_sharing_with(const Scenario& s, const Alliance& a, const Weights& w,
+                                           PollRoot&& poll_root, ForEachUnit&& for_each_unit) {
   std::vector<RiskSharing> out;
   const std::vector<double> share = shares(s, a);
   const Date today = date_of(s);
@@ -194,8 +279,9 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
     if (t != nullptr && !t->support_polls.empty()) {
       double sum = 0.0;
       double weight = 0.0;
-      for (const Poll& p : s.polls) {
-        if (p.date > today || s.root_actor(p.actor) != m) continue;
+      for (std::size_t pi = 0; pi < s.polls.size(); ++pi) {
+        const Poll& p = s.polls[pi];
+        if (p.date > today || poll_root(pi) != m) continue;
         if (std::find(t->support_polls.begin(), t->support_polls.end(), p.question) ==
             t->support_polls.end()) {
           continue;
@@ -218,11 +304,11 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
 
     double strength = 0.0;
     double exposed = 0.0;
-    for (const auto& u : exposure) {
-      if (s.root_actor(u.owner) != m) continue;
-      strength += u.strength;
-      if (u.exposed()) exposed += u.strength;
-    }
+    for_each_unit([&](const std::string& root, double unit_strength, bool unit_exposed) {
+      if (root != m) return;
+      strength += unit_strength;
+      if (unit_exposed) exposed += unit_strength;
+    });
     if (strength > 0) r.exposure = exposed / strength;
 
     double num = 0.0;
@@ -245,18 +331,48 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
   return out;
 }
 
+}  // namespace
+
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
+                                      const std::vector<geo::UnitExposure>& exposure) {
+  return risk_sharing_with(
+      s, a, w, [&](std::size_t p) -> const std::string& { return s.root_actor(s.polls[p].actor); },
+      [&](auto&& f) {
+        for (const auto& u : exposure) f(s.root_actor(u.owner), u.strength, u.exposed());
+      });
+}
+
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
+                                      const ScenarioIndex& index) {
+  return risk_sharing_with(
+      s, a, w, [&](std::size_t p) -> const std::string& { return *index.poll_roots[p]; },
+      [&](auto&& f) {
+        for (const ScenarioIndex::Unit& u : index.units) f(*u.root, u.strength, u.exposed);
+      });
+}
+
+namespace {
+
+// Asymmetry::index from the members' capability shares.
+double asymmetry_index(const std::vector<double>& sh) {
+  const double n = static_cast<double>(sh.size());
+  double top = 0.0;
+  for (const double x : sh) top = std::max(top, x);
+  return n > 1 ? (top - 1.0 / n) / (1.0 - 1.0 / n) : 0.0;
+}
+
+}  // namespace
+
 Asymmetry asymmetry(const Scenario& s, const Alliance& a) {
   Asymmetry out;
   const std::vector<double> sh = shares(s, a);
   const double n = static_cast<double>(a.members.size());
-  double top = 0.0;
   for (std::size_t i = 0; i < a.members.size(); ++i) {
     out.share[a.members[i]] = sh[i];
     out.security[a.members[i]] = 1.0 - sh[i];
     out.autonomy[a.members[i]] = sh[i] - 1.0 / n;
-    top = std::max(top, sh[i]);
   }
-  out.index = n > 1 ? (top - 1.0 / n) / (1.0 - 1.0 / n) : 0.0;
+  out.index = asymmetry_index(sh);
   return out;
 }
 
@@ -335,7 +451,7 @@ std::vector<Fear> entrapment(const Alliance& a, const Congruence& c,
 std::vector<double> structural_covariates(const Scenario& s, const Alliance& a, const Date& at,
                                           const CincTable& nmc,
                                           std::vector<std::string>& warnings) {
-  const Asymmetry asym = asymmetry(s, a);
+  const double asymmetry = asymmetry_index(shares(s, a));
   const auto [first, last] = nmc.years();
   double change = 0.0;
   if (a.since) {
@@ -372,7 +488,7 @@ std::vector<double> structural_covariates(const Scenario& s, const Alliance& a, 
           : 0.0;
   const bool defence = a.type == "defence" || std::find(a.obligations.begin(), a.obligations.end(),
                                                         "defence") != a.obligations.end();
-  return {asym.index, change, std::log(1.0 + age), defence ? 1.0 : 0.0,
+  return {asymmetry, change, std::log(1.0 + age), defence ? 1.0 : 0.0,
           std::log(static_cast<double>(a.members.size()))};
 }
 
