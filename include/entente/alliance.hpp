@@ -232,6 +232,10 @@ double hazard_shift(double congruence, double risk, const Weights& w);
 // P(the alliance still holds after `years`): Π over the years of (1 − hazard), the age
 // covariate advancing each year, `shift` added to the linear predictor.
 double p_holds(const HazardModel& h, std::vector<double> x, double shift, int years);
+// The same for several horizons (in any order) in one pass to the longest: each is the
+// product p_holds(h, x, shift, years[k]) forms, bit for bit.
+std::vector<double> p_holds(const HazardModel& h, std::vector<double> x, double shift,
+                            const std::vector<int>& years);
 
 // P(a member honours its obligations if called on): logit(honour_rate) minus the
 // alliance's hazard excess over the typical alliance (structural and shift). Equals

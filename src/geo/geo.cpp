@@ -303,6 +303,16 @@ EnemyTest enemies_outside_alliances(const Scenario& scenario) {
   };
 }
 
+double WeaponDistances::operator()(const Weapon& weapon) {
+  if (weapon.front_line.empty()) return weapon_distance_km(*scenario_, weapon, target_);
+  for (const auto& [line, km] : lines_) {
+    if (*line == weapon.front_line) return km;
+  }
+  const double km = weapon_distance_km(*scenario_, weapon, target_);
+  lines_.emplace_back(&weapon.front_line, km);
+  return km;
+}
+
 bool weapon_distances_defined(const Scenario& scenario) {
   for (const Weapon& w : scenario.weapons) {
     if (!(w.count.value > 0)) continue;

@@ -205,10 +205,10 @@ class AllianceModel final : public Model {
     std::vector<double> holds;
     std::optional<double> honours;
     if (!hazard_.empty()) {
-      for (int h : horizons_) {
-        holds.push_back(alliance::p_holds(hazard_, x, shift, h));
+      holds = alliance::p_holds(hazard_, x, shift, horizons_);
+      for (std::size_t k = 0; k < horizons_.size(); ++k) {
         result.outputs.push_back(
-            {a.id + "/p_holds/" + std::to_string(h) + "y", holds.back(), 0.0, 1.0});
+            {a.id + "/p_holds/" + std::to_string(horizons_[k]) + "y", holds[k], 0.0, 1.0});
       }
       honours = alliance::p_honours(hazard_, x, shift, w_);
       result.outputs.push_back({a.id + "/p_honours", *honours, 0.0, 1.0});

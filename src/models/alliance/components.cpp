@@ -209,6 +209,7 @@ ScenarioIndex::ScenarioIndex(const Scenario& s) {
   // reaches the unit is read.
   std::vector<std::pair<const std::string*, std::vector<char>>> hostile;  // per unit owner
   for (const Force& f : s.forces) {
+    geo::WeaponDistances km(s, f.location);
     const std::vector<char>* row = nullptr;
     for (const auto& [owner, r] : hostile) {
       if (*owner == f.owner) row = &r;
@@ -219,7 +220,7 @@ ScenarioIndex::ScenarioIndex(const Scenario& s) {
     for (std::size_t k = 0; k < s.weapons.size() && !exposed; ++k) {
       const Weapon& w = s.weapons[k];
       if (!(w.count.value > 0) || (*row)[k] == 0) continue;
-      exposed = geo::weapon_distance_km(s, w, f.location) <= w.range_km.value;
+      exposed = km(w) <= w.range_km.value;
     }
     units.push_back({&s.root_actor(f.owner), f.strength.value, exposed});
   }
@@ -510,6 +511,22 @@ double p_holds(const HazardModel& h, std::vector<double> x, double shift, int ye
     survive *= 1.0 - logistic(h.eta(x) + shift);
   }
   return survive;
+}
+
+std::vector<double> p_holds(const HazardModel& h, std::vector<double> x, double shift,
+                            const std::vector<int>& years) {
+  std::vector<double> out(years.size(), 1.0);
+  const int longest = years.empty() ? 0 : *std::max_element(years.begin(), years.end());
+  const double age0 = std::exp(x.at(2)) - 1.0;
+  double survive = 1.0;
+  for (int t = 0; t < longest; ++t) {
+    x[2] = std::log(1.0 + age0 + t);
+    survive *= 1.0 - logistic(h.eta(x) + shift);
+    for (std::size_t k = 0; k < years.size(); ++k) {
+      if (years[k] == t + 1) out[k] = survive;
+    }
+  }
+  return out;
 }
 
 double p_honours(const HazardModel& h, const std::vector<double>& x, double shift,

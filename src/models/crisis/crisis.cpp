@@ -573,10 +573,11 @@ void add_exposure(CompiledGame& c, const Scenario& s) {
     }
     // geo::force_exposure() for this unit.
     reached.clear();
+    geo::WeaponDistances km(s, f.location);
     for (std::size_t k = 0; k < s.weapons.size(); ++k) {
       const Weapon& w = s.weapons[k];
       if (!(w.count.value > 0) || owner->hostile[k] == 0) continue;
-      if (geo::weapon_distance_km(s, w, f.location) <= w.range_km.value) reached.push_back(k);
+      if (km(w) <= w.range_km.value) reached.push_back(k);
     }
     const double strength = f.strength.value;
     for (const Source* src : fed) {
