@@ -168,6 +168,7 @@ class Engine {
   // Per ordered pair, row-major n×n.
   std::vector<double> util_;  // util_[k*n+m]: voter k's loss at m's position
   std::vector<double> p_;     // p_[i*n+j]: probability that i prevails over j
+  std::vector<double> p_t_;   // p_t_[j*n+i] = p_[i*n+j]
   std::vector<double> us_;    // us_[k*n+m]: U_s for distance k–m with exponent r_k
   std::vector<double> uf_;
   // Distinct positions of this round (first actor at each) and each actor's entry: actors
@@ -181,6 +182,10 @@ class Engine {
   std::vector<double> for_j_;
   std::vector<double> compact_;
   std::vector<double> p_distinct_;
+  // Per target while a round is evaluated: each challenger's EU and the challengers
+  // worth evaluating.
+  std::vector<double> eu_a_;
+  std::vector<std::size_t> candidates_;
   // Best offer per target while a round is evaluated.
   std::vector<Offer> best_offer_;
 };

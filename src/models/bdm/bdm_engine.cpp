@@ -111,6 +111,9 @@ void Engine::prepare(std::size_t n) {
   fit(for_j_, n);
   fit(compact_, n * n);
   fit(p_distinct_, n * n);
+  fit(p_t_, n * n);
+  fit(eu_a_, n);
+  fit(candidates_, n);
   distinct_.reserve(n);
   order_.resize(n);
   for (std::size_t i = 0; i < n; ++i) order_[i] = i;
@@ -267,6 +270,9 @@ void Engine::compute_probabilities() {
     double* const to = p_.data() + i * n;
     for (std::size_t j = 0; j < n; ++j) to[j] = from[distinct_of_[j]];
     to[i] = 0.5;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) p_t_[j * n + i] = p_[i * n + j];
   }
 }
 
@@ -443,26 +449,58 @@ bool Engine::play_round(std::vector<Offer>* offers) {
 
   const bool keep_all = offers != nullptr && config_.detail == Detail::kAll;
   const bool keep_offers = offers != nullptr && config_.detail != Detail::kMoves;
+  const bool plain_a = !keep_all && config_.perspective == Perspective::kTarget && config_.q == 1.0;
+  const bool responder = config_.salience_multiplier == SalienceMultiplier::kResponder;
   bool moved = false;
   for (std::size_t j = 0; j < n; ++j) {
     z_next_[j] = z_[j];
     best_[j] = -1;
     Offer& best = best_offer_[j];
     double best_key = 0.0;  // offer=scholz-code's compromise key of `best`
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i == j || std::abs(z_[i] - z_[j]) <= same) continue;
-      // Whose exponent prices each side (see Perspective).
-      std::size_t ra = i;  // prices a = EU_i(i challenges j)
-      std::size_t rb = j;  // prices b = EU_j(j challenges i)
-      if (config_.perspective == Perspective::kTarget) ra = j;
-      if (config_.perspective == Perspective::kChallenger) rb = i;
-      const std::size_t ia = ra * n + (ra == i ? j : i);
+    // The challengers i worth evaluating against j, in order, with a = EU_i(i challenges
+    // j) in eu_a_[i]. With a <= tolerance the contest is a stalemate or the mirror
+    // contest's: it is kept only as a stalemate under detail=all, so without that it is
+    // dropped here.
+    std::size_t count = 0;
+    if (plain_a) {
+      // expected_utility() for perspective=target and Q = 1, for every i at once (U_s, U_f
+      // and U_sq are j's; P is p_[i][j], read down p_t_'s row j): the same operations,
+      // in a loop that vectorises. Entries of coinciding pairs are computed from unused
+      // table entries and dropped with them.
+      const double* const us_row = us_.data() + j * n;
+      const double* const uf_row = uf_.data() + j * n;
+      const double* const p_row = p_t_.data() + j * n;
+      const double usq = usq_[j];
+      const double own = salience_[j];
+      for (std::size_t i = 0; i < n; ++i) {
+        const double sal = responder ? own : salience_[i];
+        const double p = p_row[i];
+        eu_a_[i] = sal * (p * us_row[i] + (1.0 - p) * uf_row[i]) + (1.0 - sal) * us_row[i] -
+                   config_.q * usq;
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        candidates_[count] = i;
+        count += static_cast<std::size_t>(i != j && std::abs(z_[i] - z_[j]) > same &&
+                                          eu_a_[i] > kEuTolerance);
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (i == j || std::abs(z_[i] - z_[j]) <= same) continue;
+        const std::size_t ra = config_.perspective == Perspective::kTarget ? j : i;
+        const std::size_t ia = ra * n + (ra == i ? j : i);
+        const double a = expected_utility(static_cast<int>(i), static_cast<int>(j), us_[ia],
+                                          uf_[ia], usq_[ra], r_[ra]);
+        if (!keep_all && !(a > kEuTolerance)) continue;
+        eu_a_[i] = a;
+        candidates_[count++] = i;
+      }
+    }
+    for (std::size_t c = 0; c < count; ++c) {
+      const std::size_t i = candidates_[c];
+      const double a = eu_a_[i];
+      // Whose exponent prices b = EU_j(j challenges i) (see Perspective).
+      const std::size_t rb = config_.perspective == Perspective::kChallenger ? i : j;
       const std::size_t ib = rb * n + (rb == i ? j : i);
-      const double a = expected_utility(static_cast<int>(i), static_cast<int>(j), us_[ia], uf_[ia],
-                                        usq_[ra], r_[ra]);
-      // With a <= tolerance the contest is a stalemate or the mirror contest's: it is kept
-      // only as a stalemate under detail=all, so without that b is not needed.
-      if (!keep_all && !(a > kEuTolerance)) continue;
       const double b = expected_utility(static_cast<int>(j), static_cast<int>(i), us_[ib], uf_[ib],
                                         usq_[rb], r_[rb]);
       Offer offer;
