@@ -608,6 +608,13 @@ void add_exposure(CompiledGame& c, const Scenario& s) {
   }
 }
 
+std::vector<ThreatCredibility> threats_of(const Solution& sol) {
+  std::vector<ThreatCredibility> out;
+  out.reserve(sol.threats.size());
+  for (const ThreatResult& t : sol.threats) out.push_back({t.action, t.credible});
+  return out;
+}
+
 // Thrown where solve() would have to report something: it is left to do so.
 struct Unsupported {};
 
@@ -659,6 +666,7 @@ std::vector<ThreatCredibility> threat_credibility(const Scenario& scenario,
   // Bounded so that a long-lived thread shown many games does not grow forever.
   constexpr std::size_t kCacheLimit = 16;
   thread_local std::vector<std::unique_ptr<CompiledGame>> cache;
+  if (game.efg) return threats_of(solve(game, game_variables(scenario), solver));
   std::unique_ptr<CompiledGame>* slot = nullptr;
   for (auto& entry : cache) {
     if (entry->solver == solver && same_game(entry->game, game)) slot = &entry;
@@ -680,11 +688,7 @@ std::vector<ThreatCredibility> threat_credibility(const Scenario& scenario,
     } catch (const Unsupported&) {
     }
   }
-  const Solution sol = solve(game, game_variables(scenario), solver);
-  std::vector<ThreatCredibility> out;
-  out.reserve(sol.threats.size());
-  for (const ThreatResult& t : sol.threats) out.push_back({t.action, t.credible});
-  return out;
+  return threats_of(solve(game, game_variables(scenario), solver));
 }
 
 std::vector<Input> inputs_of(const Scenario& scenario, const ScenarioGame& game) {
