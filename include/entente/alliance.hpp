@@ -149,13 +149,18 @@ Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w);
 // root owner, strength and exposure to enemy weapons (geo::force_exposure with
 // geo::enemies_outside_alliances, and throwing as it does). A model scoring several
 // alliances builds it once; the results are those of the plain overloads, bit for bit.
+// Root actors are numbered (roots[id] is the name), so that matching them to a member
+// compares numbers.
 struct ScenarioIndex {
   explicit ScenarioIndex(const Scenario& s);
-  std::vector<std::vector<const std::string*>> stance_roots;  // [issue][stance]
-  std::vector<std::vector<double>> stance_capabilities;       // [issue][stance], >= 0
-  std::vector<const std::string*> poll_roots;                 // [poll]
+  // The number of the root actor named `actor`, -1 when no stance, poll or unit has it.
+  [[nodiscard]] int root_id(const std::string& actor) const;
+  std::vector<const std::string*> roots;
+  std::vector<std::vector<int>> stance_roots;            // [issue][stance]
+  std::vector<std::vector<double>> stance_capabilities;  // [issue][stance], >= 0
+  std::vector<int> poll_roots;                           // [poll]
   struct Unit {
-    const std::string* root = nullptr;  // of the force's owner
+    int root = -1;  // of the force's owner
     double strength = 0.0;
     bool exposed = false;
   };

@@ -331,19 +331,22 @@ std::vector<char> hostile_weapons(const Scenario& scenario, const std::string& u
   std::vector<char> out;
   out.reserve(scenario.weapons.size());
   const std::string& u = scenario.root_actor(unit_owner);
+  // The members' roots of the alliances that hold u's, once: only those make allies.
+  std::vector<std::vector<const std::string*>> blocs;
+  for (const Alliance& a : scenario.alliances) {
+    std::vector<const std::string*> roots;
+    bool has_u = false;
+    for (const std::string& m : a.members) {
+      roots.push_back(&scenario.root_actor(m));
+      has_u = has_u || *roots.back() == u;
+    }
+    if (has_u) blocs.push_back(std::move(roots));
+  }
   for (const Weapon& weapon : scenario.weapons) {
     const std::string& w = scenario.root_actor(weapon.owner);
     bool enemy = u != w;
-    for (const Alliance& a : scenario.alliances) {
-      if (!enemy) break;
-      bool has_u = false;
-      bool has_w = false;
-      for (const std::string& m : a.members) {
-        const std::string& r = scenario.root_actor(m);
-        has_u = has_u || r == u;
-        has_w = has_w || r == w;
-      }
-      enemy = !(has_u && has_w);
+    for (const auto& bloc : blocs) {
+      for (const std::string* r : bloc) enemy = enemy && *r != w;
     }
     out.push_back(enemy ? 1 : 0);
   }

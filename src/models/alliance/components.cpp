@@ -40,9 +40,9 @@ Date date_of(const Scenario& s) { return s.applied_through.value_or(s.as_of); }
 namespace {
 
 // member_stand() with the stances' root actors and capabilities given by index, so that
-// a caller may look them up once.
-template <typename RootOf, typename CapabilityOf>
-std::optional<Stand> stand_of(const Issue& issue, const std::string& member, RootOf&& root_of,
+// a caller may look them up once; roots and member may be ids that compare as the names.
+template <typename Member, typename RootOf, typename CapabilityOf>
+std::optional<Stand> stand_of(const Issue& issue, const Member& member, RootOf&& root_of,
                               CapabilityOf&& capability) {
   double weight = 0.0;
   double moment = 0.0;
@@ -82,7 +82,7 @@ std::optional<Stand> member_stand(const Scenario& s, const Issue& issue,
 
 namespace {
 
-// congruence() with member_stand() given as stand(issue index, member).
+// congruence() with member_stand() given as stand(issue index, member index).
 template <typename StandOf>
 Congruence congruence_with(const Scenario& s, const Alliance& a, const Weights& w,
                            StandOf&& stand) {
@@ -98,10 +98,10 @@ Congruence congruence_with(const Scenario& s, const Alliance& a, const Weights& 
     double sum_wd = 0.0;
     int pairs = 0;
     for (std::size_t i = 0; i < a.members.size(); ++i) {
-      const auto si = stand(ii, a.members[i]);
+      const auto si = stand(ii, i);
       if (!si) continue;
       for (std::size_t j = i + 1; j < a.members.size(); ++j) {
-        const auto sj = stand(ii, a.members[j]);
+        const auto sj = stand(ii, j);
         if (!sj) continue;
         const double d = std::clamp(std::fabs(si->position - sj->position) / span, 0.0, 1.0);
         // Geometric mean: an issue neither member cares about counts little; one only one
@@ -170,38 +170,54 @@ Congruence congruence_with(const Scenario& s, const Alliance& a, const Weights& 
 }  // namespace
 
 Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w) {
-  return congruence_with(s, a, w, [&](std::size_t issue, const std::string& member) {
-    return member_stand(s, s.issues[issue], member);
+  return congruence_with(s, a, w, [&](std::size_t issue, std::size_t member) {
+    return member_stand(s, s.issues[issue], a.members[member]);
   });
 }
 
 Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w,
                       const ScenarioIndex& index) {
-  return congruence_with(s, a, w, [&](std::size_t issue, const std::string& member) {
+  std::vector<int> member_ids;
+  for (const std::string& m : a.members) member_ids.push_back(index.root_id(m));
+  return congruence_with(s, a, w, [&](std::size_t issue, std::size_t member) {
     return stand_of(
-        s.issues[issue], member,
-        [&](std::size_t k) -> const std::string& { return *index.stance_roots[issue][k]; },
+        s.issues[issue], member_ids[member],
+        [&](std::size_t k) { return index.stance_roots[issue][k]; },
         [&](std::size_t k) { return index.stance_capabilities[issue][k]; });
   });
 }
 
+int ScenarioIndex::root_id(const std::string& actor) const {
+  for (std::size_t i = 0; i < roots.size(); ++i) {
+    if (*roots[i] == actor) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 ScenarioIndex::ScenarioIndex(const Scenario& s) {
+  // Roots are numbered as they are met, equal names getting one number.
+  auto id_of = [&](const std::string& root) {
+    const int id = root_id(root);
+    if (id >= 0) return id;
+    roots.push_back(&root);
+    return static_cast<int>(roots.size()) - 1;
+  };
   for (const Issue& issue : s.issues) {
-    auto& roots = stance_roots.emplace_back();
+    auto& ids = stance_roots.emplace_back();
     auto& caps = stance_capabilities.emplace_back();
     for (const Stance& st : issue.stances) {
-      roots.push_back(&s.root_actor(st.actor));
+      ids.push_back(id_of(s.root_actor(st.actor)));
       caps.push_back(capability_of(s, st.actor));
     }
   }
-  for (const Poll& p : s.polls) poll_roots.push_back(&s.root_actor(p.actor));
+  for (const Poll& p : s.polls) poll_roots.push_back(id_of(s.root_actor(p.actor)));
   units.reserve(s.forces.size());
   if (!geo::weapon_distances_defined(s)) {
     // force_exposure may throw here: it decides, as it always has.
     const auto exposure = geo::force_exposure(s, geo::enemies_outside_alliances(s));
     for (std::size_t i = 0; i < s.forces.size(); ++i) {
       units.push_back(
-          {&s.root_actor(s.forces[i].owner), exposure[i].strength, exposure[i].exposed()});
+          {id_of(s.root_actor(s.forces[i].owner)), exposure[i].strength, exposure[i].exposed()});
     }
     return;
   }
@@ -222,7 +238,7 @@ ScenarioIndex::ScenarioIndex(const Scenario& s) {
       if (!(w.count.value > 0) || (*row)[k] == 0) continue;
       exposed = km(w) <= w.range_km.value;
     }
-    units.push_back({&s.root_actor(f.owner), f.strength.value, exposed});
+    units.push_back({id_of(s.root_actor(f.owner)), f.strength.value, exposed});
   }
 }
 
@@ -232,11 +248,12 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
 
 namespace {
 
-// risk_sharing() with each poll's root actor given by index and the units given as
-// for_each_unit(f), which calls f(root of the owner, strength, exposed) in force order.
-template <typename PollRoot, typename ForEachUnit>
+// risk_sharing() with poll_of(poll index, member index) saying whether a poll's public is
+// the member's, and for_each_unit(member index, f) calling f(strength, exposed) for the
+// member's units in force order.
+template <typename PollOf, typename ForEachUnit>
 std::vector<RiskSharing> risk_sharing_with(const Scenario& s, const Alliance& a, const Weights& w,
-                                           PollRoot&& poll_root, ForEachUnit&& for_each_unit) {
+                                           PollOf&& poll_of, ForEachUnit&& for_each_unit) {
   std::vector<RiskSharing> out;
   const std::vector<double> share = shares(s, a);
   const Date today = date_of(s);
@@ -282,7 +299,7 @@ std::vector<RiskSharing> risk_sharing_with(const Scenario& s, const Alliance& a,
       double weight = 0.0;
       for (std::size_t pi = 0; pi < s.polls.size(); ++pi) {
         const Poll& p = s.polls[pi];
-        if (p.date > today || poll_root(pi) != m) continue;
+        if (p.date > today || !poll_of(pi, i)) continue;
         if (std::find(t->support_polls.begin(), t->support_polls.end(), p.question) ==
             t->support_polls.end()) {
           continue;
@@ -305,8 +322,7 @@ std::vector<RiskSharing> risk_sharing_with(const Scenario& s, const Alliance& a,
 
     double strength = 0.0;
     double exposed = 0.0;
-    for_each_unit([&](const std::string& root, double unit_strength, bool unit_exposed) {
-      if (root != m) return;
+    for_each_unit(i, [&](double unit_strength, bool unit_exposed) {
       strength += unit_strength;
       if (unit_exposed) exposed += unit_strength;
     });
@@ -337,18 +353,25 @@ std::vector<RiskSharing> risk_sharing_with(const Scenario& s, const Alliance& a,
 std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
                                       const std::vector<geo::UnitExposure>& exposure) {
   return risk_sharing_with(
-      s, a, w, [&](std::size_t p) -> const std::string& { return s.root_actor(s.polls[p].actor); },
-      [&](auto&& f) {
-        for (const auto& u : exposure) f(s.root_actor(u.owner), u.strength, u.exposed());
+      s, a, w,
+      [&](std::size_t p, std::size_t m) { return s.root_actor(s.polls[p].actor) == a.members[m]; },
+      [&](std::size_t m, auto&& f) {
+        for (const auto& u : exposure) {
+          if (s.root_actor(u.owner) == a.members[m]) f(u.strength, u.exposed());
+        }
       });
 }
 
 std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
                                       const ScenarioIndex& index) {
+  std::vector<int> member_ids;
+  for (const std::string& m : a.members) member_ids.push_back(index.root_id(m));
   return risk_sharing_with(
-      s, a, w, [&](std::size_t p) -> const std::string& { return *index.poll_roots[p]; },
-      [&](auto&& f) {
-        for (const ScenarioIndex::Unit& u : index.units) f(*u.root, u.strength, u.exposed);
+      s, a, w, [&](std::size_t p, std::size_t m) { return index.poll_roots[p] == member_ids[m]; },
+      [&](std::size_t m, auto&& f) {
+        for (const ScenarioIndex::Unit& u : index.units) {
+          if (u.root == member_ids[m]) f(u.strength, u.exposed);
+        }
       });
 }
 
