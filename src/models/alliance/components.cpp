@@ -202,22 +202,32 @@ ScenarioIndex::ScenarioIndex(const Scenario& s) {
     roots.push_back(&root);
     return static_cast<int>(roots.size()) - 1;
   };
+  // Every actor's root once. root_actor(id) walks from actor(id), the first actor with that
+  // id, so a name's root is that actor's; a name no actor has is its own root.
+  std::vector<int> actor_roots;
+  actor_roots.reserve(s.actors.size());
+  for (const Actor& a : s.actors) actor_roots.push_back(id_of(s.root_actor(a.id)));
+  auto root_of = [&](const Actor* a, const std::string& name) {
+    return a == nullptr ? id_of(name) : actor_roots[static_cast<std::size_t>(a - s.actors.data())];
+  };
   for (const Issue& issue : s.issues) {
     auto& ids = stance_roots.emplace_back();
     auto& caps = stance_capabilities.emplace_back();
     for (const Stance& st : issue.stances) {
-      ids.push_back(id_of(s.root_actor(st.actor)));
-      caps.push_back(capability_of(s, st.actor));
+      const Actor* a = s.actor(st.actor);
+      ids.push_back(root_of(a, st.actor));
+      caps.push_back(a == nullptr ? 0.0 : std::max(0.0, a->capability.value));  // capability_of
     }
   }
-  for (const Poll& p : s.polls) poll_roots.push_back(id_of(s.root_actor(p.actor)));
+  for (const Poll& p : s.polls) poll_roots.push_back(root_of(s.actor(p.actor), p.actor));
   units.reserve(s.forces.size());
   if (!geo::weapon_distances_defined(s)) {
     // force_exposure may throw here: it decides, as it always has.
     const auto exposure = geo::force_exposure(s, geo::enemies_outside_alliances(s));
     for (std::size_t i = 0; i < s.forces.size(); ++i) {
+      const std::string& owner = s.forces[i].owner;
       units.push_back(
-          {id_of(s.root_actor(s.forces[i].owner)), exposure[i].strength, exposure[i].exposed()});
+          {root_of(s.actor(owner), owner), exposure[i].strength, exposure[i].exposed()});
     }
     return;
   }
@@ -238,7 +248,7 @@ ScenarioIndex::ScenarioIndex(const Scenario& s) {
       if (!(w.count.value > 0) || (*row)[k] == 0) continue;
       exposed = km(w) <= w.range_km.value;
     }
-    units.push_back({id_of(s.root_actor(f.owner)), f.strength.value, exposed});
+    units.push_back({root_of(s.actor(f.owner), f.owner), f.strength.value, exposed});
   }
 }
 
