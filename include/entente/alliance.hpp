@@ -144,6 +144,32 @@ std::optional<Stand> member_stand(const Scenario& s, const Issue& issue, const s
 
 Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w);
 
+// What congruence() and risk_sharing() look up by actor id, looked up once for a scenario:
+// each stance's root actor and capability, each poll's root actor, and each force unit's
+// root owner, strength and exposure to enemy weapons (geo::force_exposure with
+// geo::enemies_outside_alliances, and throwing as it does). A model scoring several
+// alliances builds it once; the results are those of the plain overloads, bit for bit.
+// Root actors are numbered (roots[id] is the name), so that matching them to a member
+// compares numbers.
+struct ScenarioIndex {
+  explicit ScenarioIndex(const Scenario& s);
+  // The number of the root actor named `actor`, -1 when no stance, poll or unit has it.
+  [[nodiscard]] int root_id(const std::string& actor) const;
+  std::vector<const std::string*> roots;
+  std::vector<std::vector<int>> stance_roots;            // [issue][stance]
+  std::vector<std::vector<double>> stance_capabilities;  // [issue][stance], >= 0
+  std::vector<int> poll_roots;                           // [poll]
+  struct Unit {
+    int root = -1;  // of the force's owner
+    double strength = 0.0;
+    bool exposed = false;
+  };
+  std::vector<Unit> units;  // [force]
+};
+
+Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w,
+                      const ScenarioIndex& index);
+
 struct PollUse {
   std::string poll;
   double support = 0.0;
@@ -166,6 +192,8 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
 // geo::enemies_outside_alliances), so a model scoring several alliances computes it once.
 std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
                                       const std::vector<geo::UnitExposure>& exposure);
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
+                                      const ScenarioIndex& index);
 
 struct Asymmetry {
   double index = 0.0;  // (max share − 1/n) / (1 − 1/n): 0 equal capabilities, 1 one holds all
@@ -209,6 +237,10 @@ double hazard_shift(double congruence, double risk, const Weights& w);
 // P(the alliance still holds after `years`): Π over the years of (1 − hazard), the age
 // covariate advancing each year, `shift` added to the linear predictor.
 double p_holds(const HazardModel& h, std::vector<double> x, double shift, int years);
+// The same for several horizons (in any order) in one pass to the longest: each is the
+// product p_holds(h, x, shift, years[k]) forms, bit for bit.
+std::vector<double> p_holds(const HazardModel& h, std::vector<double> x, double shift,
+                            const std::vector<int>& years);
 
 // P(a member honours its obligations if called on): logit(honour_rate) minus the
 // alliance's hazard excess over the typical alliance (structural and shift). Equals

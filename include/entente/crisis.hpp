@@ -76,6 +76,22 @@ struct Solution {
 Solution solve(const ScenarioGame& game, const std::map<std::string, double>& values,
                const std::string& solver = "auto");
 
+// One declared threat and whether it is credible (ThreatResult's action and credible).
+struct ThreatCredibility {
+  std::string action;
+  bool credible = false;
+};
+
+// The threats of `game` as solve(game, game_variables(scenario), solver) reports them, in
+// the same order, with nothing else: what a Monte Carlo sample reads. An inline game that
+// backward induction solves is compiled once per thread and solved in doubles, which
+// decides exactly as the exact solver (its payoffs sit at terminals, are doubles, and are
+// only compared); any other game, or a draw the fast path cannot take, goes through
+// solve(), so results and errors are solve()'s.
+std::vector<ThreatCredibility> threat_credibility(const Scenario& scenario,
+                                                  const ScenarioGame& game,
+                                                  const std::string& solver = "auto");
+
 // A numeric input of the scenario that a game's payoffs depend on, directly (a param, a
 // capability) or through force exposure (unit strength and latitude, enemy weapon range and
 // count), with the interval searched.

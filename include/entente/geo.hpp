@@ -54,6 +54,27 @@ using EnemyTest =
 // belong to the same state (parent chain), or their states share an alliance of the
 // scenario.
 EnemyTest enemies_outside_alliances(const Scenario& scenario);
+// weapon_distance_km(scenario, w, target) for one target and any of the scenario's weapons,
+// each front line measured once: the weapons along a line are equally far from the target.
+class WeaponDistances {
+ public:
+  WeaponDistances(const Scenario& scenario, const GeoPoint& target)
+      : scenario_(&scenario), target_(target) {}
+  double operator()(const Weapon& weapon);
+
+ private:
+  const Scenario* scenario_;
+  GeoPoint target_;
+  std::vector<std::pair<const std::string*, double>> lines_;  // front line id, km
+};
+
+// False when weapon_distance_km would throw for a weapon with a positive count (an unknown
+// or empty front line, no sites): force_exposure may then throw, and a faster path that
+// skips some distances should let it.
+bool weapon_distances_defined(const Scenario& scenario);
+// enemies_outside_alliances(scenario)(unit_owner, w.owner) for every weapon w, in order,
+// without building the test: what a Monte Carlo sample asks once per unit owner.
+std::vector<char> hostile_weapons(const Scenario& scenario, const std::string& unit_owner);
 // Only the listed owners (actor ids) are enemies, of every unit.
 EnemyTest enemies_from_list(std::vector<std::string> owners);
 

@@ -303,6 +303,56 @@ EnemyTest enemies_outside_alliances(const Scenario& scenario) {
   };
 }
 
+double WeaponDistances::operator()(const Weapon& weapon) {
+  if (weapon.front_line.empty()) return weapon_distance_km(*scenario_, weapon, target_);
+  for (const auto& [line, km] : lines_) {
+    if (*line == weapon.front_line) return km;
+  }
+  const double km = weapon_distance_km(*scenario_, weapon, target_);
+  lines_.emplace_back(&weapon.front_line, km);
+  return km;
+}
+
+bool weapon_distances_defined(const Scenario& scenario) {
+  for (const Weapon& w : scenario.weapons) {
+    if (!(w.count.value > 0)) continue;
+    if (w.front_line.empty()) {
+      if (w.sites.empty()) return false;
+    } else {
+      const Line* l = scenario.line(w.front_line);
+      if (l == nullptr || l->points.empty()) return false;
+    }
+  }
+  return true;
+}
+
+std::vector<char> hostile_weapons(const Scenario& scenario, const std::string& unit_owner) {
+  // The test above, asked directly: root_actor() is what its table of roots holds.
+  std::vector<char> out;
+  out.reserve(scenario.weapons.size());
+  const std::string& u = scenario.root_actor(unit_owner);
+  // The members' roots of the alliances that hold u's, once: only those make allies.
+  std::vector<std::vector<const std::string*>> blocs;
+  for (const Alliance& a : scenario.alliances) {
+    std::vector<const std::string*> roots;
+    bool has_u = false;
+    for (const std::string& m : a.members) {
+      roots.push_back(&scenario.root_actor(m));
+      has_u = has_u || *roots.back() == u;
+    }
+    if (has_u) blocs.push_back(std::move(roots));
+  }
+  for (const Weapon& weapon : scenario.weapons) {
+    const std::string& w = scenario.root_actor(weapon.owner);
+    bool enemy = u != w;
+    for (const auto& bloc : blocs) {
+      for (const std::string* r : bloc) enemy = enemy && *r != w;
+    }
+    out.push_back(enemy ? 1 : 0);
+  }
+  return out;
+}
+
 EnemyTest enemies_from_list(std::vector<std::string> owners) {
   return [owners = std::move(owners)](const std::string& /*unit_owner*/,
                                       const std::string& weapon_owner) {

@@ -136,9 +136,30 @@ TEST(Geo, FrontLineWeaponsMeasureFromTheLine) {
   EXPECT_TRUE(e[1].exposed());
   // The geodesic between the line's ends bulges a few metres poleward of the parallel.
   EXPECT_NEAR(e[1].reached[0].distance_km, geo::distance_km({0.3, 0}, {0.2, 0}), 0.01);
+  EXPECT_TRUE(geo::weapon_distances_defined(s));
   s.weapons[0].front_line = "nowhere";
   EXPECT_THROW((void)geo::force_exposure(s, geo::enemies_outside_alliances(s)),
                std::invalid_argument);
+  EXPECT_FALSE(geo::weapon_distances_defined(s));
+  s.weapons[0].count = 0.0;  // not fielded: never measured
+  EXPECT_TRUE(geo::weapon_distances_defined(s));
+}
+
+TEST(Geo, HostileWeaponsAsksTheAllianceTest) {
+  Scenario s = exposure_scenario();
+  Actor outsider;
+  outsider.id = "D";
+  s.actors.push_back(outsider);
+  Weapon sub_gun = s.weapons[0];
+  sub_gun.id = "sub-gun";
+  sub_gun.owner = "A-army";
+  s.weapons.push_back(sub_gun);
+  const geo::EnemyTest test = geo::enemies_outside_alliances(s);
+  for (const char* owner : {"A", "B", "C", "A-army", "D", "unknown"}) {
+    std::vector<char> want;
+    for (const Weapon& w : s.weapons) want.push_back(test(owner, w.owner) ? 1 : 0);
+    EXPECT_EQ(geo::hostile_weapons(s, owner), want) << owner;
+  }
 }
 
 }  // namespace

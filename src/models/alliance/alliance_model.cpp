@@ -147,15 +147,15 @@ class AllianceModel final : public Model {
           "no hazard fit is embedded (run `entente fit alliance-hazard`); p_holds omitted");
     }
     nlohmann::json list = nlohmann::json::array();
-    // Every alliance's exposure component reads the same unit exposures.
-    const auto exposure = geo::force_exposure(s, geo::enemies_outside_alliances(s));
+    // Every alliance reads the same roots, capabilities and unit exposures.
+    const alliance::ScenarioIndex index(s);
     for (const Alliance& a : s.alliances) {
       // The loader guarantees two members; a hand-built scenario may not.
       if (a.members.size() < 2) {
         result.warnings.push_back(a.id + ": fewer than 2 members; skipped");
         continue;
       }
-      nlohmann::json j = evaluate(s, a, exposure, result, context.details);
+      nlohmann::json j = evaluate(s, a, index, result, context.details);
       if (context.details) list.push_back(std::move(j));
     }
     // A Monte Carlo sample reads only the outputs; its JSON would cost more than the model.
@@ -180,14 +180,11 @@ class AllianceModel final : public Model {
   // One alliance's results as JSON, its sweep outputs (health, p_holds per horizon,
   // p_honours) appended to result.outputs; only the outputs when `details` is false.
   nlohmann::json evaluate(const Scenario& s, const Alliance& a,
-                          const std::vector<geo::UnitExposure>& exposure, Result& result,
+                          const alliance::ScenarioIndex& index, Result& result,
                           bool details) const {
     const Date at = s.applied_through.value_or(s.as_of);
-    const alliance::Congruence c = alliance::congruence(s, a, w_);
-    const auto risk = alliance::risk_sharing(s, a, w_, exposure);
-    const alliance::Asymmetry asym = alliance::asymmetry(s, a);
-    const auto aband = alliance::abandonment(a, c, risk, asym);
-    const auto entrap = alliance::entrapment(a, c, risk);
+    const alliance::Congruence c = alliance::congruence(s, a, w_, index);
+    const auto risk = alliance::risk_sharing(s, a, w_, index);
 
     // The alliance is as willing as its least willing member.
     const alliance::RiskSharing* weakest = &risk.front();
@@ -208,16 +205,19 @@ class AllianceModel final : public Model {
     std::vector<double> holds;
     std::optional<double> honours;
     if (!hazard_.empty()) {
-      for (int h : horizons_) {
-        holds.push_back(alliance::p_holds(hazard_, x, shift, h));
+      holds = alliance::p_holds(hazard_, x, shift, horizons_);
+      for (std::size_t k = 0; k < horizons_.size(); ++k) {
         result.outputs.push_back(
-            {a.id + "/p_holds/" + std::to_string(h) + "y", holds.back(), 0.0, 1.0});
+            {a.id + "/p_holds/" + std::to_string(horizons_[k]) + "y", holds[k], 0.0, 1.0});
       }
       honours = alliance::p_honours(hazard_, x, shift, w_);
       result.outputs.push_back({a.id + "/p_honours", *honours, 0.0, 1.0});
     }
     if (!details) return nullptr;
 
+    const alliance::Asymmetry asym = alliance::asymmetry(s, a);
+    const auto aband = alliance::abandonment(a, c, risk, asym);
+    const auto entrap = alliance::entrapment(a, c, risk);
     nlohmann::json j;
     j["id"] = a.id;
     j["name"] = a.name;

@@ -37,17 +37,23 @@ Date date_of(const Scenario& s) { return s.applied_through.value_or(s.as_of); }
 
 }  // namespace
 
-std::optional<Stand> member_stand(const Scenario& s, const Issue& issue,
-                                  const std::string& member) {
+namespace {
+
+// member_stand() with the stances' root actors and capabilities given by index, so that
+// a caller may look them up once; roots and member may be ids that compare as the names.
+template <typename Member, typename RootOf, typename CapabilityOf>
+std::optional<Stand> stand_of(const Issue& issue, const Member& member, RootOf&& root_of,
+                              CapabilityOf&& capability) {
   double weight = 0.0;
   double moment = 0.0;
   double cap = 0.0;
   double cap_salience = 0.0;
   double plain = 0.0;
   int n = 0;
-  for (const Stance& st : issue.stances) {
-    if (s.root_actor(st.actor) != member) continue;
-    const double c = capability_of(s, st.actor);
+  for (std::size_t k = 0; k < issue.stances.size(); ++k) {
+    const Stance& st = issue.stances[k];
+    if (root_of(k) != member) continue;
+    const double c = capability(k);
     const double sal = st.salience.value;
     weight += c * sal;
     moment += c * sal * st.position.value;
@@ -64,11 +70,27 @@ std::optional<Stand> member_stand(const Scenario& s, const Issue& issue,
   return out;
 }
 
-Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w) {
+}  // namespace
+
+std::optional<Stand> member_stand(const Scenario& s, const Issue& issue,
+                                  const std::string& member) {
+  return stand_of(
+      issue, member,
+      [&](std::size_t k) -> const std::string& { return s.root_actor(issue.stances[k].actor); },
+      [&](std::size_t k) { return capability_of(s, issue.stances[k].actor); });
+}
+
+namespace {
+
+// congruence() with member_stand() given as stand(issue index, member index).
+template <typename StandOf>
+Congruence congruence_with(const Scenario& s, const Alliance& a, const Weights& w,
+                           StandOf&& stand) {
   Congruence out;
   double total_w = 0.0;
   double total_wd = 0.0;
-  for (const Issue& issue : s.issues) {
+  for (std::size_t ii = 0; ii < s.issues.size(); ++ii) {
+    const Issue& issue = s.issues[ii];
     const double span = issue.scale.max - issue.scale.min;
     if (!(span > 0)) continue;
     double sum_d = 0.0;
@@ -76,10 +98,10 @@ Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w) {
     double sum_wd = 0.0;
     int pairs = 0;
     for (std::size_t i = 0; i < a.members.size(); ++i) {
-      const auto si = member_stand(s, issue, a.members[i]);
+      const auto si = stand(ii, i);
       if (!si) continue;
       for (std::size_t j = i + 1; j < a.members.size(); ++j) {
-        const auto sj = member_stand(s, issue, a.members[j]);
+        const auto sj = stand(ii, j);
         if (!sj) continue;
         const double d = std::clamp(std::fabs(si->position - sj->position) / span, 0.0, 1.0);
         // Geometric mean: an issue neither member cares about counts little; one only one
@@ -145,12 +167,103 @@ Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w) {
   return out;
 }
 
+}  // namespace
+
+Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w) {
+  return congruence_with(s, a, w, [&](std::size_t issue, std::size_t member) {
+    return member_stand(s, s.issues[issue], a.members[member]);
+  });
+}
+
+Congruence congruence(const Scenario& s, const Alliance& a, const Weights& w,
+                      const ScenarioIndex& index) {
+  std::vector<int> member_ids;
+  for (const std::string& m : a.members) member_ids.push_back(index.root_id(m));
+  return congruence_with(s, a, w, [&](std::size_t issue, std::size_t member) {
+    return stand_of(
+        s.issues[issue], member_ids[member],
+        [&](std::size_t k) { return index.stance_roots[issue][k]; },
+        [&](std::size_t k) { return index.stance_capabilities[issue][k]; });
+  });
+}
+
+int ScenarioIndex::root_id(const std::string& actor) const {
+  for (std::size_t i = 0; i < roots.size(); ++i) {
+    if (*roots[i] == actor) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+ScenarioIndex::ScenarioIndex(const Scenario& s) {
+  // Roots are numbered as they are met, equal names getting one number.
+  auto id_of = [&](const std::string& root) {
+    const int id = root_id(root);
+    if (id >= 0) return id;
+    roots.push_back(&root);
+    return static_cast<int>(roots.size()) - 1;
+  };
+  // Every actor's root once. root_actor(id) walks from actor(id), the first actor with that
+  // id, so a name's root is that actor's; a name no actor has is its own root.
+  std::vector<int> actor_roots;
+  actor_roots.reserve(s.actors.size());
+  for (const Actor& a : s.actors) actor_roots.push_back(id_of(s.root_actor(a.id)));
+  auto root_of = [&](const Actor* a, const std::string& name) {
+    return a == nullptr ? id_of(name) : actor_roots[static_cast<std::size_t>(a - s.actors.data())];
+  };
+  for (const Issue& issue : s.issues) {
+    auto& ids = stance_roots.emplace_back();
+    auto& caps = stance_capabilities.emplace_back();
+    for (const Stance& st : issue.stances) {
+      const Actor* a = s.actor(st.actor);
+      ids.push_back(root_of(a, st.actor));
+      caps.push_back(a == nullptr ? 0.0 : std::max(0.0, a->capability.value));  // capability_of
+    }
+  }
+  for (const Poll& p : s.polls) poll_roots.push_back(root_of(s.actor(p.actor), p.actor));
+  units.reserve(s.forces.size());
+  if (!geo::weapon_distances_defined(s)) {
+    // force_exposure may throw here: it decides, as it always has.
+    const auto exposure = geo::force_exposure(s, geo::enemies_outside_alliances(s));
+    for (std::size_t i = 0; i < s.forces.size(); ++i) {
+      const std::string& owner = s.forces[i].owner;
+      units.push_back(
+          {root_of(s.actor(owner), owner), exposure[i].strength, exposure[i].exposed()});
+    }
+    return;
+  }
+  // force_exposure's test, stopping at the first enemy weapon in range: only whether one
+  // reaches the unit is read.
+  std::vector<std::pair<const std::string*, std::vector<char>>> hostile;  // per unit owner
+  for (const Force& f : s.forces) {
+    geo::WeaponDistances km(s, f.location);
+    const std::vector<char>* row = nullptr;
+    for (const auto& [owner, r] : hostile) {
+      if (*owner == f.owner) row = &r;
+    }
+    if (row == nullptr)
+      row = &hostile.emplace_back(&f.owner, geo::hostile_weapons(s, f.owner)).second;
+    bool exposed = false;
+    for (std::size_t k = 0; k < s.weapons.size() && !exposed; ++k) {
+      const Weapon& w = s.weapons[k];
+      if (!(w.count.value > 0) || (*row)[k] == 0) continue;
+      exposed = km(w) <= w.range_km.value;
+    }
+    units.push_back({root_of(s.actor(f.owner), f.owner), f.strength.value, exposed});
+  }
+}
+
 std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w) {
   return risk_sharing(s, a, w, geo::force_exposure(s, geo::enemies_outside_alliances(s)));
 }
 
-std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
-                                      const std::vector<geo::UnitExposure>& exposure) {
+namespace {
+
+// risk_sharing() with poll_of(poll index, member index) saying whether a poll's public is
+// the member's, and for_each_unit(member index, f) calling f(strength, exposed) for the
+// member's units in force order.
+template <typename PollOf, typename ForEachUnit>
+std::vector<RiskSharing> risk_sharing_with(const Scenario& s, const Alliance& a, const Weights& w,
+                                           PollOf&& poll_of, ForEachUnit&& for_each_unit) {
   std::vector<RiskSharing> out;
   const std::vector<double> share = shares(s, a);
   const Date today = date_of(s);
@@ -194,8 +307,9 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
     if (t != nullptr && !t->support_polls.empty()) {
       double sum = 0.0;
       double weight = 0.0;
-      for (const Poll& p : s.polls) {
-        if (p.date > today || s.root_actor(p.actor) != m) continue;
+      for (std::size_t pi = 0; pi < s.polls.size(); ++pi) {
+        const Poll& p = s.polls[pi];
+        if (p.date > today || !poll_of(pi, i)) continue;
         if (std::find(t->support_polls.begin(), t->support_polls.end(), p.question) ==
             t->support_polls.end()) {
           continue;
@@ -218,11 +332,10 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
 
     double strength = 0.0;
     double exposed = 0.0;
-    for (const auto& u : exposure) {
-      if (s.root_actor(u.owner) != m) continue;
-      strength += u.strength;
-      if (u.exposed()) exposed += u.strength;
-    }
+    for_each_unit(i, [&](double unit_strength, bool unit_exposed) {
+      strength += unit_strength;
+      if (unit_exposed) exposed += unit_strength;
+    });
     if (strength > 0) r.exposure = exposed / strength;
 
     double num = 0.0;
@@ -245,18 +358,55 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
   return out;
 }
 
+}  // namespace
+
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
+                                      const std::vector<geo::UnitExposure>& exposure) {
+  return risk_sharing_with(
+      s, a, w,
+      [&](std::size_t p, std::size_t m) { return s.root_actor(s.polls[p].actor) == a.members[m]; },
+      [&](std::size_t m, auto&& f) {
+        for (const auto& u : exposure) {
+          if (s.root_actor(u.owner) == a.members[m]) f(u.strength, u.exposed());
+        }
+      });
+}
+
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
+                                      const ScenarioIndex& index) {
+  std::vector<int> member_ids;
+  for (const std::string& m : a.members) member_ids.push_back(index.root_id(m));
+  return risk_sharing_with(
+      s, a, w, [&](std::size_t p, std::size_t m) { return index.poll_roots[p] == member_ids[m]; },
+      [&](std::size_t m, auto&& f) {
+        for (const ScenarioIndex::Unit& u : index.units) {
+          if (u.root == member_ids[m]) f(u.strength, u.exposed);
+        }
+      });
+}
+
+namespace {
+
+// Asymmetry::index from the members' capability shares.
+double asymmetry_index(const std::vector<double>& sh) {
+  const double n = static_cast<double>(sh.size());
+  double top = 0.0;
+  for (const double x : sh) top = std::max(top, x);
+  return n > 1 ? (top - 1.0 / n) / (1.0 - 1.0 / n) : 0.0;
+}
+
+}  // namespace
+
 Asymmetry asymmetry(const Scenario& s, const Alliance& a) {
   Asymmetry out;
   const std::vector<double> sh = shares(s, a);
   const double n = static_cast<double>(a.members.size());
-  double top = 0.0;
   for (std::size_t i = 0; i < a.members.size(); ++i) {
     out.share[a.members[i]] = sh[i];
     out.security[a.members[i]] = 1.0 - sh[i];
     out.autonomy[a.members[i]] = sh[i] - 1.0 / n;
-    top = std::max(top, sh[i]);
   }
-  out.index = n > 1 ? (top - 1.0 / n) / (1.0 - 1.0 / n) : 0.0;
+  out.index = asymmetry_index(sh);
   return out;
 }
 
@@ -335,7 +485,7 @@ std::vector<Fear> entrapment(const Alliance& a, const Congruence& c,
 std::vector<double> structural_covariates(const Scenario& s, const Alliance& a, const Date& at,
                                           const CincTable& nmc,
                                           std::vector<std::string>& warnings) {
-  const Asymmetry asym = asymmetry(s, a);
+  const double asymmetry = asymmetry_index(shares(s, a));
   const auto [first, last] = nmc.years();
   double change = 0.0;
   if (a.since) {
@@ -372,7 +522,7 @@ std::vector<double> structural_covariates(const Scenario& s, const Alliance& a, 
           : 0.0;
   const bool defence = a.type == "defence" || std::find(a.obligations.begin(), a.obligations.end(),
                                                         "defence") != a.obligations.end();
-  return {asym.index, change, std::log(1.0 + age), defence ? 1.0 : 0.0,
+  return {asymmetry, change, std::log(1.0 + age), defence ? 1.0 : 0.0,
           std::log(static_cast<double>(a.members.size()))};
 }
 
@@ -394,6 +544,22 @@ double p_holds(const HazardModel& h, std::vector<double> x, double shift, int ye
     survive *= 1.0 - logistic(h.eta(x) + shift);
   }
   return survive;
+}
+
+std::vector<double> p_holds(const HazardModel& h, std::vector<double> x, double shift,
+                            const std::vector<int>& years) {
+  std::vector<double> out(years.size(), 1.0);
+  const int longest = years.empty() ? 0 : *std::max_element(years.begin(), years.end());
+  const double age0 = std::exp(x.at(2)) - 1.0;
+  double survive = 1.0;
+  for (int t = 0; t < longest; ++t) {
+    x[2] = std::log(1.0 + age0 + t);
+    survive *= 1.0 - logistic(h.eta(x) + shift);
+    for (std::size_t k = 0; k < years.size(); ++k) {
+      if (years[k] == t + 1) out[k] = survive;
+    }
+  }
+  return out;
 }
 
 double p_honours(const HazardModel& h, const std::vector<double>& x, double shift,

@@ -121,6 +121,8 @@ struct Outcome {
 class Engine {
  public:
   explicit Engine(const Config& config) : config_(config) {}
+  // Replaces the configuration; the working memory is kept.
+  void configure(const Config& config) { config_ = config; }
 
   // Plays the model on n actors: capability >= 0, position finite (any scale), salience in
   // [0, 1], risk a given risk attitude R_i in [-1, 1] or NaN when not given (`risk` may be
@@ -135,12 +137,16 @@ class Engine {
   void prepare(std::size_t n);
   [[nodiscard]] double weighted_median();
   [[nodiscard]] double weighted_mean() const;
+  void find_distinct();
   void compute_utilities(bool with_risk);
   void compute_probabilities();
   void compute_risk_exponents();
   void compute_utility_tables();
-  [[nodiscard]] double expected_utility(int challenger, int target, double us, double uf,
-                                        double usq, double r) const;
+  // Inlined: called for every ordered pair twice a round, where a call costs about as much
+  // as the arithmetic.
+  [[nodiscard, gnu::always_inline]] inline double expected_utility(int challenger, int target,
+                                                                   double us, double uf, double usq,
+                                                                   double r) const;
   [[nodiscard]] bool play_round(std::vector<Offer>* offers);
 
   Config config_;
@@ -162,12 +168,24 @@ class Engine {
   // Per ordered pair, row-major n×n.
   std::vector<double> util_;  // util_[k*n+m]: voter k's loss at m's position
   std::vector<double> p_;     // p_[i*n+j]: probability that i prevails over j
+  std::vector<double> p_t_;   // p_t_[j*n+i] = p_[i*n+j]
   std::vector<double> us_;    // us_[k*n+m]: U_s for distance k–m with exponent r_k
   std::vector<double> uf_;
   // Distinct positions of this round (first actor at each) and each actor's entry: actors
-  // converge onto each other's positions, so pow() is evaluated once per distinct distance.
+  // converge onto each other's positions, so pow() is evaluated once per distinct distance
+  // and the votes are summed once per pair of distinct positions.
   std::vector<std::size_t> distinct_;
   std::vector<std::size_t> distinct_of_;
+  // compute_probabilities' scratch: per distinct position, the supports for i and for j;
+  // util_'s columns of the distinct positions; the probabilities between them.
+  std::vector<double> for_i_;
+  std::vector<double> for_j_;
+  std::vector<double> compact_;
+  std::vector<double> p_distinct_;
+  // Per target while a round is evaluated: each challenger's EU and the challengers
+  // worth evaluating.
+  std::vector<double> eu_a_;
+  std::vector<std::size_t> candidates_;
   // Best offer per target while a round is evaluated.
   std::vector<Offer> best_offer_;
 };

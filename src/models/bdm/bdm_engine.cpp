@@ -107,6 +107,13 @@ void Engine::prepare(std::size_t n) {
   fit(us_, n * n);
   fit(uf_, n * n);
   fit(distinct_of_, n);
+  fit(for_i_, n);
+  fit(for_j_, n);
+  fit(compact_, n * n);
+  fit(p_distinct_, n * n);
+  fit(p_t_, n * n);
+  fit(eu_a_, n);
+  fit(candidates_, n);
   distinct_.reserve(n);
   order_.resize(n);
   for (std::size_t i = 0; i < n; ++i) order_[i] = i;
@@ -170,6 +177,15 @@ double Engine::weighted_mean() const {
 // (linear votes, and the first pass of every round) the plain normalised distance.
 void Engine::compute_utilities(bool with_risk) {
   const auto n = static_cast<std::size_t>(n_);
+  if (!with_risk) {
+    // power(x, 1) is x for the x >= 0 here (0 when x is 0): the plain loop vectorises.
+    for (std::size_t k = 0; k < n; ++k) {
+      const double zk = z_[k];
+      double* const row = util_.data() + k * n;
+      for (std::size_t m = 0; m < n; ++m) row[m] = std::abs(zk - z_[m]) / range_;
+    }
+    return;
+  }
   for (std::size_t k = 0; k < n; ++k) {
     const double r = with_risk ? r_[k] : 1.0;
     for (std::size_t m = 0; m < n; ++m) {
@@ -196,33 +212,67 @@ void Engine::compute_probabilities() {
       all_pairs += weight_[k] * 2.0 * sum;  // ordered pairs: (a, b) and (b, a)
     }
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    p_[i * n + i] = 0.5;
-    for (std::size_t j = i + 1; j < n; ++j) {
-      double for_i = 0.0;
-      double for_j = 0.0;
-      for (std::size_t k = 0; k < n; ++k) {
-        // Positive when k prefers i's position to j's.
-        const double a = util_[k * n + j] - util_[k * n + i];
-        if (a > 0.0) {
-          for_i += weight_[k] * a;
-        } else {
-          for_j -= weight_[k] * a;
-        }
+  // Actors at bitwise-equal positions have equal util_ columns, so equal supports against
+  // anyone: the sums run over distinct positions only (find_distinct() has listed them)
+  // and are copied to every actor at each. Which of a pair comes first does not matter:
+  // swapping i and j negates every a exactly, so the two sums swap bit for bit.
+  const std::size_t dn = distinct_.size();
+  // util_ restricted to the distinct positions' columns, row-major n×dn.
+  double* const compact = compact_.data();
+  for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t v = 0; v < dn; ++v) compact[k * dn + v] = util_[k * n + distinct_[v]];
+  }
+  double* const for_i_of = for_i_.data();
+  double* const for_j_of = for_j_.data();
+  double* const pd = p_distinct_.data();  // dn×dn
+  for (std::size_t u = 0; u < dn; ++u) {
+    pd[u * dn + u] = 0.5;
+    // The supports of u against every later v at once, voter by voter: the same sums in
+    // the same order as pair by pair, but the inner loop runs along a row, without
+    // branches. w·a has a's sign (w >= 0), so max/min split it as the comparison of a did;
+    // the zero added to the other side (for_i >= +0, for_j >= +0) leaves it bit for bit.
+    for (std::size_t v = u + 1; v < dn; ++v) {
+      for_i_of[v] = 0.0;
+      for_j_of[v] = 0.0;
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      const double w = weight_[k];
+      const double* const row = compact + k * dn;
+      const double at_u = row[u];
+      for (std::size_t v = u + 1; v < dn; ++v) {
+        // Positive when k prefers u's position to v's.
+        const double a = row[v] - at_u;
+        const double x = w * a;
+        for_i_of[v] += std::max(x, 0.0);
+        for_j_of[v] -= std::min(x, 0.0);
       }
+    }
+    const double zu = z_[distinct_[u]];
+    for (std::size_t v = u + 1; v < dn; ++v) {
+      const double for_i = for_i_of[v];
+      const double for_j = for_j_of[v];
       const double den =
           config_.probability == ProbabilityRule::kAllPairs ? all_pairs : for_i + for_j;
       // Coincident positions: no contest (and the ratio of two vanishing supports would
       // turn rounding noise into an arbitrary probability).
-      const bool same = std::abs(z_[i] - z_[j]) <= kSameTolerance * span_;
+      const bool same = std::abs(zu - z_[distinct_[v]]) <= kSameTolerance * span_;
       if (den > 0.0 && !same) {
-        p_[i * n + j] = for_i / den;
-        p_[j * n + i] = for_j / den;
+        pd[u * dn + v] = for_i / den;
+        pd[v * dn + u] = for_j / den;
       } else {
-        p_[i * n + j] = 0.5;
-        p_[j * n + i] = 0.5;
+        pd[u * dn + v] = 0.5;
+        pd[v * dn + u] = 0.5;
       }
     }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* const from = pd + distinct_of_[i] * dn;
+    double* const to = p_.data() + i * n;
+    for (std::size_t j = 0; j < n; ++j) to[j] = from[distinct_of_[j]];
+    to[i] = 0.5;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) p_t_[j * n + i] = p_[i * n + j];
   }
 }
 
@@ -267,12 +317,39 @@ void Engine::compute_risk_exponents() {
   compute_utilities(false);
   compute_probabilities();
   for (std::size_t i = 0; i < n; ++i) sec_[i] = 0.0;
-  for (std::size_t c = 0; c < n; ++c) {
-    for (std::size_t t = 0; t < n; ++t) {
-      if (c == t) continue;
-      const double d = std::abs(z_[c] - z_[t]) / range_;
-      sec_[t] += expected_utility(static_cast<int>(c), static_cast<int>(t), utility_success(d, 1.0),
-                                  utility_failure(d, 1.0), 2.0 - 4.0 * 0.5, 1.0);
+  if (config_.q == 1.0) {
+    // expected_utility() with r = 1 and Q = 1 (the default), written out so that the loop
+    // over targets vectorises: the same operations in the same order. U_sq is 2 - 4·0.5 =
+    // 0, and subtracting 1·0 changes no EU, so that term is left out; util_ holds
+    // |z_c - z_t| / R from compute_utilities(false).
+    const bool responder = config_.salience_multiplier == SalienceMultiplier::kResponder;
+    auto add = [&](std::size_t c, std::size_t from, std::size_t to) {
+      const double* const d_row = util_.data() + c * n;
+      const double* const p_row = p_.data() + c * n;
+      const double own = salience_[c];
+      for (std::size_t t = from; t < to; ++t) {
+        const double d = d_row[t];
+        // power(x, 1): x, or 0 when x <= 0.
+        const double us = 2.0 - 4.0 * std::max(0.5 - 0.5 * d, 0.0);
+        const double uf = 2.0 - 4.0 * (0.5 + 0.5 * d);
+        const double sal = responder ? salience_[t] : own;
+        const double p = p_row[t];
+        sec_[t] += sal * (p * us + (1.0 - p) * uf) + (1.0 - sal) * us;
+      }
+    };
+    for (std::size_t c = 0; c < n; ++c) {
+      add(c, 0, c);
+      add(c, c + 1, n);
+    }
+  } else {
+    for (std::size_t c = 0; c < n; ++c) {
+      for (std::size_t t = 0; t < n; ++t) {
+        if (c == t) continue;
+        const double d = std::abs(z_[c] - z_[t]) / range_;
+        sec_[t] +=
+            expected_utility(static_cast<int>(c), static_cast<int>(t), utility_success(d, 1.0),
+                             utility_failure(d, 1.0), 2.0 - 4.0 * 0.5, 1.0);
+      }
     }
   }
   double hi = sec_[0];
@@ -289,10 +366,9 @@ void Engine::compute_risk_exponents() {
   }
 }
 
-// us_[k*n+m], uf_[k*n+m]: U_s and U_f for the distance k–m priced with r_k; usq_[k].
-// Actors at bitwise-equal positions share their entries (the same d gives the same pow), so
-// the tables cost one pow pair per distinct position rather than per actor.
-void Engine::compute_utility_tables() {
+// distinct_: the first actor at each bitwise-distinct position of this round, in actor
+// order; distinct_of_[m]: m's entry there.
+void Engine::find_distinct() {
   const auto n = static_cast<std::size_t>(n_);
   distinct_.clear();
   for (std::size_t m = 0; m < n; ++m) {
@@ -304,9 +380,20 @@ void Engine::compute_utility_tables() {
     if (u == distinct_.size()) distinct_.push_back(m);
     distinct_of_[m] = u;
   }
+}
+
+// us_[k*n+m], uf_[k*n+m]: U_s and U_f for the distance k–m priced with r_k; usq_[k].
+// Actors at bitwise-equal positions share their entries (the same d gives the same pow), so
+// the tables cost one pow pair per distinct position rather than per actor.
+void Engine::compute_utility_tables() {
+  const auto n = static_cast<std::size_t>(n_);
+  const double same = kSameTolerance * span_;
   for (std::size_t k = 0; k < n; ++k) {
     usq_[k] = 2.0 - 4.0 * power(0.5, r_[k]);
     for (std::size_t m = 0; m < n; ++m) {
+      // play_round reads no entry of an actor against itself or one it coincides with
+      // (no contest), so those are left as they are.
+      if (std::abs(z_[k] - z_[m]) <= same) continue;
       const std::size_t first = distinct_[distinct_of_[m]];
       if (first < m) {  // computed for an earlier actor at this very position
         us_[k * n + m] = us_[k * n + first];
@@ -339,6 +426,7 @@ bool Engine::play_round(std::vector<Offer>* offers) {
   }
   if (range_ <= kSameTolerance * span_) return false;
   median_ = weighted_median();
+  find_distinct();  // positions stay as they are until the end of the round
 
   bool linear_p_ready = false;
   if (config_.risk == RiskMode::kOn) {
@@ -361,23 +449,58 @@ bool Engine::play_round(std::vector<Offer>* offers) {
 
   const bool keep_all = offers != nullptr && config_.detail == Detail::kAll;
   const bool keep_offers = offers != nullptr && config_.detail != Detail::kMoves;
+  const bool plain_a = !keep_all && config_.perspective == Perspective::kTarget && config_.q == 1.0;
+  const bool responder = config_.salience_multiplier == SalienceMultiplier::kResponder;
   bool moved = false;
   for (std::size_t j = 0; j < n; ++j) {
     z_next_[j] = z_[j];
     best_[j] = -1;
     Offer& best = best_offer_[j];
     double best_key = 0.0;  // offer=scholz-code's compromise key of `best`
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i == j || std::abs(z_[i] - z_[j]) <= same) continue;
-      // Whose exponent prices each side (see Perspective).
-      std::size_t ra = i;  // prices a = EU_i(i challenges j)
-      std::size_t rb = j;  // prices b = EU_j(j challenges i)
-      if (config_.perspective == Perspective::kTarget) ra = j;
-      if (config_.perspective == Perspective::kChallenger) rb = i;
-      const std::size_t ia = ra * n + (ra == i ? j : i);
+    // The challengers i worth evaluating against j, in order, with a = EU_i(i challenges
+    // j) in eu_a_[i]. With a <= tolerance the contest is a stalemate or the mirror
+    // contest's: it is kept only as a stalemate under detail=all, so without that it is
+    // dropped here.
+    std::size_t count = 0;
+    if (plain_a) {
+      // expected_utility() for perspective=target and Q = 1, for every i at once (U_s, U_f
+      // and U_sq are j's; P is p_[i][j], read down p_t_'s row j): the same operations,
+      // in a loop that vectorises. Entries of coinciding pairs are computed from unused
+      // table entries and dropped with them.
+      const double* const us_row = us_.data() + j * n;
+      const double* const uf_row = uf_.data() + j * n;
+      const double* const p_row = p_t_.data() + j * n;
+      const double usq = usq_[j];
+      const double own = salience_[j];
+      for (std::size_t i = 0; i < n; ++i) {
+        const double sal = responder ? own : salience_[i];
+        const double p = p_row[i];
+        eu_a_[i] = sal * (p * us_row[i] + (1.0 - p) * uf_row[i]) + (1.0 - sal) * us_row[i] -
+                   config_.q * usq;
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        candidates_[count] = i;
+        count += static_cast<std::size_t>(i != j && std::abs(z_[i] - z_[j]) > same &&
+                                          eu_a_[i] > kEuTolerance);
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (i == j || std::abs(z_[i] - z_[j]) <= same) continue;
+        const std::size_t ra = config_.perspective == Perspective::kTarget ? j : i;
+        const std::size_t ia = ra * n + (ra == i ? j : i);
+        const double a = expected_utility(static_cast<int>(i), static_cast<int>(j), us_[ia],
+                                          uf_[ia], usq_[ra], r_[ra]);
+        if (!keep_all && !(a > kEuTolerance)) continue;
+        eu_a_[i] = a;
+        candidates_[count++] = i;
+      }
+    }
+    for (std::size_t c = 0; c < count; ++c) {
+      const std::size_t i = candidates_[c];
+      const double a = eu_a_[i];
+      // Whose exponent prices b = EU_j(j challenges i) (see Perspective).
+      const std::size_t rb = config_.perspective == Perspective::kChallenger ? i : j;
       const std::size_t ib = rb * n + (rb == i ? j : i);
-      const double a = expected_utility(static_cast<int>(i), static_cast<int>(j), us_[ia], uf_[ia],
-                                        usq_[ra], r_[ra]);
       const double b = expected_utility(static_cast<int>(j), static_cast<int>(i), us_[ib], uf_[ib],
                                         usq_[rb], r_[rb]);
       Offer offer;

@@ -187,19 +187,18 @@ class BdmModel final : public Model {
     std::vector<double> position(n);
     std::vector<double> salience(n);
     std::vector<double> risk(any_given ? n : 0);
-    std::vector<std::string> ids(n);
-    std::vector<std::string> names(n);
     for (std::size_t k = 0; k < n; ++k) {
       const Player& p = players[order[k]];
       capability[k] = p.capability;
       position[k] = p.position;
       salience[k] = p.salience;
       if (any_given) risk[k] = given[order[k]];
-      ids[k] = p.actor;
-      names[k] = display_name(scenario, p.actor);
     }
 
-    Engine engine(config_);
+    // One engine per thread, reconfigured per call: its working memory then survives
+    // between Monte Carlo samples (run() resets every piece of state it reads).
+    thread_local Engine engine{Config{}};
+    engine.configure(config_);
     std::vector<Round> rounds;
     const bool keep_rounds = details && config_.detail != Detail::kNone;
     const Outcome outcome =
@@ -234,6 +233,12 @@ class BdmModel final : public Model {
     }
 
     if (keep_rounds) {
+      std::vector<std::string> ids(n);
+      std::vector<std::string> names(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        ids[k] = players[order[k]].actor;
+        names[k] = display_name(scenario, ids[k]);
+      }
       nlohmann::json rounds_json = nlohmann::json::array();
       for (const Round& r : rounds) {
         nlohmann::json rj;

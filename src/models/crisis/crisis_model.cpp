@@ -132,6 +132,16 @@ class CrisisModel final : public Model {
   [[nodiscard]] Result run(const Scenario& s, const RunContext& context) const override {
     Result result;
     result.model = info().name;
+    if (!context.details && !s.games.empty()) {
+      // A Monte Carlo sample reads only whether each threat is credible.
+      for (const ScenarioGame& g : s.games) {
+        for (const auto& t : crisis::threat_credibility(s, g, solver_)) {
+          result.outputs.push_back(
+              {g.id + "/" + t.action + "/credible", t.credible ? 1.0 : 0.0, 0.0, 1.0});
+        }
+      }
+      return result;
+    }
     const auto values = crisis::game_variables(s);
     nlohmann::json games = nlohmann::json::array();
     for (const ScenarioGame& g : s.games) {

@@ -11,6 +11,7 @@
 #include "entente/embedded.hpp"
 #include "entente/model.hpp"
 #include "entente/scenario_io.hpp"
+#include "entente/sweep.hpp"
 
 namespace entente {
 namespace {
@@ -437,6 +438,53 @@ TEST(AllianceKorea, CompetingPollsAreAllUsed) {
   EXPECT_NE(std::find(polls.begin(), polls.end(), "gallup-chosun-2002-stay"), polls.end());
   EXPECT_NE(std::find(polls.begin(), polls.end(), "seven-in-ten-claim"), polls.end());
   EXPECT_EQ(std::find(polls.begin(), polls.end(), "donga-2003-03"), polls.end());
+}
+
+// The one-pass p_holds over several horizons forms each horizon's product exactly as the
+// single-horizon call does, whatever the order of the horizons.
+TEST(AllianceDurability, HorizonsInOnePassEqualEachAlone) {
+  const alliance::HazardModel& h = alliance::default_hazard();
+  if (h.empty()) GTEST_SKIP() << "no embedded hazard fit";
+  const std::vector<double> x = {0.3, 0.2, std::log(1.0 + 49.6), 1.0, std::log(2.0)};
+  const std::vector<int> years = {10, 1, 5, 5, 37};
+  const auto all = alliance::p_holds(h, x, 0.25, years);
+  ASSERT_EQ(all.size(), years.size());
+  for (std::size_t k = 0; k < years.size(); ++k) {
+    EXPECT_EQ(all[k], alliance::p_holds(h, x, 0.25, years[k])) << years[k];
+  }
+}
+
+// The ScenarioIndex overloads read the index instead of looking actors up; on korea-2003
+// draws (exposure, capabilities and stances all uncertain) they agree to the bit.
+TEST(AllianceKorea, IndexedComponentsEqualThePlainOnes) {
+  const Weights w;
+  for (const Scenario& base : {korea().current(), korea().at(Date{2018, 6, 30})}) {
+    for (std::uint64_t i = 0; i < 50; ++i) {
+      const Scenario s = draw_sample(base, sample_seed(3, i));
+      const alliance::ScenarioIndex index(s);
+      for (const Alliance& a : s.alliances) {
+        const auto c = alliance::congruence(s, a, w);
+        const auto ci = alliance::congruence(s, a, w, index);
+        EXPECT_EQ(ci.value, c.value);
+        EXPECT_EQ(ci.issues, c.issues);
+        EXPECT_EQ(ci.threats, c.threats);
+        ASSERT_EQ(ci.by_issue.size(), c.by_issue.size());
+        for (std::size_t k = 0; k < c.by_issue.size(); ++k) {
+          EXPECT_EQ(ci.by_issue[k].distance, c.by_issue[k].distance);
+          EXPECT_EQ(ci.by_issue[k].share, c.by_issue[k].share);
+        }
+        const auto r = alliance::risk_sharing(s, a, w);
+        const auto ri = alliance::risk_sharing(s, a, w, index);
+        ASSERT_EQ(ri.size(), r.size());
+        for (std::size_t k = 0; k < r.size(); ++k) {
+          EXPECT_EQ(ri[k].value, r[k].value);
+          EXPECT_EQ(ri[k].exposure, r[k].exposure);
+          EXPECT_EQ(ri[k].support, r[k].support);
+          EXPECT_EQ(ri[k].missing, r[k].missing);
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

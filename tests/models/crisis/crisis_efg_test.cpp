@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <vector>
 
 #include "entente/crisis.hpp"
 #include "entente/model.hpp"
@@ -114,6 +115,13 @@ TEST(CrisisEfg, DeterrenceFromFileSolvedByHand) {
   EXPECT_TRUE(deterred.threats[0].credible);
   EXPECT_FALSE(deterred.threats[0].reached);
   EXPECT_EQ(deterred.path[0].action, "back down");
+  // What a Monte Carlo sample reads of a file's game: solve()'s threats.
+  for (const Scenario* x : std::vector<const Scenario*>{&s, &cheap, &s}) {
+    const auto fast = crisis::threat_credibility(*x, x->games[0]);
+    ASSERT_EQ(fast.size(), 1U);
+    EXPECT_EQ(fast[0].action, "resist");
+    EXPECT_EQ(fast[0].credible, x == &cheap);
+  }
 }
 
 TEST(CrisisEfg, FlipAtHandDerivedThreshold) {
@@ -312,6 +320,10 @@ TEST(CrisisImperfect, InspectionMixedEquilibriumByLcp) {
   EXPECT_DOUBLE_EQ(sol.payoffs[0], 0.0);
   EXPECT_DOUBLE_EQ(sol.payoffs[1], -2.0);
   EXPECT_DOUBLE_EQ(sol.path[0].probability, 0.5);  // cheat and comply 1/2 each
+  // Imperfect information: the sample path is solve()'s (lcp) too.
+  const auto fast = crisis::threat_credibility(s, s.games[0]);
+  ASSERT_EQ(fast.size(), 1U);
+  EXPECT_FALSE(fast[0].credible);
 }
 
 TEST(CrisisImperfect, InspectionMixedEquilibriumByLogit) {

@@ -5,12 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "entente/crisis.hpp"
 #include "entente/embedded.hpp"
 #include "entente/expression.hpp"
 #include "entente/model.hpp"
 #include "entente/scenario_io.hpp"
+#include "entente/sweep.hpp"
 
 namespace entente {
 namespace {
@@ -305,6 +307,72 @@ TEST(CrisisKorea, JapanDecliningKeepsChinaFromRestraining) {
   EXPECT_TRUE(credible(s, "strike"));
   EXPECT_FALSE(credible(s, "strike-alone"));
   EXPECT_FALSE(credible(s, "restrain"));
+}
+
+// threat_credibility() solves backward-induction games in doubles on a tree compiled once
+// per thread; it must say what the exact solver says on every draw. The cost per exposed
+// soldier is spread over both sides of the strike's flip (about 0.0051), on the 2003 bases
+// and the relocated ones, so that every threat is decided both ways.
+TEST(CrisisKorea, FastCredibilityMatchesTheExactSolverOnDraws) {
+  std::map<std::string, int> credible_count;
+  int draws = 0;
+  for (const Scenario& base : {korea().current(), relocated_in_2003()}) {
+    for (std::uint64_t i = 0; i < 200; ++i) {
+      Scenario s = draw_sample(base, sample_seed(11, i));
+      for (Param& p : s.params) {
+        if (p.id == "us_cost_per_exposed_soldier") {
+          p.value = Quantity(0.002 + 0.006 * static_cast<double>(i) / 200.0);
+        }
+      }
+      const ScenarioGame& g = s.games.at(0);
+      const auto exact = crisis::solve(g, crisis::game_variables(s)).threats;
+      const auto fast = crisis::threat_credibility(s, g);
+      ASSERT_EQ(fast.size(), exact.size());
+      for (std::size_t t = 0; t < exact.size(); ++t) {
+        EXPECT_EQ(fast[t].action, exact[t].action);
+        EXPECT_EQ(fast[t].credible, exact[t].credible) << exact[t].action << " at draw " << i;
+        credible_count[exact[t].action] += exact[t].credible ? 1 : 0;
+      }
+      ++draws;
+    }
+  }
+  for (const auto& [action, n] : credible_count) {
+    EXPECT_GT(n, 0) << action;
+    EXPECT_LT(n, draws) << action;
+  }
+}
+
+// Another scenario with the same game, a game with another tree, and a solver that is not
+// backward induction: each gets its own compiled form or the exact path.
+TEST(CrisisModel, FastCredibilityFollowsTheScenarioAndTheSolver) {
+  const Scenario entry = load(kEntry);
+  Scenario renamed = entry;
+  renamed.params[0].value = Quantity(4.0);
+  renamed.params.insert(renamed.params.begin(), Param{"unused", Quantity(1.0), {}});
+  for (const Scenario* s : std::vector<const Scenario*>{&entry, &renamed, &entry}) {
+    for (const char* solver : {"auto", "lcp", "backward-induction"}) {
+      const auto exact = crisis::solve(s->games[0], crisis::game_variables(*s), solver).threats;
+      const auto fast = crisis::threat_credibility(*s, s->games[0], solver);
+      ASSERT_EQ(fast.size(), 1U);
+      EXPECT_EQ(fast[0].credible, exact[0].credible) << solver;
+    }
+  }
+  // A payoff that is not finite on this draw: solve()'s error, word for word.
+  Scenario broken = entry;
+  broken.games[0].nodes[1].actions[0].payoffs[1].second = "-cost_fight / 0";
+  std::string exact_error;
+  try {
+    (void)crisis::solve(broken.games[0], crisis::game_variables(broken));
+  } catch (const std::exception& e) {
+    exact_error = e.what();
+  }
+  ASSERT_FALSE(exact_error.empty());
+  try {
+    (void)crisis::threat_credibility(broken, broken.games[0]);
+    ADD_FAILURE() << "expected an error";
+  } catch (const std::exception& e) {
+    EXPECT_EQ(e.what(), exact_error);
+  }
 }
 
 }  // namespace
