@@ -19,11 +19,11 @@ namespace entente {
 namespace {
 
 const ModelInfo& compromise_info() {
-  static const ModelInfo info{"compromise",
-                              "Capability x salience weighted mean of positions",
-                              ModelInfo::Scope::kIssue,
-                              {}};
-  return info;
+  static const ModelInfo kInfo{"compromise",
+                               "Capability x salience weighted mean of positions",
+                               ModelInfo::Scope::kIssue,
+                               {}};
+  return kInfo;
 }
 
 // The weighted mean of one issue. Players are summed in (position, actor) order so that
@@ -111,6 +111,8 @@ class CompromiseModel final : public Model {
   }
 };
 
+// Registration at static initialisation is the registry's design (model.hpp).
+// NOLINTNEXTLINE(cert-err58-cpp)
 const ModelRegistrar kRegistrar(compromise_info(), [](const ModelOptions& /*options*/) {
   return std::make_unique<CompromiseModel>();
 });

@@ -237,6 +237,8 @@ class CrisisModel final : public Model {
   std::string solver_;
 };
 
+// Registration at static initialisation is the registry's design (model.hpp).
+// NOLINTNEXTLINE(cert-err58-cpp)
 const ModelRegistrar kRegistrar(crisis_info(), [](const ModelOptions& options) {
   return std::make_unique<CrisisModel>(options);
 });

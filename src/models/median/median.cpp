@@ -31,12 +31,12 @@ constexpr double kTieTolerance = 1e-12;
 constexpr std::size_t kMaxCondorcetPositions = 400;
 
 const ModelInfo& median_info() {
-  static const ModelInfo info{"median",
-                              "Capability x salience weighted median of positions, with the "
-                              "pairwise (Condorcet) winner",
-                              ModelInfo::Scope::kIssue,
-                              {}};
-  return info;
+  static const ModelInfo kInfo{"median",
+                               "Capability x salience weighted median of positions, with the "
+                               "pairwise (Condorcet) winner",
+                               ModelInfo::Scope::kIssue,
+                               {}};
+  return kInfo;
 }
 
 // The actors standing at one position, with their summed capability × salience.
@@ -243,6 +243,8 @@ class MedianModel final : public Model {
   }
 };
 
+// Registration at static initialisation is the registry's design (model.hpp).
+// NOLINTNEXTLINE(cert-err58-cpp)
 const ModelRegistrar kRegistrar(median_info(), [](const ModelOptions& /*options*/) {
   return std::make_unique<MedianModel>();
 });

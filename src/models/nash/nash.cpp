@@ -40,7 +40,7 @@ constexpr double kTolerance = 1e-10;
 constexpr double kTieTolerance = 1e-12;
 
 const ModelInfo& nash_info() {
-  static const ModelInfo info{
+  static const ModelInfo kInfo{
       "nash",
       "Asymmetric Nash bargaining solution (capability-weighted) against a disagreement point",
       ModelInfo::Scope::kIssue,
@@ -53,7 +53,7 @@ const ModelInfo& nash_info() {
                   "Disagreement point: the issue's status quo when it has one, else the worst "
                   "end of the scale (status-quo); or always the worst end (worst)",
                   {"status-quo", "worst"}}}};
-  return info;
+  return kInfo;
 }
 
 enum class Utility { kQuadratic, kLinear };
@@ -340,6 +340,8 @@ class NashModel final : public Model {
   bool always_worst_;
 };
 
+// Registration at static initialisation is the registry's design (model.hpp).
+// NOLINTNEXTLINE(cert-err58-cpp)
 const ModelRegistrar kRegistrar(nash_info(), [](const ModelOptions& options) {
   return std::make_unique<NashModel>(options);
 });

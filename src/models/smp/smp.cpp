@@ -45,7 +45,7 @@ const ModelInfo& smp_info() {
   using smp::kTransitionNames;
   using smp::kVictoryModelNames;
   using smp::kVotingRuleNames;
-  static const ModelInfo info{
+  static const ModelInfo kInfo{
       "smp",
       "KTAB's spatial model of politics: challenges, interpolated bargains and Condorcet "
       "elections over all issues jointly",
@@ -107,7 +107,7 @@ const ModelInfo& smp_info() {
            "bargain over all issues jointly (KTAB), or over each issue on its own",
            {"joint", "separate"}},
       }};
-  return info;
+  return kInfo;
 }
 
 template <typename E, std::size_t N>
@@ -535,6 +535,8 @@ class SmpModel final : public Model {
   Config config_;
 };
 
+// Registration at static initialisation is the registry's design (model.hpp).
+// NOLINTNEXTLINE(cert-err58-cpp)
 const ModelRegistrar kRegistrar(smp_info(), [](const ModelOptions& options) {
   return std::make_unique<SmpModel>(config_of(options));
 });
