@@ -115,6 +115,11 @@ class ExtensiveGame {
   std::vector<Node> nodes_;
   std::vector<Infoset> infosets_;
   std::vector<Outcome> outcomes_;
+  // local_index of each infoset, and infosets per player (0 = chance), kept as infosets are
+  // added (they are never removed): local_index is asked once per node by the payoff and
+  // regret computations, which a scan would make quadratic in the tree.
+  std::vector<int> local_;
+  std::vector<int> player_count_;
 };
 
 // A strategic (normal-form) game. Payoffs are held as outcomes and a table of outcome

@@ -22,7 +22,10 @@ std::string to_string(const Rational& q) { return q.get_str(); }
 // ---------------------------------------------------------------- ExtensiveGame
 
 ExtensiveGame::ExtensiveGame(std::vector<std::string> players, std::string title)
-    : title_(std::move(title)), players_(std::move(players)), nodes_(1) {}
+    : title_(std::move(title)),
+      players_(std::move(players)),
+      nodes_(1),
+      player_count_(players_.size() + 1, 0) {}
 
 int ExtensiveGame::add_infoset(int player, std::vector<std::string> actions, std::string label) {
   require(player >= 1 && player <= num_players(), "add_infoset: player " + std::to_string(player) +
@@ -38,6 +41,7 @@ int ExtensiveGame::add_infoset(int player, std::vector<std::string> actions, std
     if (other.player == player) number = std::max(number, other.number);
   }
   h.number = number + 1;
+  local_.push_back(player_count_[idx(h.player)]++);
   infosets_.push_back(std::move(h));
   return static_cast<int>(infosets_.size()) - 1;
 }
@@ -62,6 +66,7 @@ int ExtensiveGame::add_chance_infoset(std::vector<std::string> actions, std::vec
     if (other.player == 0) number = std::max(number, other.number);
   }
   h.number = number + 1;
+  local_.push_back(player_count_[idx(h.player)]++);
   infosets_.push_back(std::move(h));
   return static_cast<int>(infosets_.size()) - 1;
 }
@@ -134,11 +139,8 @@ std::vector<int> ExtensiveGame::player_infosets(int player) const {
 }
 
 int ExtensiveGame::local_index(int infoset) const {
-  int k = 0;
-  for (int i = 0; i < infoset; ++i) {
-    if (infosets_[idx(i)].player == infosets_[idx(infoset)].player) ++k;
-  }
-  return k;
+  require(infoset >= 0 && idx(infoset) < local_.size(), "local_index: no infoset");
+  return local_[idx(infoset)];
 }
 
 std::vector<int> ExtensiveGame::prefix_order() const {
