@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 // The hottest loop of a turn is also built for AVX2, chosen at load time where the CPU has
@@ -71,6 +72,27 @@ double round4(double x) {
   return static_cast<double>(static_cast<int>(v)) / s;
 }
 
+// Calls f(std::integral_constant<VotingRule, rule>{}): a rule known at run time to code
+// specialised for it at compile time.
+template <typename F>
+decltype(auto) with_rule(VotingRule rule, F&& f) {
+  switch (rule) {
+    case VotingRule::kBinary:
+      return f(std::integral_constant<VotingRule, VotingRule::kBinary>{});
+    case VotingRule::kPropBin:
+      return f(std::integral_constant<VotingRule, VotingRule::kPropBin>{});
+    case VotingRule::kProportional:
+      break;  // below, which also ends the function for every compiler
+    case VotingRule::kPropCbc:
+      return f(std::integral_constant<VotingRule, VotingRule::kPropCbc>{});
+    case VotingRule::kCubic:
+      return f(std::integral_constant<VotingRule, VotingRule::kCubic>{});
+    case VotingRule::kASymProsp:
+      return f(std::integral_constant<VotingRule, VotingRule::kASymProsp>{});
+  }
+  return f(std::integral_constant<VotingRule, VotingRule::kProportional>{});
+}
+
 // Strength of the coalition for option i over j (c(i, j)) from the votes of actors k with
 // weights w and utilities u(k, option), evaluated for i > j only, as KTAB does (so an
 // asymmetric rule counts one direction). Each sum runs over k in order, as KTAB's.
@@ -97,26 +119,7 @@ void coalitions_for(const double* w, const Matrix& u, Matrix& c) {
 
 void coalitions(VotingRule rule, const std::vector<double>& w, const Matrix& u, Matrix& c) {
   c.reshape(u.cols(), u.cols());
-  switch (rule) {
-    case VotingRule::kBinary:
-      coalitions_for<VotingRule::kBinary>(w.data(), u, c);
-      break;
-    case VotingRule::kPropBin:
-      coalitions_for<VotingRule::kPropBin>(w.data(), u, c);
-      break;
-    case VotingRule::kProportional:
-      coalitions_for<VotingRule::kProportional>(w.data(), u, c);
-      break;
-    case VotingRule::kPropCbc:
-      coalitions_for<VotingRule::kPropCbc>(w.data(), u, c);
-      break;
-    case VotingRule::kCubic:
-      coalitions_for<VotingRule::kCubic>(w.data(), u, c);
-      break;
-    case VotingRule::kASymProsp:
-      coalitions_for<VotingRule::kASymProsp>(w.data(), u, c);
-      break;
-  }
+  with_rule(rule, [&](auto r) { coalitions_for<decltype(r)::value>(w.data(), u, c); });
 }
 
 void victory_matrix(VictoryModel model, const Matrix& c, Matrix& p) {
@@ -320,28 +323,37 @@ inline double third_party_vote(double wk, VotingRule rule, ThirdParty commit, do
   return vote(rule, wk, u_ik_j, u_i_jk);
 }
 
+// Third party n's vote in the little conflict of i's challenge of j, as the estimator sees
+// it: w its weight, uni its utility for i's position, d the distance from its ideal to j's
+// position, r its risk attitude, unn its utility for its own position; principal_i and
+// principal_j are the principals' coalitions. The utility of j's position uses a select,
+// not a branch, so that loops over it vectorise: the same operations as KTAB's scalar
+// loop, so the same bits.
+template <VotingRule kRule, ThirdParty kCommit>
+inline double little_conflict_vote(double w, double uni, double d, double r, double unn,
+                                   double principal_i, double principal_j) {
+  // distance_utility(d, r): for d > 1, min(d, 1) * r is exactly r.
+  const double unj = (1 - d) * (1 + std::min(d, 1.0) * r);
+  const double own = vote(kRule, w, uni, unj);
+  // principal + own when own > 0, else principal (+ 0.0 changes no positive value).
+  const double cni = principal_i + std::max(own, 0.0);
+  const double cnj = principal_j - std::min(own, 0.0);
+  const double pin = cni / (cni + cnj);
+  const double pjn = 1.0 - pin;
+  return third_party_vote(w, kRule, kCommit, pin, pjn, uni, unj, unn);
+}
+
 // The third parties' votes in i's challenge of j, as i estimates them: out[n] for every n
-// (including i and j, which the caller discards). Rule and commitment are template
-// parameters, and the utility of j's position is computed with a select instead of a
-// branch, so the loop has no branches and the compiler vectorises it; each element is the
-// same sequence of operations as KTAB's scalar loop, so the values are the same to the bit.
-// The votes are summed afterwards, in order, as KTAB sums them.
+// (including i and j, which the caller discards), vectorised over n. The votes are summed
+// afterwards, in order, as KTAB sums them.
 template <VotingRule kRule, ThirdParty kCommit>
 void third_party_votes(std::size_t count, const double* __restrict w, const double* __restrict uni,
                        const double* __restrict dj, const double* __restrict r,
                        const double* __restrict unn, double principal_i, double principal_j,
                        double* __restrict out) {
   for (std::size_t n = 0; n < count; ++n) {
-    const double d = dj[n];
-    // distance_utility(d, r): for d > 1, min(d, 1) * r is exactly r.
-    const double unj = (1 - d) * (1 + std::min(d, 1.0) * r[n]);
-    const double own = vote(kRule, w[n], uni[n], unj);
-    // principal + own when own > 0, else principal (+ 0.0 changes no positive value).
-    const double cni = principal_i + std::max(own, 0.0);
-    const double cnj = principal_j - std::min(own, 0.0);
-    const double pin = cni / (cni + cnj);
-    const double pjn = 1.0 - pin;
-    out[n] = third_party_vote(w[n], kRule, kCommit, pin, pjn, uni[n], unj, unn[n]);
+    out[n] = little_conflict_vote<kRule, kCommit>(w[n], uni[n], dj[n], r[n], unn[n], principal_i,
+                                                  principal_j);
   }
 }
 
@@ -351,7 +363,7 @@ void third_party_votes(std::size_t count, const double* __restrict w, const doub
 // n in actor order, as KTAB's; n = i and n = j, the principals, are skipped. Rows over n,
 // vectorised over the targets j: distance(n, j) is the distance from n's ideal to j's
 // position, r, uni and unn are i's estimates of n's risk attitude and n's utilities for
-// i's and n's own positions. The same operations per vote as third_party_votes.
+// i's and n's own positions.
 template <VotingRule kRule, ThirdParty kCommit>
 ENTENTE_SMP_CLONES void challenge_coalitions(std::size_t count, std::size_t i, const double* w,
                                              const double* uni, const double* unn, const double* r,
@@ -368,16 +380,11 @@ ENTENTE_SMP_CLONES void challenge_coalitions(std::size_t count, std::size_t i, c
     const double u_nn = unn[n];
     const double rn = r[n];
     for (std::size_t j = 0; j < count; ++j) {
-      const double d = dn[j];
-      const double unj = (1 - d) * (1 + std::min(d, 1.0) * rn);
-      const double own = vote(kRule, wn, u_ni, unj);
-      const double cni = principal_i[j] + std::max(own, 0.0);
-      const double cnj = principal_j[j] - std::min(own, 0.0);
-      const double pin = cni / (cni + cnj);
-      const double pjn = 1.0 - pin;
       // n is no third party in its own challenge: off_n[n] is 0, else 1 (a product, not a
       // branch, so the loop vectorises; a vote times 0 is ±0, which the sums ignore).
-      const double v = third_party_vote(wn, kRule, kCommit, pin, pjn, u_ni, unj, u_nn) * off_n[j];
+      const double v = little_conflict_vote<kRule, kCommit>(wn, u_ni, dn[j], rn, u_nn,
+                                                            principal_i[j], principal_j[j]) *
+                       off_n[j];
       // Adding 0.0 to a positive sum changes nothing: KTAB's branchy sum, branch-free.
       chij[j] = chij[j] + std::max(v, 0.0);
       chji[j] = chji[j] - std::min(v, 0.0);
@@ -416,21 +423,7 @@ Kernels kernels_for(ThirdParty commit) {
 }
 
 Kernels kernels_for(VotingRule rule, ThirdParty commit) {
-  switch (rule) {
-    case VotingRule::kBinary:
-      return kernels_for<VotingRule::kBinary>(commit);
-    case VotingRule::kPropBin:
-      return kernels_for<VotingRule::kPropBin>(commit);
-    case VotingRule::kProportional:
-      return kernels_for<VotingRule::kProportional>(commit);
-    case VotingRule::kPropCbc:
-      return kernels_for<VotingRule::kPropCbc>(commit);
-    case VotingRule::kCubic:
-      return kernels_for<VotingRule::kCubic>(commit);
-    case VotingRule::kASymProsp:
-      return kernels_for<VotingRule::kASymProsp>(commit);
-  }
-  return kernels_for<VotingRule::kProportional>(commit);
+  return with_rule(rule, [commit](auto r) { return kernels_for<decltype(r)::value>(commit); });
 }
 
 int interpolation_power(Interpolation how);
