@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -43,6 +44,23 @@ struct SweepSettings {
   std::vector<std::string> models;
   std::uint64_t seed = 0;
 };
+
+// The settings held in a command's arguments (entente sweep's, entente-mpi's: any struct
+// with SweepSettings' fields), and back: one list of the fields that reproduce a sweep.
+template <typename Args>
+SweepSettings settings_of(const Args& a) {
+  return {a.samples, a.block_size, a.keep_samples, a.options, a.at, a.models, a.seed};
+}
+template <typename Args>
+void assign_settings(Args& a, SweepSettings s) {
+  a.samples = s.samples;
+  a.block_size = s.block_size;
+  a.keep_samples = s.keep_samples;
+  a.options = std::move(s.options);
+  a.at = std::move(s.at);
+  a.models = std::move(s.models);
+  a.seed = s.seed;
+}
 
 // The record that starts a sweep run; `extra` fields are added to its parameters.
 NewRun sweep_record(const LoadedInput& input, const Sweep& sweep, const SweepSettings& settings,

@@ -50,11 +50,6 @@ int default_threads() {
   return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 }
 
-// What a sweep needs to be reproduced exactly: everything but the thread count.
-SweepSettings settings_of(const SweepArgs& a) {
-  return {a.samples, a.block_size, a.keep_samples, a.options, a.at, a.models, a.seed};
-}
-
 void print_table(const nlohmann::json& report) {
   std::cout << fmt::format("{} samples, seed {}; {} uncertain input{}\n",
                            report["samples"].get<std::uint64_t>(),
@@ -104,14 +99,7 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
     }
     try {
       input = load_input_text(rec->scenario_text, rec->scenario_source);
-      const SweepSettings st = stored_sweep_settings(rec->parameters, rec->models, rec->seed);
-      args.samples = st.samples;
-      args.block_size = st.block_size;
-      args.keep_samples = st.keep_samples;
-      args.options = st.options;
-      args.at = st.at;
-      args.models = st.models;
-      args.seed = st.seed;
+      assign_settings(args, stored_sweep_settings(rec->parameters, rec->models, rec->seed));
     } catch (const InputError& e) {
       std::cerr << e.diagnostics().str();
       return kExitInput;

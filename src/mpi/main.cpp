@@ -210,16 +210,10 @@ int resume_settings(Args& args, int rank) {
   }
   args.scenario_text = blob.at("text").get<std::string>();
   args.scenario_source = blob.at("source").get<std::string>();
-  const entente::cli::SweepSettings st = entente::cli::stored_sweep_settings(
-      blob.at("parameters"), blob.at("models").get<std::vector<std::string>>(),
-      blob.at("seed").get<std::uint64_t>());
-  args.samples = st.samples;
-  args.block_size = st.block_size;
-  args.keep_samples = st.keep_samples;
-  args.options = st.options;
-  args.at = st.at;
-  args.models = st.models;
-  args.seed = st.seed;
+  entente::cli::assign_settings(
+      args, entente::cli::stored_sweep_settings(blob.at("parameters"),
+                                                blob.at("models").get<std::vector<std::string>>(),
+                                                blob.at("seed").get<std::uint64_t>()));
   args.first_block = blob.at("first_block").get<std::uint64_t>();
   return 0;
 }
@@ -266,11 +260,8 @@ int run(Args args, int rank, int ranks, const std::string& command) {
       // Samples stored past the checkpoint will be drawn again: drop them first.
       store->delete_sweep_samples_from(run_id, merged.blocks * sweep->block_size());
     } else {
-      const cli::SweepSettings settings{args.samples, args.block_size, args.keep_samples,
-                                        args.options, args.at,         args.models,
-                                        args.seed};
-      run_id = store->begin_run(
-          cli::sweep_record(input, *sweep, settings, command, {{"mpi_ranks", ranks}}));
+      run_id = store->begin_run(cli::sweep_record(input, *sweep, cli::settings_of(args), command,
+                                                  {{"mpi_ranks", ranks}}));
     }
   } catch (const std::exception& e) {
     // The other ranks still send their blocks: receive them so they can finish.
