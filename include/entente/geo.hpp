@@ -7,6 +7,8 @@
 // enemy is a parameter, not a rule of this library.
 #pragma once
 
+#include <cstddef>
+#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
@@ -77,6 +79,35 @@ bool weapon_distances_defined(const Scenario& scenario);
 std::vector<char> hostile_weapons(const Scenario& scenario, const std::string& unit_owner);
 // Only the listed owners (actor ids) are enemies, of every unit.
 EnemyTest enemies_from_list(std::vector<std::string> owners);
+
+// hostile_weapons(scenario, owner) for each distinct unit owner asked, computed once: a
+// few owners hold many units. Rows stay valid for the table's lifetime.
+class HostileWeapons {
+ public:
+  explicit HostileWeapons(const Scenario& scenario) : scenario_(&scenario) {}
+  const std::vector<char>& of(const std::string& unit_owner);
+
+ private:
+  const Scenario* scenario_;
+  std::vector<const std::string*> owners_;
+  std::deque<std::vector<char>> rows_;  // a deque, so that rows handed out stay put
+};
+
+// One weapon that reaches a unit: its index in scenario.weapons and its distance.
+struct WeaponHit {
+  std::size_t weapon = 0;
+  double distance_km = 0.0;
+};
+
+// The weapons that reach `force`, in scenario order, into `out` (cleared first): those
+// with a positive count, hostile[k] != 0 and a distance (weapon_distance_km) at most
+// their range. With `first_only`, it stops at the first, for callers that only ask
+// whether the unit is exposed. The one exposure test that force_exposure and the models'
+// Monte Carlo paths share. Precondition: hostile.size() == scenario.weapons.size().
+// Throws as weapon_distance_km does.
+void weapons_reaching(const Scenario& scenario, const Force& force,
+                      const std::vector<char>& hostile, bool first_only,
+                      std::vector<WeaponHit>& out);
 
 // One enemy weapon system that reaches a unit.
 struct Reach {

@@ -360,11 +360,35 @@ EnemyTest enemies_from_list(std::vector<std::string> owners) {
   };
 }
 
+const std::vector<char>& HostileWeapons::of(const std::string& unit_owner) {
+  for (std::size_t k = 0; k < owners_.size(); ++k) {
+    if (*owners_[k] == unit_owner) return rows_[k];
+  }
+  owners_.push_back(&unit_owner);
+  return rows_.emplace_back(hostile_weapons(*scenario_, unit_owner));
+}
+
+void weapons_reaching(const Scenario& scenario, const Force& force,
+                      const std::vector<char>& hostile, bool first_only,
+                      std::vector<WeaponHit>& out) {
+  out.clear();
+  WeaponDistances km(scenario, force.location);
+  for (std::size_t k = 0; k < scenario.weapons.size(); ++k) {
+    const Weapon& w = scenario.weapons[k];
+    if (!(w.count.value > 0) || hostile[k] == 0) continue;
+    const double d = km(w);
+    if (d <= w.range_km.value) {
+      out.push_back({k, d});
+      if (first_only) return;
+    }
+  }
+}
+
 std::vector<UnitExposure> force_exposure(const Scenario& scenario, const EnemyTest& is_enemy) {
   std::vector<UnitExposure> out;
   out.reserve(scenario.forces.size());
-  // A few owners hold many units: the enemy test runs once per distinct unit owner and
-  // weapon (it compares actor ids, which cost more than the rest of a Monte Carlo sample).
+  // The enemy test runs once per distinct unit owner and weapon: a few owners hold many
+  // units.
   std::vector<const std::string*> owners;
   std::vector<std::vector<char>> enemy;  // enemy[owner][weapon]
   auto enemies_of = [&](const std::string& owner) -> const std::vector<char>& {
@@ -378,20 +402,17 @@ std::vector<UnitExposure> force_exposure(const Scenario& scenario, const EnemyTe
     enemy.push_back(std::move(row));
     return enemy.back();
   };
+  std::vector<WeaponHit> hits;
   for (const Force& f : scenario.forces) {
     UnitExposure u;
     u.force = f.id;
     u.owner = f.owner;
     u.strength = f.strength.value;
-    const std::vector<char>& hostile = enemies_of(f.owner);
-    for (std::size_t k = 0; k < scenario.weapons.size(); ++k) {
-      const Weapon& w = scenario.weapons[k];
-      if (!(w.count.value > 0) || hostile[k] == 0) continue;
-      const double d = weapon_distance_km(scenario, w, f.location);
-      if (d <= w.range_km.value) {
-        u.reached.push_back(Reach{w.id, w.owner, d, w.range_km.value, w.count.value});
-        u.weapons_in_range += w.count.value;
-      }
+    weapons_reaching(scenario, f, enemies_of(f.owner), false, hits);
+    for (const WeaponHit& h : hits) {
+      const Weapon& w = scenario.weapons[h.weapon];
+      u.reached.push_back(Reach{w.id, w.owner, h.distance_km, w.range_km.value, w.count.value});
+      u.weapons_in_range += w.count.value;
     }
     out.push_back(std::move(u));
   }

@@ -162,5 +162,36 @@ TEST(Geo, HostileWeaponsAsksTheAllianceTest) {
   }
 }
 
+TEST(Geo, WeaponsReachingIsForceExposuresTest) {
+  // Two enemy guns reach "near" (0.1° ≈ 11 km): C's at 20 km and a second C gun, listed
+  // after the ally's and the unfielded one; first_only stops at C's first.
+  Scenario s = exposure_scenario();
+  Weapon second = s.weapons[0];
+  second.id = "second-gun";
+  second.range_km = 15.0;
+  s.weapons.push_back(second);
+  geo::HostileWeapons hostile(s);
+  const std::vector<char>& row_a = hostile.of("A");
+  const std::vector<char>& row_sub = hostile.of("A-army");
+  EXPECT_EQ(&hostile.of("A"), &row_a);  // asked once per owner, rows stay put
+  EXPECT_EQ(row_a, geo::hostile_weapons(s, "A"));
+  EXPECT_EQ(row_sub, geo::hostile_weapons(s, "A-army"));
+  std::vector<geo::WeaponHit> hits;
+  geo::weapons_reaching(s, s.forces[0], row_a, false, hits);
+  ASSERT_EQ(hits.size(), 2U);
+  EXPECT_EQ(hits[0].weapon, 0U);
+  EXPECT_EQ(hits[1].weapon, 3U);
+  EXPECT_NEAR(hits[0].distance_km, geo::distance_km({0, 0}, {0.1, 0}), 1e-9);
+  geo::weapons_reaching(s, s.forces[0], row_a, true, hits);
+  ASSERT_EQ(hits.size(), 1U);
+  EXPECT_EQ(hits[0].weapon, 0U);
+  geo::weapons_reaching(s, s.forces[1], row_a, false, hits);  // 33 km: out of range
+  EXPECT_TRUE(hits.empty());
+  // force_exposure reports the same weapons and distances.
+  const auto e = geo::force_exposure(s, geo::enemies_outside_alliances(s));
+  ASSERT_EQ(e[0].reached.size(), 2U);
+  EXPECT_EQ(e[0].reached[1].weapon, "second-gun");
+  EXPECT_EQ(e[0].weapons_in_range, 24.0);
+}
 }  // namespace
 }  // namespace entente

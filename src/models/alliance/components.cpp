@@ -233,21 +233,11 @@ ScenarioIndex::ScenarioIndex(const Scenario& s) {
   }
   // force_exposure's test, stopping at the first enemy weapon in range: only whether one
   // reaches the unit is read.
-  std::vector<std::pair<const std::string*, std::vector<char>>> hostile;  // per unit owner
+  geo::HostileWeapons hostile(s);
+  std::vector<geo::WeaponHit> hit;
   for (const Force& f : s.forces) {
-    geo::WeaponDistances km(s, f.location);
-    const std::vector<char>* row = nullptr;
-    for (const auto& [owner, r] : hostile) {
-      if (*owner == f.owner) row = &r;
-    }
-    if (row == nullptr)
-      row = &hostile.emplace_back(&f.owner, geo::hostile_weapons(s, f.owner)).second;
-    bool exposed = false;
-    for (std::size_t k = 0; k < s.weapons.size() && !exposed; ++k) {
-      const Weapon& w = s.weapons[k];
-      if (!(w.count.value > 0) || (*row)[k] == 0) continue;
-      exposed = km(w) <= w.range_km.value;
-    }
+    geo::weapons_reaching(s, f, hostile.of(f.owner), true, hit);
+    const bool exposed = !hit.empty();
     units.push_back({root_of(s.actor(f.owner), f.owner), f.strength.value, exposed});
   }
 }

@@ -548,37 +548,25 @@ bool same_shape(const CompiledGame& c, const Scenario& s) {
 void add_exposure(CompiledGame& c, const Scenario& s) {
   using Source = CompiledGame::Source;
   std::vector<const Source*> fed;  // the sources one force adds to
-  // Per unit owner: whether each weapon is an enemy's, and the weapons already counted in
-  // its weapons_in_range (by id, as game_variables() counts them).
-  struct Owner {
-    const std::string* id;
-    std::vector<char> hostile;
-    std::vector<const std::string*> counted;
-  };
-  std::vector<Owner> owners;
-  std::vector<std::size_t> reached;
+  // Per unit owner, the weapons already counted in its weapons_in_range (by id, as
+  // game_variables() counts them).
+  geo::HostileWeapons hostile(s);
+  std::vector<std::pair<const std::string*, std::vector<const std::string*>>> counted_by;
+  std::vector<geo::WeaponHit> reached;
   for (const Force& f : s.forces) {
     fed.clear();
     for (const Source& src : c.sources) {
       if (src.exposure >= 0 && sanitized_equals(f.owner, src.owner)) fed.push_back(&src);
     }
     if (fed.empty()) continue;
-    Owner* owner = nullptr;
-    for (Owner& o : owners) {
-      if (*o.id == f.owner) owner = &o;
+    std::vector<const std::string*>* counted = nullptr;
+    for (auto& [owner, ids] : counted_by) {
+      if (*owner == f.owner) counted = &ids;
     }
-    if (owner == nullptr) {
-      owners.push_back(Owner{&f.owner, geo::hostile_weapons(s, f.owner), {}});
-      owner = &owners.back();
-    }
-    // geo::force_exposure() for this unit.
-    reached.clear();
-    geo::WeaponDistances km(s, f.location);
-    for (std::size_t k = 0; k < s.weapons.size(); ++k) {
-      const Weapon& w = s.weapons[k];
-      if (!(w.count.value > 0) || owner->hostile[k] == 0) continue;
-      if (km(w) <= w.range_km.value) reached.push_back(k);
-    }
+    if (counted == nullptr)
+      counted = &counted_by.emplace_back(&f.owner, std::vector<const std::string*>{}).second;
+    // What geo::force_exposure() finds for this unit.
+    geo::weapons_reaching(s, f, hostile.of(f.owner), false, reached);
     const double strength = f.strength.value;
     for (const Source* src : fed) {
       switch (src->exposure) {
@@ -595,12 +583,12 @@ void add_exposure(CompiledGame& c, const Scenario& s) {
           break;
       }
     }
-    for (const std::size_t k : reached) {
-      const Weapon& w = s.weapons[k];
-      bool counted = false;
-      for (const std::string* id : owner->counted) counted = counted || *id == w.id;
-      if (counted) continue;
-      owner->counted.push_back(&w.id);
+    for (const geo::WeaponHit& hit : reached) {
+      const Weapon& w = s.weapons[hit.weapon];
+      bool seen = false;
+      for (const std::string* id : *counted) seen = seen || *id == w.id;
+      if (seen) continue;
+      counted->push_back(&w.id);
       for (const Source* src : fed) {
         if (src->exposure == 3) *src->value += w.count.value;
       }
