@@ -130,6 +130,21 @@ void BM_SmpFullTwoThreads(benchmark::State& state) {
 }
 BENCHMARK(BM_SmpFullTwoThreads)->Arg(100)->Arg(200)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// One turn (plus the analysis of the state it ends in) on 2 threads, where a full run at
+// 1,000 actors takes 40–100 turns: the per-turn cost behind issue 3's 1,000-actor target.
+void BM_SmpOneTurnTwoThreads(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const auto scenario = random_scenario(n, 1);
+  const auto model =
+      entente::make_model("smp", {{"threads", "2"}, {"min_turns", "1"}, {"max_turns", "1"}});
+  run_model(state, scenario, *model);
+}
+BENCHMARK(BM_SmpOneTurnTwoThreads)
+    ->Arg(200)
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 void BM_SmpThreeIssues(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const auto scenario = random_scenario(n, 3);

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -724,8 +725,74 @@ TEST(SmpModel, ThreadCountDoesNotChangeTheRun) {
   EXPECT_THROW((void)make_model("smp", {{"threads", "-1"}}), std::invalid_argument);
 }
 
+TEST(SmpModel, ThreadCountDoesNotChangeALargeRun) {
+  // From 64 actors on, the risk and position PCEs and the bargains' utilities are split
+  // over threads too (by option and by bargain): still every round identical.
+  const Scenario s = load_ktab_csv(ktab_file("dummyData-a080.csv"), "dummyData-a080.csv");
+  const Result one =
+      make_model("smp", {{"threads", "1"}, {"max_turns", "6"}})->run(s, RunContext{});
+  for (const char* threads : {"2", "3"}) {
+    const Result many =
+        make_model("smp", {{"threads", threads}, {"max_turns", "6"}})->run(s, RunContext{});
+    EXPECT_EQ(one.issues[0].details, many.issues[0].details) << threads << " threads";
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Properties of the core.
+
+// KTAB's Conditional PCE written out plainly (KTAB's kutils: coalition strengths from a
+// floor of 1e-8 plus each actor's positive votes, summed in actor order; Linear victory
+// s1 / (s1 + s2); an option's probability the product of its victory probabilities over
+// all options, itself included at 1/2, normalised), pair by pair.
+std::vector<double> plain_conditional_pce(const std::vector<double>& w, const smp::Matrix& u) {
+  const std::size_t m = u.cols();
+  smp::Matrix pv(m, m, 0.5);
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      double cij = 1e-8;
+      double cji = 1e-8;
+      for (std::size_t k = 0; k < u.rows(); ++k) {
+        const double v = smp::vote(smp::VotingRule::kProportional, w[k], u(k, i), u(k, j));
+        if (v > 0) cij = cij + v;
+        if (v < 0) cji = cji - v;
+      }
+      pv(i, j) = cij / (cij + cji);
+      pv(j, i) = cji / (cij + cji);
+    }
+  }
+  std::vector<double> p(m, 1.0);
+  double total = 0.0;
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < m; ++j) p[i] = p[i] * pv(i, j);
+    total = total + p[i];
+  }
+  for (double& x : p) x = x / total;
+  return p;
+}
+
+TEST(SmpCore, ElectionsOfEverySizeSumCoalitionsAsKtabDoes) {
+  // Small elections sum pair by pair, larger ones all of an option's pairs at once, and
+  // large ones over threads: each must be KTAB's plain sum to the bit.
+  std::mt19937_64 rng(42);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (const std::size_t m : {3UL, 12UL, 100UL}) {
+    const std::size_t n = 30;
+    std::vector<double> w(n);
+    for (double& x : w) x = unit(rng);
+    smp::Matrix u(n, m);
+    for (std::size_t k = 0; k < n; ++k) {
+      for (std::size_t i = 0; i < m; ++i) u(k, i) = unit(rng);
+    }
+    const std::vector<double> want = plain_conditional_pce(w, u);
+    for (const int threads : {1, 2}) {
+      EXPECT_EQ(smp::scalar_pce(w, u, smp::VotingRule::kProportional, smp::VictoryModel::kLinear,
+                                smp::PceModel::kConditional, threads),
+                want)
+          << m << " options, " << threads << " threads";
+    }
+  }
+}
 
 TEST(SmpCore, KtabPrngSelectsInProportionToProbability) {
   smp::KtabPrng rng(smp::kKtabSeed);

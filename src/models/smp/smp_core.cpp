@@ -53,6 +53,12 @@ constexpr double kMinSignificantDelta = 1e-4;
 constexpr double kMarkovIncentiveTolerance = 1e-8;
 constexpr double kMarkovUniformTolerance = 1e-6;
 constexpr int kMarkovMaxIterations = 1000;
+// From this many options on, coalitions() advances all of an option's sums together
+// (same sums, same order, so the same bits); below it, pair by pair is cheaper.
+constexpr std::size_t kRowwiseCoalitionsFrom = 8;
+// Problem sizes (options, bargains) from which the serial O(n³) parts of a turn use
+// Parameters::threads.
+constexpr std::size_t kThreadedFrom = 64;
 // Odd multiplier of KTAB's output transform (phi shifted to 64 bits, plus one).
 constexpr std::uint64_t kQ64C = 0xE08C1D668B756F83ULL;
 
@@ -93,33 +99,92 @@ decltype(auto) with_rule(VotingRule rule, F&& f) {
   return f(std::integral_constant<VotingRule, VotingRule::kProportional>{});
 }
 
-// Strength of the coalition for option i over j (c(i, j)) from the votes of actors k with
-// weights w and utilities u(k, option), evaluated for i > j only, as KTAB does (so an
-// asymmetric rule counts one direction). Each sum runs over k in order, as KTAB's.
-template <VotingRule kRule>
-void coalitions_for(const double* w, const Matrix& u, Matrix& c) {
-  const std::size_t num_actors = u.rows();
-  const std::size_t m = u.cols();
-  for (std::size_t i = 0; i < m; ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      double cij = kMinCoalition;
-      double cji = kMinCoalition;
-      for (std::size_t k = 0; k < num_actors; ++k) {
-        const double v = vote(kRule, w[k], u(k, i), u(k, j));
-        // Adding 0.0 to a positive sum changes nothing: KTAB's branchy sum, branch-free.
-        cij = cij + std::max(v, 0.0);
-        cji = cji - std::min(v, 0.0);
-      }
-      c(i, j) = cij;
-      c(j, i) = cji;
-    }
-    c(i, i) = kMinCoalition;
+// Runs work(t) for t in [0, workers), on as many threads (the caller's among them).
+template <typename Work>
+void on_threads(std::size_t workers, const Work& work) {
+  if (workers <= 1) {
+    work(std::size_t{0});
+    return;
   }
+  std::vector<std::thread> pool;
+  pool.reserve(workers - 1);
+  for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(work, t);
+  work(std::size_t{0});
+  for (std::thread& t : pool) t.join();
 }
 
-void coalitions(VotingRule rule, const std::vector<double>& w, const Matrix& u, Matrix& c) {
+// How many of `threads` to use for `count` independent pieces of O(n) or more each:
+// starting a thread costs tens of microseconds, so small problems stay on one.
+std::size_t workers_for(int threads, std::size_t count) {
+  if (threads <= 1 || count < kThreadedFrom) return 1;
+  return std::min(static_cast<std::size_t>(threads), count);
+}
+
+// Strength of the coalition for option i over j (c(i, j)) from the votes of actors k with
+// weights w and utilities u(k, option), evaluated for i > j only, as KTAB does (so an
+// asymmetric rule counts one direction). Each sum runs over k in order, as KTAB's; the
+// sums of all j < i advance together, along u's rows, so that they vectorise and read
+// memory in order (a PCE over every actor's position is O(n³)).
+template <VotingRule kRule>
+ENTENTE_SMP_CLONES void coalitions_for(const double* w, const Matrix& u, Matrix& c,
+                                       std::size_t workers) {
+  const std::size_t num_actors = u.rows();
+  const std::size_t m = u.cols();
+  if (m < kRowwiseCoalitionsFrom) {
+    // A handful of options (an actor's bargains): one pair at a time costs less.
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        double cij = kMinCoalition;
+        double cji = kMinCoalition;
+        for (std::size_t k = 0; k < num_actors; ++k) {
+          const double v = vote(kRule, w[k], u(k, i), u(k, j));
+          cij = cij + std::max(v, 0.0);
+          cji = cji - std::min(v, 0.0);
+        }
+        c(i, j) = cij;
+        c(j, i) = cji;
+      }
+      c(i, i) = kMinCoalition;
+    }
+    return;
+  }
+  // Option i writes c(i, j) and c(j, i) for j < i only, so options split over threads;
+  // interleaved, since option i costs i sums.
+  on_threads(workers, [&](std::size_t t) {
+    thread_local std::vector<double> over;   // over[j]: c(i, j) so far
+    thread_local std::vector<double> under;  // under[j]: c(j, i) so far
+    over.resize(m);
+    under.resize(m);
+    for (std::size_t i = t; i < m; i += workers) {
+      double* __restrict cij = over.data();
+      double* __restrict cji = under.data();
+      for (std::size_t j = 0; j < i; ++j) cij[j] = cji[j] = kMinCoalition;
+      for (std::size_t k = 0; k < num_actors; ++k) {
+        const double* __restrict uk = u.row(k);
+        const double wk = w[k];
+        const double uki = uk[i];
+        for (std::size_t j = 0; j < i; ++j) {
+          const double v = vote(kRule, wk, uki, uk[j]);
+          // Adding 0.0 to a positive sum changes nothing: KTAB's branchy sum, branch-free.
+          cij[j] = cij[j] + std::max(v, 0.0);
+          cji[j] = cji[j] - std::min(v, 0.0);
+        }
+      }
+      for (std::size_t j = 0; j < i; ++j) {
+        c(i, j) = cij[j];
+        c(j, i) = cji[j];
+      }
+      c(i, i) = kMinCoalition;
+    }
+  });
+}
+
+void coalitions(VotingRule rule, const std::vector<double>& w, const Matrix& u, Matrix& c,
+                int threads = 1) {
   c.reshape(u.cols(), u.cols());
-  with_rule(rule, [&](auto r) { coalitions_for<decltype(r)::value>(w.data(), u, c); });
+  const std::size_t workers =
+      u.cols() < kRowwiseCoalitionsFrom ? 1 : workers_for(threads, u.cols());
+  with_rule(rule, [&](auto r) { coalitions_for<decltype(r)::value>(w.data(), u, c, workers); });
 }
 
 void victory_matrix(VictoryModel model, const Matrix& c, Matrix& p) {
@@ -652,7 +717,8 @@ class Analysis {
         u(i, j) = util(i, i, static_cast<std::size_t>(unique[j]));
       }
     }
-    return scalar_pce(problem_.capability, u, params_.voting, params_.victory, params_.pce);
+    return scalar_pce(problem_.capability, u, params_.voting, params_.victory, params_.pce,
+                      params_.threads);
   }
 
  private:
@@ -737,7 +803,7 @@ class Analysis {
       for (std::size_t j = 0; j < n_; ++j) neutral(i, j) = distance_utility(distance_(i, j), 0.0);
     }
     thread_local Matrix c;
-    coalitions(params_.voting, problem_.capability, neutral, c);
+    coalitions(params_.voting, problem_.capability, neutral, c, params_.threads);
     const std::vector<double> p = pce_from_coalitions(params_.pce, params_.victory, c);
     risk_ = risk_from_probability(p, params_.risk_range);
     risk_estimate_ = Matrix(n_, n_);
@@ -985,19 +1051,10 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
   std::vector<Analysis::OwnEstimate> estimates(n * n);
   const auto workers =
       static_cast<std::size_t>(std::max(1, std::min(params.threads, static_cast<int>(n))));
-  if (workers <= 1) {
-    for (std::size_t i = 0; i < n; ++i) an.own_challenges(i, &estimates[i * n]);
-  } else {
-    std::vector<std::thread> pool;
-    pool.reserve(workers);
-    for (std::size_t w = 0; w < workers; ++w) {
-      // Interleaved, since later initiators cost the same as earlier ones.
-      pool.emplace_back([&, w] {
-        for (std::size_t i = w; i < n; i += workers) an.own_challenges(i, &estimates[i * n]);
-      });
-    }
-    for (std::thread& t : pool) t.join();
-  }
+  // Interleaved, since later initiators cost the same as earlier ones.
+  on_threads(workers, [&](std::size_t w) {
+    for (std::size_t i = w; i < n; i += workers) an.own_challenges(i, &estimates[i * n]);
+  });
   for (std::size_t i = 0; i < n; ++i) {
     // The target with the largest expected gain, if any is significant; ties keep the
     // first, as KTAB scans targets in index order.
@@ -1094,20 +1151,24 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
     }
     for (std::size_t a = 0; a < n; ++a) sq[a] = sq[a] / count;
   }
-  std::vector<double> at_receiver(n);
-  for (std::size_t b = 0; b < nb; ++b) {
-    const Bargain& bg = st.bargains[b];
-    double* u = brgn_util.row(b);
-    an.own_utils(bg.initiator_position.data(), u);
-    an.own_utils(bg.receiver_position.data(), at_receiver.data());
-    for (std::size_t a = 0; a < n; ++a) u[a] = (0.0 + u[a]) + at_receiver[a];
-    for (std::size_t m = 0; m < n; ++m) {
-      if (static_cast<int>(m) == bg.initiator || static_cast<int>(m) == bg.receiver) continue;
-      const double* v = own_view.row(m);
-      for (std::size_t a = 0; a < n; ++a) u[a] = u[a] + v[a];
+  // O(n³) with n bargains: split over threads by bargain (rows) when large.
+  const std::size_t bargain_workers = workers_for(params.threads, nb);
+  on_threads(bargain_workers, [&](std::size_t t) {
+    std::vector<double> at_receiver(n);
+    for (std::size_t b = t; b < nb; b += bargain_workers) {
+      const Bargain& bg = st.bargains[b];
+      double* u = brgn_util.row(b);
+      an.own_utils(bg.initiator_position.data(), u);
+      an.own_utils(bg.receiver_position.data(), at_receiver.data());
+      for (std::size_t a = 0; a < n; ++a) u[a] = (0.0 + u[a]) + at_receiver[a];
+      for (std::size_t m = 0; m < n; ++m) {
+        if (static_cast<int>(m) == bg.initiator || static_cast<int>(m) == bg.receiver) continue;
+        const double* v = own_view.row(m);
+        for (std::size_t a = 0; a < n; ++a) u[a] = u[a] + v[a];
+      }
+      for (std::size_t a = 0; a < n; ++a) u[a] = u[a] / count;
     }
-    for (std::size_t a = 0; a < n; ++a) u[a] = u[a] / count;
-  }
+  });
 
   std::vector<int> order(n);
   for (std::size_t k = 0; k < n; ++k) order[k] = static_cast<int>(k);
@@ -1211,9 +1272,9 @@ std::pair<double, double> victory_probability(VictoryModel model, double s1, dou
 }
 
 std::vector<double> scalar_pce(const std::vector<double>& w, const Matrix& u, VotingRule rule,
-                               VictoryModel victory, PceModel pce) {
+                               VictoryModel victory, PceModel pce, int threads) {
   thread_local Matrix c;  // scratch, as PCEs are computed many times a turn
-  coalitions(rule, w, u, c);
+  coalitions(rule, w, u, c, threads);
   return pce_from_coalitions(pce, victory, c);
 }
 

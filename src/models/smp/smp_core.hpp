@@ -63,8 +63,10 @@ struct Parameters {
   std::uint64_t seed = kKtabSeed;  // used only by Stochastic transitions
   int min_turns = 2;
   int max_turns = 100;
-  // Threads for the O(n³) challenge estimates of a turn; the work is split by initiator
-  // and each estimate is computed alone, so results do not depend on the count.
+  // Threads for the O(n³) parts of a turn: the challenge estimates (split by initiator)
+  // and, for 64 or more actors, the risk and position PCEs (by option) and the bargains'
+  // utilities (by bargain). Each sum is computed whole on one thread, in the same order,
+  // so results do not depend on the count.
   int threads = 1;
   // Whether every state keeps its probabilities (unique, unique_probability,
   // actor_probability). When false only the last state has them, which is all a forecast
@@ -227,9 +229,10 @@ inline double vote(VotingRule rule, double weight, double u_i, double u_j) {
 std::pair<double, double> victory_probability(VictoryModel model, double s1, double s2);
 // Probabilistic Condorcet election among m options voted on by the actors: u is n × m
 // (utility of each option to each actor), w the actors' weights. Returns the probability
-// of each option.
+// of each option. With threads > 1, a large election splits its coalitions over that many
+// threads (the same sums, so the same result).
 std::vector<double> scalar_pce(const std::vector<double>& w, const Matrix& u, VotingRule rule,
-                               VictoryModel victory, PceModel pce);
+                               VictoryModel victory, PceModel pce, int threads = 1);
 // Utility of a position at distance d for risk attitude r (KTAB's bsUtil).
 double distance_utility(double d, double r);
 // Risk attitudes from win probabilities (KTAB's bigRfromProb).
