@@ -120,14 +120,47 @@ std::size_t workers_for(int threads, std::size_t count) {
   return std::min(static_cast<std::size_t>(threads), count);
 }
 
+// coalitions_for's sums for options i = first, first + stride, ...: all of an option's
+// sums c(i, j) and c(j, i), j < i, advance together along u's rows, each over k in order.
+template <VotingRule kRule>
+ENTENTE_SMP_CLONES void coalition_rows(const double* w, const Matrix& u, Matrix& c,
+                                       std::size_t first, std::size_t stride) {
+  const std::size_t num_actors = u.rows();
+  const std::size_t m = u.cols();
+  thread_local std::vector<double> over;   // over[j]: c(i, j) so far
+  thread_local std::vector<double> under;  // under[j]: c(j, i) so far
+  over.resize(m);
+  under.resize(m);
+  for (std::size_t i = first; i < m; i += stride) {
+    double* __restrict cij = over.data();
+    double* __restrict cji = under.data();
+    for (std::size_t j = 0; j < i; ++j) cij[j] = cji[j] = kMinCoalition;
+    for (std::size_t k = 0; k < num_actors; ++k) {
+      const double* __restrict uk = u.row(k);
+      const double wk = w[k];
+      const double uki = uk[i];
+      for (std::size_t j = 0; j < i; ++j) {
+        const double v = vote(kRule, wk, uki, uk[j]);
+        // Adding 0.0 to a positive sum changes nothing: KTAB's branchy sum, branch-free.
+        cij[j] = cij[j] + std::max(v, 0.0);
+        cji[j] = cji[j] - std::min(v, 0.0);
+      }
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      c(i, j) = cij[j];
+      c(j, i) = cji[j];
+    }
+    c(i, i) = kMinCoalition;
+  }
+}
+
 // Strength of the coalition for option i over j (c(i, j)) from the votes of actors k with
 // weights w and utilities u(k, option), evaluated for i > j only, as KTAB does (so an
 // asymmetric rule counts one direction). Each sum runs over k in order, as KTAB's; the
 // sums of all j < i advance together, along u's rows, so that they vectorise and read
 // memory in order (a PCE over every actor's position is O(n³)).
 template <VotingRule kRule>
-ENTENTE_SMP_CLONES void coalitions_for(const double* w, const Matrix& u, Matrix& c,
-                                       std::size_t workers) {
+void coalitions_for(const double* w, const Matrix& u, Matrix& c, std::size_t workers) {
   const std::size_t num_actors = u.rows();
   const std::size_t m = u.cols();
   if (m < kRowwiseCoalitionsFrom) {
@@ -150,33 +183,7 @@ ENTENTE_SMP_CLONES void coalitions_for(const double* w, const Matrix& u, Matrix&
   }
   // Option i writes c(i, j) and c(j, i) for j < i only, so options split over threads;
   // interleaved, since option i costs i sums.
-  on_threads(workers, [&](std::size_t t) {
-    thread_local std::vector<double> over;   // over[j]: c(i, j) so far
-    thread_local std::vector<double> under;  // under[j]: c(j, i) so far
-    over.resize(m);
-    under.resize(m);
-    for (std::size_t i = t; i < m; i += workers) {
-      double* __restrict cij = over.data();
-      double* __restrict cji = under.data();
-      for (std::size_t j = 0; j < i; ++j) cij[j] = cji[j] = kMinCoalition;
-      for (std::size_t k = 0; k < num_actors; ++k) {
-        const double* __restrict uk = u.row(k);
-        const double wk = w[k];
-        const double uki = uk[i];
-        for (std::size_t j = 0; j < i; ++j) {
-          const double v = vote(kRule, wk, uki, uk[j]);
-          // Adding 0.0 to a positive sum changes nothing: KTAB's branchy sum, branch-free.
-          cij[j] = cij[j] + std::max(v, 0.0);
-          cji[j] = cji[j] - std::min(v, 0.0);
-        }
-      }
-      for (std::size_t j = 0; j < i; ++j) {
-        c(i, j) = cij[j];
-        c(j, i) = cji[j];
-      }
-      c(i, i) = kMinCoalition;
-    }
-  });
+  on_threads(workers, [&](std::size_t t) { coalition_rows<kRule>(w, u, c, t, workers); });
 }
 
 void coalitions(VotingRule rule, const std::vector<double>& w, const Matrix& u, Matrix& c,
@@ -1030,6 +1037,18 @@ std::uint64_t state_fingerprint(const State& st) {
   return h;
 }
 
+// u[a] += own_view(m, a) for every actor a and every m but the two principals, m in
+// order (KTAB's order): the O(n²) inner part of one bargain's utilities.
+ENTENTE_SMP_CLONES void add_other_views(const Matrix& own_view, int initiator, int receiver,
+                                        double* __restrict u) {
+  const std::size_t n = own_view.cols();
+  for (std::size_t m = 0; m < own_view.rows(); ++m) {
+    if (static_cast<int>(m) == initiator || static_cast<int>(m) == receiver) continue;
+    const double* __restrict v = own_view.row(m);
+    for (std::size_t a = 0; a < n; ++a) u[a] = u[a] + v[a];
+  }
+}
+
 // One turn: challenges, bargains, and the choice among each actor's bargains.
 void step(const Problem& problem, const Parameters& params, const Constants& constants,
           const Hooks& hooks, int turn, const Analysis& an, State& st, KtabPrng& rng,
@@ -1161,11 +1180,7 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
       an.own_utils(bg.initiator_position.data(), u);
       an.own_utils(bg.receiver_position.data(), at_receiver.data());
       for (std::size_t a = 0; a < n; ++a) u[a] = (0.0 + u[a]) + at_receiver[a];
-      for (std::size_t m = 0; m < n; ++m) {
-        if (static_cast<int>(m) == bg.initiator || static_cast<int>(m) == bg.receiver) continue;
-        const double* v = own_view.row(m);
-        for (std::size_t a = 0; a < n; ++a) u[a] = u[a] + v[a];
-      }
+      add_other_views(own_view, bg.initiator, bg.receiver, u);
       for (std::size_t a = 0; a < n; ++a) u[a] = u[a] / count;
     }
   });
