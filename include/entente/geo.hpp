@@ -89,7 +89,7 @@ class HostileWeapons {
 
  private:
   const Scenario* scenario_;
-  std::vector<const std::string*> owners_;
+  std::vector<std::string> owners_;     // copies: callers may ask with a temporary
   std::deque<std::vector<char>> rows_;  // a deque, so that rows handed out stay put
 };
 

@@ -362,9 +362,9 @@ EnemyTest enemies_from_list(std::vector<std::string> owners) {
 
 const std::vector<char>& HostileWeapons::of(const std::string& unit_owner) {
   for (std::size_t k = 0; k < owners_.size(); ++k) {
-    if (*owners_[k] == unit_owner) return rows_[k];
+    if (owners_[k] == unit_owner) return rows_[k];
   }
-  owners_.push_back(&unit_owner);
+  owners_.push_back(unit_owner);
   return rows_.emplace_back(hostile_weapons(*scenario_, unit_owner));
 }
 
