@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "entente/scenario.hpp"
@@ -80,15 +81,19 @@ std::vector<char> hostile_weapons(const Scenario& scenario, const std::string& u
 // Only the listed owners (actor ids) are enemies, of every unit.
 EnemyTest enemies_from_list(std::vector<std::string> owners);
 
-// hostile_weapons(scenario, owner) for each distinct unit owner asked, computed once: a
-// few owners hold many units. Rows stay valid for the table's lifetime.
+// For each distinct unit owner asked, whether each of the scenario's weapons is an
+// enemy's, computed once: a few owners hold many units. With no test, the default
+// reading (hostile_weapons, which asks enemies_outside_alliances without building it);
+// else is_enemy(owner, weapon owner). Rows stay valid for the table's lifetime.
 class HostileWeapons {
  public:
-  explicit HostileWeapons(const Scenario& scenario) : scenario_(&scenario) {}
+  explicit HostileWeapons(const Scenario& scenario, EnemyTest is_enemy = {})
+      : scenario_(&scenario), is_enemy_(std::move(is_enemy)) {}
   const std::vector<char>& of(const std::string& unit_owner);
 
  private:
   const Scenario* scenario_;
+  EnemyTest is_enemy_;
   std::vector<std::string> owners_;     // copies: callers may ask with a temporary
   std::deque<std::vector<char>> rows_;  // a deque, so that rows handed out stay put
 };

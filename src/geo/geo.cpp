@@ -365,7 +365,11 @@ const std::vector<char>& HostileWeapons::of(const std::string& unit_owner) {
     if (owners_[k] == unit_owner) return rows_[k];
   }
   owners_.push_back(unit_owner);
-  return rows_.emplace_back(hostile_weapons(*scenario_, unit_owner));
+  if (!is_enemy_) return rows_.emplace_back(hostile_weapons(*scenario_, unit_owner));
+  std::vector<char>& row = rows_.emplace_back();
+  row.reserve(scenario_->weapons.size());
+  for (const Weapon& w : scenario_->weapons) row.push_back(is_enemy_(unit_owner, w.owner) ? 1 : 0);
+  return row;
 }
 
 void weapons_reaching(const Scenario& scenario, const Force& force,
@@ -387,28 +391,14 @@ void weapons_reaching(const Scenario& scenario, const Force& force,
 std::vector<UnitExposure> force_exposure(const Scenario& scenario, const EnemyTest& is_enemy) {
   std::vector<UnitExposure> out;
   out.reserve(scenario.forces.size());
-  // The enemy test runs once per distinct unit owner and weapon: a few owners hold many
-  // units.
-  std::vector<const std::string*> owners;
-  std::vector<std::vector<char>> enemy;  // enemy[owner][weapon]
-  auto enemies_of = [&](const std::string& owner) -> const std::vector<char>& {
-    for (std::size_t k = 0; k < owners.size(); ++k) {
-      if (*owners[k] == owner) return enemy[k];
-    }
-    owners.push_back(&owner);
-    std::vector<char> row;
-    row.reserve(scenario.weapons.size());
-    for (const Weapon& w : scenario.weapons) row.push_back(is_enemy(owner, w.owner) ? 1 : 0);
-    enemy.push_back(std::move(row));
-    return enemy.back();
-  };
+  HostileWeapons hostile(scenario, is_enemy);
   std::vector<WeaponHit> hits;
   for (const Force& f : scenario.forces) {
     UnitExposure u;
     u.force = f.id;
     u.owner = f.owner;
     u.strength = f.strength.value;
-    weapons_reaching(scenario, f, enemies_of(f.owner), false, hits);
+    weapons_reaching(scenario, f, hostile.of(f.owner), false, hits);
     for (const WeaponHit& h : hits) {
       const Weapon& w = scenario.weapons[h.weapon];
       u.reached.push_back(Reach{w.id, w.owner, h.distance_km, w.range_km.value, w.count.value});

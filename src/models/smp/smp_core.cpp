@@ -59,8 +59,10 @@ constexpr int kMarkovMaxIterations = 1000;
 // (same sums, same order, so the same bits); below it, pair by pair is cheaper.
 constexpr std::size_t kRowwiseCoalitionsFrom = 8;
 // Problem sizes (options, bargains) from which the serial O(n³) parts of a turn use
-// Parameters::threads.
+// Parameters::threads (always row-wise sizes: coalitions_for's pair-by-pair path is
+// single-threaded).
 constexpr std::size_t kThreadedFrom = 64;
+static_assert(kThreadedFrom >= kRowwiseCoalitionsFrom);
 // Odd multiplier of KTAB's output transform (phi shifted to 64 bits, plus one).
 constexpr std::uint64_t kQ64C = 0xE08C1D668B756F83ULL;
 
@@ -210,8 +212,7 @@ void coalitions_for(const double* w, const Matrix& u, Matrix& c, std::size_t wor
 void coalitions(VotingRule rule, const std::vector<double>& w, const Matrix& u, Matrix& c,
                 int threads = 1) {
   c.reshape(u.cols(), u.cols());
-  const std::size_t workers =
-      u.cols() < kRowwiseCoalitionsFrom ? 1 : workers_for(threads, u.cols());
+  const std::size_t workers = workers_for(threads, u.cols());
   with_rule(rule, [&](auto r) { coalitions_for<decltype(r)::value>(w.data(), u, c, workers); });
 }
 
