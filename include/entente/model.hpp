@@ -5,11 +5,14 @@
 // static `ModelRegistrar` in that folder. Nothing else changes.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -57,12 +60,60 @@ class ModelOptions {
   std::map<std::string, std::string> values_;
 };
 
+// Thrown when a run is stopped from outside (its deadline passed, or the program is
+// shutting down): the run has no result, and nothing about the inputs is wrong.
+class RunStopped : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Stops runs from outside, cooperatively: a server gives each request one with a deadline
+// and stops them all on SIGTERM. Models call RunContext::check_stop between units of work
+// (rounds, turns, games), so a stop takes effect within one such unit.
+class StopToken {
+ public:
+  using Clock = std::chrono::steady_clock;
+  StopToken() = default;
+  // Stops at `deadline`, with `why` as the RunStopped message (what the limit was).
+  StopToken(Clock::time_point deadline, std::string why)
+      : deadline_(deadline), deadline_message_(std::move(why)) {}
+  // Also stops when `*parent` (e.g. the server's shutdown flag) becomes true.
+  void link(const std::atomic<bool>* parent) { parent_ = parent; }
+  // Stops every run that checks this token from now on.
+  void request_stop() { stopped_ = true; }
+  [[nodiscard]] bool stop_requested() const {
+    return stopped_ || (parent_ != nullptr && parent_->load(std::memory_order_relaxed)) ||
+           (deadline_ && Clock::now() >= *deadline_);
+  }
+  // Throws RunStopped saying why, when stop_requested().
+  void check() const {
+    if (stopped_ || (parent_ != nullptr && parent_->load(std::memory_order_relaxed))) {
+      throw RunStopped("the run was stopped: the program is shutting down");
+    }
+    if (deadline_ && Clock::now() >= *deadline_) throw RunStopped(deadline_message_);
+  }
+
+ private:
+  std::optional<Clock::time_point> deadline_;
+  std::string deadline_message_;
+  const std::atomic<bool>* parent_ = nullptr;
+  std::atomic<bool> stopped_{false};
+};
+
 // Per-run context shared by all models of a run.
 struct RunContext {
   std::uint64_t seed = 0;  // every random draw of a model derives from it
   // false when the caller needs only forecasts and outputs (a Monte Carlo sample): a model
   // may then skip building its details and trace, which can cost more than the forecast.
   bool details = true;
+  // When set, the run stops (RunStopped) at the next check_stop after it is requested.
+  const StopToken* stop = nullptr;
+
+  // Throws RunStopped when the run has been asked to stop; cheap enough to call once per
+  // round or turn.
+  void check_stop() const {
+    if (stop != nullptr) stop->check();
+  }
 };
 
 // A number a scenario model reports for uncertainty analysis (sweeps, sensitivity), e.g.

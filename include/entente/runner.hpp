@@ -46,7 +46,9 @@ struct RunOutput {
   nlohmann::json document;      // {"scenario", "run_id", "issues": [...], "models": {...}}
 };
 
-// Runs the plan. Model failures propagate as exceptions (std::runtime_error).
-RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64_t seed);
+// Runs the plan. Model failures propagate as exceptions (std::runtime_error); a run stopped
+// through `stop` (its deadline, a shutdown) throws RunStopped.
+RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64_t seed,
+                      const StopToken* stop = nullptr);
 
 }  // namespace entente

@@ -30,6 +30,9 @@ struct Request {
   std::string method;                        // GET, POST, ...
   std::string path;                          // without the query string, e.g. /api/runs/3
   std::map<std::string, std::string> query;  // decoded query parameters
+  // Header fields with lower-case names (host, origin, content-type, ...). A request
+  // without `host` (a library caller, HTTP/1.0) is not checked for rebinding.
+  std::map<std::string, std::string> headers;
   std::string body;
 };
 
@@ -40,9 +43,32 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 };
 
+// What one request may ask of the server. A scenario over a size limit is refused with
+// 413 before any model runs; a run past its time is stopped and answered with 503.
+struct RequestLimits {
+  std::size_t max_actors = 200;
+  std::size_t max_issues = 50;
+  std::size_t max_alliances = 50;
+  std::size_t max_forces = 500;
+  std::size_t max_events = 1000;
+  std::size_t max_game_nodes = 5000;  // decision and terminal nodes over all declared games
+  double max_seconds = 30.0;          // wall clock of one request's model runs
+  // Model runs at once over all requests (0: one per hardware thread); a request waits at
+  // most `queue_seconds` for its turn, then gets 503.
+  std::size_t max_concurrent_runs = 0;
+  double queue_seconds = 10.0;
+};
+
 struct ApiOptions {
   std::string db = "entente.db";  // the run store (SQLite); created when missing
   std::size_t max_body_bytes = kMaxRequestBytes;
+  // Files a posted scenario may reference (a game's `efg:`): none when empty, else regular
+  // files under this directory only.
+  std::string scenario_dir;
+  // Host names the API answers besides IP literals and `localhost` (DNS rebinding: a page
+  // of another site reaching this server through a name it controls is refused).
+  std::vector<std::string> allowed_hosts;
+  RequestLimits limits;
 };
 
 // One editable number of a scenario for the what-if slider: `path` is what
@@ -96,10 +122,17 @@ class Api {
 
   // Answers one request; never throws. Safe to call from many threads at once: each call
   // opens its own store connection, and SQLite serialises the writes. Errors are JSON
-  // {"error": message, ...} with status 400 (malformed request), 404 (no such route or
-  // object), 405 (wrong method), 413 (body too large), 422 (invalid scenario, with
-  // "diagnostics") or 500 (a model or the store failed).
+  // {"error": message, ...} with status 400 (malformed request, unknown field), 403 (a
+  // foreign Host or Origin), 404 (no such route or object), 405 (wrong method), 413 (body
+  // or scenario too large), 415 (a body of the wrong media type), 422 (invalid scenario,
+  // with "diagnostics"), 500 (a model or the store failed) or 503 (busy, time limit, or
+  // shutting down). Every response carries the security headers (CSP, X-Frame-Options,
+  // X-Content-Type-Options, Referrer-Policy).
   [[nodiscard]] Response handle(const Request& request) const;
+
+  // Stops every model run in progress (they answer 503) and refuses new ones; for a
+  // server shutting down. Safe from any thread.
+  void stop_runs() const;
 
   [[nodiscard]] const ApiOptions& options() const;
 
@@ -114,6 +147,15 @@ struct HttpOptions {
   // Receives one line per request answered (access log; see HttpServer), from the server's
   // worker threads one at a time. Empty: no log.
   std::function<void(const std::string&)> log;
+  // A request's line, headers and body must arrive within this many seconds of its first
+  // byte (slow clients cannot hold a worker); each read or write waits at most io_seconds.
+  double request_seconds = 20.0;
+  double io_seconds = 5.0;
+  double keep_alive_seconds = 5.0;  // an idle connection is closed after this
+  std::size_t threads = 32;         // worker threads (one per open connection)
+  // Connections one client address may hold open at once; more are answered 503 and
+  // closed, so that one client cannot take every worker.
+  std::size_t max_connections_per_client = 12;
 };
 
 // `Api` on a socket (cpp-httplib's thread pool). Bodies over the API's limit are refused

@@ -22,20 +22,55 @@ namespace {
   throw InputError(std::move(d));
 }
 
-// The reader a scenario's file references (`efg:`) go through; the loader has already joined
-// them to the scenario's directory.
-std::optional<std::string> read_referenced_file(const std::string& path) {
+// Reads at most max_bytes + 1 bytes, so that a file larger than it claims (a device, a pipe,
+// a file growing while read) is caught without reading it all. Throws std::runtime_error.
+std::string read_capped(const std::string& path, std::size_t max_bytes) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(status)) throw std::runtime_error("is a directory");
+  if (std::filesystem::is_regular_file(status)) {
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > max_bytes) throw std::runtime_error(detail::oversize_message(size));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(std::string("cannot open: ") + std::strerror(errno));
+  std::string out;
+  constexpr std::size_t kChunk = 64 * 1024;
+  std::string chunk(kChunk, '\0');
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(kChunk));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (out.size() + got > max_bytes) {
+      constexpr std::size_t kMiB = 1024U * 1024U;
+      throw std::runtime_error("file is larger than " + std::to_string(max_bytes / kMiB) +
+                               " MiB (reading stopped there); expected a scenario of at most " +
+                               std::to_string(max_bytes / kMiB) + " MiB");
+    }
+    out.append(chunk.data(), got);
+  }
+  if (in.bad()) throw std::runtime_error(std::string("read failed: ") + std::strerror(errno));
+  return out;
+}
+
+// The reader of FileAccess::local(): a missing file is nullopt, so that the loader's
+// message can say where the path was looked up.
+std::optional<std::string> read_local(const std::string& path) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) return std::nullopt;
-  if (std::filesystem::is_directory(status)) throw std::runtime_error("is a directory");
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > kMaxScenarioBytes) throw std::runtime_error(detail::oversize_message(size));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(std::string("cannot open: ") + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return read_capped(path, kMaxScenarioBytes);
+}
+
+// Whether `p` (canonical) lies inside `root` (canonical), compared component by component
+// so that /srv/scen-other is not inside /srv/scen.
+bool inside(const std::filesystem::path& p, const std::filesystem::path& root) {
+  auto r = root.begin();
+  auto q = p.begin();
+  for (; r != root.end(); ++r, ++q) {
+    if (r->empty()) continue;  // a trailing separator
+    if (q == p.end() || *q != *r) return false;
+  }
+  return q != p.end();
 }
 
 bool has_extension(const std::string& path, const std::string& ext) {
@@ -45,20 +80,73 @@ bool has_extension(const std::string& path, const std::string& ext) {
 }
 }  // namespace
 
-std::string read_input_file(const std::string& path) {
+FileAccess FileAccess::local() { return {}; }
+
+FileAccess FileAccess::none() {
+  FileAccess a;
+  a.kind_ = Kind::kNone;
+  return a;
+}
+
+FileAccess FileAccess::under(const std::string& dir) {
+  std::error_code ec;
+  const auto root = std::filesystem::canonical(dir, ec);
+  if (ec || !std::filesystem::is_directory(root)) {
+    throw std::runtime_error("scenario directory '" + dir + "' is not a directory");
+  }
+  FileAccess a;
+  a.kind_ = Kind::kUnder;
+  a.root_ = root.string();
+  return a;
+}
+
+std::optional<std::string> FileAccess::read(const std::string& path) const {
+  switch (kind_) {
+    case Kind::kLocal:
+      return read_local(path);
+    case Kind::kNone:
+      // One message whatever the path names, so that nothing about the filesystem leaks.
+      throw std::runtime_error(
+          "this server reads no file a scenario names (its operator can allow files under "
+          "one directory with `entente serve --scenario-dir DIR`)");
+    case Kind::kUnder:
+      break;
+  }
+  // Missing, outside the directory (also through a link), or not a regular file: one
+  // message, so that a client learns nothing about the rest of the filesystem.
+  const std::string refused =
+      "no such file in the server's scenario directory; expected a regular file named "
+      "relative to it";
+  const std::filesystem::path rel(path);
+  if (rel.empty() || rel.is_absolute()) throw std::runtime_error(refused);
+  std::error_code ec;
+  const auto full = std::filesystem::weakly_canonical(std::filesystem::path(root_) / rel, ec);
+  if (ec || !inside(full, root_)) throw std::runtime_error(refused);
+  const auto status = std::filesystem::symlink_status(full, ec);
+  if (ec || !std::filesystem::is_regular_file(status)) throw std::runtime_error(refused);
+  return read_capped(full.string(), kMaxScenarioBytes);
+}
+
+std::string FileAccess::label(const std::string& name) const {
+  if (kind_ == Kind::kLocal) return name;
+  std::string base = std::filesystem::path(name).filename().string();
+  return base == "." || base == ".." ? std::string() : base;
+}
+
+std::string read_input_file(const std::string& path, std::size_t max_bytes) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) fail(path, "no such file");
   if (std::filesystem::is_directory(status)) fail(path, "is a directory; expected a scenario file");
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > kMaxScenarioBytes) {
-    fail(path, detail::oversize_message(size));
+  try {
+    return read_capped(path, max_bytes);
+  } catch (const std::runtime_error& e) {
+    fail(path, e.what());
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, std::string("cannot open: ") + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+}
+
+std::string read_input_file(const std::string& path) {
+  return read_input_file(path, kMaxScenarioBytes);
 }
 
 LoadedInput load_input(const std::string& path) {
@@ -66,7 +154,7 @@ LoadedInput load_input(const std::string& path) {
   return load_input_text(read_input_file(path), path);
 }
 
-LoadedInput load_input_text(std::string text, const std::string& path) {
+LoadedInput load_input_text(std::string text, const std::string& path, const FileAccess& access) {
   LoadedInput out;
   LoadOptions options;
   if (path.empty() || path == kDefaultScenarioName) {
@@ -81,7 +169,7 @@ LoadedInput load_input_text(std::string text, const std::string& path) {
   out.text = std::move(text);
   out.source = path;
   options.filename = path;
-  options.read_file = read_referenced_file;
+  options.read_file = [&access](const std::string& p) { return access.read(p); };
   // KTAB's own inputs first: their first line is also comma-separated.
   if (looks_like_ktab_xml(out.text)) {
     KtabInput k = load_ktab_xml(out.text, path);

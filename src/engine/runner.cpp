@@ -72,11 +72,14 @@ RunPlan plan_run(const Scenario& scenario, const RunRequest& request) {
   return plan;
 }
 
-RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64_t seed) {
+RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64_t seed,
+                      const StopToken* stop) {
   RunOutput out;
   out.applied = scenario.at(plan.at);
-  const RunContext context{seed};
+  RunContext context{seed};
+  context.stop = stop;
   for (const std::string& name : plan.models) {
+    context.check_stop();
     auto it = plan.options.find(name);
     auto model = make_model(
         name, it == plan.options.end() ? std::map<std::string, std::string>{} : it->second);

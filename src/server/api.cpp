@@ -1,17 +1,24 @@
 // The API's routes: each a function of the request (and the run store) to a JSON response.
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <functional>
 #include <optional>
+#include <semaphore>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 #include "cli/input.hpp"
 #include "entente/embedded.hpp"
+#include "entente/games.hpp"
 #include "entente/model.hpp"
 #include "entente/report.hpp"
 #include "entente/report_assets.hpp"
@@ -167,13 +174,17 @@ std::int64_t parse_id(const std::string& text, const char* what) {
 
 // A scenario from the built-in list by id, or from text the client sent. The built-in text is
 // stored under the same source name as `entente run` uses, so its runs are the CLI's runs.
-cli::LoadedInput load_text(const std::string& text, const std::string& name) {
+// Files the text references are read only as `access` allows; the client's name is only a
+// label (its directories are dropped), so it cannot steer where references are looked up.
+cli::LoadedInput load_text(const std::string& text, const std::string& name,
+                           const cli::FileAccess& access) {
   try {
     if (name == kDefaultScenarioName ||
         (name == kBuiltinFile && text == embedded_default_scenario())) {
-      return cli::load_input_text(text, std::string(kDefaultScenarioName));
+      return cli::load_input_text(text, std::string(kDefaultScenarioName), access);
     }
-    return cli::load_input_text(text, name.empty() ? "scenario.yaml" : name);
+    const std::string label = access.label(name);
+    return cli::load_input_text(text, label.empty() ? "scenario.yaml" : label, access);
   } catch (const InputError& e) {
     throw HttpError(422,
                     fmt::format("the scenario has {} error{}", e.diagnostics().size(),
@@ -182,7 +193,7 @@ cli::LoadedInput load_text(const std::string& text, const std::string& name) {
   }
 }
 
-cli::LoadedInput scenario_from(const json& body) {
+cli::LoadedInput scenario_from(const json& body, const cli::FileAccess& access) {
   const std::string id = string_field(body, "scenario");
   const bool has_text = body.contains("text") && !body["text"].is_null();
   if (!id.empty() && has_text) {
@@ -193,14 +204,58 @@ cli::LoadedInput scenario_from(const json& body) {
       throw HttpError(404,
                       fmt::format("no built-in scenario '{}'; GET /api/scenarios lists them", id));
     }
-    return load_text(std::string(embedded_default_scenario()), std::string(kDefaultScenarioName));
+    return load_text(std::string(embedded_default_scenario()), std::string(kDefaultScenarioName),
+                     access);
   }
   if (!has_text) {
     throw HttpError(400,
                     "the request names no scenario: give 'scenario' (a built-in id) or "
                     "'text' (YAML or a CSV actor table)");
   }
-  return load_text(string_field(body, "text"), string_field(body, "name"));
+  return load_text(string_field(body, "text"), string_field(body, "name"), access);
+}
+
+// Refuses fields a route does not know: a misspelt `sead` must not silently run with the
+// default seed.
+void only_fields(const json& body, std::initializer_list<std::string_view> known,
+                 const std::string& where = "") {
+  std::vector<std::string> names(known.begin(), known.end());
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(names.begin(), names.end(), key) != names.end()) continue;
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    const std::string near = closest_match(key, names);
+    throw HttpError(
+        400, fmt::format("unknown field '{}{}'{}; expected one of: {}", where, key,
+                         near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), list));
+  }
+}
+
+// --- what a request may ask ----------------------------------------------------------
+
+// Nodes of the declared games, as the crisis model will build them.
+std::size_t game_nodes(const Scenario& s) {
+  std::size_t n = 0;
+  for (const ScenarioGame& g : s.games) {
+    n += g.efg && g.efg->game ? g.efg->game->nodes().size() : 2 * g.nodes.size() + 1;
+  }
+  return n;
+}
+
+// 413 naming the first bound the scenario exceeds and the serve flag that sets it.
+void check_limits(const Scenario& s, const RequestLimits& limits) {
+  const auto over = [](std::size_t have, std::size_t most, const char* what, const char* flag) {
+    if (have <= most) return;
+    throw HttpError(413, fmt::format("the scenario has {} {}; this server runs at most {} per "
+                                     "request (entente serve {}); `entente run` has no such limit",
+                                     have, what, most, flag));
+  };
+  over(s.actors.size(), limits.max_actors, "actors", "--max-actors");
+  over(s.issues.size(), limits.max_issues, "issues", "--max-issues");
+  over(s.alliances.size(), limits.max_alliances, "alliances", "--max-alliances");
+  over(s.forces.size(), limits.max_forces, "forces", "--max-forces");
+  over(s.events.size(), limits.max_events, "events", "--max-events");
+  over(game_nodes(s), limits.max_game_nodes, "game nodes", "--max-game-nodes");
 }
 
 // The request's models, options, date and seed, resolved against the scenario. Usage
@@ -226,12 +281,16 @@ Planned plan_from(const json& body, const cli::LoadedInput& input) {
   return p;
 }
 
-// Runs the plan; a model's failure is the server's (500), with the model's message.
-RunOutput execute(const cli::LoadedInput& input, const Planned& p) {
+// Runs the plan; a model's failure is the server's (500), with the model's message; a run
+// stopped by its deadline or a shutdown is 503.
+RunOutput execute(const Scenario& scenario, const Planned& p, const StopToken& stop,
+                  const char* what = "run") {
   try {
-    return execute_run(input.scenario, p.plan, p.request.seed);
+    return execute_run(scenario, p.plan, p.request.seed, &stop);
+  } catch (const RunStopped& e) {
+    throw HttpError(503, fmt::format("{} stopped: {}", what, e.what()));
   } catch (const std::exception& e) {
-    throw HttpError(500, std::string("run failed: ") + e.what());
+    throw HttpError(500, fmt::format("{} failed: {}", what, e.what()));
   }
 }
 
@@ -315,11 +374,126 @@ double since(std::chrono::steady_clock::time_point start) {
 using Params = std::vector<std::string>;
 using Handler = std::function<Response(const Request&, const Params&)>;
 
+// What a route's body must be. Browsers let any page send text/plain, form and multipart
+// bodies to any address without asking (CORS "simple" requests); requiring another media
+// type makes a browser ask this server first, which it never allows, so another site's page
+// cannot make the API run or store anything.
+enum class Body { kNone, kJson, kScenario };
+
 struct Route {
   std::string method;
   std::vector<std::string> pattern;  // path segments; "*" matches one segment
   Handler handler;
+  Body body = Body::kNone;
 };
+
+// The media type of a Content-Type value, lower-case, without parameters.
+std::string media_type(const std::string& value) {
+  std::string t = value.substr(0, value.find(';'));
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+  std::size_t i = 0;
+  while (i < t.size() && std::isspace(static_cast<unsigned char>(t[i]))) ++i;
+  t = t.substr(i);
+  std::transform(t.begin(), t.end(), t.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return t;
+}
+
+void check_body_type(const Request& request, Body body) {
+  if (body == Body::kNone) return;
+  const auto it = request.headers.find("content-type");
+  const std::string type = it == request.headers.end() ? "" : media_type(it->second);
+  if (body == Body::kJson) {
+    if (type == "application/json") return;
+    throw HttpError(415, fmt::format("{} {} takes a JSON body (Content-Type: application/json); "
+                                     "got {}",
+                                     request.method, request.path,
+                                     type.empty() ? "no Content-Type" : "'" + type + "'"));
+  }
+  static const std::set<std::string> kScenarioTypes = {
+      "text/yaml",   "application/yaml", "application/x-yaml",
+      "text/x-yaml", "text/csv",         "application/xml",
+      "text/xml",    "application/json", "application/octet-stream"};
+  if (kScenarioTypes.count(type) != 0) return;
+  throw HttpError(415, fmt::format("{} {} takes the scenario text with Content-Type text/yaml "
+                                   "(or text/csv, application/xml); got {}",
+                                   request.method, request.path,
+                                   type.empty() ? "no Content-Type" : "'" + type + "'"));
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// The host of a Host header or an origin's authority: "[::1]:8080" -> "::1",
+// "Localhost:80" -> "localhost".
+std::string host_of(const std::string& authority) {
+  std::string h = authority;
+  if (!h.empty() && h.front() == '[') {
+    const auto close = h.find(']');
+    return lower(close == std::string::npos ? h.substr(1) : h.substr(1, close - 1));
+  }
+  if (const auto colon = h.rfind(':'); colon != std::string::npos) h = h.substr(0, colon);
+  return lower(h);
+}
+
+bool is_ip_literal(const std::string& host) {
+  in6_addr v6{};
+  in_addr v4{};
+  return inet_pton(AF_INET, host.c_str(), &v4) == 1 || inet_pton(AF_INET6, host.c_str(), &v6) == 1;
+}
+
+// DNS rebinding: a page of another site can point a name it controls at this machine and
+// then read the API as if same-origin; its requests carry that name as Host. An IP literal
+// or localhost cannot be rebound; other names must be ones the operator allowed. A page of
+// another origin sending a request itself carries its Origin, refused unless it is this
+// server.
+void check_host_and_origin(const Request& request, const std::vector<std::string>& allowed) {
+  const auto host_it = request.headers.find("host");
+  const auto allowed_host = [&](const std::string& h) {
+    return is_ip_literal(h) || h == "localhost" ||
+           std::any_of(allowed.begin(), allowed.end(),
+                       [&](const std::string& a) { return lower(a) == h; });
+  };
+  if (host_it != request.headers.end()) {
+    const std::string h = host_of(host_it->second);
+    if (!allowed_host(h)) {
+      throw HttpError(403, fmt::format("Host '{}' is not a name of this server; use its address "
+                                       "or localhost (or start it with --allow-host {})",
+                                       host_it->second, h));
+    }
+  }
+  const auto origin_it = request.headers.find("origin");
+  if (origin_it == request.headers.end()) return;
+  const std::string& origin = origin_it->second;
+  const auto scheme_end = origin.find("://");
+  const std::string authority =
+      scheme_end == std::string::npos ? "" : lower(origin.substr(scheme_end + 3));
+  const bool same = host_it != request.headers.end() ? authority == lower(host_it->second)
+                                                     : allowed_host(host_of(authority));
+  if (scheme_end == std::string::npos || !same || lower(origin.substr(0, scheme_end)) != "http") {
+    throw HttpError(403, fmt::format("cross-origin request from '{}' refused: the API answers "
+                                     "only the page it serves itself",
+                                     origin));
+  }
+}
+
+// Sent with every answer: the page runs only its own scripts (vega compiles its expressions
+// with Function, hence 'unsafe-eval'; vega-embed sets inline styles), talks only to this
+// server, and cannot be framed by another site.
+void add_security_headers(Response& r) {
+  r.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+      "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+      "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  r.headers.emplace_back("Cross-Origin-Resource-Policy", "same-origin");
+}
 
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> out;
@@ -341,6 +515,51 @@ struct Api::Impl {
   std::vector<Route> routes;
   // The map's country outlines, decoded once: the world atlas is large and never changes.
   json countries;
+  cli::FileAccess access = cli::FileAccess::none();
+  // Model runs in progress over all requests are bounded: each holds a slot.
+  std::unique_ptr<std::counting_semaphore<>> run_slots;
+  std::atomic<bool> stopping{false};
+
+  // A slot for this request's model runs, held until it goes out of scope.
+  class Slot {
+   public:
+    explicit Slot(std::counting_semaphore<>& s) : s_(&s) {}
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+    Slot(Slot&&) = delete;
+    Slot& operator=(Slot&&) = delete;
+    ~Slot() { s_->release(); }
+
+   private:
+    std::counting_semaphore<>* s_;
+  };
+
+  // Waits for a run slot (503 after queue_seconds); refuses during shutdown.
+  [[nodiscard]] std::unique_ptr<Slot> take_slot() const {
+    if (stopping) throw HttpError(503, "the server is shutting down");
+    const auto wait = std::chrono::duration<double>(options.limits.queue_seconds);
+    if (!run_slots->try_acquire_for(wait)) {
+      throw HttpError(
+          503,
+          fmt::format("the server is busy: every run slot stayed taken for {:g} s; try again",
+                      options.limits.queue_seconds),
+          {{"retry_after", 5}});
+    }
+    return std::make_unique<Slot>(*run_slots);
+  }
+
+  // The deadline of one request's model runs, stopped early by stop_runs().
+  [[nodiscard]] std::unique_ptr<StopToken> deadline() const {
+    const double secs = options.limits.max_seconds;
+    auto token = std::make_unique<StopToken>(
+        StopToken::Clock::now() + std::chrono::duration_cast<StopToken::Clock::duration>(
+                                      std::chrono::duration<double>(secs)),
+        fmt::format("it took longer than {:g} s, this server's limit per request (entente "
+                    "serve --max-seconds); `entente run` has no such limit",
+                    secs));
+    token->link(&stopping);
+    return token;
+  }
 
   [[nodiscard]] RunStore store() const {
     try {
@@ -377,8 +596,8 @@ struct Api::Impl {
     return sections_json(report::build_sections(in, s.forces.empty() ? json::array() : countries));
   }
 
-  void add(std::string method, const std::string& path, Handler handler) {
-    routes.push_back({std::move(method), split_path(path), std::move(handler)});
+  void add(std::string method, const std::string& path, Handler handler, Body body = Body::kNone) {
+    routes.push_back({std::move(method), split_path(path), std::move(handler), body});
   }
 
   void build_routes();
@@ -411,9 +630,9 @@ void Api::Impl::build_routes() {
     return json_response(200, {{"models", out}});
   });
 
-  add("GET", "/api/scenarios", [](const Request&, const Params&) {
-    const auto input =
-        load_text(std::string(embedded_default_scenario()), std::string(kDefaultScenarioName));
+  add("GET", "/api/scenarios", [this](const Request&, const Params&) {
+    const auto input = load_text(std::string(embedded_default_scenario()),
+                                 std::string(kDefaultScenarioName), access);
     return json_response(200, {{"scenarios",
                                 {{{"id", kBuiltinId},
                                   {"name", kBuiltinFile},
@@ -422,7 +641,7 @@ void Api::Impl::build_routes() {
                                   {"source", input.source}}}}});
   });
 
-  add("GET", "/api/scenarios/*", [](const Request& request, const Params& p) {
+  add("GET", "/api/scenarios/*", [this](const Request& request, const Params& p) {
     if (p[0] != kBuiltinId) {
       throw HttpError(
           404, fmt::format("no built-in scenario '{}'; GET /api/scenarios lists them", p[0]));
@@ -440,7 +659,7 @@ void Api::Impl::build_routes() {
         return r;
       }
     }
-    const auto input = load_text(text, std::string(kDefaultScenarioName));
+    const auto input = load_text(text, std::string(kDefaultScenarioName), access);
     return json_response(200, {{"id", kBuiltinId},
                                {"name", kBuiltinFile},
                                {"title", input.scenario.title},
@@ -449,89 +668,106 @@ void Api::Impl::build_routes() {
   });
 
   // The body is the scenario text itself, so an editor can post what it holds.
-  add("POST", "/api/validate", [](const Request& request, const Params&) {
-    const auto name_it = request.query.find("name");
-    const std::string name = name_it == request.query.end() ? "" : name_it->second;
-    const auto at_it = request.query.find("at");
-    const auto at = date_field("at", at_it == request.query.end() ? "" : at_it->second);
-    cli::LoadedInput input;
-    try {
-      input = load_text(request.body, name);
-    } catch (const HttpError& e) {
-      if (e.status() != 422) throw;
-      return json_response(
-          200,
-          {{"valid", false}, {"message", e.what()}, {"diagnostics", e.extra()["diagnostics"]}});
-    }
-    const Scenario& s = input.scenario;
-    const Date date = at.value_or(s.as_of);
-    Scenario applied;
-    try {
-      applied = s.at(date);
-    } catch (const std::exception& e) {
-      throw HttpError(422, std::string("applying the events: ") + e.what());
-    }
-    return json_response(200, {{"valid", true},
-                               {"diagnostics", json::array()},
-                               {"scenario",
-                                {{"id", s.id},
-                                 {"title", s.title},
-                                 {"as_of", s.as_of.str()},
-                                 {"at", date.str()},
-                                 {"source", input.source}}},
-                               {"inputs", inputs_json(inputs_of(applied))}});
-  });
+  add(
+      "POST", "/api/validate",
+      [this](const Request& request, const Params&) {
+        const auto name_it = request.query.find("name");
+        const std::string name = name_it == request.query.end() ? "" : name_it->second;
+        const auto at_it = request.query.find("at");
+        const auto at = date_field("at", at_it == request.query.end() ? "" : at_it->second);
+        cli::LoadedInput input;
+        try {
+          input = load_text(request.body, name, access);
+        } catch (const HttpError& e) {
+          if (e.status() != 422) throw;
+          return json_response(
+              200,
+              {{"valid", false}, {"message", e.what()}, {"diagnostics", e.extra()["diagnostics"]}});
+        }
+        const Scenario& s = input.scenario;
+        const Date date = at.value_or(s.as_of);
+        Scenario applied;
+        try {
+          applied = s.at(date);
+        } catch (const std::exception& e) {
+          throw HttpError(422, std::string("applying the events: ") + e.what());
+        }
+        return json_response(200, {{"valid", true},
+                                   {"diagnostics", json::array()},
+                                   {"scenario",
+                                    {{"id", s.id},
+                                     {"title", s.title},
+                                     {"as_of", s.as_of.str()},
+                                     {"at", date.str()},
+                                     {"source", input.source}}},
+                                   {"inputs", inputs_json(inputs_of(applied))}});
+      },
+      Body::kScenario);
 
-  add("POST", "/api/run", [this](const Request& request, const Params&) {
-    const auto start = std::chrono::steady_clock::now();
-    const json body = parse_body(request);
-    const cli::LoadedInput input = scenario_from(body);
-    const Planned p = plan_from(body, input);
+  add(
+      "POST", "/api/run",
+      [this](const Request& request, const Params&) {
+        const auto start = std::chrono::steady_clock::now();
+        const json body = parse_body(request);
+        only_fields(body, {"scenario", "text", "name", "models", "options", "at", "seed"});
+        const cli::LoadedInput input = scenario_from(body, access);
+        check_limits(input.scenario, options.limits);
+        const Planned p = plan_from(body, input);
+        const auto slot = take_slot();
+        const auto stop = deadline();
 
-    RunStore db = store();
-    std::int64_t run_id = 0;
-    try {
-      NewRun rec;
-      rec.scenario_id = input.scenario.id;
-      rec.scenario_source = input.source;
-      rec.scenario_text = input.text;
-      rec.at_date = p.plan.at.str();
-      rec.models = p.plan.models;
-      rec.parameters = {{"options", p.plan.options}, {"at", p.plan.at.str()}};
-      rec.seed = p.request.seed;
-      rec.command = "POST /api/run";
-      run_id = db.begin_run(rec);
-    } catch (const StoreError& e) {
-      throw HttpError(500, std::string("run store: ") + e.what());
-    }
-    RunOutput output;
-    try {
-      output = execute(input, p);
-    } catch (const HttpError& e) {
-      try {
-        db.fail_run(run_id, e.what());
-      } catch (const StoreError&) {
-        // The run's own failure is the one to report; the row stays `running`.
-      }
-      throw HttpError(e.status(), e.what(), {{"run_id", run_id}});
-    }
-    output.document["run_id"] = run_id;
-    std::vector<ForecastRow> rows;
-    for (const Result& r : output.results) {
-      for (const IssueResult& ir : r.issues) rows.push_back({r.model, ir.issue, ir.forecast});
-    }
-    try {
-      db.finish_run(run_id, output.document, rows);
-    } catch (const StoreError& e) {
-      throw HttpError(500, std::string("run store: ") + e.what(), {{"run_id", run_id}});
-    }
-    Response r = json_response(201, {{"run_id", run_id},
-                                     {"elapsed_ms", since(start)},
-                                     {"forecasts", forecasts_json(forecasts_of(output.document))},
-                                     {"document", output.document}});
-    r.headers.emplace_back("Location", fmt::format("/api/runs/{}", run_id));
-    return r;
-  });
+        RunStore db = store();
+        std::int64_t run_id = 0;
+        try {
+          NewRun rec;
+          rec.scenario_id = input.scenario.id;
+          rec.scenario_source = input.source;
+          rec.scenario_text = input.text;
+          rec.at_date = p.plan.at.str();
+          rec.models = p.plan.models;
+          rec.parameters = {{"options", p.plan.options}, {"at", p.plan.at.str()}};
+          rec.seed = p.request.seed;
+          rec.command = "POST /api/run";
+          run_id = db.begin_run(rec);
+        } catch (const StoreError& e) {
+          throw HttpError(500, std::string("run store: ") + e.what());
+        }
+        RunOutput output;
+        try {
+          output = execute(input.scenario, p, *stop);
+        } catch (const HttpError& e) {
+          try {
+            db.fail_run(run_id, e.what());
+          } catch (const StoreError&) {
+            // The run's own failure is the one to report; the row stays `running`.
+          }
+          throw HttpError(e.status(), e.what(), {{"run_id", run_id}});
+        }
+        output.document["run_id"] = run_id;
+        std::vector<ForecastRow> rows;
+        for (const Result& r : output.results) {
+          for (const IssueResult& ir : r.issues) rows.push_back({r.model, ir.issue, ir.forecast});
+        }
+        try {
+          db.finish_run(run_id, output.document, rows);
+        } catch (const StoreError& e) {
+          // Never left `running`: the run failed if its result could not be kept.
+          try {
+            db.fail_run(run_id, std::string("storing the result failed: ") + e.what());
+          } catch (
+              const StoreError&) {  // NOLINT(bugprone-empty-catch): the first error is reported
+          }
+          throw HttpError(500, std::string("run store: ") + e.what(), {{"run_id", run_id}});
+        }
+        Response r =
+            json_response(201, {{"run_id", run_id},
+                                {"elapsed_ms", since(start)},
+                                {"forecasts", forecasts_json(forecasts_of(output.document))},
+                                {"document", output.document}});
+        r.headers.emplace_back("Location", fmt::format("/api/runs/{}", run_id));
+        return r;
+      },
+      Body::kJson);
 
   add("GET", "/api/runs", [this](const Request& request, const Params&) {
     std::size_t limit = kDefaultRunLimit;
@@ -570,7 +806,8 @@ void Api::Impl::build_routes() {
     const RunRecord r = finished_run(store(), id);
     cli::LoadedInput input;
     try {
-      input = cli::load_input_text(r.scenario_text, r.scenario_source);
+      // A stored scenario is untrusted too: it reads files only as a posted one may.
+      input = cli::load_input_text(r.scenario_text, access.label(r.scenario_source), access);
     } catch (const InputError& e) {
       throw HttpError(500, fmt::format("run {}: its stored scenario no longer loads", id),
                       {{"diagnostics", diagnostics_json(e.diagnostics())}});
@@ -583,6 +820,7 @@ void Api::Impl::build_routes() {
     } else {
       in.run = r.result;
     }
+    check_limits(input.scenario, options.limits);
     const Date at = Date::parse(r.at_date).value_or(input.scenario.as_of);
     try {
       return json_response(200, {{"run_id", id},
@@ -619,82 +857,88 @@ void Api::Impl::build_routes() {
   });
 
   // Not stored: a slider sends one of these per move.
-  add("POST", "/api/whatif", [this](const Request& request, const Params&) {
-    const auto start = std::chrono::steady_clock::now();
-    const json body = parse_body(request);
-    const cli::LoadedInput input = scenario_from(body);
-    const auto in_it = body.find("input");
-    if (in_it == body.end() || !in_it->is_object()) {
-      throw HttpError(400, "field 'input' is missing; expected {\"path\": ..., \"value\": ...}");
-    }
-    const std::string path = string_field(*in_it, "path");
-    const auto value_it = in_it->find("value");
-    if (value_it == in_it->end() || !value_it->is_number()) {
-      throw HttpError(400, "field 'input.value' is missing or not a number");
-    }
-    const double value = value_it->get<double>();
-    Planned p = plan_from(body, input);
-    // The crisis model's search for where each threat's credibility flips is most of a run's
-    // time (about 85 of 125 ms on korea-2003) and a what-if compares credibility, not the
-    // flip points: skipped unless the request sets crisis.flips itself.
-    json notes = json::array();
-    if (const auto c = p.plan.options.find("crisis");
-        c != p.plan.options.end() &&
-        std::none_of(p.request.options.begin(), p.request.options.end(),
-                     [](const std::string& o) { return o.find("flips=") != std::string::npos; })) {
-      c->second["flips"] = "false";
-      notes.push_back("crisis.flips=false: the flip-point search is skipped in what-if runs");
-    }
-    bool charts = true;
-    if (const auto c = body.find("charts"); c != body.end()) {
-      if (!c->is_boolean()) throw HttpError(400, "field 'charts' is not a boolean");
-      charts = c->get<bool>();
-    }
+  add(
+      "POST", "/api/whatif",
+      [this](const Request& request, const Params&) {
+        const auto start = std::chrono::steady_clock::now();
+        const json body = parse_body(request);
+        only_fields(body, {"scenario", "text", "name", "models", "options", "at", "seed", "input",
+                           "charts"});
+        const cli::LoadedInput input = scenario_from(body, access);
+        check_limits(input.scenario, options.limits);
+        const auto in_it = body.find("input");
+        if (in_it == body.end() || !in_it->is_object()) {
+          throw HttpError(400,
+                          "field 'input' is missing; expected {\"path\": ..., \"value\": ...}");
+        }
+        only_fields(*in_it, {"path", "value"}, "input.");
+        const std::string path = string_field(*in_it, "path");
+        const auto value_it = in_it->find("value");
+        if (value_it == in_it->end() || !value_it->is_number()) {
+          throw HttpError(400, "field 'input.value' is missing or not a number");
+        }
+        const double value = value_it->get<double>();
+        Planned p = plan_from(body, input);
+        // The crisis model's search for where each threat's credibility flips is most of a run's
+        // time (about 85 of 125 ms on korea-2003) and a what-if compares credibility, not the
+        // flip points: skipped unless the request sets crisis.flips itself.
+        json notes = json::array();
+        if (const auto c = p.plan.options.find("crisis");
+            c != p.plan.options.end() &&
+            std::none_of(
+                p.request.options.begin(), p.request.options.end(),
+                [](const std::string& o) { return o.find("flips=") != std::string::npos; })) {
+          c->second["flips"] = "false";
+          notes.push_back("crisis.flips=false: the flip-point search is skipped in what-if runs");
+        }
+        bool charts = true;
+        if (const auto c = body.find("charts"); c != body.end()) {
+          if (!c->is_boolean()) throw HttpError(400, "field 'charts' is not a boolean");
+          charts = c->get<bool>();
+        }
 
-    // The slider's value replaces the input as it stands on the run date, after the events:
-    // an event dated before the run would otherwise overwrite it.
-    Scenario variant;
-    try {
-      variant = input.scenario.at(p.plan.at);
-    } catch (const std::exception& e) {
-      throw HttpError(422, std::string("applying the events: ") + e.what());
-    }
-    const auto inputs = inputs_of(variant);
-    const auto found =
-        std::find_if(inputs.begin(), inputs.end(), [&](const Input& i) { return i.path == path; });
-    try {
-      apply_input(variant, path, value);
-    } catch (const std::invalid_argument& e) {
-      throw HttpError(400, std::string("field 'input.path': ") + e.what());
-    }
-    const RunOutput baseline = execute(input, p);
-    RunOutput changed;
-    try {
-      changed = execute_run(variant, p.plan, p.request.seed);
-    } catch (const std::exception& e) {
-      throw HttpError(500, std::string("what-if run failed: ") + e.what());
-    }
-    json out = {{"input",
-                 {{"path", path},
-                  {"label", found != inputs.end() ? found->label : path},
-                  {"baseline", found != inputs.end() ? json(found->value) : json(nullptr)},
-                  {"value", value}}},
-                {"rows", compare_forecasts(forecasts_of(baseline.document),
-                                           forecasts_of(changed.document))},
-                {"notes", notes},
-                {"document", changed.document}};
-    if (charts) {
-      try {
-        report::ReportInput in;
-        in.run = changed.document;
-        out["sections"] = sections(variant, p.plan.at, in, false);
-      } catch (const std::exception& e) {
-        throw HttpError(500, std::string("what-if: building the charts: ") + e.what());
-      }
-    }
-    out["elapsed_ms"] = since(start);
-    return json_response(200, out);
-  });
+        // The slider's value replaces the input as it stands on the run date, after the events:
+        // an event dated before the run would otherwise overwrite it.
+        Scenario variant;
+        try {
+          variant = input.scenario.at(p.plan.at);
+        } catch (const std::exception& e) {
+          throw HttpError(422, std::string("applying the events: ") + e.what());
+        }
+        const auto inputs = inputs_of(variant);
+        const auto found = std::find_if(inputs.begin(), inputs.end(),
+                                        [&](const Input& i) { return i.path == path; });
+        try {
+          apply_input(variant, path, value);
+        } catch (const std::invalid_argument& e) {
+          throw HttpError(400, std::string("field 'input.path': ") + e.what());
+        }
+        const auto slot = take_slot();
+        const auto stop = deadline();
+        const RunOutput baseline = execute(input.scenario, p, *stop);
+        const RunOutput changed = execute(variant, p, *stop, "what-if run");
+        json out = {{"input",
+                     {{"path", path},
+                      {"label", found != inputs.end() ? found->label : path},
+                      {"baseline", found != inputs.end() ? json(found->value) : json(nullptr)},
+                      {"value", value}}},
+                    {"rows", compare_forecasts(forecasts_of(baseline.document),
+                                               forecasts_of(changed.document))},
+                    {"notes", notes},
+                    {"document", changed.document}};
+        if (charts) {
+          try {
+            report::ReportInput in;
+            in.run = changed.document;
+            out["sections"] = sections(variant, p.plan.at, in, false);
+          } catch (const std::exception& e) {
+            throw HttpError(500, std::string("what-if: building the charts: ") + e.what());
+          }
+        }
+        out["elapsed_ms"] = since(start);
+        return json_response(200, out);
+      },
+      Body::kJson);
 }
 
 Response Api::Impl::dispatch(const Request& request) const {
@@ -713,6 +957,7 @@ Response Api::Impl::dispatch(const Request& request) const {
     }
     if (!match) continue;
     if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
+      check_body_type(request, route.body);
       return route.handler(request, params);
     }
     allowed.push_back(route.method);
@@ -741,6 +986,13 @@ Response Api::Impl::dispatch(const Request& request) const {
 
 Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
+  if (!impl_->options.scenario_dir.empty()) {
+    impl_->access = cli::FileAccess::under(impl_->options.scenario_dir);
+  }
+  std::size_t slots = impl_->options.limits.max_concurrent_runs;
+  if (slots == 0) slots = std::max(1U, std::thread::hardware_concurrency());
+  impl_->run_slots =
+      std::make_unique<std::counting_semaphore<>>(static_cast<std::ptrdiff_t>(slots));
   (void)RunStore(impl_->options.db);  // fail now, naming the path, not on the first request
   impl_->countries = report::topojson_features(json::parse(report::embedded_world_atlas()),
                                                "countries", map_countries());
@@ -751,20 +1003,27 @@ Api::~Api() = default;
 
 const ApiOptions& Api::options() const { return impl_->options; }
 
+void Api::stop_runs() const { impl_->stopping = true; }
+
 Response Api::handle(const Request& request) const {
+  Response r;
   try {
+    check_host_and_origin(request, impl_->options.allowed_hosts);
     if (request.body.size() > impl_->options.max_body_bytes) {
       throw HttpError(413, fmt::format("the request body is {} bytes; at most {} are accepted",
                                        request.body.size(), impl_->options.max_body_bytes));
     }
-    return impl_->dispatch(request);
+    r = impl_->dispatch(request);
   } catch (const HttpError& e) {
-    return error_response(e.status(), e.what(), e.extra());
+    r = error_response(e.status(), e.what(), e.extra());
+    if (e.status() == 503) r.headers.emplace_back("Retry-After", "5");
   } catch (const StoreError& e) {
-    return error_response(500, std::string("run store: ") + e.what());
+    r = error_response(500, std::string("run store: ") + e.what());
   } catch (const std::exception& e) {
-    return error_response(500, std::string("internal error: ") + e.what());
+    r = error_response(500, std::string("internal error: ") + e.what());
   }
+  add_security_headers(r);
+  return r;
 }
 
 }  // namespace entente::server

@@ -1,11 +1,22 @@
 // The socket side: cpp-httplib's server, every request handed to Api::handle.
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -46,12 +57,181 @@ std::string utc_now() {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+using Clock = std::chrono::steady_clock;
+
+Clock::duration seconds(double s) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
+
+// The address of a socket's peer or own end, as text.
+std::string address_of(int sock, bool peer, int& port) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof(addr);
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API's own type
+  auto* sa = reinterpret_cast<sockaddr*>(&addr);
+  const int rc = peer ? getpeername(sock, sa, &len) : getsockname(sock, sa, &len);
+  port = 0;
+  if (rc != 0) return "";
+  char text[INET6_ADDRSTRLEN] = {};
+  if (addr.ss_family == AF_INET) {
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &v4->sin_addr, text, sizeof(text));
+    port = ntohs(v4->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof(text));
+    port = ntohs(v6->sin6_port);
+  }
+  return text;
+}
+
+// A connection's socket with the deadlines httplib's own stream lacks: httplib waits at most
+// its read timeout for each byte, so a client sending one byte every few seconds holds a
+// worker for ever. Here a request's line, headers and body must all arrive before one
+// deadline; every wait is cut into slices that also notice the server stopping.
+class GuardedStream final : public httplib::Stream {
+ public:
+  GuardedStream(int sock, const HttpOptions& options, const std::atomic<bool>& stopping)
+      : sock_(sock), options_(options), stopping_(stopping) {}
+
+  // A new request starts: its reads must end within request_seconds.
+  void begin_request() { deadline_ = Clock::now() + seconds(options_.request_seconds); }
+
+  // Waits until the client sends something (true) or the connection has been idle for
+  // keep_alive_seconds, or the server stops (false).
+  bool wait_for_request() {
+    if (pos_ < len_) return true;
+    return wait(POLLIN, Clock::now() + seconds(options_.keep_alive_seconds));
+  }
+
+  [[nodiscard]] bool is_readable() const override { return pos_ < len_; }
+  [[nodiscard]] bool is_writable() const override {
+    pollfd p{sock_, POLLOUT, 0};
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) != 0;
+  }
+
+  ssize_t read(char* ptr, size_t size) override {
+    if (pos_ >= len_) {
+      const auto until = std::min(deadline_, Clock::now() + seconds(options_.io_seconds));
+      if (!wait(POLLIN, until)) return -1;
+      const ssize_t n = recv(sock_, buffer_.data(), buffer_.size(), 0);
+      if (n <= 0) return n;
+      pos_ = 0;
+      len_ = static_cast<std::size_t>(n);
+    }
+    const std::size_t n = std::min(size, len_ - pos_);
+    std::memcpy(ptr, buffer_.data() + pos_, n);
+    pos_ += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!wait(POLLOUT, Clock::now() + seconds(options_.io_seconds))) return -1;
+    return send(sock_, ptr, size, MSG_NOSIGNAL);
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = address_of(sock_, true, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = address_of(sock_, false, port);
+  }
+  [[nodiscard]] socket_t socket() const override { return sock_; }
+
+ private:
+  // Polls in slices of at most 100 ms so that a stopping server is noticed.
+  bool wait(short events, Clock::time_point until) const {
+    for (;;) {
+      if (stopping_) return false;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{sock_, events, 0};
+      const int rc = poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 100)));
+      if (rc > 0) return true;
+      if (rc < 0 && errno != EINTR) return false;
+    }
+  }
+
+  int sock_;
+  const HttpOptions& options_;
+  const std::atomic<bool>& stopping_;
+  Clock::time_point deadline_ = Clock::now();
+  std::array<char, 16 * 1024> buffer_{};
+  std::size_t pos_ = 0;
+  std::size_t len_ = 0;
+};
+
+// httplib's server with each connection served through a GuardedStream, and a bound on the
+// connections one client address holds.
+class GuardedServer final : public httplib::Server {
+ public:
+  GuardedServer(const HttpOptions& options, const std::atomic<bool>& stopping)
+      : options_(options), stopping_(stopping) {
+    const std::size_t n = std::max<std::size_t>(1, options.threads);
+    new_task_queue = [n] { return new httplib::ThreadPool(n); };
+  }
+
+ private:
+  // Overrides httplib's own per-connection loop (the same keep-alive protocol: at most
+  // keep_alive_max_count_ requests, the last one closing).
+  bool process_and_close_socket(socket_t sock) override {
+    int port = 0;
+    const std::string client = address_of(sock, true, port);
+    bool admitted = false;
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      std::size_t& open = open_[client];
+      if (open < options_.max_connections_per_client) {
+        ++open;
+        admitted = true;
+      }
+    }
+    bool ok = false;
+    if (!admitted) {
+      refuse(sock);
+    } else {
+      GuardedStream stream(sock, options_, stopping_);
+      for (std::size_t left = keep_alive_max_count_; left > 0 && !stopping_; --left) {
+        if (!stream.wait_for_request()) break;
+        stream.begin_request();
+        bool closed = false;
+        ok = process_request(stream, left == 1, closed, nullptr);
+        if (!ok || closed) break;
+      }
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (--open_[client] == 0) open_.erase(client);
+    }
+    shutdown(sock, SHUT_RDWR);
+    close(sock);
+    return ok;
+  }
+
+  void refuse(int sock) const {
+    const std::string body = error_body(
+        503, fmt::format("this client already has {} connections open; close some and retry",
+                         options_.max_connections_per_client));
+    const std::string answer = fmt::format(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        "Content-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{}",
+        body.size(), body);
+    (void)send(sock, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+
+  const HttpOptions& options_;
+  const std::atomic<bool>& stopping_;
+  std::mutex mutex_;
+  std::map<std::string, std::size_t> open_;
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
   const Api& api;
   HttpOptions options;
-  httplib::Server server;
+  std::atomic<bool> stopping{false};
+  GuardedServer server{options, stopping};
   int port = -1;
   std::atomic<bool> stopped{false};
   std::atomic<bool> listening{false};
@@ -69,6 +249,12 @@ HttpServer::HttpServer(const Api& api, HttpOptions options)
     r.method = req.method;
     r.path = req.path;
     for (const auto& [k, v] : req.params) r.query[k] = v;
+    for (const auto& [k, v] : req.headers) {
+      std::string name = k;
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      r.headers.emplace(std::move(name), v);  // the first of repeated fields counts
+    }
     r.body = std::move(body);
     const auto start = std::chrono::steady_clock::now();
     Response out = api.handle(r);
@@ -207,6 +393,7 @@ void HttpServer::listen() {
 void HttpServer::stop() {
   Impl& s = *impl_;
   s.stopped = true;
+  s.stopping = true;
   // httplib's stop only acts on a server already running: a listen() that has not yet
   // checked `stopped` sees it; one past the check is stopped once its loop runs.
   while (s.listening) {

@@ -165,5 +165,31 @@ TEST(BadInputs, FileJustOverTheLimitDoesNotClaimToBeAtTheLimit) {
   fs::remove_all(dir);
 }
 
+// Issue 15, defect 5: the limit trusted the reported size, so `validate /dev/zero` grew to
+// 537 MB, and /dev/stdin too. Reads stop one byte past the limit whatever the size says.
+TEST(BadInputs, DevicesAndPipesAreReadOnlyUpToTheLimit) {
+  const std::string dir = test::temp_dir("bad-device");
+  const std::string expected =
+      "/dev/zero: error: file is larger than 8 MiB (reading stopped there); expected a "
+      "scenario of at most 8 MiB\n1 error found\n";
+  const auto zero = test::run_entente_in(dir, "validate /dev/zero");
+  EXPECT_EQ(zero.exit_code, 1);
+  EXPECT_EQ(zero.out, "");
+  EXPECT_EQ(zero.err, expected);
+  // In a subshell: run_command's own </dev/null must not replace the pipe.
+  const auto piped =
+      test::run_command("(head -c 20000000 /dev/zero | '" + std::string(ENTENTE_BIN) +
+                        "' run /dev/stdin --db '" + dir + "/x.db')");
+  EXPECT_EQ(piped.exit_code, 1);
+  EXPECT_THAT(piped.err, ::testing::HasSubstr("/dev/stdin: error: file is larger than 8 MiB"));
+  EXPECT_TRUE(stores_nothing(dir + "/x.db"));
+  // A small scenario through a pipe still loads.
+  const auto small =
+      test::run_command("(cat '" + test::source_path("scenarios/korea-2003.yaml") + "' | '" +
+                        std::string(ENTENTE_BIN) + "' validate /dev/stdin)");
+  EXPECT_EQ(small.exit_code, 0) << small.out << small.err;
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace entente

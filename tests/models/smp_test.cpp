@@ -1,6 +1,6 @@
 // The smp model (KTAB's spatial model of politics) and the KTAB input readers.
 //
-// The oracle is KTAB itself: its 2017 reference logs (shared/data/ktab/20170530_ref-*.txt)
+// The oracle is KTAB itself: its 2017 reference logs (tests/data/reference/ktab/20170530_ref-*.txt)
 // are parsed here and compared turn by turn with our run on the same input. No number of
 // KTAB's is typed into this file; every expected value is read from a log.
 //

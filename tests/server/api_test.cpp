@@ -71,6 +71,11 @@ class ServerApi : public ::testing::Test {
     r.path = path;
     r.body = body;
     r.query = std::move(query);
+    // As the page sends them: the scenario text as YAML, everything else as JSON.
+    if (method == "POST") {
+      r.headers["content-type"] =
+          path.rfind("/api/validate", 0) == 0 ? "text/yaml" : "application/json";
+    }
     return api_->handle(r);
   }
   json call_json(const std::string& method, const std::string& path, const json& body,
@@ -502,6 +507,7 @@ TEST_F(ServerApi, ConcurrentRunsAreStoredSeparately) {
         Request r;
         r.method = "POST";
         r.path = "/api/run";
+        r.headers["content-type"] = "application/json";
         // Distinct seeds, so each stored document is told apart by its seed.
         r.body = json{{"scenario", "korea-2003"},
                       {"models", {"bdm", "median"}},

@@ -7,7 +7,9 @@ namespace entente::test {
 
 // Absolute path of a file in the source tree (e.g. "scenarios/korea-2003.yaml").
 std::string source_path(const std::string& relative);
-// Absolute path of a file in the read-only shared reference data (e.g. "bdm/kyoto.csv").
+// Absolute path of a file of the reference data the tests use (e.g. "bdm/kyoto.csv"): the
+// copies in tests/data/reference/ of the project's shared data, with their SOURCES.md, so
+// that the tests read nothing outside the repository.
 std::string shared_data_path(const std::string& relative);
 // Whole file as a string; fails the test (throws) when unreadable.
 std::string read_file(const std::string& path);

@@ -150,6 +150,7 @@ class AllianceModel final : public Model {
     // Every alliance reads the same roots, capabilities and unit exposures.
     const alliance::ScenarioIndex index(s);
     for (const Alliance& a : s.alliances) {
+      context.check_stop();
       // The loader guarantees two members; a hand-built scenario may not.
       if (a.members.size() < 2) {
         result.warnings.push_back(a.id + ": fewer than 2 members; skipped");

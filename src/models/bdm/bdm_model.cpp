@@ -143,6 +143,7 @@ class BdmModel final : public Model {
     Result result;
     result.model = "bdm";
     for (const Issue& issue : scenario.issues) {
+      context.check_stop();
       result.issues.push_back(run_issue(scenario, issue, result.warnings, context.details));
     }
     return result;

@@ -105,6 +105,7 @@ class CompromiseModel final : public Model {
     Result result;
     result.model = info().name;
     for (const Issue& issue : scenario.issues) {
+      context.check_stop();
       result.issues.push_back(compromise_issue(scenario, issue, result.warnings, context.details));
     }
     return result;

@@ -145,6 +145,7 @@ class CrisisModel final : public Model {
     const auto values = crisis::game_variables(s);
     nlohmann::json games = nlohmann::json::array();
     for (const ScenarioGame& g : s.games) {
+      context.check_stop();
       const crisis::Solution sol = crisis::solve(g, values, solver_);
       for (const auto& t : sol.threats) {
         result.outputs.push_back(

@@ -237,6 +237,7 @@ class MedianModel final : public Model {
     Result result;
     result.model = info().name;
     for (const Issue& issue : scenario.issues) {
+      context.check_stop();
       result.issues.push_back(median_issue(scenario, issue, result.warnings, context.details));
     }
     return result;

@@ -139,6 +139,7 @@ class NashModel final : public Model {
     Result result;
     result.model = info().name;
     for (const Issue& issue : scenario.issues) {
+      context.check_stop();
       result.issues.push_back(solve(scenario, issue, result.warnings, context.details));
     }
     return result;

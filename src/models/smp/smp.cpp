@@ -384,6 +384,7 @@ class SmpModel final : public Model {
     std::map<std::string, IssueResult> by_issue;
     nlohmann::json runs = nlohmann::json::array();
     for (Group& g : groups) {
+      context.check_stop();
       std::vector<std::string> notes;
       g.actors = participants(scenario, g.issues, notes);
       const std::string label =
