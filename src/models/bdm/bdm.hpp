@@ -84,6 +84,8 @@ struct Config {
 // kOffers when actors² × the round limit (rounds:N, or kShiftRoundsLimit for median-shift)
 // is at most kAutoOfferBudget, else to kMoves. Never returns kAuto.
 Detail resolve_detail(const Config& config, std::size_t actors);
+// The option value naming a detail level ("auto", "all", "offers", "moves", "none"), as the
+// details report the resolved one.
 const char* detail_name(Detail value);
 
 // The option set that reproduces the Python replication of Scholz et al.'s code
@@ -113,8 +115,9 @@ struct Offer {
 };
 
 // How many offers the targets of a round received, by class: what detail=offers would keep
-// (so no stalemates, and no capitulations under capitulation=off), counted whatever the
-// detail level, so that a summary still tells how contested the round was.
+// (so no stalemates, and no capitulations under capitulation=off), counted whenever rounds
+// are recorded, at any detail level, so that a summary still tells how contested the round
+// was.
 struct OfferCounts {
   std::int64_t conflict = 0;
   std::int64_t compromise = 0;
