@@ -178,7 +178,7 @@ TEST(BdmModel, IsRegisteredWithEveryAmbiguityAsAnOption) {
                             {"capitulation", "on"},
                             {"stop", "rounds:10"},
                             {"forecast", "median"},
-                            {"detail", "offers"}};
+                            {"detail", "auto"}};
   EXPECT_EQ(defaults, expected);
 }
 
@@ -560,6 +560,139 @@ TEST(BdmRobust, DetailLevelsKeepWhatTheySay) {
   EXPECT_TRUE(stalemate);
   for (const auto& round : moves.details["rounds"]) {
     for (const auto& c : round["challenges"]) EXPECT_TRUE(c["accepted"].get<bool>());
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Detail levels and the size of the document.
+
+// n actors drawn with a fixed seed: capability 1–100, position 0–100, salience 0.1–1, as
+// bench/bdm-scale.sh draws them.
+Scenario random_actors(int n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> capability(1.0, 100.0);
+  std::uniform_real_distribution<double> position(0.0, 100.0);
+  std::uniform_real_distribution<double> salience(0.1, 1.0);
+  std::vector<Row> rows;
+  for (int i = 0; i < n; ++i) {
+    rows.push_back(Row{fmt::format("a{:04d}", i), capability(rng), position(rng), salience(rng)});
+  }
+  return one_issue(rows);
+}
+
+std::size_t document_bytes(const IssueResult& r) {
+  std::size_t bytes = r.details.dump().size();
+  for (const std::string& line : r.trace) bytes += line.size() + 1;
+  return bytes;
+}
+
+TEST(BdmDetail, AutoKeepsEveryOfferOnlyWithinTheBudget) {
+  bdm::Config c;  // rounds:10, detail=auto
+  EXPECT_EQ(bdm::resolve_detail(c, 1), bdm::Detail::kOffers);
+  EXPECT_EQ(bdm::resolve_detail(c, 50), bdm::Detail::kOffers);  // 50² × 10 = 25,000
+  EXPECT_EQ(bdm::resolve_detail(c, 51), bdm::Detail::kMoves);
+  c.stop = bdm::StopRule::kMedianShift;  // up to 100 rounds
+  EXPECT_EQ(bdm::resolve_detail(c, 15), bdm::Detail::kOffers);
+  EXPECT_EQ(bdm::resolve_detail(c, 16), bdm::Detail::kMoves);
+  c.stop = bdm::StopRule::kRounds;
+  c.rounds = 0;
+  EXPECT_EQ(bdm::resolve_detail(c, 100000), bdm::Detail::kOffers);  // no round, no offer
+  c.rounds = bdm::kRoundsLimit;
+  EXPECT_EQ(bdm::resolve_detail(c, 1), bdm::Detail::kOffers);
+  EXPECT_EQ(bdm::resolve_detail(c, 2), bdm::Detail::kMoves);
+  EXPECT_EQ(bdm::resolve_detail(c, 3000000000U), bdm::Detail::kMoves);  // no overflow
+  for (const bdm::Detail d :
+       {bdm::Detail::kAll, bdm::Detail::kOffers, bdm::Detail::kMoves, bdm::Detail::kNone}) {
+    c.detail = d;
+    EXPECT_EQ(bdm::resolve_detail(c, 1000), d);
+  }
+}
+
+// A default run on a large table keeps the accepted moves and the counts of the offers, not
+// the offers: its document grows with actors × rounds, where the offers grow with actors²
+// × rounds (at 80 actors about ten times the bound below).
+TEST(BdmDetail, LargeDefaultDocumentStaysLinearInActorsAndRounds) {
+  constexpr int kActors = 80;
+  const Scenario s = random_actors(kActors, 7);
+  const IssueResult def = run_bdm(s);
+  const IssueResult offers = run_bdm(s, {{"detail", "offers"}});
+  EXPECT_EQ(def.details["detail"], "moves");
+  EXPECT_EQ(offers.details["detail"], "offers");
+  const auto rounds_played = def.details["rounds_played"].get<std::size_t>();
+  ASSERT_GE(rounds_played, 2U);
+  // About 350 bytes an actor-round: a position, a risk exponent, at most one accepted move
+  // in the details and one line of trace.
+  const std::size_t bound = std::size_t{1000} * kActors * (rounds_played + 1);
+  EXPECT_LE(document_bytes(def), bound);
+  EXPECT_GT(document_bytes(offers), bound);  // what the bound guards against
+
+  const auto& rd = def.details["rounds"];
+  const auto& ro = offers.details["rounds"];
+  ASSERT_EQ(rd.size(), ro.size());
+  std::size_t unlisted = 0;
+  for (std::size_t k = 1; k < rd.size(); ++k) {
+    std::map<std::string, std::int64_t> by_class;
+    std::size_t accepted = 0;
+    for (const auto& c : ro[k]["challenges"]) {
+      ++by_class[c["class"].get<std::string>()];
+      accepted += c["accepted"].get<bool>() ? 1 : 0;
+    }
+    // The counts are of the offers that detail=offers lists, class by class.
+    for (const char* kind : {"conflict", "compromise", "capitulation"}) {
+      EXPECT_EQ(rd[k]["offer_counts"][kind].get<std::int64_t>(), by_class[kind]) << k << kind;
+      EXPECT_EQ(ro[k]["offer_counts"][kind], rd[k]["offer_counts"][kind]) << k << kind;
+    }
+    // The moves are the offers' accepted ones, one per target at most.
+    EXPECT_EQ(rd[k]["challenges"].size(), accepted) << k;
+    EXPECT_LE(rd[k]["challenges"].size(), static_cast<std::size_t>(kActors)) << k;
+    for (const auto& c : rd[k]["challenges"]) EXPECT_TRUE(c["accepted"].get<bool>());
+    unlisted += ro[k]["challenges"].size() - rd[k]["challenges"].size();
+  }
+  EXPECT_GT(unlisted, 0U);
+  EXPECT_EQ(def.trace, offers.trace);
+}
+
+// The detail level changes what is kept, never what is played: forecasts and every round's
+// positions, medians, means and risk exponents are the same to the bit at every level, and
+// through the engine without a recorder (a Monte Carlo sample's path).
+TEST(BdmDetail, ForecastsAreIdenticalAcrossDetailLevels) {
+  const std::vector<Options> readings = {
+      {}, bdm::scholz_replica_options(), {{"q", "0.5"}, {"perspective", "own"}}};
+  for (const unsigned seed : {1U, 2U}) {
+    const Scenario s = random_actors(60, seed);  // past the budget: auto means moves
+    for (const Options& base : readings) {
+      std::vector<IssueResult> runs;
+      for (const char* level : {"auto", "all", "offers", "moves", "none"}) {
+        Options o = base;
+        o["detail"] = level;
+        runs.push_back(run_bdm(s, o));
+      }
+      const IssueResult& ref = runs.front();
+      ASSERT_TRUE(ref.forecast.has_value());
+      for (const IssueResult& r : runs) {
+        EXPECT_EQ(*r.forecast, *ref.forecast) << seed;  // exact
+        if (r.details["detail"] == "none") {
+          EXPECT_EQ(r.trace.front(), ref.trace.front());
+          EXPECT_FALSE(r.details.contains("rounds"));
+          continue;
+        }
+        EXPECT_EQ(r.trace, ref.trace) << seed;
+        const auto& a = r.details["rounds"];
+        const auto& b = ref.details["rounds"];
+        ASSERT_EQ(a.size(), b.size()) << seed;
+        for (std::size_t k = 0; k < a.size(); ++k) {
+          for (const char* key :
+               {"positions", "median", "mean", "risk_exponents", "offer_counts"}) {
+            EXPECT_EQ(a[k].value(key, nlohmann::json()), b[k].value(key, nlohmann::json()))
+                << seed << " round " << k << " " << key;
+          }
+        }
+      }
+      RunContext sample;
+      sample.details = false;  // the engine runs without a recorder
+      const Result quiet = make_model("bdm", base)->run(s, sample);
+      EXPECT_EQ(*quiet.issues.at(0).forecast, *ref.forecast) << seed;
+    }
   }
 }
 

@@ -9,6 +9,7 @@
 // The `Model` registered as "bdm" (bdm_model.cpp) wraps it and builds the JSON details.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <span>
@@ -46,14 +47,20 @@ enum class TRule : std::uint8_t { kDirection, kHalf };
 enum class StopRule : std::uint8_t { kRounds, kMedianShift };
 enum class ForecastRule : std::uint8_t { kMedian, kMean };
 // How much the recorder keeps: every evaluated contest (stalemates too), the offers, only
-// the accepted moves, or positions only.
-enum class Detail : std::uint8_t { kAll, kOffers, kMoves, kNone };
+// the accepted moves, or positions only. kAuto is kOffers for small problems and kMoves past
+// them (see `resolve_detail`): the offers grow as actors² a round, so a default run on a
+// large table would otherwise keep, and print, hundreds of megabytes.
+enum class Detail : std::uint8_t { kAuto, kAll, kOffers, kMoves, kNone };
 
 // Upper bound on `rounds:N`.
 inline constexpr int kRoundsLimit = 10000;
 // Upper bound on the rounds of `median-shift:EPS`, which need not converge (Scholz et al.
 // show the model cycling on the EC case).
 inline constexpr int kShiftRoundsLimit = 100;
+// detail=auto keeps every offer while actors² × the round limit is at most this: 50 actors
+// at the default 10 rounds, 15 under median-shift's 100. At about 190 bytes of JSON an offer
+// that bounds the offers of a default document near 5 MB.
+inline constexpr long long kAutoOfferBudget = 25000;
 
 struct Config {
   double q = 1.0;
@@ -70,8 +77,16 @@ struct Config {
   int rounds = 10;            // stop=rounds:N
   double median_shift = 0.0;  // stop=median-shift:EPS, EPS a fraction of the initial spread
   ForecastRule forecast = ForecastRule::kMedian;
-  Detail detail = Detail::kOffers;
+  Detail detail = Detail::kAuto;
 };
+
+// The detail level a run on `actors` actors records: config.detail, with kAuto resolved to
+// kOffers when actors² × the round limit (rounds:N, or kShiftRoundsLimit for median-shift)
+// is at most kAutoOfferBudget, else to kMoves. Never returns kAuto.
+Detail resolve_detail(const Config& config, std::size_t actors);
+// The option value naming a detail level ("auto", "all", "offers", "moves", "none"), as the
+// details report the resolved one.
+const char* detail_name(Detail value);
 
 // The option set that reproduces the Python replication of Scholz et al.'s code
 // (dmasad/bdm-scholz-expected-utility-model), as model option values.
@@ -99,13 +114,24 @@ struct Offer {
   bool accepted = false;
 };
 
+// How many offers the targets of a round received, by class: what detail=offers would keep
+// (so no stalemates, and no capitulations under capitulation=off), counted whenever rounds
+// are recorded, at any detail level, so that a summary still tells how contested the round
+// was.
+struct OfferCounts {
+  std::int64_t conflict = 0;
+  std::int64_t compromise = 0;
+  std::int64_t capitulation = 0;
+};
+
 struct Round {
   int round = 0;                       // 0: the initial positions
   std::vector<double> positions;       // after the round, on the input scale
   std::vector<double> risk_exponents;  // used during the round; empty for round 0
   double median = 0.0;
   double mean = 0.0;
-  std::vector<Offer> offers;  // as much as Config::detail keeps
+  std::vector<Offer> offers;  // as much as the resolved detail level keeps
+  OfferCounts offer_counts;   // zero for round 0
 };
 
 struct Outcome {
@@ -126,7 +152,9 @@ class Engine {
 
   // Plays the model on n actors: capability >= 0, position finite (any scale), salience in
   // [0, 1], risk a given risk attitude R_i in [-1, 1] or NaN when not given (`risk` may be
-  // empty). When `record` is non-null it is filled with round 0 and every round played.
+  // empty). When `record` is non-null it is filled with round 0 and every round played,
+  // each with the offers `resolve_detail(config, n)` keeps. The outcome does not depend on
+  // `record` or the detail level, to the bit.
   // Deterministic. Allocates only when n exceeds every earlier call's or when recording.
   // Throws std::invalid_argument for mismatched sizes, no actors or non-finite inputs.
   Outcome run(std::span<const double> capability, std::span<const double> position,
@@ -147,7 +175,7 @@ class Engine {
   [[nodiscard, gnu::always_inline]] inline double expected_utility(int challenger, int target,
                                                                    double us, double uf, double usq,
                                                                    double r) const;
-  [[nodiscard]] bool play_round(std::vector<Offer>* offers);
+  [[nodiscard]] bool play_round(Detail detail, std::vector<Offer>* offers, OfferCounts* counts);
 
   Config config_;
   int n_ = 0;

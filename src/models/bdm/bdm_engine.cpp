@@ -86,6 +86,32 @@ const char* stop_reason_name(StopReason value) {
   return "rounds";
 }
 
+const char* detail_name(Detail value) {
+  switch (value) {
+    case Detail::kAuto:
+      return "auto";
+    case Detail::kAll:
+      return "all";
+    case Detail::kOffers:
+      return "offers";
+    case Detail::kMoves:
+      return "moves";
+    case Detail::kNone:
+      return "none";
+  }
+  return "auto";
+}
+
+Detail resolve_detail(const Config& config, std::size_t actors) {
+  if (config.detail != Detail::kAuto) return config.detail;
+  const long long round_limit =
+      config.stop == StopRule::kRounds ? config.rounds : kShiftRoundsLimit;
+  const auto n = static_cast<long long>(actors);
+  // Compared by division: actors² × rounds:10000 would overflow past about 30,000 actors.
+  const bool small = round_limit == 0 || n <= 1 || n <= kAutoOfferBudget / round_limit / n;
+  return small ? Detail::kOffers : Detail::kMoves;
+}
+
 // Sizes the working memory for n actors; grows only.
 void Engine::prepare(std::size_t n) {
   n_ = static_cast<int>(n);
@@ -409,8 +435,9 @@ void Engine::compute_utility_tables() {
 
 // One round: risk exponents, every contest seen from each target's side, each target's
 // accepted offer, all moves at once. Returns false when nobody moved (or everyone agrees,
-// range_ = 0, in which case nothing was evaluated). Offers go to `offers` when non-null.
-bool Engine::play_round(std::vector<Offer>* offers) {
+// range_ = 0, in which case nothing was evaluated). When non-null, `offers` receives what
+// `detail` (resolved) keeps and `counts` the number of offers of each class.
+bool Engine::play_round(Detail detail, std::vector<Offer>* offers, OfferCounts* counts) {
   const auto n = static_cast<std::size_t>(n_);
   const double same = kSameTolerance * span_;
   if (config_.range == RangeRule::kCurrent) {
@@ -447,8 +474,8 @@ bool Engine::play_round(std::vector<Offer>* offers) {
   }
   compute_utility_tables();
 
-  const bool keep_all = offers != nullptr && config_.detail == Detail::kAll;
-  const bool keep_offers = offers != nullptr && config_.detail != Detail::kMoves;
+  const bool keep_all = offers != nullptr && detail == Detail::kAll;
+  const bool keep_offers = offers != nullptr && detail != Detail::kMoves;
   const bool plain_a = !keep_all && config_.perspective == Perspective::kTarget && config_.q == 1.0;
   const bool responder = config_.salience_multiplier == SalienceMultiplier::kResponder;
   bool moved = false;
@@ -580,6 +607,21 @@ bool Engine::play_round(std::vector<Offer>* offers) {
       if (keep_offers) {
         offers->push_back(offer);
       }
+      if (counts != nullptr) {
+        switch (offer.kind) {
+          case ChallengeClass::kConflict:
+            ++counts->conflict;
+            break;
+          case ChallengeClass::kCompromise:
+            ++counts->compromise;
+            break;
+          case ChallengeClass::kCapitulation:
+            ++counts->capitulation;
+            break;
+          case ChallengeClass::kStalemate:
+            break;
+        }
+      }
       if (better) {
         best = offer;
         best_key = key;
@@ -667,13 +709,16 @@ Outcome Engine::run(std::span<const double> capability, std::span<const double> 
     const int max_rounds = by_rounds ? config_.rounds : kShiftRoundsLimit;
     outcome.stop = by_rounds ? StopReason::kRounds : StopReason::kMaxRounds;
     double previous = weighted_median();
+    const Detail detail = resolve_detail(config_, n);
     for (int round = 1; round <= max_rounds; ++round) {
       std::vector<Offer>* offers = nullptr;
+      OfferCounts* counts = nullptr;
       if (record != nullptr) {
         record->emplace_back();
-        if (config_.detail != Detail::kNone) offers = &record->back().offers;
+        if (detail != Detail::kNone) offers = &record->back().offers;
+        counts = &record->back().offer_counts;
       }
-      const bool moved = play_round(offers);
+      const bool moved = play_round(detail, offers, counts);
       if (range_ <= kSameTolerance * span_) {
         // Everyone already agrees: the round was not played.
         if (record != nullptr) record->pop_back();

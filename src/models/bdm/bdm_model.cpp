@@ -93,10 +93,11 @@ const ModelInfo& model_info() {
          "the forecast: weighted median (Condorcet winner) or weighted mean of final positions",
          {"median", "mean"}},
         {"detail",
-         "offers",
-         "what details keep per round: all (stalemates too), offers, moves (accepted only), "
-         "none (no rounds)",
-         {"all", "offers", "moves", "none"}},
+         "auto",
+         "what details keep per round: all (stalemates too), offers, moves (accepted only, "
+         "with counts of the offers), none (no rounds); auto = offers while actors² × the "
+         "round limit is at most 25,000 (50 actors at 10 rounds), else moves",
+         {"auto", "all", "offers", "moves", "none"}},
     };
     return m;
   }();
@@ -201,7 +202,8 @@ class BdmModel final : public Model {
     thread_local Engine engine{Config{}};
     engine.configure(config_);
     std::vector<Round> rounds;
-    const bool keep_rounds = details && config_.detail != Detail::kNone;
+    const Detail detail = resolve_detail(config_, n);
+    const bool keep_rounds = details && detail != Detail::kNone;
     const Outcome outcome =
         engine.run(capability, position, salience, risk, keep_rounds ? &rounds : nullptr);
     out.forecast = outcome.forecast;
@@ -226,6 +228,9 @@ class BdmModel final : public Model {
     d["forecast_rule"] = config_.forecast == ForecastRule::kMedian ? "median" : "mean";
     d["rounds_played"] = outcome.rounds;
     d["stop"] = {{"rule", options_.str("stop")}, {"reason", stop_reason_name(outcome.stop)}};
+    // What `challenges` holds, detail=auto resolved: a reader must know whether the
+    // offers a round lists are all of them or the accepted ones only.
+    d["detail"] = detail_name(detail);
     if (outcome.stop == StopReason::kMaxRounds) {
       warnings.push_back(fmt::format(
           "bdm: issue '{}': {} did not settle within {} rounds; the forecast is the state after "
@@ -267,6 +272,11 @@ class BdmModel final : public Model {
                                 {"accepted", o.accepted}});
         }
         rj["challenges"] = std::move(challenges);
+        if (r.round > 0) {
+          rj["offer_counts"] = {{"conflict", r.offer_counts.conflict},
+                                {"compromise", r.offer_counts.compromise},
+                                {"capitulation", r.offer_counts.capitulation}};
+        }
         rounds_json.push_back(std::move(rj));
       }
       // The exponents BDM reports: those computed from the initial positions (round 1).
@@ -383,10 +393,11 @@ Config config_from_options(const ModelOptions& options) {
   }
   c.forecast = options.str("forecast") == "mean" ? ForecastRule::kMean : ForecastRule::kMedian;
   const std::string& detail = options.str("detail");
-  c.detail = detail == "all"     ? Detail::kAll
-             : detail == "moves" ? Detail::kMoves
-             : detail == "none"  ? Detail::kNone
-                                 : Detail::kOffers;
+  c.detail = detail == "all"      ? Detail::kAll
+             : detail == "offers" ? Detail::kOffers
+             : detail == "moves"  ? Detail::kMoves
+             : detail == "none"   ? Detail::kNone
+                                  : Detail::kAuto;
   return c;
 }
 
