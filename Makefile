@@ -55,6 +55,19 @@ test: test-release test-asan
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
+# Longer fuzzing than the test suite's, keeping what it finds: each target fuzzes for
+# FUZZ_SECONDS from its corpus, then merges the new inputs (minimised: only those that add
+# coverage) into tests/fuzz/<target>-corpus/, to be committed. Crashes land in build-asan/.
+FUZZ_SECONDS ?= 300
+fuzz: build-asan
+	@set -e; for t in scenario:corpus games:games-corpus readers:readers-corpus api:api-corpus; do \
+	  name=$${t%%:*}; corpus=tests/fuzz/$${t#*:}; work=$(ASAN_BUILD)/fuzz-work/$$name; \
+	  mkdir -p $$work; cp $$corpus/* $$work/; \
+	  $(ASAN_BUILD)/tests/fuzz/fuzz_$$name -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	    -artifact_prefix=$(ASAN_BUILD)/fuzz-work/ $$work || exit 1; \
+	  $(ASAN_BUILD)/tests/fuzz/fuzz_$$name -merge=1 $$corpus $$work; \
+	done
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
