@@ -10,6 +10,7 @@
 
 #include "cli/common.hpp"
 #include "cli/input.hpp"
+#include "cli/summary.hpp"
 #include "entente/report.hpp"
 #include "entente/report_assets.hpp"
 #include "entente/runner.hpp"
@@ -41,7 +42,15 @@ struct ReportArgs {
 std::optional<RunRecord> latest(const RunStore& store, const std::string& kind,
                                 const std::string& hash) {
   for (const RunRecord& r : store.list_runs(0)) {
-    if (r.kind == kind && r.status == "done" && r.scenario_hash == hash) return store.get_run(r.id);
+    if (r.kind != kind || r.status != "done" || r.scenario_hash != hash) continue;
+    // A stored result of the wrong shape is skipped (with a warning), not reported.
+    auto full = store.get_run(r.id);
+    if (!full) continue;
+    if (const std::string why = result_shape_error(kind, full->result); !why.empty()) {
+      std::cerr << fmt::format("warning: run {}: stored {} result skipped: {}\n", r.id, kind, why);
+      continue;
+    }
+    return full;
   }
   return std::nullopt;
 }
@@ -52,7 +61,7 @@ int cmd_report(const ReportArgs& args) {
   try {
     if (args.run_id != 0 || args.sweep_id != 0 || args.sensitivity_id != 0 ||
         std::filesystem::exists(args.db)) {
-      store.emplace(args.db);
+      store.emplace(args.db, RunStore::Access::kReadOnly);
     }
   } catch (const StoreError& e) {
     std::cerr << "error: run store: " << e.what() << "\n";
@@ -69,7 +78,12 @@ int cmd_report(const ReportArgs& args) {
       std::cerr << fmt::format("error: no run {} in {}\n", id, args.db);
     } else if (r->status != "done") {
       std::cerr << fmt::format("error: run {} is {}; only finished runs can be reported\n", id,
-                               r->status);
+                               r->abandoned ? "abandoned" : r->status);
+      r.reset();
+    } else if (const std::string why = result_shape_error(r->kind, r->result); !why.empty()) {
+      // Stored results are untrusted input: checked before any chart reads them.
+      std::cerr << fmt::format("error: run {} in {}: stored {} result is unreadable: {}\n", id,
+                               args.db, r->kind, why);
       r.reset();
     }
     return r;
@@ -174,8 +188,16 @@ int cmd_report(const ReportArgs& args) {
     std::cerr << "warning: report: " << e.what() << "\n";
   }
 
-  const std::string html =
-      report::render_html(meta, report::build_sections(in, countries), report::embedded_assets());
+  std::string html;
+  try {
+    html =
+        report::render_html(meta, report::build_sections(in, countries), report::embedded_assets());
+  } catch (const nlohmann::json::exception& e) {
+    // The stored documents passed result_shape_error; this catches what it does not check.
+    std::cerr << fmt::format("error: report{}: a stored document has an unexpected shape: {}\n",
+                             meta.run_id.empty() ? "" : " of run " + meta.run_id, e.what());
+    return kExitInput;
+  }
   std::ofstream out(args.output, std::ios::binary);
   out << html;
   out.close();
@@ -202,7 +224,8 @@ void add_report_command(CLI::App& app, int& code) {
   cmd->add_option("--sensitivity", args.sensitivity_id,
                   "Sensitivity run for the tornado charts; default: the newest of this scenario");
   cmd->add_option("-o,--output", args.output, "HTML file to write (default report.html)");
-  cmd->add_option("--seed", args.seed, "Seed when the run is computed for the report");
+  cmd->add_option("--seed", args.seed, "Seed when the run is computed for the report")
+      ->check(whole_number(0, UINT64_MAX));
   cmd->add_option("--db", args.db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
   cmd->callback([&code] {
     if (args.run_id != 0 && !args.scenario.empty()) {
