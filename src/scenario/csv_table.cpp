@@ -58,8 +58,9 @@ Scenario load_actor_table_csv(std::string_view text, const ActorTableOptions& op
   if (text.size() > kMaxScenarioBytes) {
     fail_now(0, 0, "", detail::oversize_message(text.size()));
   }
-  if (detail::looks_binary(text)) {
-    fail_now(1, 1, "", "binary data (NUL byte or invalid UTF-8); expected a CSV actor table");
+  if (const auto fault = detail::find_text_fault(text)) {
+    fail_now(fault->line, fault->column, "",
+             detail::text_fault_message(*fault, "a CSV actor table"));
   }
   const auto rows = detail::parse_csv(text, file);
   if (rows.empty()) {

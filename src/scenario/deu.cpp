@@ -85,8 +85,8 @@ std::vector<DeuCase> load_deu_tsv(std::string_view text, const std::string& file
     throw InputError(std::move(diags));
   };
   if (text.size() > kMaxScenarioBytes) fail_now(0, 0, "", detail::oversize_message(text.size()));
-  if (detail::looks_binary(text)) {
-    fail_now(1, 1, "", "binary data (NUL byte or invalid UTF-8); expected a DEU table");
+  if (const auto fault = detail::find_text_fault(text)) {
+    fail_now(fault->line, fault->column, "", detail::text_fault_message(*fault, "a DEU table"));
   }
   const auto rows = detail::parse_csv(text, file, '\t');
   if (rows.empty()) fail_now(1, 1, "", "empty file; expected a DEU header row");

@@ -2078,9 +2078,9 @@ bool precheck(std::string_view text, const std::string& file, Diagnostics& diags
     diags.error({file, 0, 0}, "", detail::oversize_message(text.size()));
     return false;
   }
-  if (detail::looks_binary(text)) {
-    diags.error({file, 1, 1}, "",
-                "binary data (NUL byte or invalid UTF-8); expected a UTF-8 YAML scenario");
+  if (const auto fault = detail::find_text_fault(text)) {
+    diags.error({file, fault->line, fault->column}, "",
+                detail::text_fault_message(*fault, "a UTF-8 YAML scenario"));
     return false;
   }
   return true;

@@ -259,8 +259,9 @@ Scenario load_ktab_csv(std::string_view text, const std::string& filename) {
              "file is larger than " + std::to_string(kMaxScenarioBytes / (1024 * 1024)) +
                  " MiB; expected a KTAB SMP table");
   }
-  if (detail::looks_binary(text)) {
-    fail_now(1, 1, "", "binary data (NUL byte or invalid UTF-8); expected a KTAB SMP CSV table");
+  if (const auto fault = detail::find_text_fault(text)) {
+    fail_now(fault->line, fault->column, "",
+             detail::text_fault_message(*fault, "a KTAB SMP CSV table"));
   }
   const std::vector<Row> rows = split_rows(text, file, diags);
   if (!diags.empty()) throw InputError(std::move(diags));
@@ -931,8 +932,9 @@ KtabInput load_ktab_xml(std::string_view text, const std::string& filename) {
                     " MiB; expected a KTAB SMP scenario");
     throw InputError(std::move(diags));
   }
-  if (detail::looks_binary(text)) {
-    diags.error({filename, 1, 1}, "", "binary data (NUL byte or invalid UTF-8); expected XML");
+  if (const auto fault = detail::find_text_fault(text)) {
+    diags.error({filename, fault->line, fault->column}, "",
+                detail::text_fault_message(*fault, "XML"));
     throw InputError(std::move(diags));
   }
   Element root;
