@@ -418,8 +418,12 @@ class Loader {
     auto unit = m.optional("unit");
     auto anchors = m.optional("anchors");
     m.finish();
-    auto lo = mn ? r_.number(*mn, path + ".min") : std::nullopt;
-    auto hi = mx ? r_.number(*mx, path + ".max") : std::nullopt;
+    auto lo = mn ? r_.number_in(*mn, path + ".min", -detail::kMaxScaleMagnitude,
+                                detail::kMaxScaleMagnitude)
+                 : std::nullopt;
+    auto hi = mx ? r_.number_in(*mx, path + ".max", -detail::kMaxScaleMagnitude,
+                                detail::kMaxScaleMagnitude)
+                 : std::nullopt;
     if (lo && hi && !(*lo < *hi)) {
       r_.error(*mx, path + ".max", fmt_num(*hi) + " must be greater than min " + fmt_num(*lo));
     }
