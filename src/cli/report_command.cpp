@@ -72,10 +72,15 @@ int cmd_report(const ReportArgs& args) {
   report::ReportMeta meta;
   meta.version = std::string(version());
   LoadedInput input;
-  auto fetch = [&](std::int64_t id) -> std::optional<RunRecord> {
+  // `kind` "" takes a run of any kind (--run); --sweep and --sensitivity need their kind,
+  // or the charts would read one kind's document as another's.
+  auto fetch = [&](std::int64_t id, const std::string& kind = "") -> std::optional<RunRecord> {
     auto r = store->get_run(id);
     if (!r) {
       std::cerr << fmt::format("error: no run {} in {}\n", id, args.db);
+    } else if (!kind.empty() && r->kind != kind) {
+      std::cerr << fmt::format("error: run {} is a {}, not a {}\n", id, r->kind, kind);
+      r.reset();
     } else if (r->status != "done") {
       std::cerr << fmt::format("error: run {} is {}; only finished runs can be reported\n", id,
                                r->abandoned ? "abandoned" : r->status);
@@ -140,14 +145,14 @@ int cmd_report(const ReportArgs& args) {
     }
     if (store) {
       if (args.sweep_id != 0) {
-        auto r = fetch(args.sweep_id);
+        auto r = fetch(args.sweep_id, "sweep");
         if (!r) return kExitInput;
         in.sweep = r->result;
       } else if (!in.sweep.is_object()) {
         if (auto r = latest(*store, "sweep", hash)) in.sweep = r->result;
       }
       if (args.sensitivity_id != 0) {
-        auto r = fetch(args.sensitivity_id);
+        auto r = fetch(args.sensitivity_id, "sensitivity");
         if (!r) return kExitInput;
         in.sensitivity = r->result;
       } else if (!in.sensitivity.is_object()) {

@@ -156,6 +156,17 @@ TEST_F(StoredRuns, MalformedResultsAreErrorsNamingTheRunAndTheField) {
   }
 }
 
+TEST_F(StoredRuns, ReportSweepAndSensitivityFlagsNeedRunsOfThatKind) {
+  const auto sweep = entente("report --sweep 3 -o '" + dir_ + "/x.html'");
+  EXPECT_EQ(sweep.exit_code, 1);
+  EXPECT_THAT(sweep.err, HasSubstr("error: run 3 is a sensitivity, not a sweep"));
+  const auto sens = entente("report --sensitivity 1 -o '" + dir_ + "/x.html'");
+  EXPECT_EQ(sens.exit_code, 1);
+  EXPECT_THAT(sens.err, HasSubstr("error: run 1 is a run, not a sensitivity"));
+  const auto both = entente("report --sweep 2 --sensitivity 3 -o '" + dir_ + "/x.html'");
+  EXPECT_EQ(both.exit_code, 0) << both.err;
+}
+
 TEST_F(StoredRuns, AResultThatIsNotJsonIsAnErrorNamingTheRun) {
   sql(db(), "UPDATE runs SET result = '{\"issues\": [' WHERE id = 1");
   for (const std::string command : {"runs show 1", "explain 1", "runs export 1"}) {
