@@ -218,18 +218,21 @@ void check_run_document(const nlohmann::json& doc, const std::string& path) {
     if (!(lo < hi)) {
       throw BadShape{fmt::format("{}.scale: min {} is not below max {}", p, lo, hi)};
     }
-    const auto& anchors = required(scale, p + ".scale", "anchors", Kind::kArray);
-    for (std::size_t k = 0; k < anchors.size(); ++k) {
-      const std::string ap = at_index(p + ".scale.anchors", k);
-      required(anchors[k], ap, "value", Kind::kNumber);
-      required(anchors[k], ap, "label", Kind::kString);
+    // Anchors and positions may be absent (an issue without them is still a forecast).
+    if (const auto* anchors = optional_field(scale, p + ".scale", "anchors", Kind::kArray)) {
+      for (std::size_t k = 0; k < anchors->size(); ++k) {
+        const std::string ap = at_index(p + ".scale.anchors", k);
+        required((*anchors)[k], ap, "value", Kind::kNumber);
+        required((*anchors)[k], ap, "label", Kind::kString);
+      }
     }
-    const auto& positions = required(issue, p, "positions", Kind::kObject);
-    for (const auto& [actor, pos] : positions.items()) {
-      const std::string pp = p + ".positions." + actor;
-      number_or_value(pos, pp, "position");
-      number_or_value(pos, pp, "salience");
-      optional_field(pos, pp, "capability", Kind::kNumber);
+    if (const auto* positions = optional_field(issue, p, "positions", Kind::kObject)) {
+      for (const auto& [actor, pos] : positions->items()) {
+        const std::string pp = p + ".positions." + actor;
+        number_or_value(pos, pp, "position");
+        number_or_value(pos, pp, "salience");
+        optional_field(pos, pp, "capability", Kind::kNumber);
+      }
     }
     const auto& models = required(issue, p, "models", Kind::kObject);
     for (const auto& [model, m] : models.items()) {
@@ -491,7 +494,7 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
     out += "\n" + styled(color, fmt::emphasis::bold | fmt::fg(fmt::terminal_color::cyan),
                          issue.value("name", std::string()));
     out += fmt::format("  [{}]\n", issue["id"].get<std::string>());
-    for (const auto& a : issue["scale"]["anchors"]) {
+    for (const auto& a : issue["scale"].value("anchors", nlohmann::json::array())) {
       out += fmt::format("  {:>7}  {}\n", num(a["value"].get<double>()),
                          a["label"].get<std::string>());
     }
@@ -504,7 +507,8 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
       double capability;
     };
     std::vector<Row> rows;
-    for (const auto& [actor, p] : issue["positions"].items()) {
+    const nlohmann::json positions = issue.value("positions", nlohmann::json::object());
+    for (const auto& [actor, p] : positions.items()) {
       rows.push_back(
           {actor, as_number(p["position"]), as_number(p["salience"]), p.value("capability", 0.0)});
     }
