@@ -62,6 +62,16 @@ struct RunRecord {
   std::string error;      // set when failed
   nlohmann::json result;  // the full `run --json` document when done
   std::vector<ForecastRow> forecasts;
+  // The process that computes the run (schema 3; empty/0 for older rows): its pid and host,
+  // and when it last showed it was alive (UTC, ISO 8601).
+  std::int64_t owner_pid = 0;
+  std::string owner_host;
+  std::string heartbeat_at;
+  // True for a `running` run that nothing will ever finish: its owner was on this host and
+  // is gone, or (another host, or no owner recorded) its heartbeat is older than
+  // RunStore::kStaleHeartbeatSeconds. Computed when read, never stored: status stays
+  // `running`, so an abandoned sweep can still resume.
+  bool abandoned = false;
 };
 
 // A sweep's checkpoint: the merged statistics of its first `blocks_done` blocks.
@@ -72,11 +82,24 @@ struct SweepProgress {
 
 class RunStore {
  public:
-  // Opens (creating if needed) the database at `path`, sets WAL mode and a busy timeout,
-  // and migrates the schema to the current version. Throws StoreError naming the path
-  // when the file is not a database, is from a newer entente, or cannot be opened.
+  enum class Access {
+    kReadWrite,  // create if needed, WAL mode, migrate
+    kReadOnly,   // open what exists; never write (not even the journal mode or a migration)
+  };
+
+  // A run on another host (or with no owner recorded) is abandoned when its heartbeat is
+  // older than this. Sweeps beat at every checkpoint (about once a second); a single run
+  // beats only when it starts, so a run on another host longer than this shows abandoned.
+  static constexpr int kStaleHeartbeatSeconds = 600;
+
+  // Opens the database at `path`. kReadWrite creates it if needed, sets WAL mode and a busy
+  // timeout, and migrates the schema to the current version. kReadOnly opens an existing
+  // file without writing anything, so a store on a read-only file or folder can be read;
+  // an older schema is read as it is (fields it lacks read as empty), and the write
+  // methods throw StoreError. Throws StoreError naming the path when the file is missing
+  // (kReadOnly), is not a database, is from a newer entente, or cannot be opened.
   // A moved-from RunStore may only be destroyed or assigned to.
-  explicit RunStore(const std::string& path);
+  explicit RunStore(const std::string& path, Access access = Access::kReadWrite);
   ~RunStore();
   RunStore(const RunStore&) = delete;
   RunStore& operator=(const RunStore&) = delete;
@@ -88,8 +111,13 @@ class RunStore {
   // Schema version of the opened database (after migration, equal to schema_version()).
   [[nodiscard]] int database_version() const;
 
-  // Inserts a run with status `running`; returns its id.
+  // Inserts a run with status `running`, owned by this process (pid, host, heartbeat now);
+  // returns its id.
   std::int64_t begin_run(const NewRun& run);
+  // Takes over `running` run `id` for this process (a lease: `sweep --resume`), in one
+  // transaction. Throws StoreError when the run is unknown, not running, or owned by a
+  // process that is still alive (a second resume of one sweep must not compute it twice).
+  void claim_run(std::int64_t id);
   // Marks a run done with its result and forecast rows, in one transaction. Throws
   // StoreError for an unknown id or a run that is not `running`.
   void finish_run(std::int64_t id, const nlohmann::json& result,
@@ -102,8 +130,8 @@ class RunStore {
   // of the statistics of its finished prefix of blocks (replaced atomically each time), and
   // optionally every sample's values. An interrupted sweep resumes from its checkpoint;
   // samples stored past it are deleted first, so nothing is counted twice.
-  // Replaces the checkpoint, in one transaction. Throws StoreError unless the run exists
-  // and is `running`.
+  // Replaces the checkpoint and renews the run's heartbeat, in one transaction. Throws
+  // StoreError unless the run exists and is `running`.
   void save_sweep_progress(std::int64_t id, std::uint64_t blocks_done, const nlohmann::json& stats);
   // The checkpoint, or nullopt when none was saved.
   [[nodiscard]] std::optional<SweepProgress> sweep_progress(std::int64_t id) const;
@@ -134,6 +162,8 @@ class RunStore {
   [[nodiscard]] const std::string& path() const;
 
  private:
+  void open_read_only();
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -2,13 +2,45 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstdlib>
+#include <iostream>
+#include <stdexcept>
 
 namespace entente::cli {
 
 std::string default_db() {
   const char* env = std::getenv("ENTENTE_DB");
   return env != nullptr && *env != '\0' ? env : "entente.db";
+}
+
+std::optional<std::uint64_t> parse_whole_number(const std::string& text, std::uint64_t lo,
+                                                std::uint64_t hi, std::string& error) {
+  const std::string range = fmt::format("expected a whole number from {} to {}", lo, hi);
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+    error = fmt::format("'{}' is not a whole number; {}", text, range);
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec == std::errc::result_out_of_range || (ec == std::errc() && (value < lo || value > hi))) {
+    error = fmt::format("{} is out of range; {}", text, range);
+    return std::nullopt;
+  }
+  if (ec != std::errc() || ptr != text.data() + text.size()) {
+    error = fmt::format("'{}' is not a whole number; {}", text, range);
+    return std::nullopt;
+  }
+  return value;
+}
+
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) {
+        std::string error;
+        return parse_whole_number(text, lo, hi, error) ? std::string() : error;
+      },
+      fmt::format("INT in [{}, {}]", lo, hi));
 }
 
 std::optional<RunRequest> make_run_request(const LoadedInput& input,
@@ -62,6 +94,13 @@ SweepSettings stored_sweep_settings(const nlohmann::json& parameters,
   SweepSettings s;
   s.samples = parameters.at("samples").get<std::uint64_t>();
   s.block_size = parameters.at("block_size").get<std::uint64_t>();
+  // A stored sweep is untrusted input like a flag: the same bounds.
+  if (s.samples < 1 || s.samples > kMaxSamples || s.block_size < 1 ||
+      s.block_size > kMaxBlockSize) {
+    throw std::invalid_argument(
+        fmt::format("samples {} or block_size {} out of range (1 to {}, 1 to {})", s.samples,
+                    s.block_size, kMaxSamples, kMaxBlockSize));
+  }
   s.keep_samples = parameters.at("keep_samples").get<bool>();
   s.options = parameters.at("request_options").get<std::vector<std::string>>();
   s.at = parameters.at("at").get<std::string>();
@@ -82,6 +121,25 @@ nlohmann::json sweep_document(const LoadedInput& input, const Sweep& sweep, cons
                              {"models", sweep.plan().models}};
   document.update(sweep_report(sweep, stats));
   return document;
+}
+
+// Stores a finished run's result; when that fails (a result that cannot be written, a full
+// disk), marks the run failed with the reason instead, so that no run stays `running` for
+// ever (docs/store.md). False, with the error on stderr, when the result was not stored.
+bool finish_or_fail(RunStore& store, std::int64_t run_id, const nlohmann::json& document,
+                    const std::vector<ForecastRow>& rows) {
+  try {
+    store.finish_run(run_id, document, rows);
+    return true;
+  } catch (const StoreError& e) {
+    std::cerr << "error: run store: " << e.what() << "\n";
+    try {
+      store.fail_run(run_id, std::string("the result could not be stored: ") + e.what());
+    } catch (const StoreError& se) {
+      std::cerr << "error: run store: " << se.what() << "\n";
+    }
+    return false;
+  }
 }
 
 std::vector<ForecastRow> sweep_forecast_rows(const nlohmann::json& document) {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/input.hpp"
@@ -19,6 +20,25 @@ namespace entente::cli {
 
 // $ENTENTE_DB when set and not empty, else ./entente.db.
 std::string default_db();
+
+// Bounds of the numeric flags, checked before anything is stored. Samples: counts stay exact
+// in JSON readers' doubles (2^53), and block arithmetic cannot overflow. Block size: a
+// block's samples are held in memory at once. Threads: beyond this, thread creation fails
+// part-way (and a machine with more cores is not one entente is run on).
+inline constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << 53;
+inline constexpr std::uint64_t kMaxBlockSize = std::uint64_t{1} << 20;
+inline constexpr std::uint64_t kMaxThreads = 1024;
+inline constexpr std::uint64_t kMaxSensitivitySamples = 1'000'000;
+
+// The text of a whole number from `lo` to `hi`, or nullopt with `error` saying why:
+// decimal digits only, so a sign ("-1"), an exponent ("1e23"), a fraction or a value past
+// 2^64 - 1 is refused rather than wrapped or clamped as a conversion would.
+std::optional<std::uint64_t> parse_whole_number(const std::string& text, std::uint64_t lo,
+                                                std::uint64_t hi, std::string& error);
+
+// A CLI11 check of a flag's text with parse_whole_number (a usage error, exit 2, when it
+// fails). Shared by `entente` and `entente-mpi`, so both accept exactly the same numbers.
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi);
 
 // The request for `models` with the input's own options then `options` (later ones win),
 // at the date `at` ("" = the scenario's as_of). nullopt when `at` is not a date, with the
@@ -71,9 +91,16 @@ NewRun sweep_record(const LoadedInput& input, const Sweep& sweep, const SweepSet
 std::string unresumable(const RunRecord& rec);
 
 // The settings a sweep was started with (sweep_record's parameters, models and seed).
-// Throws nlohmann::json::exception when the parameters are unreadable.
+// Throws nlohmann::json::exception when the parameters are unreadable, and
+// std::invalid_argument when a stored number is outside the flags' bounds.
 SweepSettings stored_sweep_settings(const nlohmann::json& parameters,
                                     const std::vector<std::string>& models, std::uint64_t seed);
+
+// Stores a finished run's result; when that fails (a result that cannot be written, a full
+// disk), marks the run failed with the reason instead, so that no run stays `running` for
+// ever (docs/store.md). False, with the error on stderr, when the result was not stored.
+bool finish_or_fail(RunStore& store, std::int64_t run_id, const nlohmann::json& document,
+                    const std::vector<ForecastRow>& rows);
 
 // One forecast row per issue output of a sweep document: its mean.
 std::vector<ForecastRow> sweep_forecast_rows(const nlohmann::json& document);

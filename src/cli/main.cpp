@@ -30,6 +30,7 @@ namespace {
 // Exit codes: 0 success, 1 invalid input or failed run, 2 usage error.
 constexpr int kExitInput = 1;
 constexpr int kExitUsage = 2;
+constexpr std::size_t kShownInputs = 5;  // per output in a sensitivity summary
 
 bool use_color() { return isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr; }
 
@@ -122,12 +123,7 @@ int cmd_run(const RunArgs& args, const std::string& command) {
   for (const Result& r : output.results) {
     for (const IssueResult& ir : r.issues) rows.push_back({r.model, ir.issue, ir.forecast});
   }
-  try {
-    store->finish_run(run_id, output.document, rows);
-  } catch (const StoreError& e) {
-    std::cerr << "error: run store: " << e.what() << "\n";
-    return kExitInput;
-  }
+  if (!finish_or_fail(*store, run_id, output.document, rows)) return kExitInput;
 
   if (args.json) {
     std::cout << output.document.dump(2) << "\n";
@@ -172,38 +168,60 @@ int cmd_models() {
   return 0;
 }
 
-int with_store(const std::string& db, const std::function<int(RunStore&)>& fn);
-
-// Prints the explanation every model gave, issue by issue, from a stored run.
-int cmd_explain(const std::string& db, std::int64_t id);
-
+// Runs `fn` on the store at `db` opened read-only (the commands that call it only read: a
+// store on a read-only file or folder can still be listed and shown). A store error, or
+// stored data of a shape no check foresaw, is an error naming the store, never an abort.
 int with_store(const std::string& db, const std::function<int(RunStore&)>& fn) {
   try {
-    RunStore store(db);
+    RunStore store(db, RunStore::Access::kReadOnly);
     return fn(store);
   } catch (const StoreError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitInput;
+  } catch (const nlohmann::json::exception& e) {
+    std::cerr << fmt::format("error: run store {}: stored data unreadable: {}\n", db, e.what());
+    return kExitInput;
   }
 }
 
+// "abandoned" for a `running` run whose process is gone, else the stored status.
+std::string display_status(const RunRecord& r) { return r.abandoned ? "abandoned" : r.status; }
+
 int cmd_runs_list(const std::string& db, std::size_t limit) {
-  return with_store(db, [&](RunStore& store) {
+  return with_store(db, [&](const RunStore& store) {
     const auto runs = store.list_runs(limit);
     if (runs.empty()) {
       std::cout << "no runs in " << db << "\n";
       return 0;
     }
-    std::cout << fmt::format("{:>5}  {:<7}  {:<24}  {:<16}  {:<10}  {}\n", "id", "status",
-                             "created (UTC)", "scenario", "at", "models");
+    std::cout << fmt::format("{:>5}  {:<11}  {:<9}  {:<24}  {:<16}  {:<10}  {}\n", "id", "kind",
+                             "status", "created (UTC)", "scenario", "at", "models");
     for (const RunRecord& r : runs) {
       std::string models;
       for (const auto& m : r.models) models += (models.empty() ? "" : ",") + m;
-      std::cout << fmt::format("{:>5}  {:<7}  {:<24}  {:<16}  {:<10}  {}\n", r.id, r.status,
-                               r.created_at, r.scenario_id, r.at_date, models);
+      std::cout << fmt::format("{:>5}  {:<11}  {:<9}  {:<24}  {:<16}  {:<10}  {}\n", r.id, r.kind,
+                               display_status(r), r.created_at, r.scenario_id, r.at_date, models);
     }
     return 0;
   });
+}
+
+// The stored result of finished run `r`, checked against the shape its readers use; false
+// (with the run and the problem on stderr) when it has another shape. Stored results are
+// untrusted input: an edited file, or another entente version, must give an error, not abort.
+bool result_is_readable(const RunRecord& r, const std::string& db) {
+  const std::string why = result_shape_error(r.kind, r.result);
+  if (why.empty()) return true;
+  std::cerr << fmt::format("error: run {} in {}: stored {} result is unreadable: {}\n", r.id, db,
+                           r.kind, why);
+  return false;
+}
+
+// The summary of a finished run of any kind, from its checked result.
+std::string render_stored(const RunRecord& r) {
+  if (r.kind == "sweep") return render_sweep_table(r.result);
+  if (r.kind == "sensitivity") return render_sensitivity_table(r.result, kShownInputs);
+  return render_summary(r.result, use_color());
 }
 
 int cmd_runs_show(const std::string& db, std::int64_t id) {
@@ -213,7 +231,7 @@ int cmd_runs_show(const std::string& db, std::int64_t id) {
       std::cerr << fmt::format("error: no run {} in {}\n", id, db);
       return kExitInput;
     }
-    std::cout << fmt::format("run {}  {}  ({})\n", r->id, r->status, r->kind);
+    std::cout << fmt::format("run {}  {}  ({})\n", r->id, display_status(*r), r->kind);
     std::cout << fmt::format("  scenario  {} from {}\n", r->scenario_id, r->scenario_source);
     std::cout << fmt::format("  sha256    {}\n", r->scenario_hash);
     std::cout << fmt::format("  at        {}\n", r->at_date);
@@ -222,12 +240,27 @@ int cmd_runs_show(const std::string& db, std::int64_t id) {
     std::cout << fmt::format("  finished  {}\n", r->finished_at.empty() ? "—" : r->finished_at);
     std::cout << fmt::format("  version   {}\n", r->version);
     std::cout << fmt::format("  command   {}\n", r->command);
-    if (!r->error.empty()) std::cout << fmt::format("  error     {}\n", r->error);
-    if (r->status == "done" && r->result.is_object()) {
-      std::cout << "\n" << render_summary(r->result, use_color());
+    if (r->status == "running" && !r->owner_host.empty()) {
+      std::cout << fmt::format("  owner     pid {} on {}, last heartbeat {}\n", r->owner_pid,
+                               r->owner_host, r->heartbeat_at);
     }
+    if (r->abandoned) {
+      std::cout << fmt::format(
+          "  abandoned its process is gone (or silent for over {} s) and will never finish it{}\n",
+          RunStore::kStaleHeartbeatSeconds,
+          r->kind == "sweep" ? fmt::format("; entente sweep --resume {} continues it", r->id) : "");
+    }
+    if (!r->error.empty()) std::cout << fmt::format("  error     {}\n", r->error);
+    if (r->status != "done") return 0;
+    if (!result_is_readable(*r, db)) return kExitInput;
+    std::cout << "\n" << render_stored(*r);
     return 0;
   });
+}
+
+// The trace lines of a model's entry of a checked run document, indented.
+void print_trace(const nlohmann::json& m) {
+  for (const auto& line : m["trace"]) std::cout << "  " << line.get<std::string>() << "\n";
 }
 
 int cmd_explain(const std::string& db, std::int64_t id) {
@@ -237,12 +270,22 @@ int cmd_explain(const std::string& db, std::int64_t id) {
       std::cerr << fmt::format("error: no run {} in {}\n", id, db);
       return kExitInput;
     }
-    if (r->status != "done" || !r->result.is_object()) {
+    if (r->status != "done") {
       std::cerr << fmt::format("error: run {} is {}; only finished runs can be explained\n", id,
-                               r->status);
+                               display_status(*r));
       return kExitInput;
     }
+    if (!result_is_readable(*r, db)) return kExitInput;
     const auto& doc = r->result;
+    if (r->kind != "run") {
+      // Models explain themselves in single runs; a sweep or an analysis keeps statistics of
+      // many runs, not one trace per sample, so the explanation is the statistics themselves.
+      std::cout << fmt::format(
+          "run {}: {} of {} at {}\nthe models' explanations are recorded by single runs (entente "
+          "run), not per sample; what this {} found:\n\n{}",
+          id, r->kind, r->scenario_id, r->at_date, r->kind, render_stored(*r));
+      return 0;
+    }
     std::cout << fmt::format("run {}: {} at {}\n", id, r->scenario_id, r->at_date);
     for (const auto& issue : doc["issues"]) {
       std::cout << fmt::format("\n== {} [{}]\n", issue.value("name", std::string()),
@@ -253,13 +296,15 @@ int cmd_explain(const std::string& db, std::int64_t id) {
           std::cout << "  (no explanation recorded)\n";
           continue;
         }
-        for (const auto& line : m["trace"]) std::cout << "  " << line.get<std::string>() << "\n";
+        print_trace(m);
       }
     }
-    for (const auto& [model, m] : doc["models"].items()) {
-      if (!m.contains("trace")) continue;
-      std::cout << fmt::format("\n[{}]\n", model);
-      for (const auto& line : m["trace"]) std::cout << "  " << line.get<std::string>() << "\n";
+    if (doc.contains("models")) {
+      for (const auto& [model, m] : doc["models"].items()) {
+        if (!m.contains("trace")) continue;
+        std::cout << fmt::format("\n[{}]\n", model);
+        print_trace(m);
+      }
     }
     return 0;
   });
@@ -333,7 +378,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-o,--option", run.options,
                       "Model option NAME=VALUE or MODEL.NAME=VALUE (repeatable)");
   run_cmd->add_option("--at", run.at, "Evaluate at this date (YYYY-MM-DD); default: as_of");
-  run_cmd->add_option("--seed", run.seed, "Random seed, recorded with the run");
+  run_cmd->add_option("--seed", run.seed, "Random seed, recorded with the run")
+      ->check(whole_number(0, UINT64_MAX));
   run_cmd->add_flag("--json", run.json, "Print one JSON document");
   run_cmd->add_flag("--trace", run.trace, "Print each model's explanation");
   run_cmd->add_option("--db", run.db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
@@ -354,7 +400,8 @@ int main(int argc, char** argv) {
   runs_cmd->add_option("--db", db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
   std::size_t limit = 50;
   auto* list_cmd = runs_cmd->add_subcommand("list", "List runs, newest first");
-  list_cmd->add_option("--limit", limit, "At most this many (0: all)");
+  list_cmd->add_option("--limit", limit, "At most this many (0: all)")
+      ->check(whole_number(0, INT64_MAX));
   list_cmd->add_option("--db", db, "Run store");
   list_cmd->callback([&] { code = cmd_runs_list(db, limit); });
   std::int64_t show_id = 0;

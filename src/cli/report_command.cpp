@@ -10,6 +10,7 @@
 
 #include "cli/common.hpp"
 #include "cli/input.hpp"
+#include "cli/summary.hpp"
 #include "entente/report.hpp"
 #include "entente/report_assets.hpp"
 #include "entente/runner.hpp"
@@ -41,7 +42,15 @@ struct ReportArgs {
 std::optional<RunRecord> latest(const RunStore& store, const std::string& kind,
                                 const std::string& hash) {
   for (const RunRecord& r : store.list_runs(0)) {
-    if (r.kind == kind && r.status == "done" && r.scenario_hash == hash) return store.get_run(r.id);
+    if (r.kind != kind || r.status != "done" || r.scenario_hash != hash) continue;
+    // A stored result of the wrong shape is skipped (with a warning), not reported.
+    auto full = store.get_run(r.id);
+    if (!full) continue;
+    if (const std::string why = result_shape_error(kind, full->result); !why.empty()) {
+      std::cerr << fmt::format("warning: run {}: stored {} result skipped: {}\n", r.id, kind, why);
+      continue;
+    }
+    return full;
   }
   return std::nullopt;
 }
@@ -52,7 +61,7 @@ int cmd_report(const ReportArgs& args) {
   try {
     if (args.run_id != 0 || args.sweep_id != 0 || args.sensitivity_id != 0 ||
         std::filesystem::exists(args.db)) {
-      store.emplace(args.db);
+      store.emplace(args.db, RunStore::Access::kReadOnly);
     }
   } catch (const StoreError& e) {
     std::cerr << "error: run store: " << e.what() << "\n";
@@ -63,13 +72,23 @@ int cmd_report(const ReportArgs& args) {
   report::ReportMeta meta;
   meta.version = std::string(version());
   LoadedInput input;
-  auto fetch = [&](std::int64_t id) -> std::optional<RunRecord> {
+  // `kind` "" takes a run of any kind (--run); --sweep and --sensitivity need their kind,
+  // or the charts would read one kind's document as another's.
+  auto fetch = [&](std::int64_t id, const std::string& kind = "") -> std::optional<RunRecord> {
     auto r = store->get_run(id);
     if (!r) {
       std::cerr << fmt::format("error: no run {} in {}\n", id, args.db);
+    } else if (!kind.empty() && r->kind != kind) {
+      std::cerr << fmt::format("error: run {} is a {}, not a {}\n", id, r->kind, kind);
+      r.reset();
     } else if (r->status != "done") {
       std::cerr << fmt::format("error: run {} is {}; only finished runs can be reported\n", id,
-                               r->status);
+                               r->abandoned ? "abandoned" : r->status);
+      r.reset();
+    } else if (const std::string why = result_shape_error(r->kind, r->result); !why.empty()) {
+      // Stored results are untrusted input: checked before any chart reads them.
+      std::cerr << fmt::format("error: run {} in {}: stored {} result is unreadable: {}\n", id,
+                               args.db, r->kind, why);
       r.reset();
     }
     return r;
@@ -126,14 +145,14 @@ int cmd_report(const ReportArgs& args) {
     }
     if (store) {
       if (args.sweep_id != 0) {
-        auto r = fetch(args.sweep_id);
+        auto r = fetch(args.sweep_id, "sweep");
         if (!r) return kExitInput;
         in.sweep = r->result;
       } else if (!in.sweep.is_object()) {
         if (auto r = latest(*store, "sweep", hash)) in.sweep = r->result;
       }
       if (args.sensitivity_id != 0) {
-        auto r = fetch(args.sensitivity_id);
+        auto r = fetch(args.sensitivity_id, "sensitivity");
         if (!r) return kExitInput;
         in.sensitivity = r->result;
       } else if (!in.sensitivity.is_object()) {
@@ -174,8 +193,16 @@ int cmd_report(const ReportArgs& args) {
     std::cerr << "warning: report: " << e.what() << "\n";
   }
 
-  const std::string html =
-      report::render_html(meta, report::build_sections(in, countries), report::embedded_assets());
+  std::string html;
+  try {
+    html =
+        report::render_html(meta, report::build_sections(in, countries), report::embedded_assets());
+  } catch (const nlohmann::json::exception& e) {
+    // The stored documents passed result_shape_error; this catches what it does not check.
+    std::cerr << fmt::format("error: report{}: a stored document has an unexpected shape: {}\n",
+                             meta.run_id.empty() ? "" : " of run " + meta.run_id, e.what());
+    return kExitInput;
+  }
   std::ofstream out(args.output, std::ios::binary);
   out << html;
   out.close();
@@ -202,7 +229,8 @@ void add_report_command(CLI::App& app, int& code) {
   cmd->add_option("--sensitivity", args.sensitivity_id,
                   "Sensitivity run for the tornado charts; default: the newest of this scenario");
   cmd->add_option("-o,--output", args.output, "HTML file to write (default report.html)");
-  cmd->add_option("--seed", args.seed, "Seed when the run is computed for the report");
+  cmd->add_option("--seed", args.seed, "Seed when the run is computed for the report")
+      ->check(whole_number(0, UINT64_MAX));
   cmd->add_option("--db", args.db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
   cmd->callback([&code] {
     if (args.run_id != 0 && !args.scenario.empty()) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include "cli/common.hpp"
 #include "cli/input.hpp"
+#include "cli/summary.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/sensitivity.hpp"
 #include "entente/store.hpp"
@@ -113,35 +115,6 @@ nlohmann::json sobol_json(const SensitivityProblem& p, const SobolResult& r) {
           {"outputs", outputs}};
 }
 
-void print_table(const nlohmann::json& a) {
-  const bool morris = a["method"] == "morris";
-  std::cout << fmt::format("{} ({} model evaluations); the {} most influential inputs per output\n",
-                           morris ? "Morris elementary effects" : "Sobol indices",
-                           a["evaluations"].get<std::size_t>(), kShownInputs);
-  for (const auto& o : a["outputs"]) {
-    if (!morris && o["variance"].is_number() && o["variance"].get<double>() == 0.0) {
-      std::cout << fmt::format("\n{}: does not vary\n", o["output"].get<std::string>());
-      continue;
-    }
-    std::cout << fmt::format("\n{}\n", o["output"].get<std::string>());
-    std::size_t shown = 0;
-    for (const auto& in : o["inputs"]) {
-      if (shown++ == kShownInputs) break;
-      auto f = [](const nlohmann::json& j) {
-        return j.is_number() ? fmt::format("{:.3f}", j.get<double>()) : std::string("—");
-      };
-      if (morris) {
-        std::cout << fmt::format("  {:>2}. {:<52} μ* {:>9}  σ {:>9}\n", in["rank"].get<int>(),
-                                 in["input"].get<std::string>(), f(in["mu_star"]), f(in["sigma"]));
-      } else {
-        std::cout << fmt::format("  {:>2}. {:<52} ST {} [{}, {}]  S {}\n", in["rank"].get<int>(),
-                                 in["input"].get<std::string>(), f(in["total"]),
-                                 f(in["total_ci"][0]), f(in["total_ci"][1]), f(in["first"]));
-      }
-    }
-  }
-}
-
 int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
   LoadedInput input;
   try {
@@ -229,7 +202,7 @@ int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
     rec.command = command;
     run_id = store.begin_run(rec);
     document["run_id"] = run_id;
-    store.finish_run(run_id, document, {});
+    if (!finish_or_fail(store, run_id, document, {})) return kExitInput;
   } catch (const StoreError& e) {
     std::cerr << "error: run store: " << e.what() << "\n";
     return kExitInput;
@@ -237,7 +210,7 @@ int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
   if (args.json) {
     std::cout << document.dump(2) << "\n";
   } else {
-    print_table(analysis);
+    std::cout << render_sensitivity_table(analysis, kShownInputs);
     std::cout << fmt::format("\nstored as run {} in {}\n", run_id, args.db);
   }
   return 0;
@@ -254,9 +227,12 @@ void add_sensitivity_command(CLI::App& app, int& code, const std::string& comman
   cmd->add_option("--method", args->method, "morris (screening, cheap) or sobol (variance shares)")
       ->check(CLI::IsMember({"morris", "sobol"}));
   cmd->add_option("-n,--samples", args->samples,
-                  "Morris: trajectories (default 20); Sobol: base sample N (default 256)");
-  cmd->add_option("-t,--threads", args->threads, "Threads (default: one per core)");
-  cmd->add_option("--seed", args->seed, "Seed of the design, recorded with the run");
+                  "Morris: trajectories (default 20); Sobol: base sample N (default 256)")
+      ->check(whole_number(1, kMaxSensitivitySamples));
+  cmd->add_option("-t,--threads", args->threads, "Threads (default or 0: one per core)")
+      ->check(whole_number(0, kMaxThreads));
+  cmd->add_option("--seed", args->seed, "Seed of the design, recorded with the run")
+      ->check(whole_number(0, UINT64_MAX));
   cmd->add_option("-m,--model", args->models, "Model to analyse (repeatable); default: all");
   cmd->add_option("-o,--option", args->options, "Model option NAME=VALUE or MODEL.NAME=VALUE");
   cmd->add_option("--at", args->at, "Evaluate at this date (YYYY-MM-DD)");

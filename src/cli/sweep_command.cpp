@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "cli/common.hpp"
 #include "cli/input.hpp"
 #include "cli/progress.hpp"
+#include "cli/summary.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/store.hpp"
 #include "entente/sweep.hpp"
@@ -50,29 +52,6 @@ int default_threads() {
   return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 }
 
-void print_table(const nlohmann::json& report) {
-  std::cout << fmt::format("{} samples, seed {}; {} uncertain input{}\n",
-                           report["samples"].get<std::uint64_t>(),
-                           report["seed"].get<std::string>(), report["inputs"].size(),
-                           report["inputs"].size() == 1 ? "" : "s");
-  if (report["failures"].get<std::uint64_t>() > 0) {
-    std::cout << fmt::format("{} samples failed; first: {}\n",
-                             report["failures"].get<std::uint64_t>(),
-                             report["first_failure"].get<std::string>());
-  }
-  std::cout << fmt::format("\n{:<34} {:>9} {:>8} {:>9} {:>9} {:>9} {:>8}\n", "output", "mean", "sd",
-                           "p5", "median", "p95", "missing");
-  auto num = [](const nlohmann::json& j) {
-    return j.is_number() ? fmt::format("{:.2f}", j.get<double>()) : std::string("—");
-  };
-  for (const auto& o : report["outputs"]) {
-    std::cout << fmt::format("{:<34} {:>9} {:>8} {:>9} {:>9} {:>9} {:>8}\n",
-                             o["id"].get<std::string>(), num(o["mean"]), num(o["sd"]),
-                             num(o["quantiles"]["p5"]), num(o["quantiles"]["p50"]),
-                             num(o["quantiles"]["p95"]), o["missing"].get<std::uint64_t>());
-  }
-}
-
 int cmd_sweep(SweepArgs args, const std::string& command) {
   std::optional<RunStore> store;
   try {
@@ -103,7 +82,8 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
     } catch (const InputError& e) {
       std::cerr << e.diagnostics().str();
       return kExitInput;
-    } catch (const nlohmann::json::exception& e) {
+    } catch (const std::exception& e) {
+      // nlohmann's errors, and stored numbers out of the flags' bounds.
       std::cerr << fmt::format("error: run {}: stored sweep parameters unreadable: {}\n", rec->id,
                                e.what());
       return kExitInput;
@@ -149,6 +129,9 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
                                  run_id);
         return kExitInput;
       }
+      // The lease: a second resume of the same sweep refuses here instead of computing it all
+      // again next to the first.
+      store->claim_run(run_id);
       // Samples stored past the checkpoint will be drawn again: drop them first.
       store->delete_sweep_samples_from(run_id, merged.blocks * sweep->block_size());
     } else {
@@ -233,16 +216,11 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
   bar.finish();
 
   const nlohmann::json document = sweep_document(input, *sweep, merged, run_id);
-  try {
-    store->finish_run(run_id, document, sweep_forecast_rows(document));
-  } catch (const StoreError& e) {
-    std::cerr << "error: run store: " << e.what() << "\n";
-    return kExitInput;
-  }
+  if (!finish_or_fail(*store, run_id, document, sweep_forecast_rows(document))) return kExitInput;
   if (args.json) {
     std::cout << document.dump(2) << "\n";
   } else {
-    print_table(document);
+    std::cout << render_sweep_table(document);
     std::cout << fmt::format("\nstored as run {} in {}\n", run_id, args.db);
   }
   return 0;
@@ -256,10 +234,14 @@ void add_sweep_command(CLI::App& app, int& code, const std::string& command) {
   auto* sweep = app.add_subcommand(
       "sweep", "Monte Carlo: run models on many draws of the scenario's uncertain numbers");
   sweep->add_option("scenario", args->scenario, "Scenario file; default: the embedded korea-2003");
-  sweep->add_option("-n,--samples", args->samples, "Number of draws (default 1000)");
-  sweep->add_option("-t,--threads", args->threads,
-                    "Worker threads (default: one per core); results do not depend on it");
-  sweep->add_option("--seed", args->seed, "Seed of the draws, recorded with the run");
+  sweep->add_option("-n,--samples", args->samples, "Number of draws (default 1000)")
+      ->check(whole_number(1, kMaxSamples));
+  sweep
+      ->add_option("-t,--threads", args->threads,
+                   "Worker threads (default or 0: one per core); results do not depend on it")
+      ->check(whole_number(0, kMaxThreads));
+  sweep->add_option("--seed", args->seed, "Seed of the draws, recorded with the run")
+      ->check(whole_number(0, UINT64_MAX));
   sweep->add_option("-m,--model", args->models, "Model to run (repeatable); default: all");
   sweep->add_option("-o,--option", args->options,
                     "Model option NAME=VALUE or MODEL.NAME=VALUE (repeatable)");
@@ -267,13 +249,19 @@ void add_sweep_command(CLI::App& app, int& code, const std::string& command) {
   sweep->add_flag("--json", args->json, "Print one JSON document");
   sweep->add_flag("--keep-samples", args->keep_samples,
                   "Store every sample's outputs (default: summaries only)");
-  sweep->add_option("--resume", args->resume,
-                    "Continue the interrupted sweep RUN_ID (its stored settings are used)");
-  sweep->add_option("--stop-after", args->stop_after,
-                    "Stop after about this many samples, leaving the sweep resumable");
-  sweep->add_option("--block-size", args->block_size,
-                    "Samples per block, the unit of work and of checkpoints (default 256); "
-                    "part of the result's definition, like the seed");
+  sweep
+      ->add_option("--resume", args->resume,
+                   "Continue the interrupted sweep RUN_ID (its stored settings are used)")
+      ->check(whole_number(1, INT64_MAX));
+  sweep
+      ->add_option("--stop-after", args->stop_after,
+                   "Stop after about this many samples, leaving the sweep resumable")
+      ->check(whole_number(0, kMaxSamples));
+  sweep
+      ->add_option("--block-size", args->block_size,
+                   "Samples per block, the unit of work and of checkpoints (default 256); "
+                   "part of the result's definition, like the seed")
+      ->check(whole_number(1, kMaxBlockSize));
   sweep->add_flag("-q,--quiet", args->quiet, "No progress bar");
   sweep->add_option("--db", args->db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
   sweep->callback([args, &code, command] { code = cmd_sweep(*args, command); });

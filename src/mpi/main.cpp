@@ -182,7 +182,7 @@ int resume_settings(Args& args, int rank) {
   nlohmann::json blob;
   if (rank == 0) {
     try {
-      const entente::RunStore store(args.db);
+      entente::RunStore store(args.db);
       const auto rec = store.get_run(*args.resume);
       if (!rec) {
         blob = {{"error", fmt::format("no run {} in {}", *args.resume, args.db)}};
@@ -191,6 +191,8 @@ int resume_settings(Args& args, int rank) {
       } else {
         // Read here, where an unreadable record becomes the error every rank reports.
         (void)entente::cli::stored_sweep_settings(rec->parameters, rec->models, rec->seed);
+        // The lease, as `entente sweep --resume` takes it: one resume computes a run.
+        store.claim_run(rec->id);
         const auto progress = store.sweep_progress(rec->id);
         blob = {{"text", rec->scenario_text},
                 {"source", rec->scenario_source},
@@ -334,7 +336,9 @@ int run(Args args, int rank, int ranks, const std::string& command) {
   nlohmann::json document = cli::sweep_document(input, *sweep, merged, run_id);
   document["mpi_ranks"] = ranks;
   try {
-    store->finish_run(run_id, document, cli::sweep_forecast_rows(document));
+    if (!cli::finish_or_fail(*store, run_id, document, cli::sweep_forecast_rows(document))) {
+      return kExitInput;
+    }
   } catch (const StoreError& e) {
     std::cerr << "error: run store: " << e.what() << "\n";
     return kExitInput;
@@ -366,17 +370,22 @@ int main(int argc, char** argv) {
   args.db = entente::cli::default_db();
   auto* sweep = app.add_subcommand("sweep", "Monte Carlo sweep, samples split across ranks");
   sweep->add_option("scenario", args.scenario, "Scenario file; default: the embedded korea-2003");
-  sweep->add_option("-n,--samples", args.samples, "Number of draws (default 1000)");
-  sweep->add_option("--seed", args.seed, "Seed of the draws, recorded with the run");
-  sweep->add_option("--block-size", args.block_size, "Samples per block (default 256)");
+  sweep->add_option("-n,--samples", args.samples, "Number of draws (default 1000)")
+      ->check(entente::cli::whole_number(1, entente::cli::kMaxSamples));
+  sweep->add_option("--seed", args.seed, "Seed of the draws, recorded with the run")
+      ->check(entente::cli::whole_number(0, UINT64_MAX));
+  sweep->add_option("--block-size", args.block_size, "Samples per block (default 256)")
+      ->check(entente::cli::whole_number(1, entente::cli::kMaxBlockSize));
   sweep->add_option("-m,--model", args.models, "Model to run (repeatable); default: all");
   sweep->add_option("-o,--option", args.options, "Model option NAME=VALUE or MODEL.NAME=VALUE");
   sweep->add_option("--at", args.at, "Evaluate at this date (YYYY-MM-DD)");
   sweep->add_flag("--json", args.json, "Print one JSON document (rank 0)");
   sweep->add_flag("--keep-samples", args.keep_samples,
                   "Store every sample's outputs (default: summaries only)");
-  sweep->add_option("--resume", args.resume,
-                    "Continue the interrupted sweep RUN_ID (its stored settings are used)");
+  sweep
+      ->add_option("--resume", args.resume,
+                   "Continue the interrupted sweep RUN_ID (its stored settings are used)")
+      ->check(entente::cli::whole_number(1, INT64_MAX));
   sweep->add_option("--db", args.db, "Run store, written by rank 0 only");
   int code = 0;
   std::string command;

@@ -1,5 +1,7 @@
 #include "scenario/csv.hpp"
 
+#include <fmt/format.h>
+
 #include <csv.h>
 
 #include <cstdint>
@@ -97,35 +99,63 @@ std::optional<QuoteProblem> find_quote_problem(std::string_view text, unsigned c
 }
 }  // namespace
 
-bool looks_binary(std::string_view text) {
+std::optional<TextFault> find_text_fault(std::string_view text) {
+  int line = 1;
+  int column = 1;
   std::size_t i = 0;
+  auto fault = [&](std::string what) { return TextFault{line, column, std::move(what)}; };
   while (i < text.size()) {
     const auto b = static_cast<std::uint8_t>(text[i]);
-    if (b == 0) return true;
-    int extra = 0;
+    if (b == 0) return fault("a NUL byte");
     if (b < 0x80) {
+      if (b == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
       ++i;
       continue;
     }
-    if ((b & 0xE0) == 0xC0) {
+    // RFC 3629, table 3-7 of Unicode: the lead byte fixes the length and the range of the
+    // second byte (which excludes overlong forms, surrogates and code points past U+10FFFF).
+    std::size_t extra = 0;
+    std::uint8_t lo = 0x80;
+    std::uint8_t hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
       extra = 1;
-    } else if ((b & 0xF0) == 0xE0) {
+    } else if (b >= 0xE0 && b <= 0xEF) {
       extra = 2;
-    } else if ((b & 0xF8) == 0xF0) {
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
       extra = 3;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
     } else {
-      return true;
+      return fault(fmt::format("invalid UTF-8 (byte 0x{:02X})", b));
     }
-    if (i + static_cast<std::size_t>(extra) >= text.size()) return true;
-    for (int k = 1; k <= extra; ++k) {
-      if ((static_cast<std::uint8_t>(text[i + static_cast<std::size_t>(k)]) & 0xC0) != 0x80) {
-        return true;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if (i + k >= text.size()) {
+        return fault(
+            fmt::format("invalid UTF-8 (byte 0x{:02X} cut short by the end of the file)", b));
+      }
+      const auto c = static_cast<std::uint8_t>(text[i + k]);
+      if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) {
+        return fault(fmt::format("invalid UTF-8 (byte 0x{:02X} after 0x{:02X})", c, b));
       }
     }
-    i += static_cast<std::size_t>(extra) + 1;
+    i += extra + 1;
+    ++column;
   }
-  return false;
+  return std::nullopt;
 }
+
+std::string text_fault_message(const TextFault& fault, std::string_view expected) {
+  return fmt::format("binary data: {}; expected {}", fault.what, expected);
+}
+
+bool looks_binary(std::string_view text) { return find_text_fault(text).has_value(); }
 
 std::vector<CsvRow> parse_csv(std::string_view text, const std::string& filename,
                               unsigned char delimiter) {

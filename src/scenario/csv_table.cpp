@@ -58,8 +58,9 @@ Scenario load_actor_table_csv(std::string_view text, const ActorTableOptions& op
   if (text.size() > kMaxScenarioBytes) {
     fail_now(0, 0, "", detail::oversize_message(text.size()));
   }
-  if (detail::looks_binary(text)) {
-    fail_now(1, 1, "", "binary data (NUL byte or invalid UTF-8); expected a CSV actor table");
+  if (const auto fault = detail::find_text_fault(text)) {
+    fail_now(fault->line, fault->column, "",
+             detail::text_fault_message(*fault, "a CSV actor table"));
   }
   const auto rows = detail::parse_csv(text, file);
   if (rows.empty()) {
@@ -95,12 +96,36 @@ Scenario load_actor_table_csv(std::string_view text, const ActorTableOptions& op
                                                 {c_cap, "capability"},
                                                 {c_pos, "position"},
                                                 {c_sal, "salience"}};
+  std::vector<std::string> missing;
   for (const auto& [col, name] : needed) {
-    if (col < 0) {
-      diags.error({file, rows[0].line, 1}, "header",
-                  std::string("missing column '") + name +
-                      "'; expected a header row naming actor, capability, position, salience");
+    if (col < 0) missing.push_back(std::string("'") + name + "'");
+  }
+  const std::string expected_header =
+      "expected a header row naming actor, capability, position, salience";
+  if (missing.size() == 4 && header.size() == 1 &&
+      header[0].find_first_of(";\t") != std::string::npos) {
+    // One field holding the separators of another dialect: say so once, not four times.
+    const char sep = header[0].find(';') != std::string::npos ? ';' : '\t';
+    diags.error({file, rows[0].line, 1}, "header",
+                std::string("the header is one field holding '") + (sep == ';' ? ";" : "\\t") +
+                    "': fields must be separated by ','; " + expected_header +
+                    " (or a KTAB SMP table)");
+  } else if (missing.size() == 1) {
+    diags.error({file, rows[0].line, 1}, "header",
+                "missing column " + missing[0] + "; " + expected_header);
+  } else if (!missing.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+      list += (i == 0 ? "" : i + 1 == missing.size() ? " and " : ", ") + missing[i];
     }
+    std::string found;
+    for (std::size_t i = 0; i < header.size() && i < 6; ++i) {
+      found += (i == 0 ? "'" : ", '") + trim(header[i]) + "'";
+    }
+    if (header.size() > 6) found += ", ...";
+    diags.error({file, rows[0].line, 1}, "header",
+                "missing columns " + list + " (found " + found + "); " + expected_header +
+                    " (or a KTAB SMP table)");
   }
   if (!diags.empty()) throw InputError(std::move(diags));
 
@@ -151,6 +176,12 @@ Scenario load_actor_table_csv(std::string_view text, const ActorTableOptions& op
                   "negative capability " + trim(row.fields[static_cast<std::size_t>(c_cap)]) +
                       "; expected a number >= 0");
       cap.reset();
+    }
+    if (pos && std::fabs(*pos) > detail::kMaxScaleMagnitude) {
+      diags.error({file, row.line, c_pos + 1}, "position",
+                  "position " + trim(row.fields[static_cast<std::size_t>(c_pos)]) +
+                      " is out of range; expected a number in [-1e12, 1e12]");
+      pos.reset();
     }
     if (sal && (*sal < 0 || *sal > 100)) {
       diags.error({file, row.line, c_sal + 1}, "salience",

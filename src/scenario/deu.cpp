@@ -85,8 +85,8 @@ std::vector<DeuCase> load_deu_tsv(std::string_view text, const std::string& file
     throw InputError(std::move(diags));
   };
   if (text.size() > kMaxScenarioBytes) fail_now(0, 0, "", detail::oversize_message(text.size()));
-  if (detail::looks_binary(text)) {
-    fail_now(1, 1, "", "binary data (NUL byte or invalid UTF-8); expected a DEU table");
+  if (const auto fault = detail::find_text_fault(text)) {
+    fail_now(fault->line, fault->column, "", detail::text_fault_message(*fault, "a DEU table"));
   }
   const auto rows = detail::parse_csv(text, file, '\t');
   if (rows.empty()) fail_now(1, 1, "", "empty file; expected a DEU header row");
@@ -157,6 +157,16 @@ std::vector<DeuCase> load_deu_tsv(std::string_view text, const std::string& file
   std::vector<DeuCase> cases;
   for (std::size_t r = first_data; r < rows.size(); ++r) {
     const auto& row = rows[r];
+    if (row.fields.size() < header.size()) {
+      // A cut-short row would be skipped for its missing cells, and a file of them would end
+      // in "nothing to score" with no line: say where the row ends instead.
+      int end = 1;
+      for (const auto& f : row.fields) end += static_cast<int>(f.size()) + 1;
+      diags.error({file, row.line, end > 1 ? end - 1 : 1}, "",
+                  "row has " + std::to_string(row.fields.size()) + " fields; expected " +
+                      std::to_string(header.size()) + ", one per header column (is it cut short?)");
+      continue;
+    }
     const std::size_t errors_before = diags.size();
     const auto outcome = cell(row, *c_out, 0.0, 100.0);
     const auto rp = c_rp ? cell(row, *c_rp, 0.0, 100.0) : std::nullopt;

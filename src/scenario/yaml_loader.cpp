@@ -418,8 +418,12 @@ class Loader {
     auto unit = m.optional("unit");
     auto anchors = m.optional("anchors");
     m.finish();
-    auto lo = mn ? r_.number(*mn, path + ".min") : std::nullopt;
-    auto hi = mx ? r_.number(*mx, path + ".max") : std::nullopt;
+    auto lo = mn ? r_.number_in(*mn, path + ".min", -detail::kMaxScaleMagnitude,
+                                detail::kMaxScaleMagnitude)
+                 : std::nullopt;
+    auto hi = mx ? r_.number_in(*mx, path + ".max", -detail::kMaxScaleMagnitude,
+                                detail::kMaxScaleMagnitude)
+                 : std::nullopt;
     if (lo && hi && !(*lo < *hi)) {
       r_.error(*mx, path + ".max", fmt_num(*hi) + " must be greater than min " + fmt_num(*lo));
     }
@@ -2078,9 +2082,9 @@ bool precheck(std::string_view text, const std::string& file, Diagnostics& diags
     diags.error({file, 0, 0}, "", detail::oversize_message(text.size()));
     return false;
   }
-  if (detail::looks_binary(text)) {
-    diags.error({file, 1, 1}, "",
-                "binary data (NUL byte or invalid UTF-8); expected a UTF-8 YAML scenario");
+  if (const auto fault = detail::find_text_fault(text)) {
+    diags.error({file, fault->line, fault->column}, "",
+                detail::text_fault_message(*fault, "a UTF-8 YAML scenario"));
     return false;
   }
   return true;

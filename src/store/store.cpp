@@ -10,13 +10,18 @@
 #include "entente/store.hpp"
 
 #include <openssl/evp.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <string_view>
 #include <system_error>
@@ -31,7 +36,7 @@ namespace {
 
 // Ordered migrations; index i migrates from schema version i to i + 1. Append only: a
 // script that has shipped must never change, because databases in the field already ran it.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 0 -> 1: the first schema.
     R"sql(
 CREATE TABLE meta (
@@ -81,6 +86,13 @@ CREATE TABLE sweep_samples (
   PRIMARY KEY (run_id, sample, output)
 ) WITHOUT ROWID;
 )sql",
+    // 2 -> 3: the process that owns a running run, so that a run whose process is gone can
+    // be told from one still computing, and two resumes of one sweep cannot both compute it.
+    R"sql(
+ALTER TABLE runs ADD COLUMN owner_pid INTEGER;  -- NULL for runs made before schema 3
+ALTER TABLE runs ADD COLUMN owner_host TEXT;
+ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;  -- UTC, ISO 8601: when the owner last beat
+)sql",
 };
 
 constexpr int kCurrentSchemaVersion = static_cast<int>(kMigrations.size());
@@ -91,6 +103,22 @@ constexpr std::string_view kHexDigits = "0123456789abcdef";
 
 // Current UTC time as SQLite computes it, e.g. 2026-11-28T09:30:00.123Z (%f is SS.SSS).
 constexpr const char* kNowSql = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+// This machine's name, as recorded with the runs it owns ("" when unknown).
+std::string this_host() {
+  std::array<char, 256> name{};
+  if (gethostname(name.data(), name.size() - 1) != 0) return "";
+  return name.data();
+}
+
+// Whether process `pid` on this host exists. EPERM: it exists but belongs to another user.
+// A recycled pid reads as alive; the heartbeat does not help there, so such a run stays
+// `running` until that process ends (documented in docs/store.md).
+bool pid_alive(std::int64_t pid) {
+  if (pid <= 0 || pid > std::numeric_limits<pid_t>::max()) return false;
+  if (pid == getpid()) return true;
+  return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
 
 std::string errmsg(sqlite3* db) { return db != nullptr ? sqlite3_errmsg(db) : "out of memory"; }
 
@@ -245,7 +273,14 @@ std::uint64_t parse_seed(const std::string& text, const std::string& path, std::
 // large ones (scenario_text, result) so they are never transferred.
 constexpr const char* kRunColumns =
     "id, kind, status, created_at, finished_at, scenario_id, scenario_source, scenario_hash, "
-    "{text}, at_date, models, parameters, seed, version, command, error, {result}";
+    "{text}, at_date, models, parameters, seed, version, command, error, {result}, {owner}";
+// The owner columns (schema 3) and the heartbeat's age in seconds; a store of an older
+// schema opened read-only has none, and its runs' age counts from their creation.
+constexpr const char* kOwnerColumns =
+    "owner_pid, owner_host, heartbeat_at, "
+    "(julianday('now') - julianday(coalesce(heartbeat_at, created_at))) * 86400.0";
+constexpr const char* kNoOwnerColumns =
+    "NULL, NULL, NULL, (julianday('now') - julianday(created_at)) * 86400.0";
 
 RunRecord read_run(const Statement& row, const std::string& path) {
   RunRecord r;
@@ -276,6 +311,17 @@ RunRecord read_run(const Statement& row, const std::string& path) {
   r.command = row.text(14);
   r.error = row.text(15);
   if (!row.is_null(16)) r.result = parse_json_column(row.text(16), path, r.id, "result");
+  r.owner_pid = row.int64(17);
+  r.owner_host = row.text(18);
+  r.heartbeat_at = row.text(19);
+  if (r.status == "running") {
+    const bool stale = row.is_null(20) || row.real(20) > RunStore::kStaleHeartbeatSeconds;
+    if (!r.owner_host.empty() && r.owner_host == this_host()) {
+      r.abandoned = !pid_alive(r.owner_pid);
+    } else {
+      r.abandoned = stale;
+    }
+  }
   return r;
 }
 
@@ -297,6 +343,15 @@ struct RunStore::Impl {
   std::string path;
   sqlite3* db = nullptr;
   int version = 0;
+  bool read_only = false;
+
+  // kRunColumns for this database's schema.
+  [[nodiscard]] std::string run_columns(bool with_text) const {
+    return fmt::format(fmt::runtime(kRunColumns),
+                       fmt::arg("text", with_text ? "scenario_text" : "NULL"),
+                       fmt::arg("result", with_text ? "result" : "NULL"),
+                       fmt::arg("owner", version >= 3 ? kOwnerColumns : kNoOwnerColumns));
+  }
 
   ~Impl() { sqlite3_close_v2(db); }
 
@@ -407,9 +462,31 @@ struct RunStore::Impl {
   }
 };
 
-RunStore::RunStore(const std::string& path) : impl_(std::make_unique<Impl>()) {
+namespace {
+
+// "file:" URI of a path, every byte but unreserved ones percent-encoded.
+std::string file_uri(const std::string& path) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '/' || c == '.' || c == '_' || c == '-' || c == '~') {
+      uri += c;
+    } else {
+      uri += fmt::format("%{:02X}", u);
+    }
+  }
+  return uri;
+}
+
+}  // namespace
+
+RunStore::RunStore(const std::string& path, Access access) : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
   Impl& s = *impl_;
+  if (access == Access::kReadOnly) {
+    open_read_only();
+    return;
+  }
   const int open_rc =
       sqlite3_open_v2(path.c_str(), &s.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (open_rc != SQLITE_OK) s.fail("cannot open");  // ~Impl closes the half-open handle
@@ -433,6 +510,41 @@ RunStore::RunStore(const std::string& path) : impl_(std::make_unique<Impl>()) {
   s.migrate();
 }
 
+void RunStore::open_read_only() {
+  Impl& s = *impl_;
+  const std::string& path = s.path;
+  s.read_only = true;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw StoreError(fmt::format("no run store at {}: nothing has been stored there", path));
+  }
+  // A WAL database is read through its -shm file, which SQLite must create when it is
+  // missing; in a folder this process cannot write, that fails. Such a folder cannot hold a
+  // writer either (it could not create the -wal file), so the file is then opened as
+  // immutable: read without any locking or -shm.
+  for (const bool immutable : {false, true}) {
+    sqlite3_close_v2(s.db);
+    s.db = nullptr;
+    const std::string name = immutable ? file_uri(path) + "?immutable=1" : path;
+    const int flags = SQLITE_OPEN_READONLY | (immutable ? SQLITE_OPEN_URI : 0);
+    if (sqlite3_open_v2(name.c_str(), &s.db, flags, nullptr) != SQLITE_OK) s.fail("cannot open");
+    sqlite3_extended_result_codes(s.db, 1);
+    if (sqlite3_busy_timeout(s.db, kBusyTimeoutMs) != SQLITE_OK) s.fail("setting busy timeout");
+    // The first read of the header: a file that is not SQLite, or an unreadable WAL index.
+    const int rc =
+        sqlite3_exec(s.db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+    if ((rc & 0xff) == SQLITE_NOTADB) {
+      throw StoreError(fmt::format("{} is not an entente run store: file is not a database", path));
+    }
+    if (rc == SQLITE_OK) break;
+    const bool retry =
+        !immutable && ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY);
+    if (!retry) s.fail("reading");
+  }
+  s.version = s.read_version();
+  s.check_not_newer(s.version);
+}
+
 RunStore::~RunStore() = default;
 RunStore::RunStore(RunStore&&) noexcept = default;
 RunStore& RunStore::operator=(RunStore&&) noexcept = default;
@@ -454,8 +566,9 @@ std::int64_t RunStore::begin_run(const NewRun& run) {
   Statement insert(s.db, s.path,
                    fmt::format("INSERT INTO runs (kind, status, created_at, scenario_id, "
                                "scenario_source, scenario_hash, scenario_text, at_date, models, "
-                               "parameters, seed, version, command) VALUES (?1, 'running', {}, "
-                               "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                               "parameters, seed, version, command, owner_pid, owner_host, "
+                               "heartbeat_at) VALUES (?1, 'running', {0}, ?2, ?3, ?4, ?5, ?6, ?7, "
+                               "?8, ?9, ?10, ?11, ?12, ?13, {0})",
                                kNowSql));
   insert.bind(1, run.kind);
   insert.bind(2, run.scenario_id);
@@ -468,10 +581,41 @@ std::int64_t RunStore::begin_run(const NewRun& run) {
   insert.bind(9, std::to_string(run.seed));
   insert.bind(10, std::string_view(version()));
   insert.bind(11, run.command);
+  insert.bind(12, static_cast<std::int64_t>(getpid()));
+  insert.bind(13, this_host());
   insert.run();
   const std::int64_t id = sqlite3_last_insert_rowid(s.db);
   tx.commit();
   return id;
+}
+
+void RunStore::claim_run(std::int64_t id) {
+  Impl& s = *impl_;
+  Transaction tx(s.db, s.path, Transaction::Mode::kWrite);
+  Statement select(s.db, s.path,
+                   fmt::format("SELECT {} FROM runs WHERE id = ?1", s.run_columns(false)));
+  select.bind(1, id);
+  if (!select.step()) throw StoreError(fmt::format("run store {}: no run with id {}", s.path, id));
+  const RunRecord r = read_run(select, s.path);
+  if (r.status != "running") {
+    throw StoreError(fmt::format("run store {}: run {} is {}, not running", s.path, id, r.status));
+  }
+  const bool mine = r.owner_pid == getpid() && r.owner_host == this_host();
+  if (!r.abandoned && !mine && !r.owner_host.empty()) {
+    throw StoreError(fmt::format(
+        "run {} is being computed by process {} on {} (last heartbeat {}); wait for it to "
+        "finish, or stop that process first",
+        id, r.owner_pid, r.owner_host, r.heartbeat_at));
+  }
+  Statement update(s.db, s.path,
+                   fmt::format("UPDATE runs SET owner_pid = ?1, owner_host = ?2, heartbeat_at = "
+                               "{} WHERE id = ?3",
+                               kNowSql));
+  update.bind(1, static_cast<std::int64_t>(getpid()));
+  update.bind(2, this_host());
+  update.bind(3, id);
+  update.run();
+  tx.commit();
 }
 
 void RunStore::finish_run(std::int64_t id, const nlohmann::json& result,
@@ -516,6 +660,10 @@ void RunStore::save_sweep_progress(std::int64_t id, std::uint64_t blocks_done,
   upsert.bind(2, static_cast<std::int64_t>(blocks_done));
   upsert.bind(3, text);
   upsert.run();
+  Statement beat(s.db, s.path,
+                 fmt::format("UPDATE runs SET heartbeat_at = {} WHERE id = ?1", kNowSql));
+  beat.bind(1, id);
+  beat.run();
   tx.commit();
 }
 
@@ -606,10 +754,10 @@ void RunStore::fail_run(std::int64_t id, const std::string& error) {
 
 std::vector<RunRecord> RunStore::list_runs(std::size_t limit) const {
   const Impl& s = *impl_;
-  Statement select(s.db, s.path,
-                   fmt::format("SELECT {} FROM runs ORDER BY id DESC LIMIT ?1",
-                               fmt::format(fmt::runtime(kRunColumns), fmt::arg("text", "NULL"),
-                                           fmt::arg("result", "NULL"))));
+  if (s.version == 0) return {};  // an empty file opened read-only: no tables yet
+  Statement select(
+      s.db, s.path,
+      fmt::format("SELECT {} FROM runs ORDER BY id DESC LIMIT ?1", s.run_columns(false)));
   // LIMIT -1 is SQLite for "no limit".
   select.bind(
       1, limit == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(std::min(limit, kMaxSqlLimit)));
@@ -622,12 +770,10 @@ std::optional<RunRecord> RunStore::get_run(std::int64_t id) const {
   const Impl& s = *impl_;
   // One read transaction: the run row and its forecasts come from the same snapshot even
   // when another process finishes the run between the two SELECTs.
+  if (s.version == 0) return std::nullopt;  // an empty file opened read-only
   Transaction tx(s.db, s.path, Transaction::Mode::kRead);
-  Statement select(
-      s.db, s.path,
-      fmt::format("SELECT {} FROM runs WHERE id = ?1",
-                  fmt::format(fmt::runtime(kRunColumns), fmt::arg("text", "scenario_text"),
-                              fmt::arg("result", "result"))));
+  Statement select(s.db, s.path,
+                   fmt::format("SELECT {} FROM runs WHERE id = ?1", s.run_columns(true)));
   select.bind(1, id);
   if (!select.step()) return std::nullopt;
   RunRecord run = read_run(select, s.path);

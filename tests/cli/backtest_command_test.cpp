@@ -43,6 +43,21 @@ class BacktestCommand : public ::testing::Test {
   std::string dir_;
 };
 
+TEST_F(BacktestCommand, ACutShortRowIsAnErrorAtItsLineNotNothingToScore) {
+  // Issue 15: the row of i1 ends after sb; it used to be skipped without a word, and a table
+  // of such rows ended in "nothing to score" with no line.
+  const std::string path = write("cut.tsv",
+                                 "isnr\tpa\tpb\tpc\tsa\tsb\tsc\trp\tout\n"
+                                 "\t1\t1\t1\t\t\t\t\t\n"
+                                 "i1\t0\t100\t100\t50\t50\n");
+  const auto r = test::run_entente("backtest deu '" + path + "' --model median");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, HasSubstr("cut.tsv:3:19: error: row has 6 fields; expected 9, one per "
+                               "header column (is it cut short?)"));
+  EXPECT_THAT(r.err, ::testing::Not(HasSubstr("nothing to score")));
+}
+
 TEST_F(BacktestCommand, JsonScoresMatchTheHandDerivation) {
   const std::string path = write("deu.tsv", kTable);
   const auto r =

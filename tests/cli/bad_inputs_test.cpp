@@ -1,4 +1,4 @@
-// What a user sees for broken input: every file in tests/data/bad/ (NAME.yaml or NAME.csv)
+// What a user sees for broken input: every file in tests/data/bad/ (NAME.yaml, .csv or .xml)
 // is run through `entente validate NAME` and `entente run NAME` from inside that folder,
 // and stderr must equal NAME.expected byte for byte, with exit code 1, nothing on stdout,
 // no crash and nothing stored. Also: a 50 MiB file (generated, never committed), a file
@@ -25,7 +25,10 @@ namespace fs = std::filesystem;
 
 std::string bad_dir() { return test::source_path("tests/data/bad"); }
 
-bool is_input(const fs::path& p) { return p.extension() == ".yaml" || p.extension() == ".csv"; }
+// KTAB's XML scenarios are inputs too (`run` recognises them by content).
+bool is_input(const fs::path& p) {
+  return p.extension() == ".yaml" || p.extension() == ".csv" || p.extension() == ".xml";
+}
 
 // The input files of the corpus (bare names), sorted; dotfiles (.gitattributes) are not cases.
 std::vector<std::string> list_cases() {
@@ -109,7 +112,7 @@ TEST(BadInputs, EveryInputHasItsExpectedAndEveryExpectedItsInput) {
     } else if (p.extension() == ".expected") {
       expected.insert(p.stem().string());
     } else {
-      ADD_FAILURE() << name << ": expected NAME.yaml, NAME.csv or NAME.expected";
+      ADD_FAILURE() << name << ": expected NAME.yaml, NAME.csv, NAME.xml or NAME.expected";
     }
   }
   for (const auto& n : inputs) {

@@ -48,6 +48,12 @@ void showValue(const Row& r, std::ostream& os) {
   os << r.actor << "{c=" << r.capability << ", x=" << r.position << ", s=" << r.salience << "}";
 }
 
+// Whether any actor has capability x salience > 0 (without, bdm gives no forecast).
+bool has_weight(const std::vector<Row>& rows) {
+  return std::any_of(rows.begin(), rows.end(),
+                     [](const Row& r) { return r.capability * r.salience > 0; });
+}
+
 // A scenario with one issue "issue" on [min, max] and one stance per row.
 Scenario one_issue(const std::vector<Row>& rows, double min = 0, double max = 100) {
   Scenario s;
@@ -526,6 +532,12 @@ TEST(BdmRobust, ZeroCapabilitiesAndSaliencesStayFinite) {
     for (const Options& o :
          std::vector<Options>{{}, bdm::scholz_replica_options(), {{"q", "0.5"}}}) {
       const IssueResult r = run_bdm(one_issue(rows), o);
+      if (!has_weight(rows)) {
+        // No capability x salience anywhere: no forecast, as compromise and median (issue 15).
+        EXPECT_FALSE(r.forecast.has_value());
+        EXPECT_TRUE(all_finite(r.details)) << r.details.dump();
+        continue;
+      }
       ASSERT_TRUE(r.forecast.has_value());
       EXPECT_TRUE(std::isfinite(*r.forecast));
       EXPECT_GE(*r.forecast, 0.0);
@@ -812,6 +824,11 @@ RC_GTEST_PROP(BdmProperty, ForecastLiesWithinTheInitialPositions, ()) {
   const Options options = draw_options(false);
   const IssueResult r = run_bdm(one_issue(rows), options);
   const auto [lo, hi] = span_of(rows);
+  if (!has_weight(rows)) {
+    // Nothing weighs anything: no forecast, as compromise and median (issue 15).
+    RC_ASSERT(!r.forecast.has_value());
+    return;
+  }
   RC_ASSERT(r.forecast.has_value());
   RC_ASSERT(*r.forecast >= lo);
   RC_ASSERT(*r.forecast <= hi);
@@ -839,6 +856,8 @@ RC_GTEST_PROP(BdmProperty, InvariantUnderRelabellingAndReordering, ()) {
   }
   const IssueResult a = run_bdm(one_issue(rows), options);
   const IssueResult b = run_bdm(one_issue(shuffled), options);
+  RC_ASSERT(a.forecast.has_value() == b.forecast.has_value());
+  if (!a.forecast) return;  // no weight anywhere: no forecast, no rounds
   RC_ASSERT(*a.forecast == *b.forecast);
   const auto& ra = a.details.at("rounds");
   const auto& rb = b.details.at("rounds");
@@ -863,6 +882,8 @@ RC_GTEST_PROP(BdmProperty, ScalingAllCapabilitiesChangesNothing, ()) {
   for (Row& r : scaled) r.capability *= k;
   const IssueResult a = run_bdm(one_issue(rows), options);
   const IssueResult b = run_bdm(one_issue(scaled), options);
+  RC_ASSERT(a.forecast.has_value() == b.forecast.has_value());
+  if (!a.forecast) return;
   const auto [lo, hi] = span_of(rows);
   const double tol = 1e-9 * (hi - lo + 1.0);
   RC_ASSERT(std::abs(*a.forecast - *b.forecast) <= tol);
@@ -946,6 +967,29 @@ RC_GTEST_PROP(BdmProperty, IsDeterministic, ()) {
   const IssueResult b = run_bdm(one_issue(rows), options);
   RC_ASSERT(a.details.dump() == b.details.dump());
   RC_ASSERT(a.trace == b.trace);
+}
+
+}  // namespace
+}  // namespace entente
+
+namespace entente {
+namespace {
+
+TEST(Bdm, NoCapabilityAnywhereGivesNoForecastLikeTheOtherModels) {
+  // Issue 15: with every capability 0 no challenge has weight; compromise and median refuse,
+  // and bdm used to answer with whatever its tie-breaking left. Now it refuses and says why.
+  const Scenario s = one_issue({{"A", 0.0, 10, 1.0}, {"B", 0.0, 90, 0.5}, {"C", 0.0, 40, 0.8}});
+  const Result r = make_model("bdm", {})->run(s, RunContext{});
+  ASSERT_EQ(r.issues.size(), 1U);
+  EXPECT_FALSE(r.issues[0].forecast.has_value());
+  ASSERT_EQ(r.warnings.size(), 1U);
+  EXPECT_EQ(r.warnings[0],
+            "bdm: issue 'issue': no forecast: every actor has zero capability x salience, so no "
+            "position carries any weight");
+  for (const char* other : {"compromise", "median"}) {
+    EXPECT_FALSE(make_model(other, {})->run(s, RunContext{}).issues[0].forecast.has_value())
+        << other;
+  }
 }
 
 }  // namespace

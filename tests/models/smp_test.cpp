@@ -983,7 +983,8 @@ const char* const kCsvHead = "S,desc,3,2,\nActor,Desc,Power,P1,S1,P2,S2,\n";
 TEST(KtabReader, ReportsEveryCsvMalformationWithLineAndColumn) {
   const std::vector<BadInput> cases = {
       {"", "1:1", "empty file"},
-      {std::string("a,b\0,3,1\n", 9), "1:1", "binary"},
+      // The NUL is reported where it is, not at 1:1 (issue 15).
+      {std::string("a,b\0,3,1\n", 9), "1:4", "binary data: a NUL byte"},
       {"S,d,x,2\n", "1:5", "number of actors"},
       {"S,d,2,2\n", "1:5", "from 3 to 250"},
       {"S,d,251,2\n", "1:5", "from 3 to 250"},

@@ -111,6 +111,21 @@ TEST(MpiSweep, ResumesASingleProcessSweepWithItsSamples) {
   EXPECT_EQ(a.count_sweep_samples(id), 2000U);
   std::filesystem::remove_all(dir);
 }
+
+// The driver checks its numeric flags as `entente sweep` does (one shared check): usage
+// errors, exit 2, nothing stored (issue 15: 2^64 - 1 samples stored an empty sweep as done).
+TEST(MpiSweep, NumericFlagsAreCheckedAsEntenteChecksThem) {
+  const std::string dir = test::temp_dir("mpi-flags");
+  for (const std::string flags :
+       {"--samples 18446744073709551615", "--seed -1", "--seed 1e23", "--block-size 0"}) {
+    const auto r = test::run_command(mpirun() + " sweep " + flags + " --db '" + dir + "/x.db'");
+    EXPECT_NE(r.exit_code, 0) << flags;
+    EXPECT_NE(r.err.find(flags.substr(0, flags.find(' ')) + ": "), std::string::npos)
+        << flags << ": " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/x.db")) << flags;
+  }
+  std::filesystem::remove_all(dir);
+}
 #else
 TEST(MpiSweep, TwoRanksGiveTheSingleProcessResult) {
   GTEST_SKIP() << "OpenMPI not found at configure time; entente-mpi not built";

@@ -262,6 +262,29 @@ TEST(ScenarioYaml, RejectsOversizedAndBinaryInput) {
   EXPECT_THAT(errors_of(""), HasSubstr("empty file"));
 }
 
+// Strict UTF-8 (RFC 3629), each fault at its line and column in characters: JSON, and so
+// the run store, refuses all of these, so a scenario holding one must not validate.
+TEST(ScenarioYaml, RejectsEveryKindOfInvalidUtf8WhereItIs) {
+  const std::string head = "entente: 1\n# é€😀 ";  // valid: 2-, 3- and 4-byte forms
+  const std::string where = "test.yaml:2:7: error: binary data: ";
+  EXPECT_EQ(errors_of(head + "\xC0\xAF\n"),
+            where + "invalid UTF-8 (byte 0xC0); expected a UTF-8 YAML scenario\n");  // overlong
+  EXPECT_EQ(errors_of(head + "\xE0\x80\xAF\n"),
+            where + "invalid UTF-8 (byte 0x80 after 0xE0); expected a UTF-8 YAML scenario\n");
+  EXPECT_EQ(errors_of(head + "\xED\xBF\xBF\n"),  // a UTF-16 surrogate
+            where + "invalid UTF-8 (byte 0xBF after 0xED); expected a UTF-8 YAML scenario\n");
+  EXPECT_EQ(errors_of(head + "\xF4\x90\x80\x80\n"),  // past U+10FFFF
+            where + "invalid UTF-8 (byte 0x90 after 0xF4); expected a UTF-8 YAML scenario\n");
+  EXPECT_EQ(errors_of(head + "\xF5\x80\x80\x80\n"),
+            where + "invalid UTF-8 (byte 0xF5); expected a UTF-8 YAML scenario\n");
+  EXPECT_EQ(errors_of(head + "\xE2\x82"),
+            where +
+                "invalid UTF-8 (byte 0xE2 cut short by the end of the file); expected a UTF-8 "
+                "YAML scenario\n");
+  EXPECT_EQ(errors_of(head + "ok\nx: " + std::string(1, '\0') + "\n"),
+            "test.yaml:3:4: error: binary data: a NUL byte; expected a UTF-8 YAML scenario\n");
+}
+
 TEST(ScenarioYaml, WriterRoundTrips) {
   const Scenario a = load(kMinimal);
   const std::string text = write_scenario_yaml(a);

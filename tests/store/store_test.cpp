@@ -603,11 +603,138 @@ TEST(RunStore, KilledWriterLeavesRunningRowAndIntactDatabase) {
     ASSERT_EQ(runs.size(), 1U);
     EXPECT_EQ(runs[0].status, "running");
     EXPECT_EQ(runs[0].finished_at, "");
+    // Its owner, the child, is gone: the row reads as abandoned (issue 15).
+    EXPECT_EQ(runs[0].owner_pid, child);
+    EXPECT_TRUE(runs[0].abandoned);
     // The orphan can still be closed out, e.g. by a cleanup command.
     store.fail_run(runs[0].id, "process died");
     EXPECT_EQ(store.get_run(runs[0].id)->status, "failed");
   }
   EXPECT_EQ(RawDb(path).scalar("PRAGMA integrity_check"), "ok");
+}
+
+TEST(RunStore, RunsRecordTheirOwnerAndAreNotAbandonedWhileItLives) {
+  RunStore store(fresh_db("owner"));
+  const std::int64_t id = store.begin_run(sample_run());
+  const auto run = store.get_run(id);
+  EXPECT_EQ(run->owner_pid, getpid());
+  EXPECT_FALSE(run->owner_host.empty());
+  EXPECT_EQ(run->heartbeat_at, run->created_at);
+  EXPECT_FALSE(run->abandoned);
+  store.finish_run(id, nlohmann::json::object(), {});
+  EXPECT_FALSE(store.get_run(id)->abandoned);  // only running rows can be abandoned
+}
+
+TEST(RunStore, AbandonedWhenTheOwnerIsGoneOrItsHeartbeatIsStale) {
+  const std::string path = fresh_db("abandoned");
+  RunStore store(path);
+  const std::int64_t dead = store.begin_run(sample_run());
+  const std::int64_t far_stale = store.begin_run(sample_run());
+  const std::int64_t far_fresh = store.begin_run(sample_run());
+  const std::int64_t unknown = store.begin_run(sample_run());
+  const pid_t child = fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) _exit(0);
+  ASSERT_EQ(wait_exit_code(child), 0);  // reaped: the pid no longer exists
+  RawDb raw(path);
+  raw.exec("UPDATE runs SET owner_pid = " + std::to_string(child) +
+           " WHERE id = " + std::to_string(dead));
+  raw.exec(
+      "UPDATE runs SET owner_host = 'elsewhere', heartbeat_at = strftime('%Y-%m-%dT%H:%M:%fZ', "
+      "'now', '-601 seconds') WHERE id = " +
+      std::to_string(far_stale));
+  raw.exec("UPDATE runs SET owner_host = 'elsewhere' WHERE id = " + std::to_string(far_fresh));
+  // A row from before schema 3: no owner; its age counts from its creation.
+  raw.exec(
+      "UPDATE runs SET owner_pid = NULL, owner_host = NULL, heartbeat_at = NULL, created_at = "
+      "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour') WHERE id = " +
+      std::to_string(unknown));
+  EXPECT_TRUE(store.get_run(dead)->abandoned);
+  EXPECT_TRUE(store.get_run(far_stale)->abandoned);
+  EXPECT_FALSE(store.get_run(far_fresh)->abandoned);
+  EXPECT_TRUE(store.get_run(unknown)->abandoned);
+  for (const RunRecord& r : store.list_runs()) {
+    EXPECT_EQ(r.abandoned, r.id != far_fresh) << r.id;
+    EXPECT_EQ(r.status, "running");  // derived, never stored
+  }
+}
+
+TEST(RunStore, ClaimRunIsALeaseRefusedWhileTheOwnerLives) {
+  const std::string path = fresh_db("claim");
+  RunStore store(path);
+  const std::int64_t id = store.begin_run(sample_run());
+  store.claim_run(id);  // our own run: a no-op lease renewal
+  RawDb raw(path);
+  // pid 1 (init) exists on every Linux host.
+  raw.exec("UPDATE runs SET owner_pid = 1 WHERE id = " + std::to_string(id));
+  try {
+    store.claim_run(id);
+    ADD_FAILURE() << "claimed a run whose owner is alive";
+  } catch (const StoreError& e) {
+    EXPECT_THAT(e.what(),
+                HasSubstr("run " + std::to_string(id) + " is being computed by process 1"));
+  }
+  EXPECT_EQ(store.get_run(id)->owner_pid, 1);
+  raw.exec("UPDATE runs SET owner_pid = 2147483647 WHERE id = " + std::to_string(id));
+  store.claim_run(id);  // the owner is gone: the run is taken over
+  EXPECT_EQ(store.get_run(id)->owner_pid, getpid());
+  store.fail_run(id, "stopped");
+  EXPECT_THROW(store.claim_run(id), StoreError);  // not running any more
+  EXPECT_THROW(store.claim_run(id + 100), StoreError);
+}
+
+TEST(RunStore, SweepCheckpointsRenewTheHeartbeat) {
+  const std::string path = fresh_db("heartbeat");
+  RunStore store(path);
+  const std::int64_t id = store.begin_run(sample_run());
+  RawDb raw(path);
+  raw.exec("UPDATE runs SET heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE id = " +
+           std::to_string(id));
+  store.save_sweep_progress(id, 1, nlohmann::json::object());
+  EXPECT_GT(store.get_run(id)->heartbeat_at, std::string("2000-01-02"));
+}
+
+TEST(RunStore, ReadOnlyAccessWritesNothingAndReadsAnOlderSchemaAsItIs) {
+  const std::string path = fresh_db("readonly");
+  {
+    RunStore store(path);
+    store.begin_run(sample_run());
+  }
+  // Make it a schema-2 store, as an older entente left it.
+  {
+    RawDb raw(path);
+    raw.exec(
+        "ALTER TABLE runs DROP COLUMN owner_pid; ALTER TABLE runs DROP COLUMN owner_host; "
+        "ALTER TABLE runs DROP COLUMN heartbeat_at; UPDATE meta SET value = '2' WHERE key = "
+        "'schema_version'");
+  }
+  {
+    const RunStore reader(path, RunStore::Access::kReadOnly);
+    EXPECT_EQ(reader.database_version(), 2);
+    const auto runs = reader.list_runs();
+    ASSERT_EQ(runs.size(), 1U);
+    EXPECT_EQ(runs[0].owner_pid, 0);
+    EXPECT_FALSE(runs[0].abandoned);  // started just now
+    EXPECT_TRUE(reader.get_run(runs[0].id).has_value());
+  }
+  RunStore reader(path, RunStore::Access::kReadOnly);
+  EXPECT_THROW(reader.begin_run(sample_run()), StoreError);
+  EXPECT_EQ(RawDb(path).scalar("SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+  // Opened for writing, it is migrated and keeps its run.
+  RunStore writer(path);
+  EXPECT_EQ(writer.database_version(), RunStore::schema_version());
+  EXPECT_EQ(writer.list_runs().size(), 1U);
+}
+
+TEST(RunStore, ReadOnlyAccessToAMissingFileCreatesNothing) {
+  const std::string path = fresh_db("readonly-missing");
+  try {
+    const RunStore reader(path, RunStore::Access::kReadOnly);
+    ADD_FAILURE() << "opened a missing store";
+  } catch (const StoreError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("no run store at " + path));
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 TEST(StoreSha256, MatchesFips180TestVectors) {

@@ -161,6 +161,16 @@ class BdmModel final : public Model {
       warnings.push_back("bdm: issue '" + issue.id + "' has no positions; no forecast");
       return out;
     }
+    // As compromise and median refuse: with no capability x salience anywhere, no challenge
+    // has any weight, and the "forecast" would be an artefact of the tie-breaking order.
+    if (std::none_of(players.begin(), players.end(),
+                     [](const Player& p) { return p.capability * p.salience > 0; })) {
+      const std::string why =
+          "every actor has zero capability x salience, so no position carries any weight";
+      warnings.push_back(fmt::format("bdm: issue '{}': no forecast: {}", issue.id, why));
+      out.trace.push_back("no forecast: " + why);
+      return out;
+    }
     // Canonical order (by the actor's data, not its label), so that relabelling or
     // reordering actors changes nothing, to the last bit. offer=scholz-code keeps the
     // input order: like the replication it breaks ties by it.

@@ -244,7 +244,21 @@ bool looks_like_ktab_csv(std::string_view text) {
   const auto actors = parse_count(rows[0].fields[2].text);
   const auto dims = parse_count(rows[0].fields[3].text);
   if (!actors || !dims || *actors < 1 || *dims < 1 || *dims > 100000) return false;
-  return rows[1].fields.size() >= static_cast<std::size_t>(3 + 2 * *dims);
+  if (rows[1].fields.size() >= static_cast<std::size_t>(3 + 2 * *dims)) return true;
+  // A miscounted table (fewer columns than its dimensions need) is still KTAB's when its
+  // second row is KTAB's column header: the KTAB reader then says which line is short,
+  // instead of the actor-table reader reporting its four columns missing.
+  auto lower_trimmed = [](std::string_view f) {
+    while (!f.empty() && std::isspace(static_cast<unsigned char>(f.front())) != 0)
+      f.remove_prefix(1);
+    while (!f.empty() && std::isspace(static_cast<unsigned char>(f.back())) != 0)
+      f.remove_suffix(1);
+    std::string out(f);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  return rows[1].fields.size() >= 2 && lower_trimmed(rows[1].fields[0].text) == "actor" &&
+         lower_trimmed(rows[1].fields[1].text) == "description";
 }
 
 Scenario load_ktab_csv(std::string_view text, const std::string& filename) {
@@ -259,8 +273,9 @@ Scenario load_ktab_csv(std::string_view text, const std::string& filename) {
              "file is larger than " + std::to_string(kMaxScenarioBytes / (1024 * 1024)) +
                  " MiB; expected a KTAB SMP table");
   }
-  if (detail::looks_binary(text)) {
-    fail_now(1, 1, "", "binary data (NUL byte or invalid UTF-8); expected a KTAB SMP CSV table");
+  if (const auto fault = detail::find_text_fault(text)) {
+    fail_now(fault->line, fault->column, "",
+             detail::text_fault_message(*fault, "a KTAB SMP CSV table"));
   }
   const std::vector<Row> rows = split_rows(text, file, diags);
   if (!diags.empty()) throw InputError(std::move(diags));
@@ -913,6 +928,16 @@ bool looks_like_ktab_xml(std::string_view text) {
       const auto end = text.find("-->", pos);
       if (end == std::string_view::npos) return false;
       pos = end + 3;
+    } else if (text.substr(pos, 9) == "<!DOCTYPE") {
+      // Skipped here only to recognise the file: the reader refuses DOCTYPEs itself, with
+      // its own message and location, which a YAML or CSV reader could never give.
+      const auto close = text.find('>', pos);
+      const auto subset = text.find('[', pos);
+      const auto end = subset < close ? text.find("]", subset) : close;
+      if (end == std::string_view::npos) return false;
+      pos = text.find('>', end);
+      if (pos == std::string_view::npos) return false;
+      ++pos;
     } else {
       break;
     }
@@ -931,8 +956,9 @@ KtabInput load_ktab_xml(std::string_view text, const std::string& filename) {
                     " MiB; expected a KTAB SMP scenario");
     throw InputError(std::move(diags));
   }
-  if (detail::looks_binary(text)) {
-    diags.error({filename, 1, 1}, "", "binary data (NUL byte or invalid UTF-8); expected XML");
+  if (const auto fault = detail::find_text_fault(text)) {
+    diags.error({filename, fault->line, fault->column}, "",
+                detail::text_fault_message(*fault, "XML"));
     throw InputError(std::move(diags));
   }
   Element root;
