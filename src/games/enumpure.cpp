@@ -1,6 +1,7 @@
 // Pure-strategy Nash equilibria by enumeration, n players, exact. Extensive games are solved
 // on their reduced strategic form, or with agent=true on the agent form (no player gains by
 // changing the action at one information set alone).
+#include <cstdio>
 #include <functional>
 
 #include "solvers.hpp"
@@ -10,12 +11,19 @@ namespace entente::games::detail {
 namespace {
 
 constexpr std::size_t kMaxProfiles = 10'000'000;
+// Reduced forms beyond this many cells take minutes to build (a tree walk per cell).
+constexpr double kWarnCells = 1e6;
 
-std::vector<Equilibrium> pure_strategic(const StrategicGame& game) {
+std::vector<Equilibrium> pure_strategic(const StrategicGame& game, Work& work) {
   const int n = game.num_players();
   std::vector<Equilibrium> out;
   std::vector<int> s(static_cast<std::size_t>(n), 0);
   for (std::size_t c = 0; c < game.num_cells(); ++c) {
+    if ((c & 1023U) == 0 && work.time_up()) {
+      work.fail("after " + std::to_string(c) + " of " + std::to_string(game.num_cells()) +
+                    " pure profiles",
+                std::move(out));
+    }
     bool stable = true;
     for (int p = 0; p < n && stable; ++p) {
       std::vector<int> dev = s;
@@ -65,7 +73,7 @@ std::vector<Rational> agent_payoffs(const ExtensiveGame& g, const std::vector<in
   return total;
 }
 
-std::vector<Equilibrium> pure_agent(const ExtensiveGame& game) {
+std::vector<Equilibrium> pure_agent(const ExtensiveGame& game, Work& work) {
   std::vector<int> agents;
   std::size_t total = 1;
   for (std::size_t h = 0; h < game.infosets().size(); ++h) {
@@ -81,6 +89,11 @@ std::vector<Equilibrium> pure_agent(const ExtensiveGame& game) {
   std::vector<int> choice(game.infosets().size(), 0);
   std::vector<Equilibrium> out;
   for (std::size_t count = 0; count < total; ++count) {
+    if ((count & 63U) == 0 && work.time_up()) {
+      work.fail("after " + std::to_string(count) + " of " + std::to_string(total) +
+                    " pure profiles of the agent form",
+                std::move(out));
+    }
     const std::vector<Rational> base = agent_payoffs(game, choice);
     bool stable = true;
     for (int h : agents) {
@@ -122,11 +135,31 @@ class EnumPure final : public Solver {
   explicit EnumPure(bool agent) : agent_(agent) {}
   [[nodiscard]] const SolverInfo& info() const override { return kInfo; }
   [[nodiscard]] std::vector<Equilibrium> solve(const StrategicGame& game) const override {
-    return pure_strategic(game);
+    Work work(budget(), "enumpure", [&game] { return advice(game, "enumpure"); });
+    return pure_strategic(game, work);
   }
+  // Without perfect recall too: a pure equilibrium of the (reduced) strategic form is one
+  // against every pure and mixed strategy, and a pure strategy is exactly one pure
+  // behaviour profile (unlike mixed ones). docs/games.md says in what sense.
   [[nodiscard]] std::vector<Equilibrium> solve(const ExtensiveGame& game) const override {
-    if (agent_) return pure_agent(game);
-    return via_reduced_form(game, pure_strategic);
+    Work work(budget(), "enumpure", [&game] { return advice(game, "enumpure"); });
+    if (agent_) return pure_agent(game, work);
+    return via_reduced_form(game, work, pure_strategic);
+  }
+  [[nodiscard]] std::string work_warning(const ExtensiveGame& game) const override {
+    if (agent_) return "";  // refused outright past 10^7 profiles
+    double cells = 1;
+    std::string shape;
+    for (double k : reduced_strategy_counts(game)) {
+      cells *= k;
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%s%.6g", shape.empty() ? "" : " x ", k);
+      shape += buf;
+    }
+    if (cells <= kWarnCells) return "";
+    return "enumpure checks every cell of the reduced strategic form (" + shape +
+           " strategies), each by a walk through the tree: expect it to run out of its budget; " +
+           advice(game, "enumpure");
   }
 
   inline static const SolverInfo kInfo{

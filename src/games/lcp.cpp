@@ -15,13 +15,17 @@ namespace {
 constexpr int kMaxPivots = 1'000'000;
 
 // One Lemke–Howson path from the artificial equilibrium, dropping label k (0-based).
-Profile lemke_howson(const Bimatrix& bm, int k) {
+Profile lemke_howson(const Bimatrix& bm, int k, Work& work) {
   Tableau p = polytope_p(bm);
   Tableau q = polytope_q(bm);
   Tableau* t = k < static_cast<int>(bm.m) ? &p : &q;
   int entering = k;
   for (int step = 0;; ++step) {
     if (step > kMaxPivots) throw SolverError("lcp: Lemke–Howson did not finish");
+    if ((step & 15) == 0 && work.time_up()) {
+      work.fail("on the Lemke-Howson path from label " + std::to_string(k + 1) + " after " +
+                std::to_string(step) + " pivots");
+    }
     const int r = t->ratio_test(entering);
     if (r < 0) throw SolverError("lcp: unbounded Lemke–Howson step (internal error)");
     const int left = t->pivot(static_cast<std::size_t>(r), entering);
@@ -36,9 +40,13 @@ Profile lemke_howson(const Bimatrix& bm, int k) {
   return normalised_pair(x, y);
 }
 
-std::vector<Equilibrium> lh_all(const StrategicGame& game, int label) {
+std::vector<Equilibrium> lh_all(const StrategicGame& game, int label, Work& work) {
   const Bimatrix bm = positive_bimatrix(game);
   const int labels = static_cast<int>(bm.m + bm.n);
+  // The two tableaux a path pivots (copies of the payoffs, growing entries ignored).
+  work.check_charge(
+      2 * Tableau::estimate_bytes(bm.m + bm.n, bm.m + bm.n),
+      "before Lemke-Howson: a " + std::to_string(bm.m) + " x " + std::to_string(bm.n) + " game");
   if (label > labels) {
     throw SolverError("lcp: label " + std::to_string(label) + " does not exist; expected 1.." +
                       std::to_string(labels) + " (0 for all)");
@@ -47,7 +55,12 @@ std::vector<Equilibrium> lh_all(const StrategicGame& game, int label) {
   std::set<std::vector<std::vector<std::vector<Rational>>>> seen;
   for (int k = 0; k < labels; ++k) {
     if (label > 0 && k != label - 1) continue;
-    Profile prof = lemke_howson(bm, k);
+    Profile prof;
+    try {
+      prof = lemke_howson(bm, k, work);
+    } catch (const BudgetExceeded& e) {
+      throw BudgetExceeded(e.what(), std::move(out));  // the paths that finished
+    }
     if (seen.insert(prof.probs).second) out.push_back(make_equilibrium(game, std::move(prof)));
   }
   return out;
@@ -125,13 +138,31 @@ SequenceForm sequence_form(const ExtensiveGame& game) {
   return sf;
 }
 
-std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game) {
+std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game, Work& work) {
   if (game.num_players() != 2) {
     throw SolverError("lcp needs a two-player game; this one has " +
                       std::to_string(game.num_players()) + " players");
   }
-  const std::string recall = game.perfect_recall_problem();
-  if (!recall.empty()) throw SolverError("lcp needs perfect recall: " + recall);
+  require_perfect_recall(game, "lcp");
+  {
+    // The dense payoff tables and tableau, refused before they are allocated: their size is
+    // quadratic in the tree (a 2,047-node tree needs gigabytes).
+    std::size_t seqs[2] = {1, 1};
+    std::size_t sets[2] = {0, 0};
+    for (const Infoset& h : game.infosets()) {
+      if (h.player == 0) continue;
+      seqs[h.player - 1] += h.actions.size();
+      ++sets[h.player - 1];
+    }
+    const std::size_t nz = seqs[0] + seqs[1] + 2 * (sets[0] + sets[1] + 2);
+    const std::size_t bytes = 2 * seqs[0] * seqs[1] * kSmallRationalBytes +
+                              nz * nz * kSmallRationalBytes +
+                              Tableau::estimate_bytes(nz, 2 * nz + 1);
+    work.check_charge(
+        bytes, "before Lemke's algorithm: the sequence form (" + std::to_string(seqs[0]) + " x " +
+                   std::to_string(seqs[1]) + " sequences) needs a dense " + std::to_string(nz) +
+                   " x " + std::to_string(2 * nz + 1) + " tableau, about " + memory_text(bytes));
+  }
   const SequenceForm sf = sequence_form(game);
   const std::size_t n1 = sf.seqs[0];
   const std::size_t n2 = sf.seqs[1];
@@ -201,6 +232,10 @@ std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game) {
   int left = t.pivot(start, z0);
   for (int step = 0;; ++step) {
     if (step > kMaxPivots) throw SolverError("lcp: Lemke's algorithm did not finish");
+    if (work.time_up()) {
+      work.fail("in Lemke's algorithm on the sequence form (" + std::to_string(nz) + " x " +
+                std::to_string(cols) + " tableau) after " + std::to_string(step) + " pivots");
+    }
     const int entering =
         left < static_cast<int>(nz) ? left + static_cast<int>(nz) : left - static_cast<int>(nz);
     const int r = t.ratio_test(entering);
@@ -237,10 +272,12 @@ class Lcp final : public Solver {
   explicit Lcp(int label) : label_(label) {}
   [[nodiscard]] const SolverInfo& info() const override { return kInfo; }
   [[nodiscard]] std::vector<Equilibrium> solve(const StrategicGame& game) const override {
-    return lh_all(game, label_);
+    Work work(budget(), "lcp", [&game] { return advice(game, "lcp"); });
+    return lh_all(game, label_, work);
   }
   [[nodiscard]] std::vector<Equilibrium> solve(const ExtensiveGame& game) const override {
-    return sequence_lemke(game);
+    Work work(budget(), "lcp", [&game] { return advice(game, "lcp"); });
+    return sequence_lemke(game, work);
   }
 
   inline static const SolverInfo kInfo{
