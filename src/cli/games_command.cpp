@@ -152,7 +152,7 @@ int print_equilibria(const Game& game, const std::string& solver,
   std::cout << fmt::format("{} \"{}\": {} equilibri{} by {}{}\n",
                            l.extensive ? "extensive game" : "strategic game", game.title(),
                            eqs.size(), eqs.size() == 1 ? "um" : "a", solver,
-                           stopped.empty() ? "" : " before its budget ran out (not all)");
+                           stopped.empty() ? "" : " before its budget ran out (incomplete)");
   for (std::size_t k = 0; k < eqs.size(); ++k) {
     const auto& e = eqs[k];
     std::cout << fmt::format("\nequilibrium {}\n", k + 1);

@@ -163,9 +163,10 @@ std::vector<Equilibrium> enum_mixed(const StrategicGame& game, Work& work) {
   const std::size_t m = bm.m;
   const std::size_t n = bm.n;
   const std::string shape = std::to_string(m) + " x " + std::to_string(n) + " game";
-  // The polytope with fewer constraints first: when the budget runs out on the other one,
-  // the pairs among the vertices found so far are still genuine equilibria to report.
-  const bool p_first = n <= m;
+  // The polytope of lower dimension first (P lives in R^m, Q in R^n; with m + n facets each,
+  // the lower-dimensional one has far fewer vertices): when the budget runs out on the
+  // other, the pairs among the vertices found so far are still genuine equilibria.
+  const bool p_first = m <= n;
   const Tableau first = p_first ? polytope_p(bm) : polytope_q(bm);
   const Tableau second = p_first ? polytope_q(bm) : polytope_p(bm);
   const std::string first_name = std::string(p_first ? "player 1's" : "player 2's") +

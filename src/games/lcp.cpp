@@ -1,4 +1,6 @@
-// lcp: Lemke–Howson on two-player strategic games (from every starting label, or one), and
+// lcp: Lemke–Howson on two-player strategic games (every equilibrium reachable by
+// Lemke–Howson paths from the artificial equilibrium and from those found, or the path of one
+// starting label), and
 // Lemke's algorithm on the sequence form of two-player extensive games with perfect recall
 // (Koller, Megiddo and von Stengel 1996, "Efficient computation of equilibria for extensive
 // two-person games", GEB 14). Exact rational pivoting with the lexicographic ratio rule.
@@ -14,16 +16,24 @@ namespace {
 
 constexpr int kMaxPivots = 1'000'000;
 
-// One Lemke–Howson path from the artificial equilibrium, dropping label k (0-based).
-Profile lemke_howson(const Bimatrix& bm, int k, Work& work) {
-  Tableau p = polytope_p(bm);
-  Tableau q = polytope_q(bm);
-  Tableau* t = k < static_cast<int>(bm.m) ? &p : &q;
+// A completely labelled pair of bases: the artificial equilibrium (the origin) or a Nash
+// equilibrium. Each label is nonbasic in exactly one of the two tableaux.
+struct LhState {
+  Tableau p;
+  Tableau q;
+};
+
+// Follows the Lemke–Howson path from `s` dropping label k (0-based): the label enters the
+// tableau where it is nonbasic, and complementary pivoting alternates until k leaves again.
+// From the artificial equilibrium the path ends at an equilibrium; from an equilibrium, at
+// another one (of opposite index) or back at the artificial one.
+LhState lemke_howson(LhState s, int k, Work& work) {
+  Tableau* t = s.p.row_of(k) < 0 ? &s.p : &s.q;
   int entering = k;
   for (int step = 0;; ++step) {
     if (step > kMaxPivots) throw SolverError("lcp: Lemke–Howson did not finish");
     if ((step & 15) == 0 && work.time_up()) {
-      work.fail("on the Lemke-Howson path from label " + std::to_string(k + 1) + " after " +
+      work.fail("on the Lemke-Howson path dropping label " + std::to_string(k + 1) + " after " +
                 std::to_string(step) + " pivots");
     }
     const int r = t->ratio_test(entering);
@@ -31,37 +41,68 @@ Profile lemke_howson(const Bimatrix& bm, int k, Work& work) {
     const int left = t->pivot(static_cast<std::size_t>(r), entering);
     if (left == k) break;
     entering = left;
-    t = t == &p ? &q : &p;
+    t = t == &s.p ? &s.q : &s.p;
   }
-  std::vector<Rational> x(bm.m);
-  std::vector<Rational> y(bm.n);
-  for (std::size_t i = 0; i < bm.m; ++i) x[i] = p.value(static_cast<int>(i));
-  for (std::size_t j = 0; j < bm.n; ++j) y[j] = q.value(static_cast<int>(bm.m + j));
-  return normalised_pair(x, y);
+  return s;
 }
 
+// The state's strategy pair (unnormalised), empty for the artificial equilibrium.
+bool strategies(const Bimatrix& bm, const LhState& s, std::vector<Rational>& x,
+                std::vector<Rational>& y) {
+  x.assign(bm.m, Rational(0));
+  y.assign(bm.n, Rational(0));
+  bool any = false;
+  for (std::size_t i = 0; i < bm.m; ++i) {
+    x[i] = s.p.value(static_cast<int>(i));
+    any = any || x[i] != 0;
+  }
+  for (std::size_t j = 0; j < bm.n; ++j) y[j] = s.q.value(static_cast<int>(bm.m + j));
+  return any;
+}
+
+// label > 0: the one path from the artificial equilibrium dropping that label. label = 0:
+// every equilibrium reachable by Lemke–Howson paths from the artificial one and, again, from
+// every equilibrium found (Gambit's AllLemke), so equilibria of index -1 such as battle of
+// the sexes' mixed one are found too, in the order they are first reached.
 std::vector<Equilibrium> lh_all(const StrategicGame& game, int label, Work& work) {
   const Bimatrix bm = positive_bimatrix(game);
   const int labels = static_cast<int>(bm.m + bm.n);
-  // The two tableaux a path pivots (copies of the payoffs, growing entries ignored).
-  work.check_charge(
-      2 * Tableau::estimate_bytes(bm.m + bm.n, bm.m + bm.n),
-      "before Lemke-Howson: a " + std::to_string(bm.m) + " x " + std::to_string(bm.n) + " game");
   if (label > labels) {
     throw SolverError("lcp: label " + std::to_string(label) + " does not exist; expected 1.." +
                       std::to_string(labels) + " (0 for all)");
   }
+  LhState start{polytope_p(bm), polytope_q(bm)};
+  // Every state kept for later paths holds both tableaux, and a path works on a copy.
+  const std::size_t state_bytes = 2 * (start.p.bytes() + start.q.bytes());
+  const std::string shape = "a " + std::to_string(bm.m) + " x " + std::to_string(bm.n) + " game";
+  work.check_charge(state_bytes, "before Lemke-Howson: " + shape);
   std::vector<Equilibrium> out;
   std::set<std::vector<std::vector<std::vector<Rational>>>> seen;
-  for (int k = 0; k < labels; ++k) {
-    if (label > 0 && k != label - 1) continue;
-    Profile prof;
-    try {
-      prof = lemke_howson(bm, k, work);
-    } catch (const BudgetExceeded& e) {
-      throw BudgetExceeded(e.what(), std::move(out));  // the paths that finished
+  std::vector<LhState> pending{start};
+  for (std::size_t next = 0; next < pending.size(); ++next) {
+    for (int k = 0; k < labels; ++k) {
+      if (label > 0 && k != label - 1) continue;
+      LhState end = start;
+      try {
+        end = lemke_howson(pending[next], k, work);
+      } catch (const BudgetExceeded& e) {
+        throw BudgetExceeded(e.what(), std::move(out));  // the paths that finished
+      }
+      std::vector<Rational> x;
+      std::vector<Rational> y;
+      if (!strategies(bm, end, x, y)) continue;  // back at the artificial equilibrium
+      Profile prof = normalised_pair(x, y);
+      if (!seen.insert(prof.probs).second) continue;
+      out.push_back(make_equilibrium(game, std::move(prof)));
+      if (label == 0) {
+        if (!work.charge(end.p.bytes() + end.q.bytes())) {
+          work.fail("after " + std::to_string(out.size()) + " equilibria of " + shape +
+                        " (each kept to start further paths from)",
+                    std::move(out));
+        }
+        pending.push_back(std::move(end));
+      }
     }
-    if (seen.insert(prof.probs).second) out.push_back(make_equilibrium(game, std::move(prof)));
   }
   return out;
 }
@@ -288,8 +329,8 @@ class Lcp final : public Solver {
       true,
       true,
       {{"label", "0",
-        "strategic games: the Lemke–Howson starting label 1..m+n; 0 runs every label and keeps "
-        "the distinct equilibria"}}};
+        "strategic games: the Lemke–Howson starting label 1..m+n; 0 follows every label from "
+        "the artificial equilibrium and from each equilibrium found (all reachable ones)"}}};
 
  private:
   int label_;

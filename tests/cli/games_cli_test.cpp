@@ -118,7 +118,7 @@ TEST_F(GamesCli, BudgetsStopWithAMessageAndTheResultSoFar) {
   EXPECT_THAT(r.err, HasSubstr("error: "));
   EXPECT_THAT(r.err, HasSubstr("enummixed: the memory budget of 8 MiB (max_memory) ran out"));
   EXPECT_THAT(r.err, HasSubstr("lcp suits this game"));
-  EXPECT_THAT(r.out, HasSubstr("by enummixed before its budget ran out (not all)"));
+  EXPECT_THAT(r.out, HasSubstr("by enummixed before its budget ran out (incomplete)"));
   const auto json = run_entente("games solve " + game("openspiel_kuhn_poker.efg") +
                                 " --solver enummixed --max-memory 8M --json");
   EXPECT_EQ(json.exit_code, 1);

@@ -209,10 +209,18 @@ TEST(GamesSolver, BattleOfTheSexesHasThreeEquilibria) {
     }
   }
   EXPECT_EQ(solve("enumpure", g).size(), 2U);
-  // Lemke–Howson reaches only equilibria of index +1: here the two pure ones.
+  // A Lemke–Howson path from the artificial equilibrium reaches only equilibria of index +1
+  // (here the two pure ones); paths from those reach the mixed one (index -1), so lcp's
+  // default (every label, from every equilibrium found: Gambit's AllLemke) finds all three.
   const auto lh = mixed_of(solve("lcp", g));
-  EXPECT_EQ(lh.size(), 2U);
+  EXPECT_EQ(lh.size(), 3U);
   for (const Rows& r : lh) EXPECT_TRUE(contains(all, r));
+  EXPECT_TRUE(contains(lh, Rows{{Q(2, 3), Q(1, 3)}, {Q(1, 3), Q(2, 3)}}));
+  for (const char* label : {"1", "2", "3", "4"}) {
+    const auto one = mixed_of(solve("lcp", g, {{"label", label}}));
+    ASSERT_EQ(one.size(), 1U);
+    EXPECT_NE(one[0][0][0], Q(2, 3));  // one path from the artificial one: a pure equilibrium
+  }
   const auto logit = solve("logit", g);
   EXPECT_LT(max_regret(regrets(g, logit[0].profile)), 1e-6);
 }
