@@ -143,7 +143,7 @@ std::string advice(const StrategicGame& game, const std::string& solver) {
 std::size_t rational_bytes(const Rational& q) {
   const auto limbs = static_cast<std::size_t>(q.get_num_mpz_t()->_mp_alloc) +
                      static_cast<std::size_t>(q.get_den_mpz_t()->_mp_alloc);
-  return sizeof(Rational) + limbs * sizeof(mp_limb_t);
+  return sizeof(Rational) + limbs * sizeof(mp_limb_t) + 2 * kAllocOverhead;
 }
 
 void require_perfect_recall(const ExtensiveGame& game, const std::string& solver) {

@@ -17,8 +17,6 @@ std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 // The StrategicGame limit on cells, and the solvers' limit on reduced strategies per player.
 constexpr std::size_t kMaxReducedCells = 100'000'000;
 constexpr std::size_t kMaxReducedStrategies = 100'000;
-// Estimated bytes of one payoff in a reduced form's cell: the rational and its two limbs.
-constexpr std::size_t kCellRationalBytes = sizeof(Rational) + 2 * sizeof(mp_limb_t);
 
 void require(bool ok, const std::string& message) {
   if (!ok) throw std::invalid_argument(message);
@@ -438,7 +436,9 @@ ReducedForm build_reduced_form(const ExtensiveGame& game, std::size_t max_strate
                                 " cells");
   }
   if (work != nullptr) {
-    const std::size_t per_cell = sizeof(int) + sizeof(Outcome) + idx(n) * kCellRationalBytes;
+    // The cell's outcome index, the outcome, its payoff vector's block, a rational each.
+    const std::size_t per_cell = sizeof(int) + sizeof(Outcome) + detail::kAllocOverhead +
+                                 idx(n) * detail::kSmallRationalBytes;
     work->check_charge(cells * per_cell, "before building the reduced strategic form (" + shape +
                                              " strategies, " + std::to_string(cells) + " cells)");
   }
@@ -514,6 +514,15 @@ Profile behaviour_from_mixed(const ExtensiveGame& game, const ReducedForm& form,
   for (int p = 0; p < n; ++p) {
     const std::vector<int> mine = game.player_infosets(p + 1);
     const auto& strategies = form.choices[idx(p)];
+    // Only strategies played with positive probability contribute: a pure profile of a
+    // reduced form with a thousand strategies and infosets costs a thousand steps, not a
+    // million.
+    std::vector<std::size_t> support;
+    for (std::size_t s = 0; s < strategies.size(); ++s) {
+      if ((mixed.exact && mixed.probs[idx(p)][0][s] != 0) || mixed.approx[idx(p)][0][s] != 0) {
+        support.push_back(s);
+      }
+    }
     std::vector<std::vector<Rational>> exact_rows;
     std::vector<std::vector<double>> approx_rows;
     for (std::size_t k = 0; k < mine.size(); ++k) {
@@ -522,7 +531,7 @@ Profile behaviour_from_mixed(const ExtensiveGame& game, const ReducedForm& form,
       std::vector<double> num_d(na, 0.0);
       Rational den = 0;
       double den_d = 0;
-      for (std::size_t s = 0; s < strategies.size(); ++s) {
+      for (const std::size_t s : support) {
         const int a = strategies[s][k];
         if (a < 0) continue;
         if (mixed.exact) {

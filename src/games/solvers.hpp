@@ -62,10 +62,14 @@ class Work {
 std::string advice(const ExtensiveGame& game, const std::string& solver);
 std::string advice(const StrategicGame& game, const std::string& solver);
 
-// Heap and inline bytes of a rational (GMP limbs included, allocator overhead not).
+// Bytes the allocator spends on one small block beyond what was asked (glibc: a 16-byte
+// header, 32-byte minimum chunks); GMP allocates numerator and denominator separately.
+inline constexpr std::size_t kAllocOverhead = 16;
+// Heap and inline bytes of a rational (GMP limbs and the allocator's overhead included).
 std::size_t rational_bytes(const Rational& q);
-// A rough per-number size for structures not built yet: a small rational.
-inline constexpr std::size_t kSmallRationalBytes = sizeof(Rational) + 4 * sizeof(long);
+// A per-number size for structures not built yet: a small rational (one limb each).
+inline constexpr std::size_t kSmallRationalBytes =
+    sizeof(Rational) + 2 * (sizeof(mp_limb_t) + kAllocOverhead);
 
 // Throws SolverError when the game lacks perfect recall: `solver` relies on it (Kuhn's
 // theorem turns mixed strategies into behaviour ones only with perfect recall, and the

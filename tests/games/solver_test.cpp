@@ -532,7 +532,25 @@ RC_GTEST_PROP(GamesSolverProperty, LogitLimitIsAnApproximateEquilibrium, ()) {
 RC_GTEST_PROP(GamesSolverProperty, NPlayerPureEquilibriaHaveZeroRegret, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint32_t>();
   const StrategicGame g = test::random_strategic(seed, *rc::gen::inRange(2, 5), 3, 2);
-  for (const auto& e : solve("enumpure", g)) RC_ASSERT(max_regret(regrets(g, e.profile)) == 0.0);
+  const auto found = mixed_of(solve("enumpure", g));
+  // Every pure profile with zero regret (the independent best-response routine), in cell
+  // order, is exactly what enumpure lists.
+  std::vector<Rows> expected;
+  std::vector<int> s(static_cast<std::size_t>(g.num_players()), 0);
+  for (std::size_t c = 0; c < g.num_cells(); ++c) {
+    Rows rows;
+    for (int p = 0; p < g.num_players(); ++p) {
+      std::vector<Q> row(static_cast<std::size_t>(g.num_strategies(p)), Q(0));
+      row[static_cast<std::size_t>(s[static_cast<std::size_t>(p)])] = 1;
+      rows.push_back(row);
+    }
+    if (max_regret(regrets(g, mixed_profile(rows))) == 0.0) expected.push_back(rows);
+    for (int p = 0; p < g.num_players(); ++p) {
+      if (++s[static_cast<std::size_t>(p)] < g.num_strategies(p)) break;
+      s[static_cast<std::size_t>(p)] = 0;
+    }
+  }
+  RC_ASSERT(found == expected);
 }
 
 RC_GTEST_PROP(GamesSolverProperty, TwoPlayerExtensiveEquilibriaHaveZeroRegretOnTheTree, ()) {
