@@ -179,6 +179,11 @@ struct ReducedForm {
 // unreachable are merged; labels join action labels with ",", "*" for unreachable).
 // Throws std::invalid_argument when a player would have more than `max_strategies`.
 ReducedForm reduced_strategic_form(const ExtensiveGame& game, std::size_t max_strategies = 100000);
+// Number of reduced strategies of each player, counted without building them (so the
+// solvers can warn before a reduced form explodes): doubles, as counts can be astronomical.
+// Exact for games with perfect recall; without it an upper bound (the product of the
+// player's action counts).
+std::vector<double> reduced_strategy_counts(const ExtensiveGame& game);
 
 // A behaviour profile: probs[p][k][a] is the probability player p+1 takes action a at the
 // player's k-th infoset. For a strategic game, each player has one "infoset" whose actions

@@ -2,6 +2,7 @@
 // the model registry): make_solver("lcp")->solve(game).
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,6 +41,33 @@ class SolverError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// How much a solve may take. Every solver accepts the options max_seconds and max_memory
+// (make_solver parses them into this), so no game makes a solver run for hours or abort the
+// process: the solver stops with BudgetExceeded instead. Memory is the solver's own estimate
+// of its large structures (tableaux, reduced strategic forms, matrices), not the process's
+// size, so the same game and budget stop at the same point on every machine; time is wall
+// clock.
+struct Budget {
+  static constexpr double kDefaultSeconds = 60.0;
+  static constexpr std::size_t kDefaultMemory = std::size_t{2} << 30U;  // 2 GiB
+  double max_seconds = kDefaultSeconds;
+  std::size_t max_memory = kDefaultMemory;  // bytes
+};
+
+// The solver ran out of its time or memory budget. what() says which, how far the solver
+// got and which solver suits the game; found() holds what it had found by then: genuine
+// equilibria (enumeration solvers: some, not all) or, for logit, the approximate equilibrium
+// at the lambda reached. Empty when nothing was found.
+class BudgetExceeded : public SolverError {
+ public:
+  BudgetExceeded(const std::string& what, std::vector<Equilibrium> found)
+      : SolverError(what), found_(std::move(found)) {}
+  [[nodiscard]] const std::vector<Equilibrium>& found() const { return found_; }
+
+ private:
+  std::vector<Equilibrium> found_;
+};
+
 class Solver {
  public:
   Solver() = default;
@@ -51,9 +79,23 @@ class Solver {
 
   [[nodiscard]] virtual const SolverInfo& info() const = 0;
   // Equilibria of the game; profiles of extensive games are behaviour profiles. Throw
-  // SolverError when the game does not suit the solver. Deterministic; no I/O.
+  // SolverError when the game does not suit the solver (solvers that rely on perfect recall
+  // refuse games without it rather than return a profile that is no equilibrium), and
+  // BudgetExceeded when budget() runs out. Deterministic apart from where a time budget
+  // stops it; no I/O.
   [[nodiscard]] virtual std::vector<Equilibrium> solve(const ExtensiveGame& game) const;
   [[nodiscard]] virtual std::vector<Equilibrium> solve(const StrategicGame& game) const;
+  // Before solving: "" when the solver's work on this game is modest, else one sentence on
+  // why it will explode and which solver suits the game (the CLI prints it as a warning). A
+  // cheap estimate from the game's size; never builds the reduced strategic form.
+  [[nodiscard]] virtual std::string work_warning(const ExtensiveGame& game) const;
+  [[nodiscard]] virtual std::string work_warning(const StrategicGame& game) const;
+
+  [[nodiscard]] const Budget& budget() const { return budget_; }
+  void set_budget(const Budget& budget) { budget_ = budget; }
+
+ private:
+  Budget budget_;
 };
 
 using SolverOptions = std::map<std::string, std::string>;
@@ -63,9 +105,20 @@ using SolverFactory = std::function<std::unique_ptr<Solver>(const SolverOptions&
 void register_solver(SolverInfo info, SolverFactory factory);
 // Every registered solver's info, sorted by name.
 std::vector<SolverInfo> registered_solvers();
-// Builds a solver. Throws std::invalid_argument for an unknown name (with a "did you mean")
-// or an option the solver does not declare.
+// Builds a solver. Besides the solver's own options, every solver takes max_seconds (a
+// positive number) and max_memory (bytes, with an optional K, M or G suffix: "512M"), which
+// set its Budget. Throws std::invalid_argument for an unknown name (with a "did you mean"),
+// an option the solver does not declare or a bad value.
 std::unique_ptr<Solver> make_solver(const std::string& name, const SolverOptions& options = {});
+
+// The options every solver takes (max_seconds, max_memory), with their defaults.
+std::vector<SolverOption> budget_options();
+
+// Parses a memory size: bytes, or a number with a K, M or G suffix (powers of 1024).
+// Throws std::invalid_argument naming `what` otherwise.
+std::size_t parse_memory_size(const std::string& text, const std::string& what);
+// "2 GiB", "512 MiB", "1000 bytes": for messages.
+std::string memory_text(std::size_t bytes);
 
 // Completes an equilibrium's payoffs from its profile.
 Equilibrium make_equilibrium(const StrategicGame& game, Profile profile);

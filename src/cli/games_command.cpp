@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -115,9 +116,12 @@ nlohmann::json profile_json(const Labels& l, const games::Profile& prof, bool ex
   return out;
 }
 
+// Prints the equilibria; `stopped` is "" for a finished solve, else the reason the solver
+// stopped early (its budget ran out): the equilibria are then those found so far.
 template <class Game>
 int print_equilibria(const Game& game, const std::string& solver,
-                     const std::vector<games::Equilibrium>& eqs, bool json) {
+                     const std::vector<games::Equilibrium>& eqs, bool json,
+                     const std::string& stopped = "") {
   const Labels l = labels_of(game);
   if (json) {
     nlohmann::json doc;
@@ -125,6 +129,8 @@ int print_equilibria(const Game& game, const std::string& solver,
                    {"kind", l.extensive ? "extensive" : "strategic"},
                    {"players", game.players()}};
     doc["solver"] = solver;
+    doc["complete"] = stopped.empty();
+    if (!stopped.empty()) doc["stopped"] = stopped;
     doc["equilibria"] = nlohmann::json::array();
     for (const auto& e : eqs) {
       nlohmann::json item;
@@ -143,9 +149,10 @@ int print_equilibria(const Game& game, const std::string& solver,
     std::cout << doc.dump(2) << "\n";
     return 0;
   }
-  std::cout << fmt::format("{} \"{}\": {} equilibri{} by {}\n",
+  std::cout << fmt::format("{} \"{}\": {} equilibri{} by {}{}\n",
                            l.extensive ? "extensive game" : "strategic game", game.title(),
-                           eqs.size(), eqs.size() == 1 ? "um" : "a", solver);
+                           eqs.size(), eqs.size() == 1 ? "um" : "a", solver,
+                           stopped.empty() ? "" : " before its budget ran out (incomplete)");
   for (std::size_t k = 0; k < eqs.size(); ++k) {
     const auto& e = eqs[k];
     std::cout << fmt::format("\nequilibrium {}\n", k + 1);
@@ -179,8 +186,28 @@ struct SolveArgs {
   std::string file;
   std::string solver;
   std::vector<std::string> options;
+  std::string max_seconds;  // "" = the solver's default budget
+  std::string max_memory;
   bool json = false;
 };
+
+// Solves, warning first when the solver's work will explode on this game; a budget that
+// runs out prints what was found (stdout) and why it stopped (stderr), exit code 1.
+template <class Game>
+int solve_and_print(const Game& game, const games::Solver& solver, const SolveArgs& args) {
+  if (const std::string warning = solver.work_warning(game); !warning.empty()) {
+    std::cerr << fmt::format("warning: {}: {}\n", args.file, warning);
+  }
+  std::vector<games::Equilibrium> eqs;
+  try {
+    eqs = solver.solve(game);
+  } catch (const games::BudgetExceeded& e) {
+    print_equilibria(game, args.solver, e.found(), args.json, e.what());
+    std::cerr << fmt::format("error: {}: {}\n", args.file, e.what());
+    return kExitInput;
+  }
+  return print_equilibria(game, args.solver, eqs, args.json);
+}
 
 int cmd_solve(const SolveArgs& args) {
   games::SolverOptions options;
@@ -192,6 +219,8 @@ int cmd_solve(const SolveArgs& args) {
     }
     options[o.substr(0, eq)] = o.substr(eq + 1);
   }
+  if (!args.max_seconds.empty()) options["max_seconds"] = args.max_seconds;
+  if (!args.max_memory.empty()) options["max_memory"] = args.max_memory;
   std::unique_ptr<games::Solver> solver;
   try {
     solver = games::make_solver(args.solver, options);
@@ -207,10 +236,17 @@ int cmd_solve(const SolveArgs& args) {
   }
   try {
     if (const auto* efg = std::get_if<ExtensiveGame>(&parsed.game)) {
-      return print_equilibria(*efg, args.solver, solver->solve(*efg), args.json);
+      return solve_and_print(*efg, *solver, args);
     }
-    const auto& nfg = std::get<StrategicGame>(parsed.game);
-    return print_equilibria(nfg, args.solver, solver->solve(nfg), args.json);
+    return solve_and_print(std::get<StrategicGame>(parsed.game), *solver, args);
+  } catch (const std::bad_alloc&) {
+    // The solvers charge their large structures to the memory budget, but not every
+    // allocation; the machine running out is still a message, not an abort.
+    std::cerr << fmt::format(
+        "error: {}: out of memory while solving with {}; lower --max-memory so the solver "
+        "stops at its budget, or use a solver that suits the game (see docs/games.md)\n",
+        args.file, args.solver);
+    return kExitInput;
   } catch (const games::SolverError& e) {
     std::cerr << fmt::format("error: {}: {}\n", args.file, e.what());
     return kExitInput;
@@ -302,6 +338,11 @@ int cmd_solvers() {
                                o.description);
     }
   }
+  std::cout << "every solver:\n";
+  for (const auto& o : games::budget_options()) {
+    std::cout << fmt::format("    --option {:<18} {}\n", o.name + "=" + o.default_value,
+                             o.description);
+  }
   return 0;
 }
 
@@ -317,6 +358,11 @@ void add_games_command(CLI::App& app, int& code) {
   solve_cmd->add_option("-s,--solver", solve->solver, "Solver (see `entente games solvers`)")
       ->required();
   solve_cmd->add_option("-o,--option", solve->options, "Solver option NAME=VALUE (repeatable)");
+  solve_cmd->add_option("--max-seconds", solve->max_seconds,
+                        "Stop after this many seconds and report what was found (default 60)");
+  solve_cmd->add_option("--max-memory", solve->max_memory,
+                        "Stop before the solver's structures pass this size, e.g. 512M (default "
+                        "2G)");
   solve_cmd->add_flag("--json", solve->json, "Print one JSON document");
   solve_cmd->callback([solve, &code] { code = cmd_solve(*solve); });
 

@@ -19,10 +19,22 @@ class BackwardInduction final : public Solver {
           "hold one node");
     }
     const std::size_t n = static_cast<std::size_t>(game.num_players());
+    // Linear in the tree, so the budget only matters for trees too large to hold: the value
+    // of every node, one rational per player.
+    Work work(budget(), "backward-induction",
+              [] { return std::string("raise the budget (--max-seconds, --max-memory)"); });
+    work.check_charge(
+        game.nodes().size() * (sizeof(std::vector<Rational>) + n * kSmallRationalBytes),
+        "before the walk: " + std::to_string(game.nodes().size()) + " nodes");
     std::vector<int> choice(game.infosets().size(), 0);
     std::vector<std::vector<Rational>> value(game.nodes().size());
     std::vector<int> order = game.prefix_order();
+    std::size_t done = 0;
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
+      if ((++done & 1023U) == 0) {
+        work.check_time("after " + std::to_string(done) + " of " + std::to_string(order.size()) +
+                        " nodes");
+      }
       const int v = *it;
       const Node& node = game.node(v);
       std::vector<Rational> total(n, Rational(0));

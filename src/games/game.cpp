@@ -2,15 +2,21 @@
 #include <functional>
 #include <map>
 #include <numeric>
+#include <set>
 #include <stdexcept>
 #include <string>
 
 #include "entente/games.hpp"
+#include "solvers.hpp"
 
 namespace entente::games {
 
 namespace {
 std::size_t idx(int i) { return static_cast<std::size_t>(i); }
+
+// The StrategicGame limit on cells, and the solvers' limit on reduced strategies per player.
+constexpr std::size_t kMaxReducedCells = 100'000'000;
+constexpr std::size_t kMaxReducedStrategies = 100'000;
 
 void require(bool ok, const std::string& message) {
   if (!ok) throw std::invalid_argument(message);
@@ -291,7 +297,11 @@ std::vector<Rational> pure_payoffs(const ExtensiveGame& g, const std::vector<int
 }
 }  // namespace
 
-ReducedForm reduced_strategic_form(const ExtensiveGame& game, std::size_t max_strategies) {
+namespace {
+
+// Builds the reduced strategic form; with `work`, within its budget.
+ReducedForm build_reduced_form(const ExtensiveGame& game, std::size_t max_strategies,
+                               detail::Work* work) {
   const int n = game.num_players();
   ReducedForm form;
   std::vector<std::vector<std::string>> labels(idx(n));
@@ -304,6 +314,7 @@ ReducedForm reduced_strategic_form(const ExtensiveGame& game, std::size_t max_st
     }
   }
   form.choices.resize(idx(n));
+  const bool recall = game.perfect_recall_problem().empty();
   for (int p = 1; p <= n; ++p) {
     const std::vector<int> mine = game.player_infosets(p);
     std::vector<int> dfs_order(mine.size());
@@ -311,6 +322,7 @@ ReducedForm reduced_strategic_form(const ExtensiveGame& game, std::size_t max_st
     std::sort(dfs_order.begin(), dfs_order.end(), [&](int a, int b) {
       return first_seen[idx(mine[idx(a)])] < first_seen[idx(mine[idx(b)])];
     });
+    std::vector<char> decided(mine.size(), 0);
     // Own histories of every member node, with infosets as local indices.
     std::vector<std::vector<std::vector<std::pair<int, int>>>> histories(mine.size());
     for (std::size_t k = 0; k < mine.size(); ++k) {
@@ -322,41 +334,80 @@ ReducedForm reduced_strategic_form(const ExtensiveGame& game, std::size_t max_st
     }
     std::vector<int> current(mine.size(), -1);
     auto& out = form.choices[idx(p - 1)];
+    std::set<std::vector<int>> seen;  // imperfect recall only: normalised strategies so far
+    std::size_t visits = 0;
     std::function<void(std::size_t)> dfs = [&](std::size_t pos) {
+      // Each visit scans own histories (as long as the tree is deep): a deep tree spends
+      // its time here before the first cell exists.
+      if (work != nullptr && (++visits & 4095U) == 0) {
+        work->check_time("while listing player " + std::to_string(p) + "'s reduced strategies (" +
+                         std::to_string(out.size()) + " so far)");
+      }
       if (pos == dfs_order.size()) {
+        std::vector<int> strategy = current;
+        if (!recall) {
+          // Every infoset is decided now: mark the ones the strategy does not reach, and
+          // keep the strategy once (optimistic choices at unreached infosets repeat it).
+          for (std::size_t k = 0; k < strategy.size(); ++k) {
+            bool reached = false;
+            for (const auto& hist : histories[k]) {
+              bool ok = true;
+              for (const auto& [h, a] : hist) {
+                if (current[idx(h)] != a) {
+                  ok = false;
+                  break;
+                }
+              }
+              if (ok) {
+                reached = true;
+                break;
+              }
+            }
+            if (!reached) strategy[k] = -1;
+          }
+          if (!seen.insert(strategy).second) return;
+        }
         if (out.size() >= max_strategies) {
           throw std::invalid_argument("reduced strategic form: player " + std::to_string(p) +
                                       " has more than " + std::to_string(max_strategies) +
                                       " reduced strategies");
         }
-        out.push_back(current);
+        out.push_back(std::move(strategy));
         return;
       }
+      // Infoset k is reachable when the strategy takes every own move on the way to one of
+      // its nodes. An infoset not decided yet counts as agreeing: with perfect recall a
+      // node's own history lies among the infosets decided before it (prefix order), but
+      // without it a later member node may be reached through an infoset decided later, and
+      // calling k unreachable early would drop strategies (and cut their payoffs short).
       const std::size_t k = idx(dfs_order[pos]);
-      bool reachable = false;
+      bool reachable_now = false;
       for (const auto& hist : histories[k]) {
         bool ok = true;
         for (const auto& [h, a] : hist) {
+          if (decided[idx(h)] == 0) continue;  // not decided yet: may still agree
           if (current[idx(h)] != a) {
             ok = false;
             break;
           }
         }
         if (ok) {
-          reachable = true;
+          reachable_now = true;
           break;
         }
       }
-      if (!reachable) {
+      decided[k] = 1;
+      if (!reachable_now) {
         current[k] = -1;
         dfs(pos + 1);
-        return;
+      } else {
+        for (std::size_t a = 0; a < game.infoset(mine[k]).actions.size(); ++a) {
+          current[k] = static_cast<int>(a);
+          dfs(pos + 1);
+        }
+        current[k] = -1;
       }
-      for (std::size_t a = 0; a < game.infoset(mine[k]).actions.size(); ++a) {
-        current[k] = static_cast<int>(a);
-        dfs(pos + 1);
-      }
-      current[k] = -1;
+      decided[k] = 0;
     };
     dfs(0);
     for (const auto& s : out) {
@@ -368,11 +419,38 @@ ReducedForm reduced_strategic_form(const ExtensiveGame& game, std::size_t max_st
       labels[idx(p - 1)].push_back(label);
     }
   }
+  // The table: one outcome per cell with a payoff per player. Refused before it is
+  // allocated when it would not fit (the cell count, or the memory budget).
+  std::size_t cells = 1;
+  std::string shape;
+  bool too_many = false;
+  for (int p = 0; p < n; ++p) {
+    const std::size_t k = form.choices[idx(p)].size();
+    shape += (p > 0 ? " x " : "") + std::to_string(k);
+    if (k > 0 && cells > kMaxReducedCells / k) too_many = true;
+    if (!too_many) cells *= k;
+  }
+  if (too_many) {
+    throw std::invalid_argument("the reduced strategic form (" + shape +
+                                " strategies) has more than " + std::to_string(kMaxReducedCells) +
+                                " cells");
+  }
+  if (work != nullptr) {
+    // The cell's outcome index, the outcome, its payoff vector's block, a rational each.
+    const std::size_t per_cell = sizeof(int) + sizeof(Outcome) + detail::kAllocOverhead +
+                                 idx(n) * detail::kSmallRationalBytes;
+    work->check_charge(cells * per_cell, "before building the reduced strategic form (" + shape +
+                                             " strategies, " + std::to_string(cells) + " cells)");
+  }
   form.game = StrategicGame(game.players(), labels, game.title());
   form.game.set_comment(game.comment());
   std::vector<int> profile(idx(n), 0);
   std::vector<int> choice(game.infosets().size(), -1);
   for (std::size_t c = 0; c < form.game.num_cells(); ++c) {
+    if (work != nullptr && (c & 63U) == 0) {
+      work->check_time("while building the reduced strategic form (" + shape + " strategies; " +
+                       std::to_string(c) + " of " + std::to_string(cells) + " cells)");
+    }
     std::size_t rest = c;
     for (int p = 0; p < n; ++p) {
       const auto count = idx(form.game.num_strategies(p));
@@ -386,6 +464,18 @@ ReducedForm reduced_strategic_form(const ExtensiveGame& game, std::size_t max_st
   }
   return form;
 }
+
+}  // namespace
+
+ReducedForm reduced_strategic_form(const ExtensiveGame& game, std::size_t max_strategies) {
+  return build_reduced_form(game, max_strategies, nullptr);
+}
+
+namespace detail {
+ReducedForm reduced_form_within(const ExtensiveGame& game, Work& work) {
+  return build_reduced_form(game, kMaxReducedStrategies, &work);
+}
+}  // namespace detail
 
 // ---------------------------------------------------------------- profiles
 
@@ -424,6 +514,15 @@ Profile behaviour_from_mixed(const ExtensiveGame& game, const ReducedForm& form,
   for (int p = 0; p < n; ++p) {
     const std::vector<int> mine = game.player_infosets(p + 1);
     const auto& strategies = form.choices[idx(p)];
+    // Only strategies played with positive probability contribute: a pure profile of a
+    // reduced form with a thousand strategies and infosets costs a thousand steps, not a
+    // million.
+    std::vector<std::size_t> support;
+    for (std::size_t s = 0; s < strategies.size(); ++s) {
+      if ((mixed.exact && mixed.probs[idx(p)][0][s] != 0) || mixed.approx[idx(p)][0][s] != 0) {
+        support.push_back(s);
+      }
+    }
     std::vector<std::vector<Rational>> exact_rows;
     std::vector<std::vector<double>> approx_rows;
     for (std::size_t k = 0; k < mine.size(); ++k) {
@@ -432,7 +531,7 @@ Profile behaviour_from_mixed(const ExtensiveGame& game, const ReducedForm& form,
       std::vector<double> num_d(na, 0.0);
       Rational den = 0;
       double den_d = 0;
-      for (std::size_t s = 0; s < strategies.size(); ++s) {
+      for (const std::size_t s : support) {
         const int a = strategies[s][k];
         if (a < 0) continue;
         if (mixed.exact) {

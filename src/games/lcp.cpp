@@ -1,4 +1,6 @@
-// lcp: Lemke–Howson on two-player strategic games (from every starting label, or one), and
+// lcp: Lemke–Howson on two-player strategic games (every equilibrium reachable by
+// Lemke–Howson paths from the artificial equilibrium and from those found, or the path of one
+// starting label), and
 // Lemke's algorithm on the sequence form of two-player extensive games with perfect recall
 // (Koller, Megiddo and von Stengel 1996, "Efficient computation of equilibria for extensive
 // two-person games", GEB 14). Exact rational pivoting with the lexicographic ratio rule.
@@ -14,41 +16,93 @@ namespace {
 
 constexpr int kMaxPivots = 1'000'000;
 
-// One Lemke–Howson path from the artificial equilibrium, dropping label k (0-based).
-Profile lemke_howson(const Bimatrix& bm, int k) {
-  Tableau p = polytope_p(bm);
-  Tableau q = polytope_q(bm);
-  Tableau* t = k < static_cast<int>(bm.m) ? &p : &q;
+// A completely labelled pair of bases: the artificial equilibrium (the origin) or a Nash
+// equilibrium. Each label is nonbasic in exactly one of the two tableaux.
+struct LhState {
+  Tableau p;
+  Tableau q;
+};
+
+// Follows the Lemke–Howson path from `s` dropping label k (0-based): the label enters the
+// tableau where it is nonbasic, and complementary pivoting alternates until k leaves again.
+// From the artificial equilibrium the path ends at an equilibrium; from an equilibrium, at
+// another one (of opposite index) or back at the artificial one.
+LhState lemke_howson(LhState s, int k, Work& work) {
+  Tableau* t = s.p.row_of(k) < 0 ? &s.p : &s.q;
   int entering = k;
   for (int step = 0;; ++step) {
     if (step > kMaxPivots) throw SolverError("lcp: Lemke–Howson did not finish");
+    if ((step & 15) == 0 && work.time_up()) {
+      work.fail("on the Lemke-Howson path dropping label " + std::to_string(k + 1) + " after " +
+                std::to_string(step) + " pivots");
+    }
     const int r = t->ratio_test(entering);
     if (r < 0) throw SolverError("lcp: unbounded Lemke–Howson step (internal error)");
     const int left = t->pivot(static_cast<std::size_t>(r), entering);
     if (left == k) break;
     entering = left;
-    t = t == &p ? &q : &p;
+    t = t == &s.p ? &s.q : &s.p;
   }
-  std::vector<Rational> x(bm.m);
-  std::vector<Rational> y(bm.n);
-  for (std::size_t i = 0; i < bm.m; ++i) x[i] = p.value(static_cast<int>(i));
-  for (std::size_t j = 0; j < bm.n; ++j) y[j] = q.value(static_cast<int>(bm.m + j));
-  return normalised_pair(x, y);
+  return s;
 }
 
-std::vector<Equilibrium> lh_all(const StrategicGame& game, int label) {
+// The state's strategy pair (unnormalised), empty for the artificial equilibrium.
+bool strategies(const Bimatrix& bm, const LhState& s, std::vector<Rational>& x,
+                std::vector<Rational>& y) {
+  x.assign(bm.m, Rational(0));
+  y.assign(bm.n, Rational(0));
+  bool any = false;
+  for (std::size_t i = 0; i < bm.m; ++i) {
+    x[i] = s.p.value(static_cast<int>(i));
+    any = any || x[i] != 0;
+  }
+  for (std::size_t j = 0; j < bm.n; ++j) y[j] = s.q.value(static_cast<int>(bm.m + j));
+  return any;
+}
+
+// label > 0: the one path from the artificial equilibrium dropping that label. label = 0:
+// every equilibrium reachable by Lemke–Howson paths from the artificial one and, again, from
+// every equilibrium found (Gambit's AllLemke), so equilibria of index -1 such as battle of
+// the sexes' mixed one are found too, in the order they are first reached.
+std::vector<Equilibrium> lh_all(const StrategicGame& game, int label, Work& work) {
   const Bimatrix bm = positive_bimatrix(game);
   const int labels = static_cast<int>(bm.m + bm.n);
   if (label > labels) {
     throw SolverError("lcp: label " + std::to_string(label) + " does not exist; expected 1.." +
                       std::to_string(labels) + " (0 for all)");
   }
+  LhState start{polytope_p(bm), polytope_q(bm)};
+  // Every state kept for later paths holds both tableaux, and a path works on a copy.
+  const std::size_t state_bytes = 2 * (start.p.bytes() + start.q.bytes());
+  const std::string shape = "a " + std::to_string(bm.m) + " x " + std::to_string(bm.n) + " game";
+  work.check_charge(state_bytes, "before Lemke-Howson: " + shape);
   std::vector<Equilibrium> out;
   std::set<std::vector<std::vector<std::vector<Rational>>>> seen;
-  for (int k = 0; k < labels; ++k) {
-    if (label > 0 && k != label - 1) continue;
-    Profile prof = lemke_howson(bm, k);
-    if (seen.insert(prof.probs).second) out.push_back(make_equilibrium(game, std::move(prof)));
+  std::vector<LhState> pending{start};
+  for (std::size_t next = 0; next < pending.size(); ++next) {
+    for (int k = 0; k < labels; ++k) {
+      if (label > 0 && k != label - 1) continue;
+      LhState end = start;
+      try {
+        end = lemke_howson(pending[next], k, work);
+      } catch (const BudgetExceeded& e) {
+        throw BudgetExceeded(e.what(), std::move(out));  // the paths that finished
+      }
+      std::vector<Rational> x;
+      std::vector<Rational> y;
+      if (!strategies(bm, end, x, y)) continue;  // back at the artificial equilibrium
+      Profile prof = normalised_pair(x, y);
+      if (!seen.insert(prof.probs).second) continue;
+      out.push_back(make_equilibrium(game, std::move(prof)));
+      if (label == 0) {
+        if (!work.charge(end.p.bytes() + end.q.bytes())) {
+          work.fail("after " + std::to_string(out.size()) + " equilibria of " + shape +
+                        " (each kept to start further paths from)",
+                    std::move(out));
+        }
+        pending.push_back(std::move(end));
+      }
+    }
   }
   return out;
 }
@@ -125,13 +179,31 @@ SequenceForm sequence_form(const ExtensiveGame& game) {
   return sf;
 }
 
-std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game) {
+std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game, Work& work) {
   if (game.num_players() != 2) {
     throw SolverError("lcp needs a two-player game; this one has " +
                       std::to_string(game.num_players()) + " players");
   }
-  const std::string recall = game.perfect_recall_problem();
-  if (!recall.empty()) throw SolverError("lcp needs perfect recall: " + recall);
+  require_perfect_recall(game, "lcp");
+  {
+    // The dense payoff tables and tableau, refused before they are allocated: their size is
+    // quadratic in the tree (a 2,047-node tree needs gigabytes).
+    std::size_t seqs[2] = {1, 1};
+    std::size_t sets[2] = {0, 0};
+    for (const Infoset& h : game.infosets()) {
+      if (h.player == 0) continue;
+      seqs[h.player - 1] += h.actions.size();
+      ++sets[h.player - 1];
+    }
+    const std::size_t nz = seqs[0] + seqs[1] + 2 * (sets[0] + sets[1] + 2);
+    const std::size_t bytes = 2 * seqs[0] * seqs[1] * kSmallRationalBytes +
+                              nz * nz * kSmallRationalBytes +
+                              Tableau::estimate_bytes(nz, 2 * nz + 1);
+    work.check_charge(
+        bytes, "before Lemke's algorithm: the sequence form (" + std::to_string(seqs[0]) + " x " +
+                   std::to_string(seqs[1]) + " sequences) needs a dense " + std::to_string(nz) +
+                   " x " + std::to_string(2 * nz + 1) + " tableau, about " + memory_text(bytes));
+  }
   const SequenceForm sf = sequence_form(game);
   const std::size_t n1 = sf.seqs[0];
   const std::size_t n2 = sf.seqs[1];
@@ -201,6 +273,10 @@ std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game) {
   int left = t.pivot(start, z0);
   for (int step = 0;; ++step) {
     if (step > kMaxPivots) throw SolverError("lcp: Lemke's algorithm did not finish");
+    if (work.time_up()) {
+      work.fail("in Lemke's algorithm on the sequence form (" + std::to_string(nz) + " x " +
+                std::to_string(cols) + " tableau) after " + std::to_string(step) + " pivots");
+    }
     const int entering =
         left < static_cast<int>(nz) ? left + static_cast<int>(nz) : left - static_cast<int>(nz);
     const int r = t.ratio_test(entering);
@@ -237,10 +313,12 @@ class Lcp final : public Solver {
   explicit Lcp(int label) : label_(label) {}
   [[nodiscard]] const SolverInfo& info() const override { return kInfo; }
   [[nodiscard]] std::vector<Equilibrium> solve(const StrategicGame& game) const override {
-    return lh_all(game, label_);
+    Work work(budget(), "lcp", [&game] { return advice(game, "lcp"); });
+    return lh_all(game, label_, work);
   }
   [[nodiscard]] std::vector<Equilibrium> solve(const ExtensiveGame& game) const override {
-    return sequence_lemke(game);
+    Work work(budget(), "lcp", [&game] { return advice(game, "lcp"); });
+    return sequence_lemke(game, work);
   }
 
   inline static const SolverInfo kInfo{
@@ -251,8 +329,8 @@ class Lcp final : public Solver {
       true,
       true,
       {{"label", "0",
-        "strategic games: the Lemke–Howson starting label 1..m+n; 0 runs every label and keeps "
-        "the distinct equilibria"}}};
+        "strategic games: the Lemke–Howson starting label 1..m+n; 0 follows every label from "
+        "the artificial equilibrium and from each equilibrium found (all reachable ones)"}}};
 
  private:
   int label_;

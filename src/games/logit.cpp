@@ -7,6 +7,8 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <numeric>
 
 #include "solvers.hpp"
 
@@ -25,21 +27,23 @@ struct Problem {
   std::vector<std::vector<double>> pay;  // pay[cell][player], scaled to [0, 1]
 };
 
+// Payoffs are scaled to [0, 1] in exact arithmetic and only then rounded to doubles: a
+// payoff such as 10^30 + 2 is 10^30 as a double (every difference lost), and 10^400 is
+// infinite; (v - lo) / (hi - lo) keeps the differences that decide the equilibrium.
 Problem make_problem(const StrategicGame& game, bool& trivial) {
   Problem pr;
   pr.n = game.num_players();
-  double lo = 0;
-  double hi = 0;
+  Rational lo = game.payoff(0, 0);
+  Rational hi = lo;
   for (std::size_t c = 0; c < game.num_cells(); ++c) {
     for (int p = 0; p < pr.n; ++p) {
-      const double v = game.payoff(c, p).get_d();
-      if (c == 0 && p == 0) lo = hi = v;
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
+      const Rational& v = game.payoff(c, p);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
     }
   }
   trivial = !(hi > lo);
-  const double range = trivial ? 1.0 : hi - lo;
+  const Rational range = trivial ? Rational(1) : Rational(hi - lo);
   for (int p = 0; p < pr.n; ++p) {
     pr.offset.push_back(pr.size);
     pr.k.push_back(game.num_strategies(p));
@@ -49,7 +53,9 @@ Problem make_problem(const StrategicGame& game, bool& trivial) {
   for (std::size_t c = 0; c < game.num_cells(); ++c) {
     pr.profile_of_cell.push_back(s);
     std::vector<double> row;
-    for (int p = 0; p < pr.n; ++p) row.push_back((game.payoff(c, p).get_d() - lo) / range);
+    for (int p = 0; p < pr.n; ++p) {
+      row.push_back(Rational((game.payoff(c, p) - lo) / range).get_d());
+    }
     pr.pay.push_back(std::move(row));
     for (int p = 0; p < pr.n; ++p) {
       if (++s[static_cast<std::size_t>(p)] < game.num_strategies(p)) break;
@@ -128,7 +134,38 @@ double orientation_sign(const Eigen::MatrixXd& jac, const Eigen::VectorXd& t) {
   return aug.partialPivLu().determinant() < 0 ? -1.0 : 1.0;
 }
 
-std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max) {
+// The mixed profile at point z of the branch (log-probabilities, renormalised).
+Equilibrium profile_at(const StrategicGame& game, const Problem& pr, const Eigen::VectorXd& z) {
+  std::vector<std::vector<std::vector<double>>> approx;
+  for (std::size_t i = 0; i < pr.k.size(); ++i) {
+    std::vector<double> row;
+    double sum = 0;
+    for (int j = 0; j < pr.k[i]; ++j) sum += std::exp(z(pr.offset[i] + j));
+    for (int j = 0; j < pr.k[i]; ++j) row.push_back(std::exp(z(pr.offset[i] + j)) / sum);
+    approx.push_back({row});
+  }
+  return make_equilibrium(game, approx_profile(std::move(approx)));
+}
+
+// Dense double matrices of size x size alive at once during a step (the Jacobian and its
+// derivative table, J J', the LU factors, the bordered matrix for the orientation).
+constexpr std::size_t kDenseMatrices = 8;
+
+std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, Work& work) {
+  {
+    // Charged before anything is built: a reduced form with 10^5 strategies needs 10^10
+    // doubles per matrix.
+    const auto size = static_cast<std::size_t>(
+        std::accumulate(game.strategies().begin(), game.strategies().end(), std::size_t{0},
+                        [](std::size_t t, const auto& s) { return t + s.size(); }));
+    const std::size_t per_cell =
+        static_cast<std::size_t>(game.num_players()) * (sizeof(double) + sizeof(int));
+    const std::size_t matrices = kDenseMatrices * (size + 1) * (size + 1) * sizeof(double);
+    work.check_charge(matrices + game.num_cells() * per_cell,
+                      "before tracing: " + std::to_string(size) + " strategies in all need " +
+                          std::to_string(kDenseMatrices) + " dense " + std::to_string(size + 1) +
+                          " x " + std::to_string(size + 1) + " matrices");
+  }
   bool trivial = false;
   const Problem pr = make_problem(game, trivial);
   const int size = pr.size;
@@ -150,12 +187,29 @@ std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max) {
     double step = 0.03;
     int steps = 0;
     while (z(size) < lambda_max) {
+      if (work.time_up()) {
+        char where[96];
+        std::snprintf(where, sizeof where, "at lambda = %.4g of lambda_max = %.4g after %d steps",
+                      z(size), lambda_max, steps);
+        work.fail(std::string(where) +
+                      " (the equilibrium found is the profile there: regret about 1/(e lambda) "
+                      "of the payoff range)",
+                  {profile_at(game, pr, z)});
+      }
       if (++steps > 100000 || step < 1e-12) {
         // Far out the branch is already an approximate equilibrium (regret at most about
         // 1/(e lambda) of the payoff range) and the corrector can stall in double precision:
         // stop there rather than fail.
         if (z(size) >= kStallLambda) break;
-        throw SolverError("logit: branch tracing failed near lambda = " + std::to_string(z(size)));
+        char lambda[32];
+        std::snprintf(lambda, sizeof lambda, "%.6g", z(size));
+        throw SolverError(
+            std::string("logit: branch tracing failed near lambda = ") + lambda + ": " +
+            (steps > 100000 ? "100000 predictor-corrector steps did not reach lambda_max"
+                            : "the corrector did not converge even with steps of 1e-12 (a "
+                              "bifurcation or near-singular point of the branch)") +
+            " (payoffs are scaled to [0, 1] exactly, then traced in double precision); an exact "
+            "solver does not have this problem: lcp or enummixed (two players) or enumpure");
       }
       // Steps grow geometrically but stay proportional to lambda: a long step can land on
       // another branch of the correspondence.
@@ -195,15 +249,19 @@ std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max) {
       step *= 1.5;
     }
   }
-  std::vector<std::vector<std::vector<double>>> approx;
-  for (std::size_t i = 0; i < pr.k.size(); ++i) {
-    std::vector<double> row;
-    double sum = 0;
-    for (int j = 0; j < pr.k[i]; ++j) sum += std::exp(z(pr.offset[i] + j));
-    for (int j = 0; j < pr.k[i]; ++j) row.push_back(std::exp(z(pr.offset[i] + j)) / sum);
-    approx.push_back({row});
-  }
-  return {make_equilibrium(game, approx_profile(std::move(approx)))};
+  return {profile_at(game, pr, z)};
+}
+
+// Past this many strategies in all, each predictor-corrector step (dense LU of the
+// Jacobian) takes about a second, and a trace takes thousands of steps.
+constexpr double kWarnSize = 400;
+
+std::string size_warning(double size, const std::string& advice) {
+  if (size <= kWarnSize) return "";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.6g", size);
+  return std::string("logit factors dense matrices of the total strategy count (") + text +
+         " here) at each of thousands of steps: expect it to run out of its budget; " + advice;
 }
 
 class Logit final : public Solver {
@@ -211,10 +269,28 @@ class Logit final : public Solver {
   explicit Logit(double lambda_max) : lambda_max_(lambda_max) {}
   [[nodiscard]] const SolverInfo& info() const override { return kInfo; }
   [[nodiscard]] std::vector<Equilibrium> solve(const StrategicGame& game) const override {
-    return trace(game, lambda_max_);
+    Work work(budget(), "logit", [&game] { return advice(game, "logit"); });
+    return trace(game, lambda_max_, work);
   }
   [[nodiscard]] std::vector<Equilibrium> solve(const ExtensiveGame& game) const override {
-    return via_reduced_form(game, [this](const StrategicGame& g) { return trace(g, lambda_max_); });
+    // The branch is traced on the reduced strategic form; its mixed profile becomes a
+    // behaviour profile by Kuhn's theorem, which needs perfect recall.
+    require_perfect_recall(game, "logit");
+    Work work(budget(), "logit", [&game] { return advice(game, "logit"); });
+    return via_reduced_form(
+        game, work, [this](const StrategicGame& g, Work& w) { return trace(g, lambda_max_, w); });
+  }
+  // Each step factors dense matrices of the total strategy count: cubic in it.
+  [[nodiscard]] std::string work_warning(const StrategicGame& game) const override {
+    std::size_t size = 0;
+    for (const auto& s : game.strategies()) size += s.size();
+    return size_warning(static_cast<double>(size), advice(game, "logit"));
+  }
+  [[nodiscard]] std::string work_warning(const ExtensiveGame& game) const override {
+    if (!game.perfect_recall_problem().empty()) return "";
+    double size = 0;
+    for (double k : reduced_strategy_counts(game)) size += k;
+    return size_warning(size, advice(game, "logit"));
   }
 
   inline static const SolverInfo kInfo{

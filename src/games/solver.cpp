@@ -17,6 +17,9 @@ std::vector<Equilibrium> Solver::solve(const StrategicGame& /*game*/) const {
   throw SolverError("solver '" + info().name + "' takes extensive games (.efg) only");
 }
 
+std::string Solver::work_warning(const ExtensiveGame& /*game*/) const { return ""; }
+std::string Solver::work_warning(const StrategicGame& /*game*/) const { return ""; }
+
 namespace {
 using detail::SolverEntry;
 
@@ -77,7 +80,18 @@ std::unique_ptr<Solver> make_solver(const std::string& name, const SolverOptions
   }
   std::vector<std::string> declared;
   for (const auto& o : entry.info.options) declared.push_back(o.name);
+  for (const auto& o : budget_options()) declared.push_back(o.name);
+  // The budget options are every solver's; the solver's factory sees only its own.
+  Budget budget;
+  SolverOptions own;
   for (const auto& [key, value] : options) {
+    if (key == "max_seconds") {
+      budget.max_seconds = detail::option_number(options, key, budget.max_seconds);
+    } else if (key == "max_memory") {
+      budget.max_memory = parse_memory_size(value, "option max_memory");
+    } else {
+      own.emplace(key, value);
+    }
     if (std::find(declared.begin(), declared.end(), key) == declared.end()) {
       std::string msg = "solver '" + name + "' has no option '" + key + "'";
       const std::string near = closest_match(key, declared);
@@ -92,7 +106,9 @@ std::unique_ptr<Solver> make_solver(const std::string& name, const SolverOptions
       throw std::invalid_argument(msg);
     }
   }
-  return entry.factory(options);
+  std::unique_ptr<Solver> solver = entry.factory(own);
+  solver->set_budget(budget);
+  return solver;
 }
 
 Equilibrium make_equilibrium(const StrategicGame& game, Profile profile) {
@@ -142,19 +158,28 @@ double option_number(const SolverOptions& options, const std::string& name, doub
 }
 
 std::vector<Equilibrium> via_reduced_form(
-    const ExtensiveGame& game,
-    const std::function<std::vector<Equilibrium>(const StrategicGame&)>& solve) {
+    const ExtensiveGame& game, Work& work,
+    const std::function<std::vector<Equilibrium>(const StrategicGame&, Work&)>& solve) {
   ReducedForm form;
   try {
-    form = reduced_strategic_form(game);
+    form = reduced_form_within(game, work);
+  } catch (const BudgetExceeded&) {
+    throw;
   } catch (const std::invalid_argument& e) {
-    throw SolverError(e.what());
+    throw SolverError(work.solver() + ": " + e.what());
   }
-  std::vector<Equilibrium> out;
-  for (const Equilibrium& eq : solve(form.game)) {
-    out.push_back(make_equilibrium(game, behaviour_from_mixed(game, form, eq.profile)));
+  const auto to_tree = [&](const std::vector<Equilibrium>& eqs) {
+    std::vector<Equilibrium> out;
+    for (const Equilibrium& eq : eqs) {
+      out.push_back(make_equilibrium(game, behaviour_from_mixed(game, form, eq.profile)));
+    }
+    return out;
+  };
+  try {
+    return to_tree(solve(form.game, work));
+  } catch (const BudgetExceeded& e) {
+    throw BudgetExceeded(e.what(), to_tree(e.found()));
   }
-  return out;
 }
 
 Bimatrix positive_bimatrix(const StrategicGame& game) {

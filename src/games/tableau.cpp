@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "solvers.hpp"
+
 namespace entente::games::detail {
 
 Tableau::Tableau(std::size_t rows, std::size_t cols, std::vector<Rational> a,
@@ -88,6 +90,17 @@ int Tableau::pivot(std::size_t r, int var) {
   const int left = basis_[r];
   basis_[r] = var;
   return left;
+}
+
+std::size_t Tableau::bytes() const {
+  std::size_t total = sizeof(Tableau) + (basis_.size() + identity_cols_.size()) * sizeof(int);
+  for (const Rational& q : a_) total += rational_bytes(q);
+  for (const Rational& q : rhs_) total += rational_bytes(q);
+  return total;
+}
+
+std::size_t Tableau::estimate_bytes(std::size_t rows, std::size_t cols) {
+  return sizeof(Tableau) + 2 * rows * sizeof(int) + rows * (cols + 1) * kSmallRationalBytes;
 }
 
 }  // namespace entente::games::detail

@@ -32,6 +32,11 @@ class Tableau {
   [[nodiscard]] std::vector<int> min_ratio_rows(int var) const;
   // Makes `var` basic in row `r`; returns the variable that left.
   int pivot(std::size_t r, int var);
+  // Bytes this tableau holds (its rationals with their GMP limbs, and its vectors): what a
+  // copy costs, for the solvers' memory budgets.
+  [[nodiscard]] std::size_t bytes() const;
+  // The same estimate for a tableau not built yet, with small entries.
+  [[nodiscard]] static std::size_t estimate_bytes(std::size_t rows, std::size_t cols);
 
  private:
   // Compares rows r1, r2 lexicographically by (rhs, B^-1 row) / column entry.

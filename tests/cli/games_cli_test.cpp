@@ -17,7 +17,7 @@ using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
 std::string game(const std::string& name) {
-  return "'" + test::shared_data_path("games/" + name) + "'";
+  return "'" + test::source_path("tests/data/games/" + name) + "'";
 }
 
 class GamesCli : public ::testing::Test {
@@ -84,6 +84,56 @@ TEST_F(GamesCli, UsageErrorsAndUnsuitableGames) {
   EXPECT_EQ(list.exit_code, 0);
   EXPECT_THAT(list.out, HasSubstr("backward-induction"));
   EXPECT_THAT(list.out, HasSubstr("--option lambda_max=1e7"));
+}
+
+// Issue 18: a game without perfect recall is refused by the solvers that need it, with the
+// loader's wording, and enumpure still answers (its pure equilibria; none in this game).
+TEST_F(GamesCli, ImperfectRecallIsRefusedNotMisanswered) {
+  for (const char* solver : {"enummixed", "logit", "lcp"}) {
+    SCOPED_TRACE(solver);
+    const auto r =
+        run_entente("games solve " + game("forgetful_coordination.efg") + " --solver " + solver);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr(std::string(solver) + " needs perfect recall, and this game "
+                                                       "lacks it: player 1's information set 2"));
+  }
+  const auto pure =
+      run_entente("games solve " + game("forgetful_coordination.efg") + " --solver enumpure");
+  EXPECT_EQ(pure.exit_code, 0) << pure.err;
+  EXPECT_THAT(pure.out, HasSubstr("0 equilibria by enumpure"));
+}
+
+// Issue 18: enummixed on Kuhn poker used to grow to 4 GB and abort. Now a warning first,
+// then the memory budget stops it: exit 1, a message naming lcp, and the (partial) result
+// on stdout marked as such.
+TEST_F(GamesCli, BudgetsStopWithAMessageAndTheResultSoFar) {
+  const auto r = run_entente("games solve " + game("openspiel_kuhn_poker.efg") +
+                             " --solver enummixed --max-memory 8M");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("warning: "));
+  EXPECT_THAT(r.err, HasSubstr("enummixed enumerates the vertices of both best-response "
+                               "polytopes, whose number grows exponentially with the strategy "
+                               "counts (27 x 64 here)"));
+  EXPECT_THAT(r.err, HasSubstr("error: "));
+  EXPECT_THAT(r.err, HasSubstr("enummixed: the memory budget of 8 MiB (max_memory) ran out"));
+  EXPECT_THAT(r.err, HasSubstr("lcp suits this game"));
+  EXPECT_THAT(r.out, HasSubstr("by enummixed before its budget ran out (incomplete)"));
+  const auto json = run_entente("games solve " + game("openspiel_kuhn_poker.efg") +
+                                " --solver enummixed --max-memory 8M --json");
+  EXPECT_EQ(json.exit_code, 1);
+  const auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["complete"], false);
+  EXPECT_THAT(doc["stopped"].get<std::string>(), HasSubstr("memory budget of 8 MiB"));
+  const auto done = run_entente("games solve " + game("gambit_doc_poker.efg") +
+                                " --solver lcp --json --max-seconds 30");
+  EXPECT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_EQ(done.err, "");  // no warning on a small game
+  EXPECT_EQ(nlohmann::json::parse(done.out)["complete"], true);
+  const auto bad = run_entente("games solve " + game("gambit_doc_poker.efg") +
+                               " --solver lcp --max-memory lots");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("option max_memory='lots' is invalid"));
 }
 
 TEST_F(GamesCli, ConvertBetweenFormats) {

@@ -19,7 +19,7 @@ namespace {
 using Q = Rational;
 
 std::string shared(const std::string& name) {
-  return entente::test::read_file(entente::test::shared_data_path("games/" + name));
+  return entente::test::read_file(entente::test::source_path("tests/data/games/" + name));
 }
 
 // ---------------------------------------------------------------- equality

@@ -18,8 +18,10 @@ namespace {
 using Q = Rational;
 using Rows = std::vector<std::vector<Q>>;
 
+// Reference games, copied into the repository (tests/data/games/SOURCES.md).
 ExtensiveGame shared_efg(const std::string& name) {
-  return read_efg(entente::test::read_file(entente::test::shared_data_path("games/" + name)), name);
+  return read_efg(entente::test::read_file(entente::test::source_path("tests/data/games/" + name)),
+                  name);
 }
 
 std::vector<Equilibrium> solve(const std::string& solver, const ExtensiveGame& g,
@@ -164,9 +166,9 @@ TEST(GamesSolver, OneCardPokerDocumentationGame) {
 // {1} x {y : y2 <= 1/2}, with extreme points y = (1, 0) and (1/2, 1/2). The only pure one is
 // (1, 1).
 TEST(GamesSolver, SeltenFigure2) {
-  const StrategicGame g = read_nfg(
-      entente::test::read_file(entente::test::shared_data_path("games/gambit_selten_fig2.nfg")),
-      "s.nfg");
+  const StrategicGame g = read_nfg(entente::test::read_file(entente::test::source_path(
+                                       "tests/data/games/gambit_selten_fig2.nfg")),
+                                   "s.nfg");
   const auto all = mixed_of(solve("enummixed", g));
   ASSERT_EQ(all.size(), 2U);
   EXPECT_TRUE(contains(all, Rows{{1, 0, 0}, {1, 0}}));
@@ -207,10 +209,18 @@ TEST(GamesSolver, BattleOfTheSexesHasThreeEquilibria) {
     }
   }
   EXPECT_EQ(solve("enumpure", g).size(), 2U);
-  // Lemke–Howson reaches only equilibria of index +1: here the two pure ones.
+  // A Lemke–Howson path from the artificial equilibrium reaches only equilibria of index +1
+  // (here the two pure ones); paths from those reach the mixed one (index -1), so lcp's
+  // default (every label, from every equilibrium found: Gambit's AllLemke) finds all three.
   const auto lh = mixed_of(solve("lcp", g));
-  EXPECT_EQ(lh.size(), 2U);
+  EXPECT_EQ(lh.size(), 3U);
   for (const Rows& r : lh) EXPECT_TRUE(contains(all, r));
+  EXPECT_TRUE(contains(lh, Rows{{Q(2, 3), Q(1, 3)}, {Q(1, 3), Q(2, 3)}}));
+  for (const char* label : {"1", "2", "3", "4"}) {
+    const auto one = mixed_of(solve("lcp", g, {{"label", label}}));
+    ASSERT_EQ(one.size(), 1U);
+    EXPECT_NE(one[0][0][0], Q(2, 3));  // one path from the artificial one: a pure equilibrium
+  }
   const auto logit = solve("logit", g);
   EXPECT_LT(max_regret(regrets(g, logit[0].profile)), 1e-6);
 }
@@ -268,6 +278,229 @@ TEST(GamesSolver, BackwardInductionOnThreePlayerEntryGame) {
   }));
 }
 
+// ---------------------------------------------------------------- imperfect recall
+
+// forgetful_coordination.efg: Alice picks L/R, Bob guesses it unseen, Alice (having forgotten
+// her pick) picks l/r. Alice: 2 when her picks match, minus 1 when Bob guessed right; Bob: 1
+// when right. By hand, the strategic form (Alice's strategies Ll, Lr, Rl, Rr) against Bob's
+// L, R is Ll (1,1) (2,0); Lr (-1,1) (0,0); Rl (0,0) (-1,1); Rr (2,0) (1,1). Lr and Rl are
+// strictly dominated; on Ll, Rr it is a matching-pennies game with the unique equilibrium
+// Alice (Ll 1/2, Rr 1/2), Bob (1/2, 1/2), Alice's payoff 3/2. Its behaviour "equivalent"
+// (first pick 1/2, second pick 1/2) matches only half the time: Alice gets 2/2 - 1/2 = 1/2
+// and gains 1 by playing Ll. No pure equilibrium: against L Alice plays Rr, against R Ll.
+TEST(GamesSolver, ImperfectRecallIsRefusedBySolversThatNeedIt) {
+  const ExtensiveGame g = shared_efg("forgetful_coordination.efg");
+  ASSERT_FALSE(g.perfect_recall_problem().empty());
+  for (const char* solver : {"enummixed", "logit", "lcp"}) {
+    SCOPED_TRACE(solver);
+    try {
+      (void)solve(solver, g);
+      ADD_FAILURE() << "no error";
+    } catch (const SolverError& e) {
+      EXPECT_EQ(std::string(e.what()),
+                std::string(solver) +
+                    " needs perfect recall, and this game lacks it: player 1's information set "
+                    "2 holds nodes reached by different own moves; expected perfect recall (a "
+                    "player remembers its own moves). enumpure finds the pure equilibria of its "
+                    "strategic form, which stay equilibria without perfect recall");
+    }
+  }
+  EXPECT_TRUE(solve("enumpure", g).empty());
+  // The strategic form itself is fine: its equilibrium is the one derived above.
+  const ReducedForm form = reduced_strategic_form(g);
+  EXPECT_EQ(form.game.strategies()[0], (std::vector<std::string>{"L,l", "L,r", "R,l", "R,r"}));
+  const auto eqs = mixed_of(solve("enummixed", form.game));
+  EXPECT_EQ(eqs, (std::vector<Rows>{Rows{{Q(1, 2), 0, 0, Q(1, 2)}, {Q(1, 2), Q(1, 2)}}}));
+  // ... and why a behaviour profile cannot stand for it: Alice's payoff drops to 1/2.
+  const Profile behaviour =
+      behaviour_from_mixed(g, form, mixed_profile({{Q(1, 2), 0, 0, Q(1, 2)}, {Q(1, 2), Q(1, 2)}}));
+  EXPECT_EQ(expected_payoffs(g, behaviour)[0], Q(1, 2));
+}
+
+// Player 1 moves at A (L/R); after L at K (k1 1, k2 0); after R at B: y ends (2), x leads to
+// K again (k1 0, k2 3). K is reached by different own moves: no perfect recall. Her
+// strategies, by hand: L,k1,* (1), L,k2,* (0), R,k1,x (0), R,k2,x (3), R,*,y (2); the best is
+// R,k2,x. The reduced form used to decide K's reachability before B's move and lost R,k?,x.
+TEST(GamesSolver, ReducedFormWithoutPerfectRecallKeepsEveryStrategy) {
+  ExtensiveGame g({"Solo", "Bystander"}, "forgetful path");
+  const auto a = g.set_move(0, g.add_infoset(1, {"L", "R"}));
+  const int k = g.add_infoset(1, {"k1", "k2"});
+  const auto first = g.set_move(a[0], k);
+  g.set_outcome(first[0], g.add_outcome({1, 0}));
+  g.set_outcome(first[1], g.add_outcome({0, 0}));
+  const auto b = g.set_move(a[1], g.add_infoset(1, {"x", "y"}));
+  g.set_outcome(b[1], g.add_outcome({2, 0}));
+  const auto second = g.set_move(b[0], k);
+  g.set_outcome(second[0], g.add_outcome({0, 0}));
+  g.set_outcome(second[1], g.add_outcome({3, 0}));
+  ASSERT_FALSE(g.perfect_recall_problem().empty());
+
+  const ReducedForm form = reduced_strategic_form(g);
+  EXPECT_EQ(form.game.strategies()[0],
+            (std::vector<std::string>{"L,k1,*", "L,k2,*", "R,k1,x", "R,*,y", "R,k2,x"}));
+  std::vector<Q> payoffs;
+  for (std::size_t c = 0; c < form.game.num_cells(); ++c) payoffs.push_back(form.game.payoff(c, 0));
+  EXPECT_EQ(payoffs, (std::vector<Q>{1, 0, 0, 2, 3}));
+  const auto eqs = solve("enumpure", g);
+  ASSERT_EQ(eqs.size(), 1U);
+  EXPECT_EQ(eqs[0].profile.probs[0], (Rows{{0, 1}, {0, 1}, {1, 0}}));  // R; k2; x
+  EXPECT_EQ(eqs[0].payoffs, (std::vector<Q>{3, 0}));
+}
+
+// ---------------------------------------------------------------- logit and large payoffs
+
+// Weighted matching pennies plus `offset` on every payoff. Row (2, 0 / 0, 1) wants to match,
+// Column (0, 1 / 1, 0) to mismatch. By hand: Column's y on H makes Row indifferent when
+// 2y = 1 - y, y = 1/3; Row's x makes Column indifferent when 1 - x = x, x = 1/2. A constant
+// added to every payoff changes nothing.
+StrategicGame weighted_pennies(const Q& offset) {
+  StrategicGame g({"Row", "Column"}, {{"H", "T"}, {"H", "T"}});
+  const int pay[2][2][2] = {{{2, 0}, {0, 1}}, {{0, 1}, {1, 0}}};
+  for (int i = 0; i < 2; ++i) {
+    for (int j = 0; j < 2; ++j) {
+      g.set_payoffs({i, j}, {Q(pay[i][j][0] + offset), Q(pay[i][j][1] + offset)});
+    }
+  }
+  return g;
+}
+
+TEST(GamesSolver, LogitNormalisesLargePayoffsExactly) {
+  mpz_class big;
+  mpz_ui_pow_ui(big.get_mpz_t(), 10, 30);
+  mpz_class huge;
+  mpz_ui_pow_ui(huge.get_mpz_t(), 10, 400);  // beyond double's range
+  for (const Q& offset : {Q(0), Q(big), Q(huge), Q(-huge)}) {
+    SCOPED_TRACE(offset.get_d());
+    const auto eqs = solve("logit", weighted_pennies(offset));
+    ASSERT_EQ(eqs.size(), 1U);
+    EXPECT_NEAR(eqs[0].profile.approx[0][0][0], 0.5, 1e-4);
+    EXPECT_NEAR(eqs[0].profile.approx[1][0][0], 1.0 / 3.0, 1e-4);
+  }
+}
+
+// ---------------------------------------------------------------- budgets
+
+// A two-player chain `depth` moves long: at move i the mover (players alternate) stops,
+// ending the game with payoffs (i, depth - i), or goes on. Perfect information.
+ExtensiveGame chain(int depth) {
+  ExtensiveGame g({"First", "Second"}, "chain");
+  int node = 0;
+  for (int i = 0; i < depth; ++i) {
+    const auto next = g.set_move(node, g.add_infoset(1 + i % 2, {"stop", "go"}));
+    g.set_outcome(next[0], g.add_outcome({Q(i), Q(depth - i)}));
+    node = next[1];
+  }
+  g.set_outcome(node, g.add_outcome({Q(depth), Q(0)}));
+  return g;
+}
+
+TEST(GamesSolverBudget, OptionsAreParsedAndCheckedForEverySolver) {
+  for (const auto& info : registered_solvers()) {
+    const auto s = make_solver(info.name, {{"max_seconds", "2.5"}, {"max_memory", "512M"}});
+    EXPECT_EQ(s->budget().max_seconds, 2.5);
+    EXPECT_EQ(s->budget().max_memory, std::size_t{512} << 20U);
+  }
+  EXPECT_EQ(make_solver("lcp")->budget().max_seconds, Budget::kDefaultSeconds);
+  EXPECT_EQ(make_solver("lcp")->budget().max_memory, Budget::kDefaultMemory);
+  EXPECT_EQ(parse_memory_size("3K", "x"), 3072U);
+  EXPECT_EQ(parse_memory_size("1000", "x"), 1000U);
+  for (const char* bad : {"", "0", "12X", "-1M", "1.5G", "99999999999999999999G"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_THROW((void)make_solver("lcp", {{"max_memory", bad}}), std::invalid_argument);
+  }
+  EXPECT_THROW((void)make_solver("lcp", {{"max_seconds", "soon"}}), std::invalid_argument);
+}
+
+// The issue's case: enummixed on Kuhn poker (a 27 x 64 reduced form) used to grow to 4 GB
+// and abort. Its memory is now charged per queued tableau; a small budget stops it with a
+// message naming lcp, which solves Kuhn poker at once (value -1/18).
+TEST(GamesSolverBudget, EnumMixedOnKuhnPokerStopsAtItsMemoryBudget) {
+  const ExtensiveGame g = shared_efg("openspiel_kuhn_poker.efg");
+  const auto solver = make_solver("enummixed", {{"max_memory", "8M"}});
+  EXPECT_NE(solver->work_warning(g).find("(27 x 64 here)"), std::string::npos)
+      << solver->work_warning(g);
+  try {
+    (void)solver->solve(g);
+    ADD_FAILURE() << "no budget error";
+  } catch (const BudgetExceeded& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("enummixed: the memory budget of 8 MiB (max_memory) ran out after ", 0),
+              0U)
+        << what;
+    EXPECT_NE(what.find("best-response polytope (27 x 64 game)"), std::string::npos) << what;
+    EXPECT_NE(what.find("lcp suits this game"), std::string::npos) << what;
+    for (const auto& eq : e.found()) EXPECT_LT(max_regret(regrets(g, eq.profile)), 1e-12);
+  }
+  EXPECT_EQ(solve("lcp", g)[0].payoffs[0], Q(-1, 18));
+  // A small game raises no warning.
+  EXPECT_EQ(solver->work_warning(shared_efg("gambit_doc_poker.efg")), "");
+}
+
+// A 2,000-move chain: its reduced form has 1,001 x 1,001 strategies, each cell a walk down
+// the chain. A tiny time budget stops enumpure with a message naming backward-induction,
+// which solves the chain in linear time. By hand: stopping at move i gives First i and
+// Second 2000 - i, so Second (odd moves) stops at once rather than let the count grow, and
+// First (even moves) goes on, since Second's stop at i + 1 gives her more than i. Play ends
+// at move 1: (1, 1999).
+TEST(GamesSolverBudget, EnumPureOnADeepChainStopsAtItsTimeBudget) {
+  const ExtensiveGame g = chain(2000);
+  const auto solver = make_solver("enumpure", {{"max_seconds", "0.001"}});
+  EXPECT_NE(solver->work_warning(g).find("(1001 x 1001 strategies)"), std::string::npos)
+      << solver->work_warning(g);
+  try {
+    (void)solver->solve(g);
+    ADD_FAILURE() << "no budget error";
+  } catch (const BudgetExceeded& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("enumpure: the time budget of 0.001 s (max_seconds) ran out ", 0), 0U)
+        << what;
+    EXPECT_NE(what.find("backward-induction suits this game"), std::string::npos) << what;
+  }
+  const auto bi = solve("backward-induction", g);
+  ASSERT_EQ(bi.size(), 1U);
+  EXPECT_EQ(bi[0].payoffs, (std::vector<Q>{1, 1999}));
+}
+
+// logit out of time reports the profile where it stopped; lcp the paths it finished.
+TEST(GamesSolverBudget, LogitAndLcpReportWhatTheyFoundSoFar) {
+  const StrategicGame g = test::random_strategic(7, 2, 40, 5, 7);
+  try {
+    (void)solve("logit", g, {{"max_seconds", "0.000001"}});
+    ADD_FAILURE() << "no budget error";
+  } catch (const BudgetExceeded& e) {
+    EXPECT_NE(std::string(e.what()).find("logit: the time budget of 1e-06 s (max_seconds) ran "
+                                         "out at lambda = "),
+              std::string::npos)
+        << e.what();
+    ASSERT_EQ(e.found().size(), 1U);
+    EXPECT_EQ(e.found()[0].profile.approx.size(), 2U);
+  }
+  try {
+    (void)solve("lcp", g, {{"max_memory", "1K"}});
+    ADD_FAILURE() << "no budget error";
+  } catch (const BudgetExceeded& e) {
+    EXPECT_NE(std::string(e.what()).find("lcp: the memory budget of 1 KiB (max_memory) ran out "
+                                         "before Lemke-Howson"),
+              std::string::npos)
+        << e.what();
+    EXPECT_TRUE(e.found().empty());
+  }
+}
+
+// The sequence form's dense tableau is refused before it is allocated when it would not fit.
+TEST(GamesSolverBudget, SequenceFormTableauIsBoundedBeforeItIsBuilt) {
+  const ExtensiveGame g = shared_efg("openspiel_kuhn_poker.efg");
+  try {
+    (void)solve("lcp", g, {{"max_memory", "64K"}});
+    ADD_FAILURE() << "no budget error";
+  } catch (const BudgetExceeded& e) {
+    EXPECT_NE(std::string(e.what()).find("before Lemke's algorithm: the sequence form (13 x 13 "
+                                         "sequences) needs a dense"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 // ---------------------------------------------------------------- properties
 
 RC_GTEST_PROP(GamesSolverProperty, TwoPlayerStrategicEquilibriaHaveZeroRegret, ()) {
@@ -299,7 +532,25 @@ RC_GTEST_PROP(GamesSolverProperty, LogitLimitIsAnApproximateEquilibrium, ()) {
 RC_GTEST_PROP(GamesSolverProperty, NPlayerPureEquilibriaHaveZeroRegret, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint32_t>();
   const StrategicGame g = test::random_strategic(seed, *rc::gen::inRange(2, 5), 3, 2);
-  for (const auto& e : solve("enumpure", g)) RC_ASSERT(max_regret(regrets(g, e.profile)) == 0.0);
+  const auto found = mixed_of(solve("enumpure", g));
+  // Every pure profile with zero regret (the independent best-response routine), in cell
+  // order, is exactly what enumpure lists.
+  std::vector<Rows> expected;
+  std::vector<int> s(static_cast<std::size_t>(g.num_players()), 0);
+  for (std::size_t c = 0; c < g.num_cells(); ++c) {
+    Rows rows;
+    for (int p = 0; p < g.num_players(); ++p) {
+      std::vector<Q> row(static_cast<std::size_t>(g.num_strategies(p)), Q(0));
+      row[static_cast<std::size_t>(s[static_cast<std::size_t>(p)])] = 1;
+      rows.push_back(row);
+    }
+    if (max_regret(regrets(g, mixed_profile(rows))) == 0.0) expected.push_back(rows);
+    for (int p = 0; p < g.num_players(); ++p) {
+      if (++s[static_cast<std::size_t>(p)] < g.num_strategies(p)) break;
+      s[static_cast<std::size_t>(p)] = 0;
+    }
+  }
+  RC_ASSERT(found == expected);
 }
 
 RC_GTEST_PROP(GamesSolverProperty, TwoPlayerExtensiveEquilibriaHaveZeroRegretOnTheTree, ()) {
@@ -316,6 +567,16 @@ RC_GTEST_PROP(GamesSolverProperty, TwoPlayerExtensiveEquilibriaHaveZeroRegretOnT
     const auto all = solve("enummixed", g);
     RC_ASSERT(!all.empty());
     for (const auto& e : all) RC_ASSERT(max_regret(regrets(g, e.profile)) < 1e-9);
+  }
+}
+
+RC_GTEST_PROP(GamesSolverProperty, ReducedStrategyCountsMatchTheReducedForm, ()) {
+  const auto seed = *rc::gen::arbitrary<std::uint32_t>();
+  const ExtensiveGame g = test::random_extensive(seed, *rc::gen::inRange(1, 4), 3, false);
+  const ReducedForm form = reduced_strategic_form(g);
+  const std::vector<double> counts = reduced_strategy_counts(g);
+  for (int p = 0; p < g.num_players(); ++p) {
+    RC_ASSERT(counts[static_cast<std::size_t>(p)] == form.game.num_strategies(p));
   }
 }
 
