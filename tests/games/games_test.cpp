@@ -24,7 +24,7 @@ StrategicGame matching_pennies() {
   return g;
 }
 
-// Entry-accommodation game of tests/data/reference/games/gambit_entry_accommodation.efg, built in
+// Entry-accommodation game of tests/data/games/gambit_entry_accommodation.efg, built in
 // code: the builder calls a crisis model would make.
 ExtensiveGame entry_accommodation() {
   ExtensiveGame g({"1", "2"}, "Entry-accomodation game");
