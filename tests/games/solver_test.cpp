@@ -96,7 +96,7 @@ TEST(GamesSolver, UnsuitableGamesAreSolverErrors) {
 // ---------------------------------------------------------------- reference games
 
 // Gambit's tests expect this mixed equilibrium of gambit_entry_accommodation.efg among the
-// equilibria (tests/data/reference/SOURCES.md): P1 (S 2/3, T 1/3; A, A), P2 (E 2/3, O 1/3).
+// equilibria (tests/data/games/SOURCES.md): P1 (S 2/3, T 1/3; A, A), P2 (E 2/3, O 1/3).
 TEST(GamesSolver, EntryAccommodationPublishedMixedEquilibrium) {
   const ExtensiveGame g = shared_efg("gambit_entry_accommodation.efg");
   const std::vector<std::vector<std::vector<Q>>> expected = {
@@ -123,7 +123,7 @@ TEST(GamesSolver, EntryAccommodationPublishedMixedEquilibrium) {
   EXPECT_LT(max_regret(regrets(g, logit[0].profile)), 1e-5);
 }
 
-// Kuhn poker: the game value is -1/18 for player 1 (tests/data/reference/SOURCES.md; Kuhn 1950).
+// Kuhn poker: the game value is -1/18 for player 1 (tests/data/games/SOURCES.md; Kuhn 1950).
 TEST(GamesSolver, KuhnPokerValueBySequenceFormLemke) {
   const ExtensiveGame g = shared_efg("openspiel_kuhn_poker.efg");
   const auto eqs = solve("lcp", g);
