@@ -24,8 +24,8 @@ namespace {
 entente::server::Api& api() {
   static std::unique_ptr<entente::server::Api> instance = [] {
     entente::server::ApiOptions o;
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("entente-fuzz-api-" + std::to_string(getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("entente-fuzz-api-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
     o.db = (dir / "runs.db").string();
     o.limits.max_actors = 20;
@@ -91,8 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((h & 16U) != 0) r.headers["origin"] = (h & 32U) != 0 ? "http://evil.example" : "null";
 
   const entente::server::Response out = api().handle(r);
-  static const std::set<int> kDocumented = {200, 201, 400, 403, 404, 405, 409,
-                                            413, 415, 422, 500, 503};
+  static const std::set<int> kDocumented = {200, 201, 400, 403, 404, 405,
+                                            409, 413, 415, 422, 500, 503};
   if (kDocumented.count(out.status) == 0) {
     std::fprintf(stderr, "undocumented status %d for %s %s\n", out.status, r.method.c_str(),
                  r.path.c_str());
