@@ -160,6 +160,11 @@ class Model {
   [[nodiscard]] virtual Result run(const Scenario& scenario, const RunContext& context) const = 0;
 };
 
+// Whether two option names are the same, '-' and '_' counting alike: models name their
+// options in both styles (bdm's t-rule, smp's vote_rule), and a user should not have to
+// remember which.
+bool same_option_name(const std::string& a, const std::string& b);
+
 using ModelFactory = std::function<std::unique_ptr<Model>(const ModelOptions&)>;
 
 // Registers a model; called from a static ModelRegistrar in the model's own file.

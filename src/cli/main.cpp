@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "cli/serve_command.hpp"
 #include "cli/summary.hpp"
 #include "cli/sweep_command.hpp"
+#include "entente/diagnostics.hpp"
 #include "entente/runner.hpp"
 #include "entente/scenario_io.hpp"
 #include "entente/store.hpp"
@@ -360,6 +362,58 @@ int cmd_import_csv(const std::string& path, const std::string& issue, const std:
 
 }  // namespace
 
+namespace {
+
+// The first misspelt command or long option on the command line, with the nearest known
+// one: "unknown command 'rn'; did you mean 'run'?". Empty when every word is known (the
+// error is of another kind, and CLI11's own message says it best).
+std::string usage_hint(CLI::App& app, int argc, char** argv) {
+  CLI::App* level = &app;
+  bool chose_here = false;  // a subcommand of `level` was named already
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--") break;
+    if (word.rfind("--", 0) == 0) {
+      const std::string name = word.substr(0, word.find('='));
+      std::vector<std::string> names;
+      for (const CLI::App* a = level; a != nullptr; a = a->get_parent()) {
+        for (const CLI::Option* o : a->get_options()) {
+          for (const std::string& l : o->get_lnames()) names.push_back("--" + l);
+        }
+      }
+      if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+      const std::string near = closest_match(name, names);
+      return fmt::format(
+          "unknown option '{}'{}{}", name,
+          near.empty() ? "" : fmt::format("; did you mean '{}'?", near),
+          level == &app ? "" : fmt::format(" (entente {} --help lists them)", level->get_name()));
+    }
+    if (word.rfind('-', 0) == 0) continue;
+    CLI::App* sub = nullptr;
+    for (CLI::App* c : level->get_subcommands({})) {
+      if (c->check_name(word)) sub = c;
+    }
+    if (sub != nullptr) {
+      level = sub;
+      chose_here = false;
+      continue;
+    }
+    // A word where a command is required: a misspelt command, not an argument.
+    if (!chose_here && level->get_require_subcommand_min() > 0) {
+      std::vector<std::string> commands;
+      for (const CLI::App* c : level->get_subcommands({})) commands.push_back(c->get_name());
+      const std::string near = closest_match(word, commands);
+      const std::string where = level == &app ? "entente" : "entente " + level->get_name();
+      return fmt::format("unknown command '{}'{} ({} --help lists them)", word,
+                         near.empty() ? "" : fmt::format("; did you mean '{}'?", near), where);
+    }
+    chose_here = true;
+  }
+  return "";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{
       fmt::format("entente {} — forecasting strategic outcomes among political actors", version())};
@@ -456,6 +510,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // CLI11 says "The following argument was not expected: --modle" or "A subcommand is
+    // required" for `entente rn`; name the nearest command or option instead.
+    if (e.get_exit_code() != 0) {
+      if (const std::string hint = usage_hint(app, argc, argv); !hint.empty()) {
+        std::cerr << "error: " << hint << "\n";
+        return kExitUsage;
+      }
+    }
     const int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   }

@@ -49,16 +49,25 @@ RunPlan plan_run(const Scenario& scenario, const RunRequest& request) {
         throw std::invalid_argument("--option '" + raw + "': model '" + model +
                                     "' is not among the models of this run");
       }
-      plan.options[model][key.substr(dot + 1)] = value;
+      // Stored under the model's own spelling, whichever of '-' and '_' the user typed.
+      std::string name = key.substr(dot + 1);
+      if (const ModelInfo* info = find_model(model); info != nullptr) {
+        for (const OptionSpec& o : info->options) {
+          if (same_option_name(o.name, name)) name = o.name;
+        }
+      }
+      plan.options[model][name] = value;
       continue;
     }
     bool used = false;
     for (const std::string& model : plan.models) {
       const ModelInfo* info = find_model(model);
       if (info == nullptr) continue;
-      if (std::any_of(info->options.begin(), info->options.end(),
-                      [&](const OptionSpec& o) { return o.name == key; })) {
-        plan.options[model][key] = value;
+      if (const auto o = std::find_if(
+              info->options.begin(), info->options.end(),
+              [&](const OptionSpec& spec) { return same_option_name(spec.name, key); });
+          o != info->options.end()) {
+        plan.options[model][o->name] = value;
         used = true;
       }
     }

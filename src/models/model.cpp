@@ -68,6 +68,12 @@ std::string check_value(const OptionSpec& spec, const std::string& value) {
 }
 }  // namespace
 
+bool same_option_name(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return x == y || ((x == '-' || x == '_') && (y == '-' || y == '_'));
+         });
+}
+
 ModelOptions::ModelOptions(const ModelInfo& info,
                            const std::map<std::string, std::string>& values) {
   std::vector<std::string> names;
@@ -80,7 +86,7 @@ ModelOptions::ModelOptions(const ModelInfo& info,
     const std::string& name = entry.first;
     const std::string& value = entry.second;
     auto it = std::find_if(info.options.begin(), info.options.end(),
-                           [&](const OptionSpec& s) { return s.name == name; });
+                           [&](const OptionSpec& s) { return same_option_name(s.name, name); });
     if (it == info.options.end()) {
       std::string msg = "model '" + info.name + "' has no option '" + name + "'";
       auto near = closest_match(name, names);
@@ -99,7 +105,7 @@ ModelOptions::ModelOptions(const ModelInfo& info,
       throw std::invalid_argument("option " + info.name + "." + name + "='" + value +
                                   "' is invalid: " + problem);
     }
-    values_[name] = value;
+    values_[it->name] = value;
   }
 }
 

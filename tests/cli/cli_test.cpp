@@ -168,6 +168,28 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(run_entente("runs export 1 --format xml --db '" + db() + "'").exit_code, 2);
 }
 
+// Issue 17: `--modle` got no "did you mean", `entente rn` said "A subcommand is required".
+TEST_F(Cli, MisspeltCommandsAndOptionsNameTheNearestOne) {
+  const auto option = run_entente("run --modle bdm --db '" + db() + "'");
+  EXPECT_EQ(option.exit_code, 2);
+  EXPECT_EQ(option.err,
+            "error: unknown option '--modle'; did you mean '--model'? (entente run --help lists "
+            "them)\n");
+  const auto command = run_entente("rn");
+  EXPECT_EQ(command.exit_code, 2);
+  EXPECT_EQ(command.err,
+            "error: unknown command 'rn'; did you mean 'run'? (entente --help lists them)\n");
+  const auto nested = run_entente("runs lst --db '" + db() + "'");
+  EXPECT_EQ(nested.exit_code, 2);
+  EXPECT_THAT(nested.err, ::testing::HasSubstr("unknown command 'lst'; did you mean 'list'?"));
+  // Nothing near: no suggestion, still the unknown word named.
+  const auto far = run_entente("frobnicate");
+  EXPECT_THAT(far.err, ::testing::HasSubstr("unknown command 'frobnicate' (entente --help"));
+  // Words that are arguments are not taken for commands.
+  EXPECT_EQ(run_entente("runs show 999 --db '" + db() + "'").err.find("unknown command"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace entente
 

@@ -168,6 +168,33 @@ TEST_P(EveryModel, AStoppedRunStops) {
   }
 }
 
+// Issue 17: option names mix styles (bdm's t-rule, smp's vote_rule); either spelling works
+// and is recorded under the model's own.
+TEST_P(EveryModel, OptionNamesTakeEitherSeparator) {
+  const ModelInfo* info = find_model(GetParam());
+  ASSERT_NE(info, nullptr);
+  const Scenario s = korea();
+  for (const OptionSpec& o : info->options) {
+    std::string other = o.name;
+    for (char& c : other) {
+      if (c == '-') {
+        c = '_';
+      } else if (c == '_') {
+        c = '-';
+      }
+    }
+    if (other == o.name) continue;
+    EXPECT_NO_THROW((void)make_model(GetParam(), {{other, o.default_value}})) << other;
+    if (!make_model(GetParam())->applicability(s).empty()) continue;
+    RunRequest request;
+    request.models = {GetParam()};
+    request.options = {GetParam() + "." + other + "=" + o.default_value};
+    const RunPlan plan = plan_run(s, request);
+    EXPECT_EQ(plan.options.at(GetParam()).count(o.name), 1U) << other;
+    EXPECT_EQ(plan.options.at(GetParam()).count(other), 0U) << other;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Registered, EveryModel, ::testing::ValuesIn(model_names()),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
