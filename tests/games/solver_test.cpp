@@ -517,6 +517,20 @@ TEST(GamesSolverBudget, SequenceFormTableauIsCharged) {
         << e.what();
   }
   EXPECT_EQ(solve("lcp", g, {{"max_memory", "1M"}})[0].payoffs[0], Q(-1, 18));
+  // Kuhn poker's 54 rows raise no warning; a 2,047-node binary tree's 4,098 do (by hand:
+  // 1,023 information sets of 2 actions, 6 + 1,023 x 4 rows).
+  EXPECT_EQ(make_solver("lcp")->work_warning(g), "");
+  ExtensiveGame tree({"1", "2"});
+  std::vector<int> frontier{0};
+  for (int depth = 0; depth < 10; ++depth) {
+    std::vector<int> next;
+    for (int v : frontier) {
+      for (int c : tree.set_move(v, tree.add_infoset(1 + depth % 2, {"a", "b"}))) next.push_back(c);
+    }
+    frontier = next;
+  }
+  EXPECT_EQ(make_solver("lcp")->work_warning(tree).rfind("lcp pivots an exact 4098-row tableau", 0),
+            0U);
 }
 
 // ---------------------------------------------------------------- properties
