@@ -1,7 +1,11 @@
 #include "cli/games_command.hpp"
 
 #include <fmt/format.h>
+#include <gmp.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,6 +19,8 @@
 #include "entente/game_io.hpp"
 #include "entente/solver.hpp"
 
+extern "C" void mi_register_error(void (*fun)(int err, void* arg), void* arg) __attribute__((weak));
+
 namespace entente::cli {
 
 namespace {
@@ -24,6 +30,36 @@ using games::StrategicGame;
 
 constexpr int kExitInput = 1;
 constexpr int kExitUsage = 2;
+
+// GMP cannot report a failed allocation to its caller (its manual: the allocation functions
+// must not return and may not throw), and by default it aborts; mimalloc's operator new
+// aborts too when no new-handler is set (it cannot throw from C). The solvers' memory
+// budgets stop them before that when the budget fits the machine; when it does not (a
+// budget larger than the memory there is, a ulimit), this ends the process with a message
+// and exit code 1 instead of SIGABRT.
+[[noreturn]] void out_of_memory() {
+  std::fputs(
+      "error: out of memory while solving; lower --max-memory so the "
+      "solver stops at its budget, or use a solver that suits the game (see docs/games.md)\n",
+      stderr);
+  std::_Exit(kExitInput);
+}
+void* gmp_allocate(std::size_t size) {
+  void* p = std::malloc(size);
+  if (p == nullptr) out_of_memory();
+  return p;
+}
+void* gmp_reallocate(void* old, std::size_t /*old_size*/, std::size_t size) {
+  void* p = std::realloc(old, size);
+  if (p == nullptr) out_of_memory();
+  return p;
+}
+void gmp_free(void* p, std::size_t /*size*/) { std::free(p); }
+// mimalloc reports a failed operator new to its error callback (then aborts): registered
+// when the binary links mimalloc (the sanitizer builds do not; a weak reference is null).
+void mimalloc_error(int err, void* /*arg*/) {
+  if (err == ENOMEM) out_of_memory();
+}
 
 int report(const InputError& e) {
   std::cerr << e.diagnostics().str();
@@ -210,6 +246,10 @@ int solve_and_print(const Game& game, const games::Solver& solver, const SolveAr
 }
 
 int cmd_solve(const SolveArgs& args) {
+  // malloc-based like GMP's defaults, so numbers allocated before stay compatible.
+  mp_set_memory_functions(gmp_allocate, gmp_reallocate, gmp_free);
+  std::set_new_handler(out_of_memory);
+  if (mi_register_error != nullptr) mi_register_error(mimalloc_error, nullptr);
   games::SolverOptions options;
   for (const auto& o : args.options) {
     const auto eq = o.find('=');

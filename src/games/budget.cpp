@@ -123,8 +123,7 @@ std::string advice(const ExtensiveGame& game, const std::string& solver) {
                "sequence form, polynomial in the tree), ") +
            kRaise;
   }
-  return std::string("no solver here does this game in polynomial time; try a smaller game ") +
-         kRaise;
+  return std::string("no other solver here suits this game better; try a smaller game ") + kRaise;
 }
 
 std::string advice(const StrategicGame& game, const std::string& solver) {

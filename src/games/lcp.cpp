@@ -5,9 +5,11 @@
 // (Koller, Megiddo and von Stengel 1996, "Efficient computation of equilibria for extensive
 // two-person games", GEB 14). Exact rational pivoting with the lexicographic ratio rule.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "solvers.hpp"
+#include "sparse_tableau.hpp"
 #include "tableau.hpp"
 
 namespace entente::games::detail {
@@ -15,6 +17,8 @@ namespace entente::games::detail {
 namespace {
 
 constexpr int kMaxPivots = 1'000'000;
+// Sequence forms with more rows than this take over a minute (see work_warning).
+constexpr std::size_t kWarnRows = 2500;
 
 // A completely labelled pair of bases: the artificial equilibrium (the origin) or a Nash
 // equilibrium. Each label is nonbasic in exactly one of the two tableaux.
@@ -115,8 +119,10 @@ struct SequenceForm {
   std::size_t seqs[2] = {1, 1};
   std::vector<std::size_t> parent[2];
   std::vector<std::size_t> first[2];
-  std::vector<Rational> a;  // seqs[0] x seqs[1], payoffs shifted to be negative
-  std::vector<Rational> b;
+  // (sequence of player 1, sequence of player 2) -> expected payoffs (a, b) over the leaves
+  // those sequences lead to, shifted to be negative; absent pairs are zero. Sparse: a tree
+  // has one entry per leaf at most, the dense table one per pair of sequences.
+  std::map<std::pair<std::size_t, std::size_t>, std::pair<Rational, Rational>> payoffs;
 };
 
 SequenceForm sequence_form(const ExtensiveGame& game) {
@@ -167,14 +173,12 @@ SequenceForm sequence_form(const ExtensiveGame& game) {
   for (const auto& v : pay) {
     for (int p = 0; p < 2; ++p) top[p] = std::max(top[p], v[static_cast<std::size_t>(p)]);
   }
-  sf.a.assign(sf.seqs[0] * sf.seqs[1], Rational(0));
-  sf.b.assign(sf.seqs[0] * sf.seqs[1], Rational(0));
   for (std::size_t k = 0; k < terminals.size(); ++k) {
     const auto t = static_cast<std::size_t>(terminals[k]);
     if (chance[t] == 0) continue;
-    const std::size_t cell = last[0][t] * sf.seqs[1] + last[1][t];
-    sf.a[cell] += chance[t] * (pay[k][0] - top[0] - 1);
-    sf.b[cell] += chance[t] * (pay[k][1] - top[1] - 1);
+    auto& cell = sf.payoffs[{last[0][t], last[1][t]}];
+    cell.first += chance[t] * (pay[k][0] - top[0] - 1);
+    cell.second += chance[t] * (pay[k][1] - top[1] - 1);
   }
   return sf;
 }
@@ -185,25 +189,6 @@ std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game, Work& work) {
                       std::to_string(game.num_players()) + " players");
   }
   require_perfect_recall(game, "lcp");
-  {
-    // The dense payoff tables and tableau, refused before they are allocated: their size is
-    // quadratic in the tree (a 2,047-node tree needs gigabytes).
-    std::size_t seqs[2] = {1, 1};
-    std::size_t sets[2] = {0, 0};
-    for (const Infoset& h : game.infosets()) {
-      if (h.player == 0) continue;
-      seqs[h.player - 1] += h.actions.size();
-      ++sets[h.player - 1];
-    }
-    const std::size_t nz = seqs[0] + seqs[1] + 2 * (sets[0] + sets[1] + 2);
-    const std::size_t bytes = 2 * seqs[0] * seqs[1] * kSmallRationalBytes +
-                              nz * nz * kSmallRationalBytes +
-                              Tableau::estimate_bytes(nz, 2 * nz + 1);
-    work.check_charge(
-        bytes, "before Lemke's algorithm: the sequence form (" + std::to_string(seqs[0]) + " x " +
-                   std::to_string(seqs[1]) + " sequences) needs a dense " + std::to_string(nz) +
-                   " x " + std::to_string(2 * nz + 1) + " tableau, about " + memory_text(bytes));
-  }
   const SequenceForm sf = sequence_form(game);
   const std::size_t n1 = sf.seqs[0];
   const std::size_t n2 = sf.seqs[1];
@@ -217,13 +202,13 @@ std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game, Work& work) {
   const std::size_t oq1 = op2 + k1;
   const std::size_t oq2 = oq1 + k2;
   const std::size_t nz = oq2 + k2;
-  std::vector<Rational> mm(nz * nz, Rational(0));
-  auto m_at = [&](std::size_t r, std::size_t c) -> Rational& { return mm[r * nz + c]; };
-  for (std::size_t i = 0; i < n1; ++i) {
-    for (std::size_t j = 0; j < n2; ++j) {
-      m_at(ox + i, oy + j) = -sf.a[i * n2 + j];
-      m_at(oy + j, ox + i) = -sf.b[i * n2 + j];
-    }
+  // M by rows, sparse: the payoff blocks have an entry per leaf, the constraint blocks a few
+  // per information set.
+  std::vector<std::map<std::size_t, Rational>> mm(nz);
+  auto m_at = [&](std::size_t r, std::size_t c) -> Rational& { return mm[r][c]; };
+  for (const auto& [seqs, pay] : sf.payoffs) {
+    m_at(ox + seqs.first, oy + seqs.second) = -pay.first;
+    m_at(oy + seqs.second, ox + seqs.first) = -pay.second;
   }
   // E x = e: row 0 is x_empty = 1; row 1 + h is -x_parent(h) + sum_a x_(h,a) = 0 (likewise F).
   auto constraints = [&](int p, std::size_t rows_p1, std::size_t rows_p2, std::size_t seq_off) {
@@ -255,15 +240,23 @@ std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game, Work& work) {
 
   // Tableau I w - M z - d z0 = q, d = 1; variables w (0..nz-1), z (nz..2nz-1), z0 (2nz).
   const std::size_t cols = 2 * nz + 1;
-  std::vector<Rational> tab(nz * cols, Rational(0));
+  std::vector<SparseTableau::Row> tab(nz);
   std::vector<int> basis(nz);
   for (std::size_t r = 0; r < nz; ++r) {
-    tab[r * cols + r] = 1;
-    for (std::size_t c = 0; c < nz; ++c) tab[r * cols + nz + c] = -mm[r * nz + c];
-    tab[r * cols + 2 * nz] = -1;
+    tab[r].push_back({static_cast<int>(r), Rational(1)});
+    for (const auto& [c, v] : mm[r]) tab[r].push_back({static_cast<int>(nz + c), Rational(-v)});
+    tab[r].push_back({static_cast<int>(2 * nz), Rational(-1)});
     basis[r] = static_cast<int>(r);
   }
-  Tableau t(nz, cols, std::move(tab), qv, basis);
+  mm.clear();
+  SparseTableau t(cols, std::move(tab), qv, basis);
+  // Charged as it is, then again as pivots fill it in (exact sizes, every few pivots: the
+  // fill-in and the entries' growth decide how far a large tree gets).
+  const std::string shape = "the sequence form (" + std::to_string(n1) + " x " +
+                            std::to_string(n2) + " sequences; tableau " + std::to_string(nz) +
+                            " x " + std::to_string(cols) + ")";
+  std::size_t charged = t.bytes();
+  work.check_charge(charged, "before Lemke's algorithm on " + shape);
   const int z0 = static_cast<int>(2 * nz);
   // z0 enters where q is most negative; ties to the last row keep the rows lexico-positive.
   std::size_t start = 0;
@@ -274,8 +267,15 @@ std::vector<Equilibrium> sequence_lemke(const ExtensiveGame& game, Work& work) {
   for (int step = 0;; ++step) {
     if (step > kMaxPivots) throw SolverError("lcp: Lemke's algorithm did not finish");
     if (work.time_up()) {
-      work.fail("in Lemke's algorithm on the sequence form (" + std::to_string(nz) + " x " +
-                std::to_string(cols) + " tableau) after " + std::to_string(step) + " pivots");
+      work.fail("in Lemke's algorithm on " + shape + " after " + std::to_string(step) + " pivots");
+    }
+    if ((step & 15) == 15) {
+      work.release(charged);
+      charged = t.bytes();
+      if (!work.charge(charged)) {
+        work.fail("in Lemke's algorithm on " + shape + " after " + std::to_string(step) +
+                  " pivots, with " + std::to_string(t.nonzeros()) + " nonzero entries");
+      }
     }
     const int entering =
         left < static_cast<int>(nz) ? left + static_cast<int>(nz) : left - static_cast<int>(nz);
@@ -319,6 +319,20 @@ class Lcp final : public Solver {
   [[nodiscard]] std::vector<Equilibrium> solve(const ExtensiveGame& game) const override {
     Work work(budget(), "lcp", [&game] { return advice(game, "lcp"); });
     return sequence_lemke(game, work);
+  }
+  // Exact pivoting on the sequence form costs about the cube of its rows (a 511-node tree
+  // with 1,030 rows takes 2 s, a 2,047-node one with 4,098 rows four minutes).
+  [[nodiscard]] std::string work_warning(const ExtensiveGame& game) const override {
+    if (game.num_players() != 2 || !game.perfect_recall_problem().empty()) return "";
+    std::size_t rows = 6;  // the empty sequences and their constraints (twice each)
+    for (const Infoset& h : game.infosets()) {
+      if (h.player != 0) rows += h.actions.size() + 2;
+    }
+    if (rows <= kWarnRows) return "";
+    return "lcp pivots an exact " + std::to_string(rows) +
+           "-row tableau for this tree's sequence form, in time about the cube of that: expect "
+           "minutes; " +
+           advice(game, "lcp");
   }
 
   inline static const SolverInfo kInfo{

@@ -136,6 +136,30 @@ TEST_F(GamesCli, BudgetsStopWithAMessageAndTheResultSoFar) {
   EXPECT_THAT(bad.err, HasSubstr("option max_memory='lots' is invalid"));
 }
 
+// Out of memory below the budget (a ulimit smaller than the default 2 GiB): a message and
+// exit code 1, not SIGABRT from GMP or an uncaught std::bad_alloc. Not under ASan, which
+// needs terabytes of address space.
+#if defined(__SANITIZE_ADDRESS__)
+#define ENTENTE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ENTENTE_ASAN 1
+#endif
+#endif
+TEST_F(GamesCli, OutOfMemoryIsAMessageNotAnAbort) {
+#ifdef ENTENTE_ASAN
+  GTEST_SKIP() << "ulimit -v and AddressSanitizer do not mix";
+#else
+  const auto r =
+      run_entente("games solve " + game("openspiel_kuhn_poker.efg") + " --solver enummixed",
+                  "ulimit -v 400000;");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("error: "));
+  EXPECT_THAT(r.err, HasSubstr("out of memory"));
+  EXPECT_THAT(r.err, HasSubstr("lower --max-memory"));
+#endif
+}
+
 TEST_F(GamesCli, ConvertBetweenFormats) {
   const std::string nfg = dir_ + "/entry.nfg";
   const auto c =

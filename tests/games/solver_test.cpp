@@ -487,18 +487,50 @@ TEST(GamesSolverBudget, LogitAndLcpReportWhatTheyFoundSoFar) {
   }
 }
 
-// The sequence form's dense tableau is refused before it is allocated when it would not fit.
-TEST(GamesSolverBudget, SequenceFormTableauIsBoundedBeforeItIsBuilt) {
+// The sequence form's tableau is charged before Lemke's algorithm starts (and again as it
+// fills in): a budget smaller than Kuhn poker's stops it with the sizes in the message.
+TEST(GamesSolverBudget, SequenceFormTableauIsCharged) {
   const ExtensiveGame g = shared_efg("openspiel_kuhn_poker.efg");
+  try {
+    (void)solve("lcp", g, {{"max_memory", "16K"}});
+    ADD_FAILURE() << "no budget error";
+  } catch (const BudgetExceeded& e) {
+    // 13 sequences each (1 + 6 information sets x 2 actions); the tableau has a row per
+    // sequence and per constraint (1 + 6 for each player, twice: p = p' - p'').
+    EXPECT_EQ(std::string(e.what()).rfind("lcp: the memory budget of 16 KiB (max_memory) ran out "
+                                          "before Lemke's algorithm on the sequence form (13 x 13 "
+                                          "sequences; tableau 54 x 109)",
+                                          0),
+              0U)
+        << e.what();
+  }
+  // The initial tableau fits in 64 KiB, the filled-in one does not.
   try {
     (void)solve("lcp", g, {{"max_memory", "64K"}});
     ADD_FAILURE() << "no budget error";
   } catch (const BudgetExceeded& e) {
-    EXPECT_NE(std::string(e.what()).find("before Lemke's algorithm: the sequence form (13 x 13 "
-                                         "sequences) needs a dense"),
-              std::string::npos)
+    EXPECT_EQ(std::string(e.what()).rfind("lcp: the memory budget of 64 KiB (max_memory) ran out "
+                                          "in Lemke's algorithm on the sequence form (13 x 13 "
+                                          "sequences; tableau 54 x 109) after ",
+                                          0),
+              0U)
         << e.what();
   }
+  EXPECT_EQ(solve("lcp", g, {{"max_memory", "1M"}})[0].payoffs[0], Q(-1, 18));
+  // Kuhn poker's 54 rows raise no warning; a 2,047-node binary tree's 4,098 do (by hand:
+  // 1,023 information sets of 2 actions, 6 + 1,023 x 4 rows).
+  EXPECT_EQ(make_solver("lcp")->work_warning(g), "");
+  ExtensiveGame tree({"1", "2"});
+  std::vector<int> frontier{0};
+  for (int depth = 0; depth < 10; ++depth) {
+    std::vector<int> next;
+    for (int v : frontier) {
+      for (int c : tree.set_move(v, tree.add_infoset(1 + depth % 2, {"a", "b"}))) next.push_back(c);
+    }
+    frontier = next;
+  }
+  EXPECT_EQ(make_solver("lcp")->work_warning(tree).rfind("lcp pivots an exact 4098-row tableau", 0),
+            0U);
 }
 
 // ---------------------------------------------------------------- properties
