@@ -42,11 +42,9 @@ int ExtensiveGame::add_infoset(int player, std::vector<std::string> actions, std
   h.player = player;
   h.label = std::move(label);
   h.actions = std::move(actions);
-  int number = 0;
-  for (const Infoset& other : infosets_) {
-    if (other.player == player) number = std::max(number, other.number);
-  }
-  h.number = number + 1;
+  // Numbers run 1, 2, ... per player in the order sets are added, so the next is the
+  // player's count plus one: no scan of every set (loading a large tree was quadratic).
+  h.number = player_count_[idx(h.player)] + 1;
   local_.push_back(player_count_[idx(h.player)]++);
   infosets_.push_back(std::move(h));
   return static_cast<int>(infosets_.size()) - 1;
@@ -67,11 +65,7 @@ int ExtensiveGame::add_chance_infoset(std::vector<std::string> actions, std::vec
   h.label = std::move(label);
   h.actions = std::move(actions);
   h.probs = std::move(probs);
-  int number = 0;
-  for (const Infoset& other : infosets_) {
-    if (other.player == 0) number = std::max(number, other.number);
-  }
-  h.number = number + 1;
+  h.number = player_count_[idx(h.player)] + 1;
   local_.push_back(player_count_[idx(h.player)]++);
   infosets_.push_back(std::move(h));
   return static_cast<int>(infosets_.size()) - 1;
