@@ -125,6 +125,18 @@ int cmd_timeline(const TimelineArgs& args) {
     return kExitInput;
   }
   const Scenario& s = input.scenario;
+  // The alliance first: a misspelt id is the likelier mistake, and its message says which
+  // scenario was read (the built-in one when no file is given).
+  for (const std::string& id : args.alliances) {
+    if (s.alliance(id) == nullptr) {
+      std::vector<std::string> ids;
+      for (const Alliance& a : s.alliances) ids.push_back(a.id);
+      const std::string near = closest_match(id, ids);
+      std::cerr << fmt::format("error: --alliance: no alliance '{}' in {}{}\n", id, s.id,
+                               near.empty() ? "" : "; did you mean '" + near + "'?");
+      return kExitUsage;
+    }
+  }
   auto date_arg = [](const std::string& text, const char* flag) -> std::optional<Date> {
     auto d = Date::parse(text);
     if (!d) {
@@ -145,7 +157,15 @@ int cmd_timeline(const TimelineArgs& args) {
     to = *d;
   }
   if (to < from) {
-    std::cerr << fmt::format("error: --to {} is before --from {}\n", to.str(), from.str());
+    // A --to the user did not give is the scenario's as_of: say so, not "--to DATE".
+    if (args.to.empty()) {
+      std::cerr << fmt::format(
+          "error: --from {} is after {}'s as_of {}, where the timeline ends unless --to says "
+          "otherwise; give --to\n",
+          from.str(), s.id, to.str());
+    } else {
+      std::cerr << fmt::format("error: --to {} is before --from {}\n", to.str(), from.str());
+    }
     return kExitUsage;
   }
   const auto step = parse_step(args.step);
@@ -153,16 +173,6 @@ int cmd_timeline(const TimelineArgs& args) {
     std::cerr << fmt::format(
         "error: --step: '{}' is not a step; expected e.g. 1mo, 3mo, 1y, 2w, 10d\n", args.step);
     return kExitUsage;
-  }
-  for (const std::string& id : args.alliances) {
-    if (s.alliance(id) == nullptr) {
-      std::vector<std::string> ids;
-      for (const Alliance& a : s.alliances) ids.push_back(a.id);
-      const std::string near = closest_match(id, ids);
-      std::cerr << fmt::format("error: --alliance: no alliance '{}' in {}{}\n", id, s.id,
-                               near.empty() ? "" : "; did you mean '" + near + "'?");
-      return kExitUsage;
-    }
   }
   std::map<std::string, std::string> options;
   for (const std::string& raw : args.options) {

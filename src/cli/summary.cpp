@@ -488,7 +488,19 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
   }
   out += ")\n";
 
+  // A run of scenario models alone (-m crisis) forecasts no issue: one line says so instead
+  // of every issue's table ending "no model forecast this issue".
+  const bool any_issue_model =
+      std::any_of(doc["issues"].begin(), doc["issues"].end(),
+                  [](const nlohmann::json& issue) { return !issue["models"].empty(); });
+  if (!any_issue_model && !doc["issues"].empty()) {
+    out += fmt::format(
+        "\n{} issue{} not forecast: no issue model in this run (add -m compromise, -m bdm, "
+        "-m smp, ... to forecast them)\n",
+        doc["issues"].size(), doc["issues"].size() == 1 ? "" : "s");
+  }
   for (const auto& issue : doc["issues"]) {
+    if (!any_issue_model) break;
     const double lo = issue["scale"]["min"].get<double>();
     const double hi = issue["scale"]["max"].get<double>();
     out += "\n" + styled(color, fmt::emphasis::bold | fmt::fg(fmt::terminal_color::cyan),

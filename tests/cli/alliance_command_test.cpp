@@ -77,6 +77,21 @@ TEST(AllianceCli, TimelineUsageErrors) {
   EXPECT_EQ(run_entente("timeline /nonexistent/scenario.yaml").exit_code, 1);
 }
 
+// Issue 17: `timeline -a nato --from 2017-01-01` complained about a `--to 2003-03-15` the
+// user never typed. The unknown alliance is named first; a --from past the default end says
+// where that end comes from.
+TEST(AllianceCli, TimelineErrorsNameWhatTheUserTyped) {
+  const auto nato = run_entente("timeline -a nato --from 2017-01-01");
+  EXPECT_EQ(nato.exit_code, 2);
+  EXPECT_EQ(nato.err, "error: --alliance: no alliance 'nato' in korea-2003\n");
+  const auto late = run_entente("timeline -a us-rok --from 2017-01-01");
+  EXPECT_EQ(late.exit_code, 2);
+  EXPECT_THAT(late.err, HasSubstr("--from 2017-01-01 is after korea-2003's as_of 2003-03-15"));
+  EXPECT_THAT(late.err, ::testing::Not(HasSubstr("--to 2003")));
+  const auto both = run_entente("timeline -a us-rok --from 2017-01-01 --to 2016-01-01");
+  EXPECT_EQ(both.err, "error: --to 2016-01-01 is before --from 2017-01-01\n");
+}
+
 TEST(AllianceCli, FitReproducesTheShippedFileByteForByte) {
   const std::string dir = test::temp_dir("alliance-fit");
   const auto r = run_entente("fit alliance-hazard --atop '" + test::source_path("data/atop") +

@@ -74,6 +74,30 @@ TEST(Summary, LeavesOutModelsThatDidNotRun) {
   EXPECT_EQ(out.find("Crisis games"), std::string::npos);
 }
 
+// Issue 17: `-m crisis` alone printed every issue's table, each ending "no model forecast
+// this issue". One line says why instead; a run with an issue model still shows the tables.
+TEST(Summary, ARunOfScenarioModelsAloneSaysWhyNoIssueIsForecast) {
+  nlohmann::json doc = document();
+  const nlohmann::json issue = nlohmann::json::parse(R"({
+    "id": "i", "name": "Issue I", "scale": {"min": 0, "max": 100, "anchors": []},
+    "positions": {"A": {"position": 10, "salience": 0.5, "capability": 1}}, "models": {}})");
+  doc["issues"] = {issue, issue};
+  doc["issues"][1]["id"] = "j";
+  const std::string alone = render_summary(doc, false);
+  EXPECT_NE(alone.find("2 issues not forecast: no issue model in this run"), std::string::npos)
+      << alone;
+  EXPECT_EQ(alone.find("no model forecast this issue"), std::string::npos) << alone;
+  EXPECT_EQ(alone.find("[i]"), std::string::npos) << alone;
+  EXPECT_NE(alone.find("Strike game"), std::string::npos) << alone;
+
+  doc["issues"][0]["models"]["median"] = {{"forecast", 10.0}};
+  const std::string mixed = render_summary(doc, false);
+  EXPECT_EQ(mixed.find("not forecast: no issue model"), std::string::npos) << mixed;
+  EXPECT_NE(mixed.find("[i]"), std::string::npos) << mixed;
+  EXPECT_NE(mixed.find("[j]"), std::string::npos) << mixed;
+  EXPECT_NE(mixed.find("no model forecast this issue"), std::string::npos) << mixed;
+}
+
 // Stored results are checked before the summary reads them (issue 15): what it reads must
 // have the type it reads it as, and the first problem is named by its path.
 TEST(Summary, StoredRunDocumentsAreCheckedFieldByField) {
