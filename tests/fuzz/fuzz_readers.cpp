@@ -14,24 +14,9 @@
 #include "entente/deu.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/ktab.hpp"
+#include "fuzz_support.hpp"
 
-namespace {
-
-void check_error(const entente::InputError& e, const std::string& filename) {
-  if (e.diagnostics().empty()) {
-    std::fprintf(stderr, "InputError without diagnostics: %s\n", e.what());
-    std::abort();
-  }
-  for (const auto& d : e.diagnostics().items()) {
-    const std::string line = entente::format_diagnostic(d);
-    if (line.rfind(filename, 0) != 0) {
-      std::fprintf(stderr, "diagnostic does not name %s: %s\n", filename.c_str(), line.c_str());
-      std::abort();
-    }
-  }
-}
-
-}  // namespace
+using entente::fuzz::check_error;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

@@ -14,25 +14,9 @@
 #include "entente/diagnostics.hpp"
 #include "entente/embedded.hpp"
 #include "entente/scenario_io.hpp"
+#include "fuzz_support.hpp"
 
-namespace {
-
-// An InputError must carry at least one diagnostic, each formatted with the file name.
-void check_error(const entente::InputError& e, const std::string& filename) {
-  if (e.diagnostics().empty()) {
-    std::fprintf(stderr, "InputError without diagnostics: %s\n", e.what());
-    std::abort();
-  }
-  for (const auto& d : e.diagnostics().items()) {
-    const std::string line = entente::format_diagnostic(d);
-    if (line.rfind(filename, 0) != 0) {
-      std::fprintf(stderr, "diagnostic does not name %s: %s\n", filename.c_str(), line.c_str());
-      std::abort();
-    }
-  }
-}
-
-}  // namespace
+using entente::fuzz::check_error;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
