@@ -145,9 +145,18 @@ RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64
       if (!ir.trace.empty()) m["trace"] = ir.trace;
       (*it)["models"][r.model] = std::move(m);
     }
-    if (!r.details.empty() || !r.trace.empty()) {
+    if (!r.details.empty() || !r.trace.empty() || !r.outputs.empty()) {
       nlohmann::json m = r.details.is_object() ? r.details : nlohmann::json::object();
       if (!r.trace.empty()) m["trace"] = r.trace;
+      // The model's headline numbers in one generic form, so that readers (the CSV export)
+      // need not know each model's details.
+      if (!r.outputs.empty()) {
+        nlohmann::json outputs = nlohmann::json::array();
+        for (const Output& o : r.outputs) {
+          outputs.push_back({{"name", o.name}, {"value", o.value}, {"lo", o.lo}, {"hi", o.hi}});
+        }
+        m["outputs"] = std::move(outputs);
+      }
       scenario_models[r.model] = std::move(m);
     }
   }

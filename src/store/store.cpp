@@ -824,13 +824,32 @@ std::string RunStore::export_csv(std::int64_t id) const {
   if (!run) throw StoreError(fmt::format("run store {}: no run with id {}", path(), id));
   // Lines end in LF, not RFC 4180's CRLF: the export is for Unix tools and spreadsheets,
   // which all accept LF; fields are quoted as RFC 4180 says.
-  std::string out = "run_id,scenario_id,model,issue,forecast,status,created_at\n";
+  // Issue forecasts first (output empty), then each scenario model's outputs (issue empty,
+  // `output` its name, e.g. us-rok/p_holds/5y), read from the stored result's generic
+  // `models.<m>.outputs`; a result of another shape (untrusted) adds no such row.
+  std::string out = "run_id,scenario_id,model,issue,forecast,status,created_at,output\n";
   for (const auto& row : run->forecasts) {
     // {} prints the shortest text that reads back as the same double.
     const std::string forecast = row.forecast ? fmt::format("{}", *row.forecast) : std::string();
-    out += fmt::format("{},{},{},{},{},{},{}\n", run->id, csv_field(run->scenario_id),
+    out += fmt::format("{},{},{},{},{},{},{},\n", run->id, csv_field(run->scenario_id),
                        csv_field(row.model), csv_field(row.issue), forecast, csv_field(run->status),
                        csv_field(run->created_at));
+  }
+  const nlohmann::json& result = run->result;
+  if (run->kind == "run" && result.is_object() && result.contains("models") &&
+      result["models"].is_object()) {
+    for (const auto& [model, m] : result["models"].items()) {
+      if (!m.is_object() || !m.contains("outputs") || !m["outputs"].is_array()) continue;
+      for (const nlohmann::json& o : m["outputs"]) {
+        if (!o.is_object() || !o.contains("name") || !o["name"].is_string() ||
+            !o.contains("value") || !o["value"].is_number()) {
+          continue;
+        }
+        out += fmt::format("{},{},{},,{},{},{},{}\n", run->id, csv_field(run->scenario_id),
+                           csv_field(model), o["value"].get<double>(), csv_field(run->status),
+                           csv_field(run->created_at), csv_field(o["name"].get<std::string>()));
+      }
+    }
   }
   return out;
 }

@@ -104,7 +104,13 @@ TEST_F(Cli, RunsShowAndExport) {
   EXPECT_THAT(show.out, HasSubstr("sha256"));
   const auto csv = run_entente("runs export 1 --format csv --db '" + db() + "'");
   EXPECT_EQ(csv.exit_code, 0) << csv.err;
-  EXPECT_THAT(csv.out, HasSubstr("run_id,scenario_id,model,issue,forecast,status,created_at"));
+  EXPECT_THAT(csv.out,
+              HasSubstr("run_id,scenario_id,model,issue,forecast,status,created_at,output\n"));
+  // The scenario models' outputs too (issue 17): the alliances' and the threats' numbers.
+  EXPECT_THAT(csv.out, ::testing::ContainsRegex("\n1,korea-2003,alliance,,[-0-9.e]+,done,[^,]+,"
+                                                "us-rok/p_holds/5y\n"));
+  EXPECT_THAT(csv.out,
+              ::testing::ContainsRegex("\n1,korea-2003,crisis,,[01],done,[^,]+,[^,]+/credible\n"));
   const auto json = run_entente("runs export 1 --format json --db '" + db() + "'");
   EXPECT_EQ(json.exit_code, 0) << json.err;
   const auto doc = nlohmann::json::parse(json.out);

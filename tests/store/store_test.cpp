@@ -340,20 +340,47 @@ TEST(RunStore, ExportsCsvWithRfc4180Quoting) {
   const auto run = store.get_run(id);
   ASSERT_TRUE(run);
   const std::string n = std::to_string(id);
-  const std::string tail = ",done," + run->created_at + "\n";
+  const std::string tail = ",done," + run->created_at + ",\n";
   // A field with a comma, quote or line break is quoted and its quotes doubled; a null
   // forecast is an empty field; 0.1 prints as the shortest text that reads back exactly.
   EXPECT_EQ(store.export_csv(id),
-            "run_id,scenario_id,model,issue,forecast,status,created_at\n" +      //
-                n + ",\"korea, 2003\",bdm,\"aid, \"\"food\"\"\",61.25" + tail +  //
-                n + ",\"korea, 2003\",nash,\"multi\nline\"," + tail +            //
+            "run_id,scenario_id,model,issue,forecast,status,created_at,output\n" +  //
+                n + ",\"korea, 2003\",bdm,\"aid, \"\"food\"\"\",61.25" + tail +     //
+                n + ",\"korea, 2003\",nash,\"multi\nline\"," + tail +               //
                 n + ",\"korea, 2003\",median,,0.1" + tail);
 }
 
 TEST(RunStore, ExportCsvOfRunWithoutForecastsIsHeaderOnly) {
   RunStore store(fresh_db("csv-empty"));
   const std::int64_t id = store.begin_run(sample_run());
-  EXPECT_EQ(store.export_csv(id), "run_id,scenario_id,model,issue,forecast,status,created_at\n");
+  EXPECT_EQ(store.export_csv(id),
+            "run_id,scenario_id,model,issue,forecast,status,created_at,output\n");
+}
+
+// Issue 17: the CSV export had issue forecasts only. Scenario models' outputs follow, one row
+// each, from the result's generic `outputs`; entries of another shape are skipped.
+TEST(RunStore, ExportCsvHasScenarioModelsOutputs) {
+  RunStore store(fresh_db("csv-outputs"));
+  const std::int64_t id = store.begin_run(sample_run("k"));
+  const nlohmann::json result = {
+      {"models",
+       {{"alliance",
+         {{"outputs",
+           {{{"name", "ab/health"}, {"value", 0.5}, {"lo", 0}, {"hi", 1}},
+            {{"name", "ab/p_holds/5y"}, {"value", 0.875}, {"lo", 0}, {"hi", 1}},
+            {{"name", 3}, {"value", 1}},
+            "not an object"}}}},
+        {"crisis", {{"outputs", "not an array"}}}}}};
+  store.finish_run(id, result, {{"median", "i", 40.0}});
+  const auto run = store.get_run(id);
+  ASSERT_TRUE(run);
+  const std::string n = std::to_string(id);
+  const std::string done = ",done," + run->created_at + ",";
+  EXPECT_EQ(store.export_csv(id),
+            "run_id,scenario_id,model,issue,forecast,status,created_at,output\n" +  //
+                n + ",k,median,i,40" + done + "\n" +                                //
+                n + ",k,alliance,,0.5" + done + "ab/health\n" +                     //
+                n + ",k,alliance,,0.875" + done + "ab/p_holds/5y\n");
 }
 
 TEST(RunStore, ExportsJsonWithEmbeddedResultAndStringSeed) {
