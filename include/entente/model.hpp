@@ -81,11 +81,7 @@ class StopToken {
   void link(const std::atomic<bool>* parent) { parent_ = parent; }
   // Stops every run that checks this token from now on.
   void request_stop() { stopped_ = true; }
-  [[nodiscard]] bool stop_requested() const {
-    return stopped_ || (parent_ != nullptr && parent_->load(std::memory_order_relaxed)) ||
-           (deadline_ && Clock::now() >= *deadline_);
-  }
-  // Throws RunStopped saying why, when stop_requested().
+  // Throws RunStopped saying why, once a stop was requested or the deadline passed.
   void check() const {
     if (stopped_ || (parent_ != nullptr && parent_->load(std::memory_order_relaxed))) {
       throw RunStopped("the run was stopped: the program is shutting down");

@@ -133,20 +133,16 @@ std::string FileAccess::label(const std::string& name) const {
   return base == "." || base == ".." ? std::string() : base;
 }
 
-std::string read_input_file(const std::string& path, std::size_t max_bytes) {
+std::string read_input_file(const std::string& path) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) fail(path, "no such file");
   if (std::filesystem::is_directory(status)) fail(path, "is a directory; expected a scenario file");
   try {
-    return read_capped(path, max_bytes);
+    return read_capped(path, kMaxScenarioBytes);
   } catch (const std::runtime_error& e) {
     fail(path, e.what());
   }
-}
-
-std::string read_input_file(const std::string& path) {
-  return read_input_file(path, kMaxScenarioBytes);
 }
 
 LoadedInput load_input(const std::string& path) {

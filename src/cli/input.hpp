@@ -52,11 +52,6 @@ class FileAccess {
   std::string root_;  // canonical, for kUnder
 };
 
-// Reads at most `max_bytes` of `path` and throws InputError naming the file when it holds
-// more (however large the file system says it is: /dev/zero and pipes too), when it is
-// missing, a directory, or unreadable.
-std::string read_input_file(const std::string& path, std::size_t max_bytes);
-
 // Loads `path` (or the embedded korea-2003 when empty). Throws InputError with
 // file:line:col diagnostics when the input is invalid, including unreadable files.
 LoadedInput load_input(const std::string& path);
@@ -68,7 +63,9 @@ LoadedInput load_input(const std::string& path);
 LoadedInput load_input_text(std::string text, const std::string& path,
                             const FileAccess& access = FileAccess::local());
 
-// Reads a whole file of at most the scenario size limit (see the two-argument form).
+// Reads a whole file of at most the scenario size limit. Throws InputError naming the file
+// when it holds more (however large the file system says it is: /dev/zero and pipes too),
+// when it is missing, a directory, or unreadable.
 std::string read_input_file(const std::string& path);
 
 }  // namespace entente::cli

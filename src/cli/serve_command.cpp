@@ -137,17 +137,19 @@ void add_serve_command(CLI::App& app, int& code) {
   cmd->add_option("--allow-host", args.allow_hosts,
                   "A host name the server answers to besides its IP addresses and localhost "
                   "(repeatable); requests naming another Host are refused (DNS rebinding)");
-  cmd->add_option("--max-actors", args.limits.max_actors,
-                  "Actors one posted scenario may have (default 200)")
+  cmd->add_option("--max-actors", args.limits.max_actors, "Actors one posted scenario may have")
+      ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
-  cmd->add_option("--max-issues", args.limits.max_issues,
-                  "Issues one posted scenario may have (default 50)")
+  cmd->add_option("--max-issues", args.limits.max_issues, "Issues one posted scenario may have")
+      ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--max-game-nodes", args.limits.max_game_nodes,
-                  "Nodes over a posted scenario's games (default 5000)")
+                  "Nodes over a posted scenario's games")
+      ->capture_default_str()
       ->check(CLI::Range(1, 100000000));
   cmd->add_option("--max-seconds", args.limits.max_seconds,
-                  "Wall-clock seconds one request's model runs may take (default 30)")
+                  "Wall-clock seconds one request's model runs may take")
+      ->capture_default_str()
       ->check(CLI::Range(0.1, 86400.0));
   cmd->add_option("--max-runs", args.limits.max_concurrent_runs,
                   "Model runs at once over all requests (default: one per hardware thread)")

@@ -233,11 +233,17 @@ void only_fields(const json& body, std::initializer_list<std::string_view> known
 
 // --- what a request may ask ----------------------------------------------------------
 
-// Nodes of the declared games, as the crisis model will build them.
+// Nodes of the declared games, as the crisis model will build them: an inline tree has its
+// root and one node (decision or terminal) per action.
 std::size_t game_nodes(const Scenario& s) {
   std::size_t n = 0;
   for (const ScenarioGame& g : s.games) {
-    n += g.efg && g.efg->game ? g.efg->game->nodes().size() : 2 * g.nodes.size() + 1;
+    if (g.efg && g.efg->game) {
+      n += g.efg->game->nodes().size();
+      continue;
+    }
+    n += 1;
+    for (const GameNode& node : g.nodes) n += node.actions.size();
   }
   return n;
 }

@@ -230,10 +230,10 @@ class GuardedServer final : public httplib::Server {
 struct HttpServer::Impl {
   const Api& api;
   HttpOptions options;
-  std::atomic<bool> stopping{false};
-  GuardedServer server{options, stopping};
-  int port = -1;
+  // Set once by stop(): listen() then does not start, and every connection's waits end.
   std::atomic<bool> stopped{false};
+  GuardedServer server{options, stopped};
+  int port = -1;
   std::atomic<bool> listening{false};
   std::mutex log_mutex;
 
@@ -393,7 +393,6 @@ void HttpServer::listen() {
 void HttpServer::stop() {
   Impl& s = *impl_;
   s.stopped = true;
-  s.stopping = true;
   // httplib's stop only acts on a server already running: a listen() that has not yet
   // checked `stopped` sees it; one past the check is stopped once its loop runs.
   while (s.listening) {

@@ -264,6 +264,12 @@ TEST_F(ServerSecurity, ScenariosOverTheLimitsAreRefusedBeforeRunning) {
   EXPECT_THAT(error_of(r), HasSubstr("300 actors"));
   EXPECT_THAT(error_of(r), HasSubstr("--max-actors"));
   EXPECT_TRUE(RunStore(options_.db).list_runs(0).empty());
+  // Games count by their nodes: korea-2003's crisis game alone is more than two nodes.
+  options_.limits.max_game_nodes = 2;
+  api_.reset();
+  const Response g = run({{"scenario", "korea-2003"}, {"models", {"crisis"}}});
+  EXPECT_EQ(g.status, 413) << g.body;
+  EXPECT_THAT(error_of(g), HasSubstr("--max-game-nodes"));
 }
 
 // Defect 3: no deadline. A run past its time is stopped, answered 503, and stored as failed
