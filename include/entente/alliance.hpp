@@ -114,7 +114,9 @@ struct HazardCalibration {
 // The era windows `fit alliance-hazard` chooses among, and the rule that chooses: nested
 // temporal validation inside the training years only (cutoffs 10, 20, 30 and 40 years
 // before the last training year, each scored on the 10 years after it), lowest summed
-// log-loss wins; ties go to the shorter list position (pooled first).
+// log-loss wins; ties go to the shorter list position (pooled first). A window holding
+// fewer than 10 terminations of the training data is not a candidate (Peduzzi et al. 1996's
+// ten events per parameter).
 const std::vector<int>& era_window_candidates();
 
 // Fits the hazard on `rows` (every row a training year; `last_year` the last of them).

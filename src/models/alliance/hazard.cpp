@@ -569,6 +569,10 @@ std::vector<AllianceYear> years_between(const std::vector<AllianceYear>& rows, i
 constexpr int kNestedHorizon = 10;      // years each nested cutoff is scored on
 constexpr int kNestedCutoffs = 4;       // cutoffs 10, 20, 30, 40 years before the last year
 constexpr int kConstantRateYears = 20;  // the constant-rate baseline's window
+// An era term is one more parameter estimated from the era's terminations alone: fewer than
+// 10 events per parameter gives unstable logit estimates (Peduzzi et al. 1996), and the last
+// years of a data set are where late-coded terminations are still missing.
+constexpr int kMinEraEvents = 10;
 
 }  // namespace
 
@@ -576,6 +580,11 @@ std::pair<int, std::map<int, double>> choose_era_window(const std::vector<Allian
                                                         int last_year) {
   std::map<int, double> loss;
   for (int w : era_window_candidates()) {
+    if (w > 0) {
+      int era_events = 0;
+      for (const AllianceYear& r : rows) era_events += (r.event && r.year > last_year - w) ? 1 : 0;
+      if (era_events < kMinEraEvents) continue;
+    }
     double total = 0.0;
     bool ok = true;
     for (int n = 1; n <= kNestedCutoffs && ok; ++n) {
