@@ -234,6 +234,7 @@ struct ScenarioIndex {
     int root = -1;  // of the force's owner
     double strength = 0.0;
     bool exposed = false;
+    const std::vector<std::string>* serves = nullptr;  // the force's `serves`
   };
   std::vector<Unit> units;  // [force]
 };
@@ -250,10 +251,12 @@ struct PollUse {
 struct RiskSharing {
   std::string member;
   std::optional<double> commitment;
-  std::optional<double> support;   // recency-weighted mean of the member public's polls
-  std::optional<double> burden;    // mean over burden components of r/(1+r), r = fair-share ratio
-  std::optional<double> exposure;  // share of the member's personnel inside enemy range
-  double value = 0.5;              // weighted mean of the components given; 0.5 when none
+  std::optional<double> support;  // recency-weighted mean of the member public's polls
+  std::optional<double> burden;   // mean over burden components of r/(1+r), r = fair-share ratio
+  // Share of the member's personnel inside enemy range, over the units that back this
+  // alliance (Force::serves).
+  std::optional<double> exposure;
+  double value = 0.5;  // weighted mean of the components given; 0.5 when none
   std::vector<PollUse> polls;
   std::vector<std::string> missing;  // components without data
 };

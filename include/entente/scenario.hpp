@@ -140,6 +140,10 @@ struct Force {
   std::string place;  // place id when located by name, else ""
   GeoPoint location;
   Quantity strength;  // personnel
+  // The alliances this unit backs (their territory or commitment): its exposure counts for
+  // its owner's risk sharing in these alliances only. Empty: in every alliance of the owner
+  // (the alliance model warns when that is more than one).
+  std::vector<std::string> serves;
 };
 
 struct Weapon {

@@ -761,6 +761,49 @@ class Loader {
     }
   }
 
+  // A force's `serves`: the ids of alliances its owner belongs to (one id or a list).
+  void read_serves(const YAML::Node& node, const std::string& path, const Scenario& s, Force& f) {
+    std::vector<std::pair<YAML::Node, std::string>> items;
+    if (node.IsScalar()) {
+      items.emplace_back(node, path);
+    } else if (node.IsSequence()) {
+      for (std::size_t k = 0; k < node.size(); ++k) {
+        items.emplace_back(node[k], path + "[" + std::to_string(k) + "]");
+      }
+    } else {
+      r_.error(node, path,
+               "expected an alliance id or a list of them, got " + detail::describe(node));
+      return;
+    }
+    for (const auto& [n, p] : items) {
+      auto id = r_.id(n, p);
+      if (!id) continue;
+      const Alliance* a = s.alliance(*id);
+      if (a == nullptr) {
+        r_.error(n, p, unknown_ref("alliance", *id, ids_of(s.alliances)));
+        continue;
+      }
+      const std::string owner = s.root_actor(f.owner);
+      if (!f.owner.empty() &&
+          std::find(a->members.begin(), a->members.end(), owner) == a->members.end()) {
+        r_.error(
+            n, p,
+            "force owner '" + f.owner + "' is not a member of alliance '" + a->id +
+                "', so the unit cannot back it; members: " + [&] {
+                  std::string m;
+                  for (const auto& x : a->members) m += (m.empty() ? "" : ", ") + x;
+                  return m;
+                }());
+        continue;
+      }
+      if (std::find(f.serves.begin(), f.serves.end(), *id) != f.serves.end()) {
+        r_.error(n, p, "alliance '" + *id + "' listed twice");
+        continue;
+      }
+      f.serves.push_back(*id);
+    }
+  }
+
   void load_forces(const YAML::Node& node, Scenario& s) {
     if (!r_.sequence(node, "forces")) return;
     std::set<std::string> seen;
@@ -779,6 +822,7 @@ class Loader {
       auto kind = m.optional("kind");
       auto at = m.required("at");
       auto strength = m.optional("strength");
+      auto serves = m.optional("serves");
       m.finish();
       Force f;
       f.kind = "ground";
@@ -794,6 +838,7 @@ class Loader {
       }
       if (strength)
         f.strength = r_.quantity(*strength, path + ".strength", 0, kInf).value_or(Quantity{});
+      if (serves) read_serves(*serves, path + ".serves", s, f);
       if (!f.id.empty() && !unique(seen, *id, path + ".id", f.id, "force")) continue;
       s.forces.push_back(std::move(f));
     }

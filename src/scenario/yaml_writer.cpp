@@ -278,6 +278,9 @@ std::string write_scenario_yaml(const Scenario& s) {
       }
       out << YAML::Key << "strength" << YAML::Value;
       emit_quantity(out, f.strength);
+      if (!f.serves.empty()) {
+        out << YAML::Key << "serves" << YAML::Value << YAML::Flow << f.serves;
+      }
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;

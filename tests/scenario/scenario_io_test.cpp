@@ -285,6 +285,43 @@ TEST(ScenarioYaml, RejectsEveryKindOfInvalidUtf8WhereItIs) {
             "test.yaml:3:4: error: binary data: a NUL byte; expected a UTF-8 YAML scenario\n");
 }
 
+TEST(ScenarioYaml, ForcesSayWhichAlliancesTheyBack) {
+  std::string text = kMinimal;
+  const std::string div = "  - {id: div, owner: A, unit: 1st Division, at: north, strength: 10000}";
+  const auto with = [&](const std::string& serves) {
+    std::string t = text;
+    t.replace(t.find(div), div.size(),
+              "  - {id: div, owner: A, unit: 1st Division, at: north, strength: 10000, serves: " +
+                  serves + "}");
+    return t;
+  };
+  EXPECT_EQ(load(with("[ab]")).forces[0].serves, std::vector<std::string>{"ab"});
+  EXPECT_EQ(load(with("ab")).forces[0].serves, std::vector<std::string>{"ab"});
+  EXPECT_TRUE(load(text).forces[0].serves.empty());
+  // Round trip keeps it.
+  const Scenario a = load(with("[ab]"));
+  EXPECT_EQ(load(write_scenario_yaml(a)).forces[0].serves, std::vector<std::string>{"ab"});
+  EXPECT_THAT(errors_of(with("[ba]")),
+              ::testing::HasSubstr("forces[0].serves[0]: unknown alliance 'ba'"));
+  EXPECT_THAT(errors_of(with("[ab, ab]")),
+              ::testing::HasSubstr("forces[0].serves[1]: alliance 'ab' listed twice"));
+  EXPECT_THAT(errors_of(with("{x: 1}")),
+              ::testing::HasSubstr("expected an alliance id or a list of them"));
+  // An owner outside the alliance cannot back it.
+  std::string outsider = with("[ab]");
+  outsider.replace(outsider.find("owner: A,"), 9, "owner: B-public,");
+  EXPECT_NO_THROW(load(outsider));  // B-public's root B is a member
+  outsider = with("[ab]");
+  outsider.replace(outsider.find("members: [A, B]"), 15, "members: [A, C]");
+  outsider.replace(outsider.find("  - {id: B-public"), 0,
+                   "  - {id: C, name: Gamma, kind: state, capability: 1}\n");
+  std::string mover = outsider;
+  mover.replace(mover.find("owner: A,"), 9, "owner: B,");
+  EXPECT_THAT(errors_of(mover),
+              ::testing::HasSubstr("force owner 'B' is not a member of alliance 'ab', so the "
+                                   "unit cannot back it; members: A, C"));
+}
+
 TEST(ScenarioYaml, WriterRoundTrips) {
   const Scenario a = load(kMinimal);
   const std::string text = write_scenario_yaml(a);

@@ -200,6 +200,7 @@ class AllianceModel final : public Model {
     }
     // A Monte Carlo sample reads only the outputs; its JSON would cost more than the model.
     if (!context.details) return result;
+    warn_undeclared_forces(s, result);
     result.details["date"] = s.applied_through.value_or(s.as_of).str();
     result.details["alliances"] = std::move(list);
     if (!hazard_.empty()) {
@@ -223,6 +224,28 @@ class AllianceModel final : public Model {
   }
 
  private:
+  // A unit that declares no `serves` counts as a hostage in every alliance of its owner; with
+  // two or more that is rarely meant (a division in Korea is not a tripwire for Japan).
+  static void warn_undeclared_forces(const Scenario& s, Result& result) {
+    for (const Force& f : s.forces) {
+      if (!f.serves.empty()) continue;
+      const std::string& owner = s.root_actor(f.owner);
+      std::vector<std::string> of;
+      for (const Alliance& a : s.alliances) {
+        if (std::find(a.members.begin(), a.members.end(), owner) != a.members.end()) {
+          of.push_back(a.id);
+        }
+      }
+      if (of.size() < 2) continue;
+      std::string list;
+      for (const auto& id : of) list += (list.empty() ? "" : ", ") + id;
+      result.warnings.push_back(fmt::format(
+          "force {} ({}) declares no `serves`: its exposure counts in every alliance of {} ({}); "
+          "say which it backs",
+          f.id, f.owner, owner, list));
+    }
+  }
+
   // One alliance's results as JSON, its sweep outputs (health, p_holds per horizon,
   // p_honours) appended to result.outputs; only the outputs when `details` is false.
   // `hazard` is the fit or a sweep sample's draw of it; `draws` (detailed runs) give the

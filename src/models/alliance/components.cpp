@@ -226,8 +226,8 @@ ScenarioIndex::ScenarioIndex(const Scenario& s) {
     const auto exposure = geo::force_exposure(s, geo::enemies_outside_alliances(s));
     for (std::size_t i = 0; i < s.forces.size(); ++i) {
       const std::string& owner = s.forces[i].owner;
-      units.push_back(
-          {root_of(s.actor(owner), owner), exposure[i].strength, exposure[i].exposed()});
+      units.push_back({root_of(s.actor(owner), owner), exposure[i].strength, exposure[i].exposed(),
+                       &s.forces[i].serves});
     }
     return;
   }
@@ -238,7 +238,7 @@ ScenarioIndex::ScenarioIndex(const Scenario& s) {
   for (const Force& f : s.forces) {
     geo::weapons_reaching(s, f, hostile.of(f.owner), true, hit);
     const bool exposed = !hit.empty();
-    units.push_back({root_of(s.actor(f.owner), f.owner), f.strength.value, exposed});
+    units.push_back({root_of(s.actor(f.owner), f.owner), f.strength.value, exposed, &f.serves});
   }
 }
 
@@ -247,6 +247,12 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
 }
 
 namespace {
+
+// Whether a unit declared to back `serves` counts for alliance `id`: every alliance of its
+// owner when it declares none.
+bool serves(const std::vector<std::string>& serves, const std::string& id) {
+  return serves.empty() || std::find(serves.begin(), serves.end(), id) != serves.end();
+}
 
 // risk_sharing() with poll_of(poll index, member index) saying whether a poll's public is
 // the member's, and for_each_unit(member index, f) calling f(strength, exposed) for the
@@ -356,8 +362,11 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
       s, a, w,
       [&](std::size_t p, std::size_t m) { return s.root_actor(s.polls[p].actor) == a.members[m]; },
       [&](std::size_t m, auto&& f) {
-        for (const auto& u : exposure) {
-          if (s.root_actor(u.owner) == a.members[m]) f(u.strength, u.exposed());
+        for (std::size_t i = 0; i < exposure.size(); ++i) {
+          const auto& u = exposure[i];
+          if (s.root_actor(u.owner) != a.members[m]) continue;
+          if (i < s.forces.size() && !serves(s.forces[i].serves, a.id)) continue;
+          f(u.strength, u.exposed());
         }
       });
 }
@@ -370,7 +379,9 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
       s, a, w, [&](std::size_t p, std::size_t m) { return index.poll_roots[p] == member_ids[m]; },
       [&](std::size_t m, auto&& f) {
         for (const ScenarioIndex::Unit& u : index.units) {
-          if (u.root == member_ids[m]) f(u.strength, u.exposed);
+          if (u.root != member_ids[m]) continue;
+          if (u.serves != nullptr && !serves(*u.serves, a.id)) continue;
+          f(u.strength, u.exposed);
         }
       });
 }

@@ -449,6 +449,53 @@ TEST(AllianceKorea, ElectionLowersCongruence) {
   EXPECT_LT(after["health"].get<double>(), before["health"].get<double>());
 }
 
+TEST(AllianceKorea, RelocationMovesUsRokHealthNotUsJapan) {
+  // Issue 17's check: move the two relocation events (2nd ID and USFK headquarters to
+  // Camp Humphreys, 2018) to before as_of. The units back the US–ROK alliance
+  // (`serves: [us-rok]`), so the US exposure changes there and nowhere else: US–Japan
+  // health stays within 0.02 (exactly equal: nothing else in those events touches it).
+  Scenario moved = korea();
+  for (Event& e : moved.events) {
+    if (e.id == "2id-to-humphreys" || e.id == "usfk-hq-to-humphreys") e.date = Date{2003, 3, 1};
+  }
+  std::stable_sort(moved.events.begin(), moved.events.end(),
+                   [](const Event& a, const Event& b) { return a.date < b.date; });
+  const auto health = [](const Scenario& s, const char* id) {
+    const Result r = make_model("alliance")->run(s.at(s.as_of), RunContext{});
+    for (const auto& a : r.details["alliances"]) {
+      if (a["id"] == id) return std::make_pair(a["health"].get<double>(), a["risk_sharing"]["USA"]);
+    }
+    ADD_FAILURE() << "no " << id;
+    return std::make_pair(0.0, nlohmann::json());
+  };
+  const auto rok_before = health(korea(), "us-rok");
+  const auto rok_after = health(moved, "us-rok");
+  const auto jpn_before = health(korea(), "us-japan");
+  const auto jpn_after = health(moved, "us-japan");
+  // South of the Han, fewer US troops sit in North Korean artillery range: exposure falls.
+  EXPECT_LT(rok_after.second["exposure"].get<double>(),
+            rok_before.second["exposure"].get<double>());
+  EXPECT_NE(rok_after.first, rok_before.first);
+  EXPECT_NEAR(jpn_after.first, jpn_before.first, 0.02);
+  // No unit backs US–Japan, so exposure is missing there, not borrowed from Korea.
+  EXPECT_TRUE(jpn_before.second["exposure"].is_null());
+}
+
+TEST(AllianceKorea, UndeclaredForcesAreCountedEverywhereWithAWarning) {
+  Scenario s = korea();
+  for (Force& f : s.forces) f.serves.clear();
+  const Result r = make_model("alliance")->run(s.at(s.as_of), RunContext{});
+  bool warned = false;
+  for (const auto& w : r.warnings)
+    warned = warned || w.find("declares no `serves`") != std::string::npos;
+  EXPECT_TRUE(warned);
+  for (const auto& a : r.details["alliances"]) {
+    if (a["id"] == "us-japan") {
+      EXPECT_TRUE(a["risk_sharing"]["USA"]["exposure"].is_number());
+    }
+  }
+}
+
 TEST(AllianceKorea, RelocationRemarksLowerUsRiskSharingAndHealth) {
   const Date e = event_date("rumsfeld-relocation-remarks");
   const auto before = us_rok_at(day_before(e));
