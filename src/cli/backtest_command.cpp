@@ -15,6 +15,7 @@
 #include "cli/input.hpp"
 #include "entente/backtest.hpp"
 #include "entente/diagnostics.hpp"
+#include "entente/forecast_intervals.hpp"
 #include "entente/model.hpp"
 #include "entente/runner.hpp"
 
@@ -267,7 +268,67 @@ int cmd_backtest_deu(const BacktestArgs& args) {
   return 0;
 }
 
+struct FitIntervalsArgs {
+  std::string file = "tests/data/reference/deu/deu-dev.tsv";
+  std::string output = "data/models/forecast-intervals.json";
+  double level = 0.8;
+};
+
+int cmd_fit_intervals(const FitIntervalsArgs& args) {
+  std::vector<DeuCase> cases;
+  try {
+    cases = load_deu_tsv(read_input_file(args.file), args.file, DeuCapability::kEqual);
+  } catch (const InputError& e) {
+    std::cerr << e.diagnostics().str();
+    return 1;
+  }
+  if (cases.empty()) {
+    std::cerr << fmt::format("{}: error: no issue with an outcome; nothing to calibrate on\n",
+                             args.file);
+    return 1;
+  }
+  nlohmann::json doc;
+  try {
+    doc = fit_forecast_intervals(cases, default_models(), args.file, args.level);
+  } catch (const std::runtime_error& e) {
+    std::cerr << "error: a model failed: " << e.what() << "\n";
+    return 1;
+  }
+  const std::string text = doc.dump(2) + "\n";
+  if (args.output == "-") {
+    std::cout << text;
+    return 0;
+  }
+  std::ofstream out(args.output, std::ios::binary);
+  out << text;
+  if (!out.flush()) {
+    std::cerr << fmt::format("error: cannot write {}\n", args.output);
+    return 1;
+  }
+  std::cout << fmt::format("{}: {} issues; {:.0f}% interval half-widths (share of the scale):\n",
+                           args.file, cases.size(), 100 * args.level);
+  for (const auto& [model, entry] : doc["models"].items()) {
+    std::cout << fmt::format("  {:<12} n {:>4}  ±{:.3f}\n", model, entry["n"].get<int>(),
+                             entry["quantile"].get<double>());
+  }
+  std::cout << fmt::format("wrote {}; rebuild to embed it\n", args.output);
+  return 0;
+}
+
 }  // namespace
+
+void add_fit_intervals_command(CLI::App& fit, int& code) {
+  auto args = std::make_shared<FitIntervalsArgs>();
+  auto* cmd = fit.add_subcommand(
+      "intervals",
+      "Calibrate every issue model's 80% forecast interval on DEU errors (split conformal)");
+  cmd->add_option("file", args->file, "DEU tab-separated file")->capture_default_str();
+  cmd->add_option("-o,--output", args->output,
+                  "Where to write the calibration (JSON); - for stdout")
+      ->capture_default_str();
+  cmd->add_option("--level", args->level, "Interval level")->check(CLI::Range(0.5, 0.99));
+  cmd->callback([args, &code] { code = cmd_fit_intervals(*args); });
+}
 
 void add_backtest_command(CLI::App& app, int& code) {
   auto* backtest = app.add_subcommand("backtest", "Score models against recorded outcomes");
