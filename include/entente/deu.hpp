@@ -55,7 +55,8 @@ struct DeuProposal {
 // a group of its own). Actors on several issues appear once, with the first case's
 // capability (the file has one capability per actor); an actor keeps a stance only on the
 // issues it has one on. Each issue keeps its id, scale and status quo, so a forecast on
-// scenario.issues[k] is scored against cases[cases[k]].outcome.
+// scenario.issues[k] is scored against cases[cases[k]].outcome. Throws std::invalid_argument
+// when one actor has two capabilities within a proposal (never so for load_deu_tsv's cases).
 std::vector<DeuProposal> group_deu_by_proposal(const std::vector<DeuCase>& cases);
 
 }  // namespace entente

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -279,7 +280,14 @@ std::vector<DeuProposal> group_deu_by_proposal(const std::vector<DeuCase>& cases
     }
     DeuProposal& g = groups[it->second];
     for (const Actor& a : c.scenario.actors) {
-      if (g.scenario.actor(a.id) == nullptr) g.scenario.actors.push_back(a);
+      const Actor* known = g.scenario.actor(a.id);
+      if (known == nullptr) {
+        g.scenario.actors.push_back(a);
+      } else if (known->capability.value != a.capability.value) {
+        // A DEU file has one capability per actor; cases built otherwise cannot be merged.
+        throw std::invalid_argument("proposal " + id + ": actor " + a.id +
+                                    " has two capabilities (line " + std::to_string(c.line) + ")");
+      }
     }
     for (const Issue& issue : c.scenario.issues) g.scenario.issues.push_back(issue);
     g.cases.push_back(k);
