@@ -18,6 +18,9 @@ std::string_view embedded_cow_nmc();
 // Text of data/models/alliance-hazard.json (the fit of `entente fit alliance-hazard`) as it
 // was at build time.
 std::string_view embedded_alliance_hazard();
+// Text of data/models/forecast-intervals.json (the calibration of `entente fit intervals`)
+// as it was at build time.
+std::string_view embedded_forecast_intervals();
 // The embedded COW table, parsed once on first use (thread-safe).
 const CincTable& default_cinc_table();
 

@@ -503,6 +503,7 @@ int main(int argc, char** argv) {
   add_sweep_command(app, code, command);
   add_sensitivity_command(app, code, command);
   add_alliance_commands(app, code);
+  add_fit_intervals_command(*app.get_subcommand("fit"), code);
   add_games_command(app, code);
   add_report_command(app, code);
   add_serve_command(app, code);

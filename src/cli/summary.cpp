@@ -579,11 +579,27 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
                          styled(color, fmt::emphasis::bold,
                                 std::string(1, static_cast<char>(std::toupper(model[0])))),
                          model, value);
+      // The calibrated 80% interval (docs/models.md#forecast-intervals); checked here, not
+      // trusted, because stored documents are read back.
+      if (const auto it = m.find("interval"); it != m.end() && it->is_array() && it->size() == 2 &&
+                                              (*it)[0].is_number() && (*it)[1].is_number()) {
+        out += fmt::format("  80% {}–{}", num((*it)[0].get<double>()), num((*it)[1].get<double>()));
+      } else if (m.contains("interval_note") && m["interval_note"].is_string()) {
+        out += "  " + styled(color, fmt::emphasis::faint,
+                             "no interval: " + m["interval_note"].get<std::string>());
+      }
       if (m.contains("trace") && m["trace"].is_array() && !m["trace"].empty()) {
         out += "   " + styled(color, fmt::emphasis::faint, m["trace"][0].get<std::string>());
       }
       out += "\n";
     }
+  }
+  if (const auto fi = doc.find("forecast_intervals");
+      fi != doc.end() && fi->is_object() && fi->contains("data") && (*fi)["data"].is_string()) {
+    out += styled(color, fmt::emphasis::faint,
+                  fmt::format("\n  80% intervals: split conformal on each model's errors on {} "
+                              "(EU decisions); elsewhere an extrapolation (docs/models.md)\n",
+                              (*fi)["data"].get<std::string>()));
   }
   out += render_alliances(doc, color);
   out += render_crisis(doc, color);

@@ -9,6 +9,8 @@ extern const char cow_nmc_csv[];
 extern const char cow_nmc_csv_end[];
 extern const char alliance_hazard_json[];
 extern const char alliance_hazard_json_end[];
+extern const char forecast_intervals_json[];
+extern const char forecast_intervals_json_end[];
 // NOLINTEND(readability-identifier-naming)
 }
 
@@ -25,6 +27,11 @@ std::string_view embedded_cow_nmc() {
 std::string_view embedded_alliance_hazard() {
   return {alliance_hazard_json,
           static_cast<std::size_t>(alliance_hazard_json_end - alliance_hazard_json)};
+}
+
+std::string_view embedded_forecast_intervals() {
+  return {forecast_intervals_json,
+          static_cast<std::size_t>(forecast_intervals_json_end - forecast_intervals_json)};
 }
 
 const CincTable& default_cinc_table() {

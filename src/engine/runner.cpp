@@ -3,12 +3,34 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "entente/forecast_intervals.hpp"
+
 namespace entente {
 
 namespace {
 nlohmann::json quantity_json(const Quantity& q) {
   if (!q.dist) return q.value;
   return nlohmann::json{{"value", q.value}, {"distribution", q.dist->str()}};
+}
+
+// Adds the calibrated interval around an issue forecast to the model's entry `m`, or says
+// why there is none. The calibration was fitted with default options: a run with other
+// options gets the interval with a note that it may not fit.
+void add_interval(nlohmann::json& m, const std::string& model, const std::optional<double>& f,
+                  const Scale& scale, bool custom_options) {
+  const ForecastIntervalCalibration& cal = embedded_forecast_interval_calibration();
+  if (!f) return;
+  if (const auto interval = forecast_interval(cal, model, *f, scale)) {
+    m["interval"] = {(*interval)[0], (*interval)[1]};
+    if (custom_options) {
+      m["interval_note"] =
+          "calibrated with the model's default options; these options' errors were not measured";
+    }
+  } else {
+    m["interval"] = nullptr;
+    m["interval_note"] = "no calibration for " + model + " in " + cal.source +
+                         "; run `entente fit intervals` and rebuild";
+  }
 }
 }  // namespace
 
@@ -132,6 +154,7 @@ RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64
   nlohmann::json scenario_models = nlohmann::json::object();
   nlohmann::json warnings = nlohmann::json::array();
   for (const std::string& w : plan.skipped) warnings.push_back("skipped " + w);
+  bool any_forecast = false;
   for (const Result& r : out.results) {
     for (const std::string& w : r.warnings) warnings.push_back(r.model + ": " + w);
     for (const IssueResult& ir : r.issues) {
@@ -142,6 +165,12 @@ RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64
       }
       nlohmann::json m = ir.details.is_object() ? ir.details : nlohmann::json::object();
       m["forecast"] = ir.forecast ? nlohmann::json(*ir.forecast) : nlohmann::json(nullptr);
+      const auto issue = std::find_if(s.issues.begin(), s.issues.end(),
+                                      [&](const Issue& is) { return is.id == ir.issue; });
+      const auto options = plan.options.find(r.model);
+      add_interval(m, r.model, ir.forecast, issue->scale,
+                   options != plan.options.end() && !options->second.empty());
+      any_forecast = any_forecast || ir.forecast.has_value();
       if (!ir.trace.empty()) m["trace"] = ir.trace;
       (*it)["models"][r.model] = std::move(m);
     }
@@ -161,6 +190,12 @@ RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64
     }
   }
   doc["issues"] = std::move(issues);
+  if (any_forecast) {
+    // Where the issue forecasts' intervals come from, so a reader can judge them.
+    const ForecastIntervalCalibration& cal = embedded_forecast_interval_calibration();
+    doc["forecast_intervals"] = {
+        {"level", cal.level}, {"data", cal.data}, {"source", cal.source}, {"method", cal.method}};
+  }
   doc["models"] = std::move(scenario_models);
   doc["warnings"] = std::move(warnings);
   out.document = std::move(doc);

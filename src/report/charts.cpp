@@ -90,10 +90,20 @@ Chart issue_chart(const json& issue) {
                       {"salience", number_or(p.value("salience", json(0.0)), 0.0)}});
   }
   json forecasts = json::array();
+  json intervals = json::array();
   const json models = issue.value("models", json::object());
   for (const auto& [model, m] : models.items()) {
     if (m.contains("forecast") && m["forecast"].is_number()) {
       forecasts.push_back({{"model", model}, {"forecast", m["forecast"].get<double>()}});
+      // The calibrated 80% interval, when the run has one (stored documents are untrusted).
+      const auto it = m.find("interval");
+      if (it != m.end() && it->is_array() && it->size() == 2 && (*it)[0].is_number() &&
+          (*it)[1].is_number()) {
+        intervals.push_back({{"model", model},
+                             {"forecast", m["forecast"].get<double>()},
+                             {"lo", (*it)[0].get<double>()},
+                             {"hi", (*it)[1].get<double>()}});
+      }
     }
   }
   if (issue.contains("status_quo") && issue["status_quo"].is_number()) {
@@ -107,6 +117,9 @@ Chart issue_chart(const json& issue) {
                        {"short", short_label(label)}});
   }
   const json x_scale = {{"domain", {lo, hi}}, {"nice", false}};
+  // One colour per model in both the rules and the intervals below them.
+  json domain = json::array();
+  for (const auto& f : forecasts) domain.push_back(f["model"]);
 
   json strip = {
       {"height", 34},
@@ -149,7 +162,7 @@ Chart issue_chart(const json& issue) {
             {{"field", "model"},
              {"type", "nominal"},
              {"title", "Forecast by model"},
-             {"scale", {{"range", kPalette}}}}},
+             {"scale", {{"domain", domain}, {"range", kPalette}}}}},
            {"tooltip",
             {{{"field", "model"}, {"title", "Model"}},
              {{"field", "forecast"}, {"title", "Forecast"}, {"format", ".1f"}}}}}}},
@@ -174,15 +187,50 @@ Chart issue_chart(const json& issue) {
              {{"field", "capability"}, {"title", "Capability"}, {"format", ".3f"}},
              {{"field", "salience"}, {"title", "Salience"}, {"format", ".2f"}}}}}}}}}};
 
+  json panels = {strip, dots};
+  if (!intervals.empty()) {
+    const json y = {{"field", "model"}, {"type", "nominal"}, {"title", "80% interval"}};
+    const json tooltip = {{{"field", "model"}, {"title", "Model"}},
+                          {{"field", "forecast"}, {"title", "Forecast"}, {"format", ".1f"}},
+                          {{"field", "lo"}, {"title", "80% from"}, {"format", ".1f"}},
+                          {{"field", "hi"}, {"title", "80% to"}, {"format", ".1f"}}};
+    const json color = {{"field", "model"},
+                        {"type", "nominal"},
+                        {"scale", {{"domain", domain}, {"range", kPalette}}}};
+    panels.push_back(
+        {{"width", kWidth},
+         {"height", 18 * intervals.size()},
+         {"data", {{"values", intervals}}},
+         {"layer",
+          {{{"mark", {{"type", "rule"}, {"strokeWidth", 3}, {"opacity", 0.6}}},
+            {"encoding",
+             {{"x",
+               {{"field", "lo"}, {"type", "quantitative"}, {"scale", x_scale}, {"title", axis}}},
+              {"x2", {{"field", "hi"}}},
+              {"y", y},
+              {"color", color},
+              {"tooltip", tooltip}}}},
+           {{"mark", {{"type", "tick"}, {"thickness", 2}}},
+            {"encoding",
+             {{"x", {{"field", "forecast"}, {"type", "quantitative"}, {"scale", x_scale}}},
+              {"y", y},
+              {"color", color},
+              {"tooltip", tooltip}}}}}}});
+  }
   c.spec = {
       {"title",
        title(c.title, "Circles: actors' positions, area ∝ capability. Dashed rules: forecasts.")},
-      {"vconcat", {strip, dots}},
+      {"vconcat", panels},
       {"spacing", 4}};
   c.caption = "Where each actor stands on " + name + " (" + scale_unit(issue) +
               "), the scale's labelled anchors above, and every model's forecast as a dashed "
               "vertical rule (the status quo too, when known). Larger circles are more capable "
               "actors.";
+  if (!intervals.empty()) {
+    c.caption +=
+        " Below: each model's 80% interval, from the errors that model made on real EU "
+        "decisions (DEU; split conformal). On other cases it is an extrapolation.";
+  }
   return c;
 }
 

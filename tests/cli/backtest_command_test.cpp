@@ -107,5 +107,46 @@ TEST_F(BacktestCommand, UnknownModelAndCapabilityAreRefused) {
   EXPECT_THAT(missing.err, HasSubstr("nope.tsv"));
 }
 
+TEST_F(BacktestCommand, JsonListsEveryIssueAndPerIssueCsvMatchesIt) {
+  const std::string path = write("deu.tsv", kTable);
+  const std::string csv = dir_ + "/per-issue.csv";
+  const auto r = test::run_entente("backtest deu '" + path +
+                                   "' --json --model median --per-issue '" + csv + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["issues"].size(), 2U);
+  const auto& first = doc["issues"][0];
+  EXPECT_EQ(first["issue"], "i1");
+  EXPECT_EQ(first["outcome"], 90.0);
+  EXPECT_NEAR(first["forecasts"]["median"].get<double>(), 100.0, 1e-9);  // hand value above
+  EXPECT_TRUE(first["intervals"]["median"].is_array());
+  // Two issues of no proposal: 2 folds of one issue, each calibrated on one error, too few
+  // for 80% (rank ceil(2 x 0.8) = 2 > 1): the whole scale, which covers both.
+  EXPECT_EQ(first["intervals"]["median"], nlohmann::json::array({0.0, 100.0}));
+  EXPECT_EQ(doc["models"]["median"]["coverage80"], 1.0);
+  EXPECT_EQ(doc["models"]["median"]["coverage80_folds"], 2);
+  EXPECT_EQ(doc["models"]["median"]["better"], 1);
+  EXPECT_EQ(doc["models"]["median"]["worse"], 1);
+  EXPECT_EQ(doc["models"]["median"]["sign_test_p"], 1.0);
+  EXPECT_EQ(doc["seed"], "1");
+  const std::string table = test::read_file(csv);
+  EXPECT_THAT(table, HasSubstr("proposal,issue,line,outcome,median,median_lo,median_hi\n"));
+  EXPECT_THAT(table, HasSubstr(",i1,3,90,100,0,100\n"));
+}
+
+TEST_F(BacktestCommand, MalformedDatesAreWarnedInTextAndJson) {
+  const std::string path = write("dates.tsv",
+                                 "intro\tpa\tpb\tpc\tsa\tsb\tsc\tout\n"
+                                 "\t1\t1\t1\t\t\t\t\n"
+                                 "1930-11-05\t0\t50\t100\t50\t50\t50\t40\n");
+  const auto text = test::run_entente("backtest deu '" + path + "' --model median");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("dates.tsv:3:1: warning: intro: malformed date '1930-11-05'"));
+  const auto json = test::run_entente("backtest deu '" + path + "' --model median --json");
+  const auto doc = nlohmann::json::parse(json.out);
+  ASSERT_EQ(doc["warnings"].size(), 1U);
+  EXPECT_THAT(doc["warnings"][0].get<std::string>(), HasSubstr("dates.tsv:3:1: warning: intro"));
+}
+
 }  // namespace
 }  // namespace entente

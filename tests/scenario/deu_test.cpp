@@ -196,5 +196,76 @@ TEST(DeuLoader, MissingOutcomeColumnIsAnError) {
       InputError);
 }
 
+TEST(DeuLoader, DatesAreReadAndMalformedOnesWarnedNotGuessed) {
+  // intro DD-MM-YY (26-01-00 is 2000-01-26); finact "1930-05-01" is a spreadsheet's
+  // YY-MM-DD reading of 30-05-01: left unset with a warning at line 3, column 4 (finact);
+  // 999 is DEU's missing code: unset, no warning; DD-MM-YYYY is read too.
+  const char* const table =
+      "prnr\tisnr\tintro\tfinact\tpa\tpb\tpc\tsa\tsb\tsc\tout\n"
+      "\t\t\t\t1\t1\t1\t\t\t\t\n"
+      "d1\td1i1\t26-01-00\t1930-05-01\t0\t50\t100\t50\t50\t50\t40\n"
+      "d2\td2i1\t14-12-1999\t999\t0\t50\t100\t50\t50\t50\t40\n";
+  std::vector<Diagnostic> warnings;
+  const auto cases = load_deu_tsv(table, "d.tsv", DeuCapability::kEqual, &warnings);
+  ASSERT_EQ(cases.size(), 2U);
+  EXPECT_EQ(cases[0].proposal, "d1");
+  EXPECT_EQ(cases[0].issue, "d1i1");
+  ASSERT_TRUE(cases[0].introduced.has_value());
+  EXPECT_EQ(cases[0].introduced->str(), "2000-01-26");
+  EXPECT_EQ(cases[0].scenario.as_of.str(), "2000-01-26");
+  EXPECT_FALSE(cases[0].decided.has_value());
+  EXPECT_EQ(cases[1].introduced->str(), "1999-12-14");
+  EXPECT_FALSE(cases[1].decided.has_value());
+  ASSERT_EQ(warnings.size(), 1U);
+  EXPECT_EQ(warnings[0].where.file, "d.tsv");
+  EXPECT_EQ(warnings[0].where.line, 3);
+  EXPECT_EQ(warnings[0].where.column, 4);
+  EXPECT_EQ(warnings[0].path, "finact");
+  EXPECT_NE(warnings[0].message.find("malformed date '1930-05-01'"), std::string::npos);
+  EXPECT_NE(warnings[0].message.find("30-05-01"), std::string::npos);
+}
+
+TEST(DeuLoader, TheDevFilesThree2005ProposalsHaveUnknownIntroDates) {
+  // Lines 176-185 of deu-dev.tsv: n05099, n05124 and d05246, intro "1930-xx-05".
+  const std::string path = test::shared_data_path(kDevFile);
+  std::vector<Diagnostic> warnings;
+  const auto cases = load_deu_tsv(test::read_file(path), path, DeuCapability::kEqual, &warnings);
+  std::vector<int> intro_lines;
+  for (const auto& w : warnings) {
+    if (w.path == "intro") intro_lines.push_back(w.where.line);
+  }
+  EXPECT_EQ(intro_lines, (std::vector<int>{176, 177, 178, 179, 180, 181, 182, 183, 184, 185}));
+  for (const auto& c : cases) {
+    if (c.proposal == "n05099" || c.proposal == "n05124" || c.proposal == "d05246") {
+      EXPECT_FALSE(c.introduced.has_value()) << c.line;
+    } else {
+      EXPECT_TRUE(!c.introduced || c.introduced->year >= 1990) << c.line;
+    }
+  }
+}
+
+TEST(DeuLoader, GroupByProposalUnitesActorsAndKeepsIssueOrder) {
+  // x1 (actors com, ep, at) and x4 (com, ep, at, be) given one proposal: one scenario with
+  // both issues and the four actors; be has a stance on x4 only.
+  auto cases = load_deu_tsv(kSmall, "small.tsv", DeuCapability::kEqual);
+  ASSERT_EQ(cases.size(), 2U);
+  cases[0].proposal = "p";
+  cases[1].proposal = "p";
+  const auto groups = group_deu_by_proposal(cases);
+  ASSERT_EQ(groups.size(), 1U);
+  EXPECT_EQ(groups[0].id, "p");
+  EXPECT_EQ(groups[0].cases, (std::vector<std::size_t>{0, 1}));
+  ASSERT_EQ(groups[0].scenario.issues.size(), 2U);
+  EXPECT_EQ(groups[0].scenario.issues[0].id, "x1");
+  EXPECT_EQ(groups[0].scenario.issues[1].id, "x4");
+  EXPECT_EQ(groups[0].scenario.actors.size(), 4U);
+  EXPECT_EQ(groups[0].scenario.issues[0].stance("be"), nullptr);
+  EXPECT_NE(groups[0].scenario.issues[1].stance("be"), nullptr);
+  // Without proposal ids each case is its own group.
+  cases[0].proposal.clear();
+  cases[1].proposal.clear();
+  EXPECT_EQ(group_deu_by_proposal(cases).size(), 2U);
+}
+
 }  // namespace
 }  // namespace entente
