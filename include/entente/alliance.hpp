@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -60,6 +61,7 @@ HazardData build_hazard_data(std::string_view alliance_csv, std::string_view mem
 struct LogitFit {
   std::vector<double> beta;  // intercept first
   std::vector<double> se;    // from the inverse Hessian at the optimum
+  std::vector<double> cov;   // the inverse Hessian itself, k × k row-major
   double log_likelihood = 0.0;
   int iterations = 0;
 };
@@ -81,6 +83,9 @@ struct HazardModel {
   std::vector<std::string> terms;  // "intercept", then hazard_covariates()
   std::vector<double> beta;
   std::vector<double> se;
+  // The estimates' covariance (terms × terms, row-major); empty for a fit stored without it,
+  // which then carries no estimation uncertainty.
+  std::vector<double> cov;
   std::vector<double> base;  // the typical alliance: sample means of the covariates
   nlohmann::json fit = nlohmann::json::object();  // n, events, AUCs, seed, ...
 
@@ -88,14 +93,80 @@ struct HazardModel {
   // Linear predictor for covariates `x` (hazard_covariates() order).
   [[nodiscard]] double eta(const std::vector<double>& x) const;
   [[nodiscard]] double base_eta() const { return eta(base); }
+  // A draw of the coefficients from their estimated sampling distribution, N(beta, cov):
+  // what a Monte Carlo sample uses so that its spread carries the fit's estimation error.
+  // The model itself when it has no covariance. Deterministic in `seed`.
+  [[nodiscard]] HazardModel draw(std::uint64_t seed) const;
   [[nodiscard]] nlohmann::json to_json() const;
   // Throws std::invalid_argument naming what is missing or inconsistent.
   static HazardModel from_json(const nlohmann::json& j);
 };
 
+// How the hazard's level is made to fit the era a forecast is made in. Pooled over
+// 1816–2016, the annual termination rate is about twice that after 1989, so a pooled fit
+// predicts too many terminations out of sample. An era term — an indicator of the last
+// `era_years` training years, fitted jointly with the covariates and folded into the
+// intercept — carries the recent level forward while the slopes keep the whole history.
+struct HazardCalibration {
+  int era_years = 0;  // 0: pooled (no era term)
+};
+
+// The era windows `fit alliance-hazard` chooses among, and the rule that chooses: nested
+// temporal validation inside the training years only (cutoffs 10, 20, 30 and 40 years
+// before the last training year, each scored on the 10 years after it), lowest summed
+// log-loss wins; ties go to the shorter list position (pooled first). A window holding
+// fewer than 10 terminations of the training data is not a candidate (Peduzzi et al. 1996's
+// ten events per parameter).
+const std::vector<int>& era_window_candidates();
+
+// Fits the hazard on `rows` (every row a training year; `last_year` the last of them).
+// With calibration.era_years > 0 the era indicator (year > last_year − era_years) is fitted
+// too and folded into the intercept, its covariance carried through. Throws
+// std::runtime_error when the fit fails (collinear data, no events).
+HazardModel fit_hazard_rows(const std::vector<AllianceYear>& rows, int last_year,
+                            const HazardCalibration& calibration);
+
+// One set of forecast scores over test alliance-years.
+struct ForecastScore {
+  int n_years = 0;
+  int observed = 0;        // terminations in the test years
+  double predicted = 0.0;  // Σ of the predicted annual probabilities
+  std::optional<double> auc;
+  double brier = 0.0;     // mean (p − y)²
+  double log_loss = 0.0;  // mean −[y ln p + (1 − y) ln(1 − p)]
+};
+
+// Scores probabilities `p` against outcomes `y` (same length, non-empty).
+ForecastScore score_forecasts(const std::vector<double>& p, const std::vector<int>& y);
+
+// Temporal validation: fit on the alliance-years up to `cutoff` (built as of the cutoff, so
+// later exits are unknown), score every year after it up to `test` data's last year.
+struct HazardValidation {
+  int cutoff = 0;
+  int last_test_year = 0;
+  int train_years = 0;
+  int train_events = 0;
+  int era_years = 0;  // the era window the fit used (chosen inside the training years)
+  ForecastScore model;
+  ForecastScore age_only;         // a logit on log age alone, same training years
+  ForecastScore constant_recent;  // the mean rate of the last 20 training years
+};
+
+// `train` is built with last_year = cutoff, `test` with the full censoring year; only test
+// rows after the cutoff are scored. With `calibration` unset the era window is chosen by the
+// nested rule of era_window_candidates() on `train`. Throws std::runtime_error when either
+// side has no rows or events to fit or score.
+HazardValidation validate_hazard(const HazardData& train, const HazardData& test, int cutoff,
+                                 std::optional<HazardCalibration> calibration = std::nullopt);
+
+// The era window the nested rule chooses on `data` (rows up to `last_year`), with each
+// candidate's summed log-loss (candidate → loss; a candidate whose fit failed is absent).
+std::pair<int, std::map<int, double>> choose_era_window(const std::vector<AllianceYear>& rows,
+                                                        int last_year);
+
 // The reproducible fit behind `entente fit alliance-hazard`: held-out evaluation (fit on
-// the kept alliances, AUC on the held-out ones), then the shipped coefficients from all
-// alliance-years.
+// the kept alliances, AUC on the held-out ones), the era window chosen by the nested
+// temporal rule, then the shipped coefficients from all alliance-years with that window.
 HazardModel fit_hazard(const HazardData& data, std::uint64_t seed, double holdout_fraction);
 
 // The embedded data/models/alliance-hazard.json, parsed once. Empty model when the build

@@ -102,6 +102,11 @@ struct RunContext {
   // false when the caller needs only forecasts and outputs (a Monte Carlo sample): a model
   // may then skip building its details and trace, which can cost more than the forecast.
   bool details = true;
+  // true for a Monte Carlo sample (a sweep's draw): a model whose parameters were estimated
+  // (the alliance hazard's coefficients) draws them from their sampling distribution with
+  // `seed`, so the sweep's spread carries estimation error as well as input uncertainty.
+  // Sensitivity analysis leaves it false: it measures the inputs' influence at the estimates.
+  bool sample_parameters = false;
   // When set, the run stops (RunStopped) at the next check_stop after it is requested.
   const StopToken* stop = nullptr;
 

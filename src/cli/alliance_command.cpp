@@ -26,6 +26,9 @@ struct FitArgs {
   std::uint64_t seed = 20030315;
   double holdout = 0.25;
   int last_year = 0;
+  int validate = 0;    // a cutoff year: temporal validation instead of a fit
+  int era_years = -1;  // -1: chosen by the nested rule
+  bool json = false;
 };
 
 int print_errors(const InputError& e) {
@@ -60,7 +63,76 @@ void print_fit(const alliance::HazardModel& h) {
                            fmt_opt(f["base_annual_hazard"], "{:.4f}"));
 }
 
+nlohmann::json score_json(const alliance::ForecastScore& s) {
+  return {
+      {"n_years", s.n_years},     {"observed", s.observed},
+      {"predicted", s.predicted}, {"auc", s.auc ? nlohmann::json(*s.auc) : nlohmann::json(nullptr)},
+      {"brier", s.brier},         {"log_loss", s.log_loss}};
+}
+
+// Temporal validation (docs/alliance.md): fit up to the cutoff, score every later year.
+int cmd_validate(const FitArgs& args) {
+  alliance::HazardValidation v;
+  try {
+    const std::string al = read_input_file(args.atop_dir + "/atop-alliance-level.csv");
+    const std::string mem = read_input_file(args.atop_dir + "/atop-member-level.csv");
+    const std::string nmc = read_input_file(args.nmc);
+    const auto test = alliance::build_hazard_data(al, mem, nmc, args.last_year);
+    if (args.validate <= 1816 || args.validate >= test.last_year) {
+      std::cerr << fmt::format(
+          "error: --validate {}: the cutoff must lie between 1817 and {} (the last year of the "
+          "data), so that both sides have years\n",
+          args.validate, test.last_year - 1);
+      return kExitUsage;
+    }
+    const auto train = alliance::build_hazard_data(al, mem, nmc, args.validate);
+    std::optional<alliance::HazardCalibration> cal;
+    if (args.era_years >= 0) cal = alliance::HazardCalibration{args.era_years};
+    v = alliance::validate_hazard(train, test, args.validate, cal);
+  } catch (const InputError& e) {
+    return print_errors(e);
+  } catch (const std::exception& e) {
+    std::cerr << "error: validation failed: " << e.what() << "\n";
+    return kExitInput;
+  }
+  if (args.json) {
+    const nlohmann::json doc = {{"cutoff", v.cutoff},
+                                {"last_test_year", v.last_test_year},
+                                {"train", {{"n_years", v.train_years}, {"events", v.train_events}}},
+                                {"era_years", v.era_years},
+                                {"model", score_json(v.model)},
+                                {"baselines",
+                                 {{"age_only", score_json(v.age_only)},
+                                  {"constant_recent", score_json(v.constant_recent)}}}};
+    std::cout << doc.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << fmt::format(
+      "fit on {} alliance-years up to {} ({} terminations; era window {}), scored on {}–{}\n\n",
+      v.train_years, v.cutoff, v.train_events,
+      v.era_years > 0 ? fmt::format("the last {} years", v.era_years) : std::string("none"),
+      v.cutoff + 1, v.last_test_year);
+  std::cout << fmt::format("{:<18} {:>8} {:>9} {:>10} {:>7} {:>8} {:>9}\n", "", "years", "observed",
+                           "predicted", "AUC", "Brier", "log-loss");
+  const auto row = [](const char* name, const alliance::ForecastScore& s) {
+    std::cout << fmt::format(
+        "{:<18} {:>8} {:>9} {:>10.1f} {:>7} {:>8.5f} {:>9.5f}\n", name, s.n_years, s.observed,
+        s.predicted, s.auc ? fmt::format("{:.3f}", *s.auc) : std::string("—"), s.brier, s.log_loss);
+  };
+  row("hazard", v.model);
+  row("age only", v.age_only);
+  row("constant (20 y)", v.constant_recent);
+  // With few terminations the count is Poisson-noisy: say how far off is within noise.
+  const double sd = std::sqrt(std::max(v.model.predicted, 1e-9));
+  std::cout << fmt::format(
+      "\npredicted/observed {:.2f}; a Poisson count with mean {:.1f} falls within ±{:.1f} "
+      "two times in three\n",
+      v.model.observed > 0 ? v.model.predicted / v.model.observed : 0.0, v.model.predicted, sd);
+  return 0;
+}
+
 int cmd_fit(const FitArgs& args) {
+  if (args.validate != 0) return cmd_validate(args);
   alliance::HazardModel h;
   try {
     const std::string al = read_input_file(args.atop_dir + "/atop-alliance-level.csv");
@@ -281,6 +353,17 @@ void add_alliance_commands(CLI::App& app, int& code) {
       ->check(CLI::Range(0.05, 0.5));
   hazard->add_option("--last-year", fit_args.last_year,
                      "Right-censoring year (default: the NMC table's last year)");
+  hazard
+      ->add_option("--validate", fit_args.validate,
+                   "Temporal validation: fit on the years up to CUTOFF, score the years after "
+                   "it against two baselines (writes nothing)")
+      ->type_name("CUTOFF");
+  hazard
+      ->add_option("--era-years", fit_args.era_years,
+                   "With --validate: use this era window (0: pooled) instead of the one the "
+                   "nested rule chooses")
+      ->check(CLI::Range(0, 200));
+  hazard->add_flag("--json", fit_args.json, "With --validate: print one JSON document");
   hazard->callback([&code] { code = cmd_fit(fit_args); });
 
   static TimelineArgs tl;

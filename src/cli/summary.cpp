@@ -143,6 +143,14 @@ void check_alliances(const nlohmann::json& m, const std::string& path) {
         expect(v, p + ".p_holds." + h, Kind::kNumber);
       }
     }
+    if (const auto* iv = optional_field(a, p, "p_holds_interval", Kind::kObject)) {
+      for (const auto& [h, v] : iv->items()) {
+        const std::string q = p + ".p_holds_interval." + h;
+        if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number()) {
+          throw BadShape{fmt::format("{}: expected [lo, hi], two numbers", q)};
+        }
+      }
+    }
     for (const char* fear : {"abandonment", "entrapment"}) {
       if (a.contains("abandonment")) required(a, p, fear, Kind::kObject);
     }
@@ -409,6 +417,13 @@ std::string render_alliances(const nlohmann::json& doc, bool color) {
         ps += fmt::format("{}{:.2f}", ps.empty() ? "" : "/", p);
       }
       line += fmt::format("   p(holds {}) {}", hs, ps);
+      // The longest horizon's interval: estimation error compounds, so it is the widest.
+      const std::string longest = std::to_string(holds.back().first);
+      if (a.contains("p_holds_interval") && a["p_holds_interval"].contains(longest)) {
+        const auto& iv = a["p_holds_interval"][longest];
+        line += fmt::format(" ({}y 90%: {:.2f}–{:.2f})", longest, iv[0].get<double>(),
+                            iv[1].get<double>());
+      }
     }
     if (a.contains("p_honours") && a["p_honours"].is_number()) {
       line += fmt::format("   p(honours) {:.2f}", a["p_honours"].get<double>());

@@ -240,7 +240,8 @@ Sweep::Sweep(const Scenario& base, RunPlan plan, std::uint64_t seed, std::uint64
 
 std::vector<double> Sweep::evaluate(const Scenario& applied, std::uint64_t seed) const {
   std::vector<double> values(outputs_.size(), kNaN);
-  const RunContext context{seed, false};
+  RunContext context{seed, false};
+  context.sample_parameters = true;
   std::size_t k = 0;
   for (const auto& model : models_) {
     const ModelInfo& info = model->info();

@@ -8,6 +8,8 @@
 #include <map>
 #include <optional>
 
+#include <fmt/format.h>
+
 #include "entente/scenario_io.hpp"
 #include "scenario/csv.hpp"
 #include "scenario/limits.hpp"
@@ -46,24 +48,52 @@ std::string actor_name(const std::string& id) {
   return up;
 }
 
-// The introduction date as written in DEU (DD-MM-YY), or 1970-01-01 when absent or odd.
-Date intro_date(const std::string& text) {
+// A DEU date cell: DD-MM-YY (the file's convention; YY >= 50 is 19YY) or DD-MM-YYYY.
+// nullopt for anything else; the caller decides whether that is "unknown" or malformed.
+std::optional<Date> deu_date(const std::string& text) {
+  const bool short_year = text.size() == 8;
+  if ((!short_year && text.size() != 10) || text[2] != '-' || text[5] != '-') return std::nullopt;
   int d = 0;
   int m = 0;
   int y = 0;
-  if (text.size() == 8 && text[2] == '-' && text[5] == '-') {
-    const char* p = text.data();
-    const bool ok = std::from_chars(p, p + 2, d).ec == std::errc() &&
-                    std::from_chars(p + 3, p + 5, m).ec == std::errc() &&
-                    std::from_chars(p + 6, p + 8, y).ec == std::errc();
-    if (ok) {
-      char buf[48];
-      const int year = y >= 50 ? 1900 + y : 2000 + y;
-      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, m, d);
-      if (auto date = Date::parse(buf)) return *date;
-    }
+  const char* p = text.data();
+  const char* end = p + text.size();
+  if (std::from_chars(p, p + 2, d).ptr != p + 2 || std::from_chars(p + 3, p + 5, m).ptr != p + 5 ||
+      std::from_chars(p + 6, end, y).ptr != end) {
+    return std::nullopt;
   }
-  return Date{1970, 1, 1};
+  if (short_year) y = y >= 50 ? 1900 + y : 2000 + y;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return Date::parse(buf);
+}
+
+// Reads the date column `col` of `row`: DEU's missing codes (empty, 999) leave it unset
+// quietly; any other spelling that is not a DEU date leaves it unset with a warning. An
+// ISO-looking "1930-11-05" is what a spreadsheet makes of DD-MM-YY 30-11-05 read as
+// YY-MM-DD; the warning offers that reading but the loader does not guess.
+std::optional<Date> date_cell(const detail::CsvRow& row, std::optional<std::size_t> col,
+                              const std::string& column, const std::string& file,
+                              std::vector<Diagnostic>* warnings) {
+  if (!col || *col >= row.fields.size()) return std::nullopt;
+  const std::string t = trim(row.fields[*col]);
+  if (t.empty() || t == "999") return std::nullopt;
+  if (auto date = deu_date(t)) return date;
+  if (warnings != nullptr) {
+    std::string hint;
+    if (const auto iso = Date::parse(t); iso && t.size() == 10 && iso->day <= 31) {
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "%02d-%02d-%02d", iso->year % 100, iso->month, iso->day);
+      hint =
+          fmt::format(" (it looks like DD-MM-YY {} turned into YYYY-MM-DD by a spreadsheet)", buf);
+    }
+    warnings->push_back(
+        Diagnostic{{file, row.line, static_cast<int>(*col) + 1},
+                   column,
+                   fmt::format("malformed date '{}'{}; expected DD-MM-YY; the date is left unknown",
+                               t, hint)});
+  }
+  return std::nullopt;
 }
 
 std::string id_safe(const std::string& text, const std::string& fallback) {
@@ -77,7 +107,7 @@ std::string id_safe(const std::string& text, const std::string& fallback) {
 }  // namespace
 
 std::vector<DeuCase> load_deu_tsv(std::string_view text, const std::string& filename,
-                                  DeuCapability capability) {
+                                  DeuCapability capability, std::vector<Diagnostic>* warnings) {
   const std::string& file = filename;
   Diagnostics diags;
   auto fail_now = [&](int line, int col, const std::string& path, const std::string& msg) {
@@ -112,6 +142,8 @@ std::vector<DeuCase> load_deu_tsv(std::string_view text, const std::string& file
   const auto c_isnr = column("isnr");
   const auto c_name = column("prname");
   const auto c_intro = column("intro");
+  const auto c_finact = column("finact");
+  const auto c_prnr = column("prnr");
   if (!c_out) diags.error({file, rows[0].line, 1}, "header", "missing column 'out' (outcome)");
   if (actors.size() < 3) {
     diags.error({file, rows[0].line, 1}, "header",
@@ -209,12 +241,50 @@ std::vector<DeuCase> load_deu_tsv(std::string_view text, const std::string& file
     s.title = "DEU " + issue.name;
     s.description = "DEU case from " + file + " line " + std::to_string(row.line) + ".";
     s.source = file;
-    s.as_of = intro_date(field(c_intro));
+    DeuCase c;
+    c.introduced = date_cell(row, c_intro, "intro", file, warnings);
+    c.decided = date_cell(row, c_finact, "finact", file, warnings);
+    s.as_of = c.introduced.value_or(Date{1970, 1, 1});
+    c.issue = isnr;
+    c.proposal = field(c_prnr);
     s.issues.push_back(std::move(issue));
-    cases.push_back(DeuCase{std::move(s), *outcome, row.line});
+    c.scenario = std::move(s);
+    c.outcome = *outcome;
+    c.line = row.line;
+    cases.push_back(std::move(c));
   }
   if (!diags.empty()) throw InputError(std::move(diags));
   return cases;
+}
+
+std::vector<DeuProposal> group_deu_by_proposal(const std::vector<DeuCase>& cases) {
+  std::vector<DeuProposal> groups;
+  std::map<std::string, std::size_t> index;
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    const DeuCase& c = cases[k];
+    const std::string id =
+        c.proposal.empty() ? "line-" + std::to_string(c.line) : id_safe(c.proposal, "proposal");
+    auto [it, fresh] = index.emplace(id, groups.size());
+    if (fresh) {
+      DeuProposal g;
+      g.id = id;
+      g.scenario = c.scenario;
+      g.scenario.issues.clear();
+      g.scenario.actors.clear();
+      g.scenario.id = "deu-" + id;
+      g.scenario.title = "DEU proposal " + id;
+      g.scenario.description = "DEU proposal " + id + ": the issues of " + c.scenario.source +
+                               " sharing its prnr, as one scenario.";
+      groups.push_back(std::move(g));
+    }
+    DeuProposal& g = groups[it->second];
+    for (const Actor& a : c.scenario.actors) {
+      if (g.scenario.actor(a.id) == nullptr) g.scenario.actors.push_back(a);
+    }
+    for (const Issue& issue : c.scenario.issues) g.scenario.issues.push_back(issue);
+    g.cases.push_back(k);
+  }
+  return groups;
 }
 
 }  // namespace entente

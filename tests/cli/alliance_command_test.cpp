@@ -92,6 +92,30 @@ TEST(AllianceCli, TimelineErrorsNameWhatTheUserTyped) {
   EXPECT_EQ(both.err, "error: --to 2016-01-01 is before --from 2017-01-01\n");
 }
 
+TEST(AllianceCli, ValidateScoresTheYearsAfterTheCutoff) {
+  const std::string data = " --atop '" + test::source_path("data/atop") + "' --nmc '" +
+                           test::source_path("data/cow/NMC-60-abridged.csv") + "'";
+  const auto r = run_entente("fit alliance-hazard --validate 2000 --json" + data);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["cutoff"], 2000);
+  for (const auto* part :
+       {&doc["model"], &doc["baselines"]["age_only"], &doc["baselines"]["constant_recent"]}) {
+    for (const char* k : {"n_years", "observed", "predicted", "auc", "brier", "log_loss"}) {
+      EXPECT_TRUE(part->contains(k)) << k;
+    }
+    EXPECT_EQ((*part)["n_years"], doc["model"]["n_years"]);  // the same test years
+  }
+  EXPECT_TRUE(doc["baselines"]["constant_recent"]["auc"].get<double>() == 0.5);  // no ranking
+  const auto text = run_entente("fit alliance-hazard --validate 1989 --era-years 0" + data);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("scored on 1990–2016"));
+  EXPECT_THAT(text.out, HasSubstr("constant (20 y)"));
+  const auto late = run_entente("fit alliance-hazard --validate 2016" + data);
+  EXPECT_EQ(late.exit_code, 2);
+  EXPECT_THAT(late.err, HasSubstr("--validate 2016: the cutoff must lie between 1817 and 2015"));
+}
+
 TEST(AllianceCli, FitReproducesTheShippedFileByteForByte) {
   const std::string dir = test::temp_dir("alliance-fit");
   const auto r = run_entente("fit alliance-hazard --atop '" + test::source_path("data/atop") +

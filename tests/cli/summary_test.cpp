@@ -49,6 +49,18 @@ TEST(Summary, ShowsEachAllianceWithItsHorizonsInOrder) {
   EXPECT_NE(out.find("largest driver: structure: log_age (-0.94"), std::string::npos) << out;
 }
 
+TEST(Summary, ShowsTheLongestHorizonsEstimationInterval) {
+  nlohmann::json doc = document();
+  doc["models"]["alliance"]["alliances"][0]["p_holds_interval"] =
+      nlohmann::json::parse(R"({"1": [0.95, 0.99], "10": [0.61, 0.86]})");
+  const std::string out = render_summary(doc, false);
+  EXPECT_NE(out.find("0.97/0.86/0.75 (10y 90%: 0.61–0.86)"), std::string::npos) << out;
+  doc["models"]["alliance"]["alliances"][0]["p_holds_interval"]["10"] = {0.6};
+  EXPECT_EQ(result_shape_error("run", doc),
+            "result.models.alliance.alliances[0].p_holds_interval.10: expected [lo, hi], two "
+            "numbers");
+}
+
 TEST(Summary, ShowsEachThreatWithTheConditionsThatFlipIt) {
   const std::string out = render_summary(document(), false);
   EXPECT_NE(out.find("equilibrium path: A threaten → B freeze"), std::string::npos) << out;

@@ -16,8 +16,14 @@
 namespace entente {
 namespace {
 
-DeuCase make_case(const std::vector<test::Row>& rows, double outcome, int line) {
-  return DeuCase{test::one_issue(rows), outcome, line};
+DeuCase make_case(const std::vector<test::Row>& rows, double outcome, int line,
+                  const std::string& proposal = "") {
+  DeuCase c;
+  c.scenario = test::one_issue(rows);
+  c.outcome = outcome;
+  c.line = line;
+  c.proposal = proposal;
+  return c;
 }
 
 // Weights below are capability x salience (all saliences 1).

@@ -74,8 +74,29 @@ const ModelInfo& alliance_info() {
            "hazard fit as JSON text (default: the embedded data/models/alliance-hazard.json)",
            {},
            T::kString},
+          {"estimation_draws",
+           "1000",
+           "draws of the hazard's coefficients from the fit's covariance behind each "
+           "p_holds interval (0: no interval)",
+           {},
+           T::kInteger},
+          {"estimation_uncertainty",
+           "on",
+           "in a sweep, each sample draws the hazard's coefficients from the fit's covariance "
+           "(off: every sample uses the estimates)",
+           {"on", "off"},
+           T::kString},
       }};
   return kInfo;
+}
+
+// The q-quantile of `v` (linear interpolation between order statistics, type 7).
+double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
 std::vector<int> parse_horizons(const std::string& text) {
@@ -124,6 +145,12 @@ class AllianceModel final : public Model {
       }
     }
     horizons_ = parse_horizons(o.str("horizons"));
+    const double draws = o.number("estimation_draws");
+    if (!(draws >= 0 && draws <= 100000)) {
+      throw std::invalid_argument("estimation_draws: expected a whole number 0–100000");
+    }
+    draws_ = static_cast<int>(draws);
+    sample_parameters_ = o.str("estimation_uncertainty") == "on";
     if (o.str("hazard").empty()) {
       hazard_ = alliance::default_hazard();
     } else {
@@ -147,6 +174,18 @@ class AllianceModel final : public Model {
           "no hazard fit is embedded (run `entente fit alliance-hazard`); p_holds omitted");
     }
     nlohmann::json list = nlohmann::json::array();
+    // A sweep's sample draws the coefficients once for all alliances: they share the fit.
+    const bool draw = context.sample_parameters && sample_parameters_ && !hazard_.cov.empty();
+    const alliance::HazardModel drawn = draw ? hazard_.draw(context.seed) : alliance::HazardModel{};
+    const alliance::HazardModel& hazard = draw ? drawn : hazard_;
+    // The interval draws of a detailed run, also shared by the alliances.
+    std::vector<alliance::HazardModel> draws;
+    if (context.details && !hazard_.cov.empty()) {
+      draws.reserve(static_cast<std::size_t>(draws_));
+      for (int i = 0; i < draws_; ++i) {
+        draws.push_back(hazard_.draw(context.seed + 0x9E3779B97F4A7C15ULL * (i + 1U)));
+      }
+    }
     // Every alliance reads the same roots, capabilities and unit exposures.
     const alliance::ScenarioIndex index(s);
     for (const Alliance& a : s.alliances) {
@@ -156,7 +195,7 @@ class AllianceModel final : public Model {
         result.warnings.push_back(a.id + ": fewer than 2 members; skipped");
         continue;
       }
-      nlohmann::json j = evaluate(s, a, index, result, context.details);
+      nlohmann::json j = evaluate(s, a, index, hazard, draws, result, context.details);
       if (context.details) list.push_back(std::move(j));
     }
     // A Monte Carlo sample reads only the outputs; its JSON would cost more than the model.
@@ -172,6 +211,12 @@ class AllianceModel final : public Model {
       if (f.contains("holdout") && f["holdout"].contains("auc_test")) {
         fit["auc_test"] = f["holdout"]["auc_test"];
       }
+      if (f.contains("calibration")) {
+        const auto& c = f["calibration"];
+        fit["calibration"] = {{"method", c.value("method", "")},
+                              {"era_years", c.value("era_years", 0)}};
+      }
+      fit["estimation_draws"] = draws.size();
       result.details["hazard_fit"] = fit;
     }
     return result;
@@ -180,8 +225,11 @@ class AllianceModel final : public Model {
  private:
   // One alliance's results as JSON, its sweep outputs (health, p_holds per horizon,
   // p_honours) appended to result.outputs; only the outputs when `details` is false.
+  // `hazard` is the fit or a sweep sample's draw of it; `draws` (detailed runs) give the
+  // p_holds intervals.
   nlohmann::json evaluate(const Scenario& s, const Alliance& a,
-                          const alliance::ScenarioIndex& index, Result& result,
+                          const alliance::ScenarioIndex& index, const alliance::HazardModel& hazard,
+                          const std::vector<alliance::HazardModel>& draws, Result& result,
                           bool details) const {
     const Date at = s.applied_through.value_or(s.as_of);
     const alliance::Congruence c = alliance::congruence(s, a, w_, index);
@@ -197,7 +245,7 @@ class AllianceModel final : public Model {
 
     // The sweep outputs, in the order a sweep lays them out.
     std::vector<double> x;  // structural covariates, when a hazard fit is embedded
-    if (!hazard_.empty()) {
+    if (!hazard.empty()) {
       std::vector<std::string> warnings;
       x = alliance::structural_covariates(s, a, at, default_cinc_table(), warnings);
       for (auto& w : warnings) result.warnings.push_back(std::move(w));
@@ -205,13 +253,13 @@ class AllianceModel final : public Model {
     result.outputs.push_back({a.id + "/health", health, 0.0, 1.0});
     std::vector<double> holds;
     std::optional<double> honours;
-    if (!hazard_.empty()) {
-      holds = alliance::p_holds(hazard_, x, shift, horizons_);
+    if (!hazard.empty()) {
+      holds = alliance::p_holds(hazard, x, shift, horizons_);
       for (std::size_t k = 0; k < horizons_.size(); ++k) {
         result.outputs.push_back(
             {a.id + "/p_holds/" + std::to_string(horizons_[k]) + "y", holds[k], 0.0, 1.0});
       }
-      honours = alliance::p_honours(hazard_, x, shift, w_);
+      honours = alliance::p_honours(hazard, x, shift, w_);
       result.outputs.push_back({a.id + "/p_honours", *honours, 0.0, 1.0});
     }
     if (!details) return nullptr;
@@ -312,14 +360,14 @@ class AllianceModel final : public Model {
     }
 
     nlohmann::json hj;
-    if (!hazard_.empty()) {
+    if (!hazard.empty()) {
       for (std::size_t k = 0; k < x.size(); ++k) {
         drivers.emplace_back("structure: " + alliance::hazard_covariates()[k],
-                             hazard_.beta[k + 1] * (x[k] - hazard_.base[k]));
+                             hazard.beta[k + 1] * (x[k] - hazard.base[k]));
       }
       nlohmann::json cov = nlohmann::json::object();
       for (std::size_t k = 0; k < x.size(); ++k) cov[alliance::hazard_covariates()[k]] = x[k];
-      const double eta = hazard_.eta(x);
+      const double eta = hazard.eta(x);
       hj = {{"covariates", cov},
             {"structural_logit", eta},
             {"shift", shift},
@@ -329,6 +377,21 @@ class AllianceModel final : public Model {
       for (std::size_t k = 0; k < horizons_.size(); ++k)
         ph[std::to_string(horizons_[k])] = holds[k];
       j["p_holds"] = ph;
+      if (!draws.empty()) {
+        // 90% interval from the coefficients' sampling distribution (estimation error only;
+        // a sweep adds the inputs' uncertainty).
+        std::vector<std::vector<double>> by_horizon(horizons_.size());
+        for (const auto& d : draws) {
+          const auto v = alliance::p_holds(d, x, shift, horizons_);
+          for (std::size_t k = 0; k < v.size(); ++k) by_horizon[k].push_back(v[k]);
+        }
+        nlohmann::json iv = nlohmann::json::object();
+        for (std::size_t k = 0; k < horizons_.size(); ++k) {
+          iv[std::to_string(horizons_[k])] = {quantile(by_horizon[k], 0.05),
+                                              quantile(by_horizon[k], 0.95)};
+        }
+        j["p_holds_interval"] = iv;
+      }
       j["p_honours"] = *honours;
     } else {
       hj = {{"shift", shift}};
@@ -357,6 +420,8 @@ class AllianceModel final : public Model {
   Weights w_;
   std::vector<int> horizons_;
   alliance::HazardModel hazard_;
+  int draws_ = 1000;
+  bool sample_parameters_ = true;
 };
 
 // NOLINTNEXTLINE(cert-err58-cpp)

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <random>
 #include <set>
 #include <stdexcept>
 
@@ -281,8 +282,12 @@ LogitFit fit_logit(const std::vector<std::vector<double>>& x, const std::vector<
           Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k)));
       out.beta = beta;
       out.se.resize(k);
+      out.cov.resize(k * k);
       for (std::size_t a = 0; a < k; ++a) {
         out.se[a] = std::sqrt(cov(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(a)));
+        for (std::size_t b = 0; b < k; ++b) {
+          out.cov[a * k + b] = cov(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
+        }
       }
       return out;
     }
@@ -337,6 +342,15 @@ nlohmann::json HazardModel::to_json() const {
     rows.push_back({{"term", terms[i]}, {"coefficient", beta[i]}, {"se", se[i]}});
   }
   j["coefficients"] = rows;
+  if (!cov.empty()) {
+    nlohmann::json m = nlohmann::json::array();
+    const std::size_t k = beta.size();
+    for (std::size_t a = 0; a < k; ++a) {
+      m.push_back(std::vector<double>(cov.begin() + static_cast<std::ptrdiff_t>(a * k),
+                                      cov.begin() + static_cast<std::ptrdiff_t>((a + 1) * k)));
+    }
+    j["covariance"] = m;
+  }
   nlohmann::json b = nlohmann::json::object();
   for (std::size_t i = 0; i < base.size(); ++i) b[hazard_covariates()[i]] = base[i];
   j["base"] = b;
@@ -368,6 +382,30 @@ HazardModel HazardModel::from_json(const nlohmann::json& j) {
     h.beta.push_back(r["coefficient"].get<double>());
     h.se.push_back(r.contains("se") && r["se"].is_number() ? r["se"].get<double>() : 0.0);
   }
+  if (j.contains("covariance")) {
+    // Stored runs and --option hazard= are untrusted: a covariance that is not a finite,
+    // symmetric, positive-definite k × k matrix would make every draw garbage.
+    const auto& m = j["covariance"];
+    const std::size_t k = want.size();
+    const auto bad = [&] {
+      return std::invalid_argument("alliance hazard: 'covariance' must be a " + std::to_string(k) +
+                                   " x " + std::to_string(k) +
+                                   " symmetric positive-definite matrix of numbers");
+    };
+    if (!m.is_array() || m.size() != k) throw bad();
+    Eigen::MatrixXd c(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k));
+    for (std::size_t a = 0; a < k; ++a) {
+      if (!m[a].is_array() || m[a].size() != k) throw bad();
+      for (std::size_t b = 0; b < k; ++b) {
+        if (!m[a][b].is_number() || !std::isfinite(m[a][b].get<double>())) throw bad();
+        c(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = m[a][b].get<double>();
+        h.cov.push_back(m[a][b].get<double>());
+      }
+    }
+    if (!c.isApprox(c.transpose()) || Eigen::LLT<Eigen::MatrixXd>(c).info() != Eigen::Success) {
+      throw bad();
+    }
+  }
   for (const std::string& n : names) {
     if (!j.contains("base") || !j["base"].contains(n) || !j["base"][n].is_number()) {
       throw std::invalid_argument("alliance hazard: base value of '" + n + "' missing");
@@ -378,25 +416,255 @@ HazardModel HazardModel::from_json(const nlohmann::json& j) {
   return h;
 }
 
+HazardModel HazardModel::draw(std::uint64_t seed) const {
+  if (cov.empty()) return *this;
+  const auto k = static_cast<Eigen::Index>(beta.size());
+  Eigen::MatrixXd c(k, k);
+  for (Eigen::Index a = 0; a < k; ++a) {
+    for (Eigen::Index b = 0; b < k; ++b) c(a, b) = cov[static_cast<std::size_t>(a * k + b)];
+  }
+  const Eigen::LLT<Eigen::MatrixXd> llt(c);
+  if (llt.info() != Eigen::Success) return *this;  // from_json refuses such a matrix
+  // Box–Muller on a splitmix64 stream: the same draws on every platform, unlike
+  // std::normal_distribution, whose algorithm the standard leaves open.
+  std::uint64_t state = splitmix64(seed ^ 0x5EEDC0FFEEULL);
+  auto uniform = [&state] {
+    state = splitmix64(state);
+    return (static_cast<double>(state >> 11U) + 0.5) * 0x1.0p-53;
+  };
+  Eigen::VectorXd z(k);
+  for (Eigen::Index a = 0; a < k; a += 2) {
+    const double r = std::sqrt(-2.0 * std::log(uniform()));
+    const double t = 2.0 * M_PI * uniform();
+    z(a) = r * std::cos(t);
+    if (a + 1 < k) z(a + 1) = r * std::sin(t);
+  }
+  const Eigen::VectorXd delta = llt.matrixL() * z;
+  // Only what prediction reads: a sweep draws once per sample, and the fit's JSON record
+  // would cost more than the draw.
+  HazardModel out;
+  out.terms = terms;
+  out.beta = beta;
+  out.se = se;
+  out.base = base;
+  for (Eigen::Index a = 0; a < k; ++a) out.beta[static_cast<std::size_t>(a)] += delta(a);
+  return out;
+}
+
+const std::vector<int>& era_window_candidates() {
+  static const std::vector<int> kWindows = {0, 5, 10, 15, 20, 30, 45};
+  return kWindows;
+}
+
+HazardModel fit_hazard_rows(const std::vector<AllianceYear>& rows, int last_year,
+                            const HazardCalibration& calibration) {
+  if (rows.empty()) throw std::runtime_error("alliance hazard: no alliance-years to fit");
+  const bool era = calibration.era_years > 0;
+  const int era_start = last_year - calibration.era_years;  // era: years after this one
+  std::vector<std::vector<double>> x;
+  std::vector<int> y;
+  x.reserve(rows.size());
+  y.reserve(rows.size());
+  for (const AllianceYear& r : rows) {
+    x.push_back(r.x);
+    if (era) x.back().push_back(r.year > era_start ? 1.0 : 0.0);
+    y.push_back(r.event ? 1 : 0);
+  }
+  const LogitFit f = fit_logit(x, y);
+  const std::size_t k = hazard_covariates().size() + 1;  // intercept + covariates
+  const std::size_t kf = f.beta.size();                  // + the era term when fitted
+  HazardModel h;
+  h.terms = {"intercept"};
+  h.terms.insert(h.terms.end(), hazard_covariates().begin(), hazard_covariates().end());
+  // Folding the era into the intercept is the linear map A (k × kf): intercept' = b0 +
+  // b_era, slopes unchanged; its covariance is A Σ Aᵀ.
+  auto a_row = [&](std::size_t i, std::size_t j) {
+    return (i == j || (era && i == 0 && j == kf - 1)) ? 1.0 : 0.0;
+  };
+  h.beta.assign(k, 0.0);
+  h.cov.assign(k * k, 0.0);
+  for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t j = 0; j < kf; ++j) h.beta[i] += a_row(i, j) * f.beta[j];
+  }
+  for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t m = 0; m < k; ++m) {
+      double v = 0.0;
+      for (std::size_t j = 0; j < kf; ++j) {
+        for (std::size_t l = 0; l < kf; ++l) v += a_row(i, j) * f.cov[j * kf + l] * a_row(m, l);
+      }
+      h.cov[i * k + m] = v;
+    }
+  }
+  h.se.resize(k);
+  for (std::size_t i = 0; i < k; ++i) h.se[i] = std::sqrt(h.cov[i * k + i]);
+  h.base.assign(hazard_covariates().size(), 0.0);
+  for (const AllianceYear& r : rows) {
+    for (std::size_t j = 0; j < h.base.size(); ++j) h.base[j] += r.x[j];
+  }
+  for (double& b : h.base) b /= static_cast<double>(rows.size());
+  int events = 0;
+  for (int v : y) events += v;
+  h.fit = {{"alliance_years", static_cast<int>(rows.size())},
+           {"events", events},
+           {"log_likelihood", f.log_likelihood},
+           {"iterations", f.iterations}};
+  if (era) {
+    h.fit["calibration"] = {{"method", "era term"},
+                            {"era_years", calibration.era_years},
+                            {"era_from", era_start + 1},
+                            {"era_coefficient", f.beta[kf - 1]},
+                            {"era_se", f.se[kf - 1]}};
+  } else {
+    h.fit["calibration"] = {{"method", "pooled"}, {"era_years", 0}};
+  }
+  return h;
+}
+
+ForecastScore score_forecasts(const std::vector<double>& p, const std::vector<int>& y) {
+  if (p.empty() || p.size() != y.size()) {
+    throw std::runtime_error("alliance hazard: nothing to score");
+  }
+  ForecastScore s;
+  s.n_years = static_cast<int>(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    s.observed += y[i];
+    s.predicted += p[i];
+    s.brier += (p[i] - y[i]) * (p[i] - y[i]);
+    // A probability of exactly 0 or 1 cannot come out of a logistic, but a constant rate
+    // of 0 can: clamp so one surprise costs a large, finite loss.
+    const double q = std::clamp(p[i], 1e-15, 1.0 - 1e-15);
+    s.log_loss -= y[i] == 1 ? std::log(q) : std::log1p(-q);
+  }
+  s.brier /= static_cast<double>(p.size());
+  s.log_loss /= static_cast<double>(p.size());
+  s.auc = auc(p, y);
+  return s;
+}
+
+namespace {
+
+std::vector<double> predict(const HazardModel& h, const std::vector<AllianceYear>& rows) {
+  std::vector<double> p;
+  p.reserve(rows.size());
+  for (const AllianceYear& r : rows) p.push_back(logistic(h.eta(r.x)));
+  return p;
+}
+
+std::vector<int> outcomes(const std::vector<AllianceYear>& rows) {
+  std::vector<int> y;
+  y.reserve(rows.size());
+  for (const AllianceYear& r : rows) y.push_back(r.event ? 1 : 0);
+  return y;
+}
+
+std::vector<AllianceYear> years_between(const std::vector<AllianceYear>& rows, int after,
+                                        int through) {
+  std::vector<AllianceYear> out;
+  for (const AllianceYear& r : rows) {
+    if (r.year > after && r.year <= through) out.push_back(r);
+  }
+  return out;
+}
+
+constexpr int kNestedHorizon = 10;      // years each nested cutoff is scored on
+constexpr int kNestedCutoffs = 4;       // cutoffs 10, 20, 30, 40 years before the last year
+constexpr int kConstantRateYears = 20;  // the constant-rate baseline's window
+// An era term is one more parameter estimated from the era's terminations alone: fewer than
+// 10 events per parameter gives unstable logit estimates (Peduzzi et al. 1996), and the last
+// years of a data set are where late-coded terminations are still missing.
+constexpr int kMinEraEvents = 10;
+
+}  // namespace
+
+std::pair<int, std::map<int, double>> choose_era_window(const std::vector<AllianceYear>& rows,
+                                                        int last_year) {
+  std::map<int, double> loss;
+  for (int w : era_window_candidates()) {
+    if (w > 0) {
+      int era_events = 0;
+      for (const AllianceYear& r : rows) era_events += (r.event && r.year > last_year - w) ? 1 : 0;
+      if (era_events < kMinEraEvents) continue;
+    }
+    double total = 0.0;
+    bool ok = true;
+    for (int n = 1; n <= kNestedCutoffs && ok; ++n) {
+      const int cut = last_year - n * kNestedHorizon;
+      // Rows up to `cut` are exactly the alliance-years as they were known then: an
+      // alliance's later exit only adds rows (and its event) after `cut`.
+      const auto train = years_between(rows, std::numeric_limits<int>::min(), cut);
+      const auto test = years_between(rows, cut, cut + kNestedHorizon);
+      try {
+        const HazardModel h = fit_hazard_rows(train, cut, HazardCalibration{w});
+        const ForecastScore s = score_forecasts(predict(h, test), outcomes(test));
+        total += s.log_loss * s.n_years;
+      } catch (const std::runtime_error&) {
+        ok = false;  // e.g. an era window without a single termination
+      }
+    }
+    if (ok) loss[w] = total;
+  }
+  if (loss.empty()) throw std::runtime_error("alliance hazard: no era window could be fitted");
+  int best = loss.begin()->first;
+  for (int w : era_window_candidates()) {
+    if (loss.count(w) != 0 && loss[w] < loss[best]) best = w;
+  }
+  return {best, loss};
+}
+
+HazardValidation validate_hazard(const HazardData& train, const HazardData& test, int cutoff,
+                                 std::optional<HazardCalibration> calibration) {
+  HazardValidation v;
+  v.cutoff = cutoff;
+  v.last_test_year = test.last_year;
+  const auto train_rows = years_between(train.rows, std::numeric_limits<int>::min(), cutoff);
+  const auto test_rows = years_between(test.rows, cutoff, test.last_year);
+  if (train_rows.empty() || test_rows.empty()) {
+    throw std::runtime_error("alliance hazard: cutoff " + std::to_string(cutoff) +
+                             " leaves no training or no test years");
+  }
+  const std::vector<int> y_train = outcomes(train_rows);
+  const std::vector<int> y_test = outcomes(test_rows);
+  v.train_years = static_cast<int>(train_rows.size());
+  for (int e : y_train) v.train_events += e;
+  const HazardCalibration cal =
+      calibration ? *calibration : HazardCalibration{choose_era_window(train_rows, cutoff).first};
+  v.era_years = cal.era_years;
+  v.model = score_forecasts(predict(fit_hazard_rows(train_rows, cutoff, cal), test_rows), y_test);
+
+  // Age only: the same logit with log age (hazard_covariates()[2]) as the one covariate.
+  const std::size_t age = 2;
+  std::vector<std::vector<double>> xa;
+  for (const AllianceYear& r : train_rows) xa.push_back({r.x[age]});
+  const LogitFit fa = fit_logit(xa, y_train);
+  std::vector<double> pa;
+  for (const AllianceYear& r : test_rows)
+    pa.push_back(logistic(fa.beta[0] + fa.beta[1] * r.x[age]));
+  v.age_only = score_forecasts(pa, y_test);
+
+  int recent_years = 0;
+  int recent_events = 0;
+  for (const AllianceYear& r : train_rows) {
+    if (r.year > cutoff - kConstantRateYears) {
+      ++recent_years;
+      recent_events += r.event ? 1 : 0;
+    }
+  }
+  const double rate = recent_years > 0 ? static_cast<double>(recent_events) / recent_years : 0.0;
+  v.constant_recent = score_forecasts(std::vector<double>(test_rows.size(), rate), y_test);
+  return v;
+}
+
 HazardModel fit_hazard(const HazardData& data, std::uint64_t seed, double holdout_fraction) {
-  std::vector<std::vector<double>> x_all;
-  std::vector<int> y_all;
-  std::vector<std::vector<double>> x_train;
-  std::vector<int> y_train;
-  std::vector<std::vector<double>> x_test;
-  std::vector<int> y_test;
+  std::vector<AllianceYear> train_rows;
+  std::vector<AllianceYear> test_rows;
   std::set<int> train_ids;
   std::set<int> test_ids;
   for (const AllianceYear& r : data.rows) {
-    x_all.push_back(r.x);
-    y_all.push_back(r.event ? 1 : 0);
     if (held_out(r.atopid, seed, holdout_fraction)) {
-      x_test.push_back(r.x);
-      y_test.push_back(r.event ? 1 : 0);
+      test_rows.push_back(r);
       test_ids.insert(r.atopid);
     } else {
-      x_train.push_back(r.x);
-      y_train.push_back(r.event ? 1 : 0);
+      train_rows.push_back(r);
       train_ids.insert(r.atopid);
     }
   }
@@ -405,59 +673,53 @@ HazardModel fit_hazard(const HazardData& data, std::uint64_t seed, double holdou
     for (int v : y) n += v;
     return n;
   };
-  const LogitFit train = fit_logit(x_train, y_train);
-  const LogitFit full = fit_logit(x_all, y_all);
-  auto scores = [](const LogitFit& f, const std::vector<std::vector<double>>& x) {
-    std::vector<double> s;
-    s.reserve(x.size());
-    for (const auto& row : x) {
-      double e = f.beta[0];
-      for (std::size_t j = 1; j < f.beta.size(); ++j) e += f.beta[j] * row[j - 1];
-      s.push_back(e);
-    }
-    return s;
-  };
-  HazardModel h;
-  h.terms = {"intercept"};
-  h.terms.insert(h.terms.end(), hazard_covariates().begin(), hazard_covariates().end());
-  h.beta = full.beta;
-  h.se = full.se;
-  h.base.assign(hazard_covariates().size(), 0.0);
-  for (const auto& row : x_all) {
-    for (std::size_t j = 0; j < row.size(); ++j) h.base[j] += row[j];
-  }
-  for (double& b : h.base) b /= static_cast<double>(x_all.size());
-  const auto auc_test = auc(scores(train, x_test), y_test);
-  const auto auc_train = auc(scores(train, x_train), y_train);
-  const auto auc_full = auc(scores(full, x_all), y_all);
+  const auto [era_years, era_losses] = choose_era_window(data.rows, data.last_year);
+  const HazardCalibration cal{era_years};
+  const HazardModel train = fit_hazard_rows(train_rows, data.last_year, cal);
+  HazardModel h = fit_hazard_rows(data.rows, data.last_year, cal);
+  const std::vector<int> y_all = outcomes(data.rows);
+  const std::vector<int> y_train = outcomes(train_rows);
+  const std::vector<int> y_test = outcomes(test_rows);
+  const auto auc_test = auc(predict(train, test_rows), y_test);
+  const auto auc_train = auc(predict(train, train_rows), y_train);
+  const auto auc_full = auc(predict(h, data.rows), y_all);
   nlohmann::json train_coef = nlohmann::json::array();
   for (std::size_t i = 0; i < train.beta.size(); ++i) {
     train_coef.push_back(
         {{"term", h.terms[i]}, {"coefficient", train.beta[i]}, {"se", train.se[i]}});
   }
+  nlohmann::json selection = nlohmann::json::object();
+  for (const auto& [w, loss] : era_losses) selection[std::to_string(w)] = loss;
+  nlohmann::json calibration = h.fit["calibration"];
+  calibration["rule"] =
+      "era window chosen by nested temporal validation inside the training years: cutoffs "
+      "10, 20, 30 and 40 years before the last year, each scored on the next 10 years; "
+      "lowest summed log-loss";
+  calibration["summed_log_loss"] = selection;
   h.fit = {{"data", "ATOP v4.01 (alliance and member level) x COW NMC v6.0 CINC"},
            {"event",
             "first year a member leaves (member-level yrexit) before the specified term ends; "
             "endings in or after the term's last year are expiries (censored)"},
            {"censoring_year", data.last_year},
            {"alliances", data.alliances},
-           {"alliance_years", static_cast<int>(x_all.size())},
+           {"alliance_years", static_cast<int>(data.rows.size())},
            {"events", count(y_all)},
            {"dropped_alliances", data.dropped_alliances},
            {"dropped_years", data.dropped_years},
            {"expired_at_term", data.expired_at_term},
-           {"log_likelihood", full.log_likelihood},
-           {"iterations", full.iterations},
+           {"log_likelihood", h.fit["log_likelihood"]},
+           {"iterations", h.fit["iterations"]},
+           {"calibration", calibration},
            {"auc_in_sample", auc_full ? nlohmann::json(*auc_full) : nlohmann::json(nullptr)},
            {"base_annual_hazard", logistic(h.base_eta())},
            {"holdout",
             {{"seed", seed},
              {"fraction", holdout_fraction},
              {"train_alliances", static_cast<int>(train_ids.size())},
-             {"train_years", static_cast<int>(x_train.size())},
+             {"train_years", static_cast<int>(train_rows.size())},
              {"train_events", count(y_train)},
              {"test_alliances", static_cast<int>(test_ids.size())},
-             {"test_years", static_cast<int>(x_test.size())},
+             {"test_years", static_cast<int>(test_rows.size())},
              {"test_events", count(y_test)},
              {"auc_train", auc_train ? nlohmann::json(*auc_train) : nlohmann::json(nullptr)},
              {"auc_test", auc_test ? nlohmann::json(*auc_test) : nlohmann::json(nullptr)},

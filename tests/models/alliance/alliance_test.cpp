@@ -284,6 +284,55 @@ TEST(AllianceModel, RunReportsEveryFieldOfTheIssue) {
   EXPECT_NEAR(a["health"].get<double>(), (c + 0.45) / 2.0, 1e-12);
 }
 
+TEST(AllianceModel, EstimationErrorGivesAnIntervalAroundPHolds) {
+  const Scenario s = two_member();
+  const auto r = make_model("alliance")->run(s, RunContext{5});
+  const auto& a = r.details["alliances"][0];
+  ASSERT_TRUE(a.contains("p_holds_interval"));
+  for (const char* h : {"1", "5", "10"}) {
+    const double p = a["p_holds"][h].get<double>();
+    const double lo = a["p_holds_interval"][h][0].get<double>();
+    const double hi = a["p_holds_interval"][h][1].get<double>();
+    EXPECT_LT(lo, p) << h;  // the estimate lies inside its 90% interval, which has width
+    EXPECT_GT(hi, p) << h;
+  }
+  // Longer horizons compound the estimation error.
+  const auto width = [&](const char* h) {
+    return a["p_holds_interval"][h][1].get<double>() - a["p_holds_interval"][h][0].get<double>();
+  };
+  EXPECT_GT(width("10"), width("1"));
+  // Same seed, same interval; no draws, no interval.
+  EXPECT_EQ(
+      make_model("alliance")->run(s, RunContext{5}).details["alliances"][0]["p_holds_interval"],
+      a["p_holds_interval"]);
+  const auto none = make_model("alliance", {{"estimation_draws", "0"}})->run(s, RunContext{5});
+  EXPECT_FALSE(none.details["alliances"][0].contains("p_holds_interval"));
+  EXPECT_THROW((void)make_model("alliance", {{"estimation_uncertainty", "maybe"}}),
+               std::invalid_argument);
+}
+
+TEST(AllianceModel, ASweepSampleDrawsTheCoefficients) {
+  // A scenario without one uncertain input: a sweep's p_holds still spreads, because each
+  // sample draws the hazard's coefficients; with estimation_uncertainty=off it does not.
+  const Scenario s = two_member();
+  RunContext sample{11, false};
+  sample.sample_parameters = true;
+  const auto value = [&](const std::map<std::string, std::string>& o, const RunContext& c) {
+    const auto r = make_model("alliance", o)->run(s, c);
+    for (const auto& out : r.outputs) {
+      if (out.name.find("p_holds/10y") != std::string::npos) return out.value;
+    }
+    return -1.0;
+  };
+  const double nominal = value({}, RunContext{11, false});
+  RunContext other = sample;
+  other.seed = 12;
+  EXPECT_NE(value({}, sample), nominal);
+  EXPECT_NE(value({}, sample), value({}, other));
+  EXPECT_EQ(value({}, sample), value({}, sample));
+  EXPECT_EQ(value({{"estimation_uncertainty", "off"}}, sample), nominal);
+}
+
 TEST(AllianceModel, OptionsAreCheckedAndHazardCanBeReplaced) {
   EXPECT_THROW((void)make_model("alliance", {{"threat_weight", "2"}}), std::invalid_argument);
   EXPECT_THROW((void)make_model("alliance", {{"horizons", "1,x"}}), std::invalid_argument);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "entente/alliance.hpp"
 #include "support/test_support.hpp"
@@ -82,6 +83,137 @@ TEST(AllianceHazard, AllianceYearsOfAToyTable) {
   EXPECT_NEAR(last.x[2], std::log(4.0), 1e-12);
 }
 
+TEST(AllianceHazard, ForecastScoresByHand) {
+  // p = (0.1, 0.5, 0.2), y = (0, 1, 0): Brier (0.01 + 0.25 + 0.04)/3 = 0.1; log-loss
+  // −(ln 0.9 + ln 0.5 + ln 0.8)/3; predicted 0.8 against 1 observed; AUC 1 (the one
+  // positive outranks both negatives).
+  const auto s = alliance::score_forecasts({0.1, 0.5, 0.2}, {0, 1, 0});
+  EXPECT_EQ(s.n_years, 3);
+  EXPECT_EQ(s.observed, 1);
+  EXPECT_NEAR(s.predicted, 0.8, 1e-12);
+  EXPECT_NEAR(s.brier, 0.1, 1e-12);
+  EXPECT_NEAR(s.log_loss, -(std::log(0.9) + std::log(0.5) + std::log(0.8)) / 3, 1e-12);
+  EXPECT_NEAR(*s.auc, 1.0, 1e-12);
+  // A constant rate of 0 meets an event: a large but finite loss, not infinity.
+  const auto zero = alliance::score_forecasts({0.0, 0.0}, {1, 0});
+  EXPECT_TRUE(std::isfinite(zero.log_loss));
+  EXPECT_GT(zero.log_loss, 10.0);
+  EXPECT_THROW((void)alliance::score_forecasts({}, {}), std::runtime_error);
+}
+
+// Synthetic alliance-years whose annual hazard falls by a known factor in the last decade.
+std::vector<alliance::AllianceYear> synthetic_years(std::uint64_t seed, int break_year) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<alliance::AllianceYear> rows;
+  for (int year = 1900; year <= 2000; ++year) {
+    for (int k = 0; k < 60; ++k) {
+      alliance::AllianceYear r;
+      r.atopid = k;
+      r.year = year;
+      r.x = {u(rng), u(rng), std::log(1.0 + u(rng) * 30), u(rng) < 0.3 ? 1.0 : 0.0,
+             std::log(2.0 + static_cast<double>(k % 5))};
+      const double eta = -3.0 + 0.8 * r.x[1] - 0.3 * r.x[2] + (year > break_year ? -1.5 : 0.0);
+      r.event = u(rng) < 1.0 / (1.0 + std::exp(-eta));
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
+TEST(AllianceHazard, EraTermIsFoldedIntoTheIntercept) {
+  // Against an independent route: fit_logit on the design with the era column appended.
+  // The folded intercept is b0 + b_era and its variance v00 + 2 v0e + vee (Var of a sum).
+  const auto rows = synthetic_years(3, 1990);
+  const auto h = alliance::fit_hazard_rows(rows, 2000, alliance::HazardCalibration{10});
+  std::vector<std::vector<double>> x;
+  std::vector<int> y;
+  for (const auto& r : rows) {
+    x.push_back(r.x);
+    x.back().push_back(r.year > 1990 ? 1.0 : 0.0);
+    y.push_back(r.event ? 1 : 0);
+  }
+  const auto f = alliance::fit_logit(x, y);
+  const std::size_t kf = f.beta.size();  // 7: intercept, 5 covariates, era
+  ASSERT_EQ(h.beta.size(), 6U);
+  EXPECT_NEAR(h.beta[0], f.beta[0] + f.beta[6], 1e-12);
+  for (std::size_t j = 1; j < 6; ++j) EXPECT_NEAR(h.beta[j], f.beta[j], 1e-12);
+  EXPECT_NEAR(h.cov[0], f.cov[0] + 2 * f.cov[6] + f.cov[6 * kf + 6], 1e-12);
+  EXPECT_NEAR(h.se[0], std::sqrt(h.cov[0]), 1e-15);
+  // The covariance of a slope with the new intercept: cov(b1, b0) + cov(b1, b_era).
+  EXPECT_NEAR(h.cov[1], f.cov[1] + f.cov[1 * kf + 6], 1e-12);
+  EXPECT_EQ(h.fit["calibration"]["era_from"], 1991);
+  // The era effect is recovered (true −1.5) within three standard errors.
+  const double era = h.fit["calibration"]["era_coefficient"].get<double>();
+  EXPECT_NEAR(era, -1.5, 3 * h.fit["calibration"]["era_se"].get<double>());
+  // Pooled: no era column, the fit of the covariates alone.
+  const auto pooled = alliance::fit_hazard_rows(rows, 2000, alliance::HazardCalibration{0});
+  x.clear();
+  for (const auto& r : rows) x.push_back(r.x);
+  EXPECT_NEAR(pooled.beta[0], alliance::fit_logit(x, y).beta[0], 1e-12);
+}
+
+TEST(AllianceHazard, NestedRuleFindsABreakItCanSee) {
+  // The hazard is 1.5 lower on the logit scale after 1975. The inner cutoffs 1980 and 1990
+  // train on years after the break and are scored on later ones, so the rule must prefer
+  // some era window to the pooled fit; it reports every candidate's loss.
+  const auto rows = synthetic_years(5, 1975);
+  const auto [best, losses] = alliance::choose_era_window(rows, 2000);
+  EXPECT_GT(best, 0);
+  EXPECT_EQ(losses.count(0), 1U);
+  EXPECT_LT(losses.at(best), losses.at(0));
+}
+
+TEST(AllianceHazard, DrawsFollowTheFitsCovariance) {
+  alliance::HazardModel h;
+  h.terms = {"intercept", "a", "b", "c", "d", "e"};
+  h.beta = {-3, 0.5, 0.2, -0.4, 1, 0.1};
+  h.se.assign(6, 0.0);
+  h.base.assign(5, 0.0);
+  h.cov.assign(36, 0.0);
+  for (int i = 0; i < 6; ++i) h.cov[i * 6 + i] = 0.04 * (i + 1);
+  h.cov[0 * 6 + 1] = h.cov[1 * 6 + 0] = 0.03;  // correlation 0.03/√(0.04·0.08) = 0.53
+  const int n = 20000;
+  double m0 = 0;
+  double m1 = 0;
+  double v0 = 0;
+  double c01 = 0;
+  for (int i = 0; i < n; ++i) {
+    const auto d = h.draw(static_cast<std::uint64_t>(i));
+    m0 += d.beta[0];
+    m1 += d.beta[1];
+    v0 += (d.beta[0] + 3) * (d.beta[0] + 3);
+    c01 += (d.beta[0] + 3) * (d.beta[1] - 0.5);
+  }
+  // Standard errors: mean 0.2/√n = 0.0014; variance 0.04·√(2/n) = 0.0004.
+  EXPECT_NEAR(m0 / n, -3.0, 0.01);
+  EXPECT_NEAR(m1 / n, 0.5, 0.01);
+  EXPECT_NEAR(v0 / n, 0.04, 0.002);
+  EXPECT_NEAR(c01 / n, 0.03, 0.002);
+  EXPECT_EQ(h.draw(7).beta, h.draw(7).beta);  // a seed is a draw
+  EXPECT_NE(h.draw(7).beta, h.draw(8).beta);
+  h.cov.clear();
+  EXPECT_EQ(h.draw(7).beta, h.beta);  // no covariance, no estimation error
+}
+
+TEST(AllianceHazard, StoredCovarianceIsCheckedAsUntrusted) {
+  auto j = alliance::default_hazard().to_json();
+  ASSERT_TRUE(j.contains("covariance"));
+  EXPECT_NO_THROW((void)alliance::HazardModel::from_json(j));
+  auto asymmetric = j;
+  asymmetric["covariance"][0][1] = 5.0;
+  EXPECT_THROW((void)alliance::HazardModel::from_json(asymmetric), std::invalid_argument);
+  auto negative = j;
+  negative["covariance"][2][2] = -1.0;
+  EXPECT_THROW((void)alliance::HazardModel::from_json(negative), std::invalid_argument);
+  auto short_row = j;
+  short_row["covariance"][3].erase(0);
+  EXPECT_THROW((void)alliance::HazardModel::from_json(short_row), std::invalid_argument);
+  auto text = j;
+  text["covariance"][1][1] = "big";
+  EXPECT_THROW((void)alliance::HazardModel::from_json(text), std::invalid_argument);
+}
+
 // The shipped fit against a fresh fit of the shipped tables.
 class ShippedFit : public ::testing::Test {
  protected:
@@ -134,6 +266,51 @@ TEST_F(ShippedFit, EmbeddedFitIsTheShippedFile) {
   const auto& h = alliance::default_hazard();
   ASSERT_FALSE(h.empty());
   EXPECT_EQ(h.to_json(), shipped_);
+}
+
+// Temporal validation on the shipped tables (docs/alliance.md reports these figures).
+class TemporalValidation : public ::testing::Test {
+ protected:
+  static alliance::HazardData build(int last_year) {
+    return alliance::build_hazard_data(
+        test::read_file(test::source_path("data/atop/atop-alliance-level.csv")),
+        test::read_file(test::source_path("data/atop/atop-member-level.csv")),
+        test::read_file(test::source_path("data/cow/NMC-60-abridged.csv")), last_year);
+  }
+};
+
+TEST_F(TemporalValidation, DataAsOfACutoffIsTheFullDataUpToIt) {
+  // The nested rule scores inner cutoffs by filtering rows; that is honest only if the
+  // alliance-years known at a cutoff are exactly the later data's rows up to it.
+  const auto then = build(1989);
+  const auto now = build(0);
+  std::vector<alliance::AllianceYear> upto;
+  for (const auto& r : now.rows) {
+    if (r.year <= 1989) upto.push_back(r);
+  }
+  ASSERT_EQ(then.rows.size(), upto.size());
+  for (std::size_t i = 0; i < upto.size(); ++i) {
+    EXPECT_EQ(then.rows[i].atopid, upto[i].atopid);
+    EXPECT_EQ(then.rows[i].year, upto[i].year);
+    EXPECT_EQ(then.rows[i].event, upto[i].event) << upto[i].atopid << " " << upto[i].year;
+    EXPECT_EQ(then.rows[i].x, upto[i].x);
+  }
+}
+
+TEST_F(TemporalValidation, EraCalibrationBeatsBothBaselinesAfter1989) {
+  const auto v = alliance::validate_hazard(build(1989), build(0), 1989);
+  EXPECT_EQ(v.model.observed, v.age_only.observed);
+  EXPECT_EQ(v.model.n_years, v.constant_recent.n_years);
+  EXPECT_LT(v.model.brier, v.age_only.brier);
+  EXPECT_LT(v.model.brier, v.constant_recent.brier);
+  EXPECT_LT(v.model.log_loss, v.constant_recent.log_loss);
+  EXPECT_GT(*v.model.auc, *v.age_only.auc);
+  // The era term predicts fewer terminations than the pooled fit, which over-predicts.
+  const auto pooled =
+      alliance::validate_hazard(build(1989), build(0), 1989, alliance::HazardCalibration{0});
+  EXPECT_GT(pooled.model.predicted, v.model.predicted);
+  EXPECT_GT(v.model.predicted, v.model.observed);  // still too many: docs/alliance.md says so
+  EXPECT_THROW((void)alliance::validate_hazard(build(1989), build(0), 2016), std::runtime_error);
 }
 
 }  // namespace
