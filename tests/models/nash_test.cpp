@@ -64,6 +64,7 @@ TEST(Nash, IsRegisteredWithItsOptions) {
   EXPECT_EQ(info->options[1].default_value, "status-quo");
   EXPECT_THROW((void)make_model("nash", {{"utility", "cubic"}}), std::invalid_argument);
   EXPECT_THROW((void)make_model("nash", {{"disagreement", "best"}}), std::invalid_argument);
+  EXPECT_NO_THROW((void)make_model("nash", {{"disagreement", "own"}}));
 }
 
 TEST(Nash, QuadraticEqualCapabilitiesStatusQuoOutside) {
@@ -280,6 +281,60 @@ bool has_bargainer(const std::vector<Row>& rows) {
 std::optional<double> status_quo_from(unsigned raw, bool coarse) {
   if (raw % 5 == 0) return std::nullopt;
   return coarse ? (raw % 11) * 10.0 : (raw % 1001) / 10.0;
+}
+
+// disagreement=own: each actor's conflict payoff is its utility at the end of the scale
+// farthest from it. A at 30, B at 60 on [0, 100], linear utility: A's worst end is 100
+// (reach 70), B's is 0 (reach 60). On [30, 60] the gains are s_A (70 − (x − 30)) =
+// s_A (100 − x) and s_B (60 − (60 − x)) = s_B x; with equal capabilities the product
+// (100 − x) x peaks at x = 50 (outside [30, 60] the product falls: below 30 it is
+// (40 + x) x, rising; above 60 it is (100 − x)(120 − x), falling). The status quo 55 plays
+// no part. With capabilities 2 and 1 (α = 2/3, 1/3): (2/3)/(100 − x) = (1/3)/x gives
+// x = 100/3.
+TEST(Nash, OwnConflictPayoffsLinearByHand) {
+  const std::map<std::string, std::string> own{{"utility", "linear"}, {"disagreement", "own"}};
+  const IssueResult equal = solve(nash_issue({{"A", 1, 30, 0.4}, {"B", 1, 60, 0.9}}, 55.0), own);
+  EXPECT_NEAR(*equal.forecast, 50.0, kSolved);
+  EXPECT_EQ(equal.details["disagreement_source"], "own");
+  EXPECT_EQ(equal.details["disagreement"]["A"].get<double>(), 100.0);
+  EXPECT_EQ(equal.details["disagreement"]["B"].get<double>(), 0.0);
+  // Gains over the own conflict payoffs: A 0.4 · (100 − 50) = 20, B 0.9 · 50 = 45.
+  EXPECT_NEAR(equal.details["gains"]["A"].get<double>(), 20.0, 1e-6);
+  EXPECT_NEAR(equal.details["gains"]["B"].get<double>(), 45.0, 1e-6);
+  const IssueResult unequal = solve(nash_issue({{"A", 2, 30, 0.4}, {"B", 1, 60, 0.9}}, 55.0), own);
+  EXPECT_NEAR(*unequal.forecast, 100.0 / 3, kSolved);
+}
+
+// With the shared status quo 45 between A (30) and B (60), any move hurts one of them and the
+// solution is 45; with their own conflict payoffs every point of the scale is at least as
+// good as conflict for both, so the solution moves off the status quo (to 50, above).
+TEST(Nash, OwnConflictPayoffsLeaveTheStatusQuo) {
+  const Scenario s = nash_issue({{"A", 1, 30, 1.0}, {"B", 1, 60, 1.0}}, 45.0);
+  EXPECT_EQ(*solve(s, kLinear).forecast, 45.0);
+  EXPECT_NEAR(*solve(s, {{"utility", "linear"}, {"disagreement", "own"}}).forecast, 50.0, kSolved);
+}
+
+RC_GTEST_PROP(Nash, OwnConflictPayoffsGiveAParetoPoint,
+              (const std::vector<std::tuple<unsigned, unsigned, unsigned>>& raw, bool coarse,
+               bool linear)) {
+  // Every point of the scale is individually rational, so the solution is the interior
+  // maximiser: between the extreme ideal points of the bargainers, and nobody loses.
+  const std::vector<Row> rows = rows_from(raw, coarse, 10);
+  RC_PRE(has_bargainer(rows));
+  std::map<std::string, std::string> options{{"disagreement", "own"}};
+  if (linear) options["utility"] = "linear";
+  const IssueResult ir = solve(nash_issue(rows, 50.0), options);
+  RC_ASSERT(ir.forecast.has_value());
+  double lo = 100;
+  double hi = 0;
+  for (const Row& r : rows) {
+    if (r.capability > 0 && r.salience > 0) {
+      lo = std::min(lo, r.position);
+      hi = std::max(hi, r.position);
+      RC_ASSERT(ir.details["gains"][r.actor].get<double>() >= -1e-6);
+    }
+  }
+  RC_ASSERT(*ir.forecast >= lo - 1e-7 && *ir.forecast <= hi + 1e-7);
 }
 
 std::map<std::string, std::string> options_from(bool linear) {

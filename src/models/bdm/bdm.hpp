@@ -68,11 +68,12 @@ struct Config {
   SalienceMultiplier salience_multiplier = SalienceMultiplier::kResponder;
   Perspective perspective = Perspective::kTarget;
   RiskMode risk = RiskMode::kOn;
-  ProbabilityRule probability = ProbabilityRule::kPair;
-  VoteUtility vote_utility = VoteUtility::kLinear;
-  RangeRule range = RangeRule::kCurrent;
-  OfferRule offer = OfferRule::kHighestEu;
-  bool capitulation = true;  // false: Scholz's code, whose capitulation test never holds
+  // The defaults are the readings of Scholz, Calbert & Smith's code (docs/bdm.md).
+  ProbabilityRule probability = ProbabilityRule::kAllPairs;
+  VoteUtility vote_utility = VoteUtility::kRisk;
+  RangeRule range = RangeRule::kInitial;
+  OfferRule offer = OfferRule::kScholzCode;
+  bool capitulation = false;  // Scholz's code, whose capitulation test never holds
   StopRule stop = StopRule::kRounds;
   int rounds = 10;            // stop=rounds:N
   double median_shift = 0.0;  // stop=median-shift:EPS, EPS a fraction of the initial spread

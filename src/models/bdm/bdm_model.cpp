@@ -58,28 +58,28 @@ const ModelInfo& model_info() {
          "computed one), off = all neutral, given = only the scenario's",
          {"on", "off", "given"}},
         {"probability",
-         "pair",
+         "all-pairs",
          "probability of success: pair = support for i over support for i or j; all-pairs = "
          "over the support summed over every pair of actors (Scholz's code)",
          {"pair", "all-pairs"}},
         {"vote-utility",
-         "linear",
+         "risk",
          "votes: linear in distance, or risk = through each voter's risk exponent (Scholz's "
          "code)",
          {"linear", "risk"}},
         {"range",
-         "current",
+         "initial",
          "distance normaliser R: spread of the current positions, or of the initial ones "
          "(Scholz's code)",
          {"current", "initial"}},
         {"offer",
-         "highest-eu",
+         "scholz-code",
          "offer a target accepts: highest-eu = most enforceable class (conflict), then the "
          "challenger's highest EU, then the least move; least-move; scholz-code = as Scholz's "
          "code (conflict by least move, else compromise by lowest EU-weighted position)",
          {"highest-eu", "least-move", "scholz-code"}},
         {"capitulation",
-         "on",
+         "off",
          "on: a target losing more by resisting than the challenger gains moves fully; off: "
          "no offer then (Scholz's code, whose test for it can never hold)",
          {"on", "off"}},

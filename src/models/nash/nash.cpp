@@ -51,8 +51,10 @@ const ModelInfo& nash_info() {
        OptionSpec{"disagreement",
                   "status-quo",
                   "Disagreement point: the issue's status quo when it has one, else the worst "
-                  "end of the scale (status-quo); or always the worst end (worst)",
-                  {"status-quo", "worst"}}}};
+                  "end of the scale (status-quo); or always the worst end (worst); or each "
+                  "actor's own conflict payoff, its utility at the end of the scale farthest "
+                  "from its position (own)",
+                  {"status-quo", "worst", "own"}}}};
   return kInfo;
 }
 
@@ -68,8 +70,14 @@ double utility_of(Utility utility, const Player& p, double x) {
 struct Bargainer {
   const Player* player = nullptr;
   double alpha = 0.0;  // capability / total capability of the bargainers
-  double reach = 0.0;  // |d − x_i|: the actor gains exactly within reach of its ideal point
+  double reach = 0.0;  // |d_i − x_i|: the actor gains exactly within reach of its ideal point
 };
+
+// The end of the scale farther from `position`: the worst outcome the scale holds for an
+// actor there (the lower end on an exact tie, so that rounding never decides it).
+double farther_end(const Scale& scale, double position) {
+  return position - scale.min >= scale.max - position ? scale.min : scale.max;
+}
 
 // Slope of f(x) = Σ α_i log g_i(x) at x, from the right (side > 0) or the left (side < 0),
 // for x strictly inside every bargainer's gain interval. Saliences cancel: g_i = s_i·h_i(x)
@@ -131,7 +139,8 @@ class NashModel final : public Model {
  public:
   explicit NashModel(const ModelOptions& options)
       : utility_(options.str("utility") == "linear" ? Utility::kLinear : Utility::kQuadratic),
-        always_worst_(options.str("disagreement") == "worst") {}
+        always_worst_(options.str("disagreement") == "worst"),
+        own_(options.str("disagreement") == "own") {}
 
   [[nodiscard]] const ModelInfo& info() const override { return nash_info(); }
 
@@ -236,22 +245,37 @@ class NashModel final : public Model {
     }
     if (details) out.details["weights"] = weights;
 
-    const auto [d, source] = disagreement(issue, bargainers);
+    // The point whose utility is an actor's conflict payoff: one shared point d, or (own)
+    // the end of the scale farthest from each actor.
+    const auto [d, source] = own_ ? std::pair<double, std::string>{issue.scale.min, "own"}
+                                  : disagreement(issue, bargainers);
+    const auto conflict = [&](const Player& p) {
+      return own_ ? farther_end(issue.scale, p.position) : d;
+    };
     std::string d_text;
     if (details) {
-      out.details["disagreement"] = d;
+      if (own_) {
+        nlohmann::json points = nlohmann::json::object();
+        for (const Player& p : players) points[p.actor] = conflict(p);
+        out.details["disagreement"] = points;
+        d_text =
+            "each actor's own conflict payoff, its utility at the end of the scale farthest "
+            "from its position";
+      } else {
+        out.details["disagreement"] = d;
+        d_text = source == "status_quo"
+                     ? fmt::format("the status quo {:.6g}", d)
+                     : fmt::format("{:.6g}, the end of the scale worst for the weighted actors{}",
+                                   d, issue.status_quo ? "" : " (the issue has no status quo)");
+      }
       out.details["disagreement_source"] = source;
-      d_text = source == "status_quo"
-                   ? fmt::format("the status quo {:.6g}", d)
-                   : fmt::format("{:.6g}, the end of the scale worst for the weighted actors{}", d,
-                                 issue.status_quo ? "" : " (the issue has no status quo)");
     }
 
     // Everyone gains at least nothing on [left, right]; intersect with the scale.
     double left = -std::numeric_limits<double>::infinity();
     double right = std::numeric_limits<double>::infinity();
     for (Bargainer& b : bargainers) {
-      b.reach = std::abs(d - b.player->position);
+      b.reach = std::abs(conflict(*b.player) - b.player->position);
       left = std::max(left, b.player->position - b.reach);
       right = std::min(right, b.player->position + b.reach);
     }
@@ -267,11 +291,11 @@ class NashModel final : public Model {
         return out;
       }
       out.details["feasible"] = {lo, hi};
-      out.trace.push_back(
-          fmt::format("Nash bargaining solution {:.6g}: maximises the product of the actors' "
-                      "gains over the disagreement point, weighted by capability shares, on "
-                      "[{:.6g}, {:.6g}] where no actor loses",
-                      solution, lo, hi));
+      out.trace.push_back(fmt::format(
+          "Nash bargaining solution {:.6g}: maximises the product of the actors' "
+          "gains over {}, weighted by capability shares, on [{:.6g}, {:.6g}] where "
+          "no actor loses",
+          solution, own_ ? "their own conflict payoffs" : "the disagreement point", lo, hi));
       out.trace.push_back("disagreement point: " + d_text);
     } else {
       if (!details) {
@@ -291,7 +315,7 @@ class NashModel final : public Model {
     // if they had no say in it.
     nlohmann::json gains = nlohmann::json::object();
     for (const Player& p : players) {
-      gains[p.actor] = utility_of(utility_, p, solution) - utility_of(utility_, p, d);
+      gains[p.actor] = utility_of(utility_, p, solution) - utility_of(utility_, p, conflict(p));
     }
     out.details["gains"] = gains;
 
@@ -307,8 +331,9 @@ class NashModel final : public Model {
       double most_share = 0.0;
       for (const Bargainer& b : bargainers) {
         const Player& p = *b.player;
-        const double share = (utility_of(utility_, p, solution) - utility_of(utility_, p, d)) /
-                             (utility_of(utility_, p, p.position) - utility_of(utility_, p, d));
+        const double at_conflict = utility_of(utility_, p, conflict(p));
+        const double share = (utility_of(utility_, p, solution) - at_conflict) /
+                             (utility_of(utility_, p, p.position) - at_conflict);
         shares[p.actor] = share;
         if (least == nullptr || share < least_share) {
           least = &b;
@@ -339,6 +364,8 @@ class NashModel final : public Model {
 
   Utility utility_;
   bool always_worst_;
+  // Each actor bargains against its own conflict payoff (docs/models.md#nash).
+  bool own_;
 };
 
 // Registration at static initialisation is the registry's design (model.hpp).
