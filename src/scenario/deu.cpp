@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 
+#include "entente/eu_council.hpp"
 #include "entente/scenario_io.hpp"
 #include "scenario/csv.hpp"
 #include "scenario/limits.hpp"
@@ -112,6 +113,8 @@ std::vector<DeuCase> load_deu_tsv(std::string_view text, const std::string& file
   const auto c_isnr = column("isnr");
   const auto c_name = column("prname");
   const auto c_intro = column("intro");
+  const auto c_proc = column("proc");
+  const auto c_counvte = column("counvte");
   if (!c_out) diags.error({file, rows[0].line, 1}, "header", "missing column 'out' (outcome)");
   if (actors.size() < 3) {
     diags.error({file, rows[0].line, 1}, "header",
@@ -211,6 +214,16 @@ std::vector<DeuCase> load_deu_tsv(std::string_view text, const std::string& file
     s.source = file;
     s.as_of = intro_date(field(c_intro));
     s.issues.push_back(std::move(issue));
+    if (c_proc && c_counvte) {
+      // intro_date's 1970-01-01 means "no date": the rules then follow the membership.
+      const bool dated = s.as_of != Date{1970, 1, 1};
+      const std::string why = attach_deu_procedure(s, field(c_proc), field(c_counvte),
+                                                   dated ? std::optional(s.as_of) : std::nullopt);
+      if (!why.empty()) {
+        diags.error({file, row.line, static_cast<int>(*c_counvte) + 1}, "proc/counvte", why);
+        continue;
+      }
+    }
     cases.push_back(DeuCase{std::move(s), *outcome, row.line});
   }
   if (!diags.empty()) throw InputError(std::move(diags));
