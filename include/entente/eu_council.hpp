@@ -57,11 +57,11 @@ std::optional<Procedure> deu_procedure(const std::string& proc, const std::strin
 
 // Gives the one issue of a DEU case scenario its procedure (deu_procedure), under the
 // Council's rules on `date`, or, when the date is unknown or before 1986, those of the
-// membership its actors show (eu_council_era_of_members). Members of the Council, and the
-// Commission and Parliament, that take no stance are added as actors without one
-// (capability 1, which no model reads without a stance), so every actor the procedure names
-// exists. Returns "" on success or when either cell is empty (no procedure), else what is
-// wrong with the cells.
+// membership its actors show (eu_council_era_of_members). The procedure names every member
+// of the Council, also those that take no stance on the issue and so are no actor of the
+// case (the Council votes with all its members; models read a voter without a stance as
+// indifferent). Returns "" on success or when either cell is empty (no procedure), else
+// what is wrong with the cells.
 std::string attach_deu_procedure(Scenario& scenario, const std::string& proc,
                                  const std::string& counvte, std::optional<Date> date);
 

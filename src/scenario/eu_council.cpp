@@ -228,15 +228,6 @@ std::string attach_deu_procedure(Scenario& s, const std::string& proc, const std
   std::string error;
   auto procedure = deu_procedure(proc, counvte, *era, error);
   if (!procedure) return error;
-  for (const std::string& id : procedure->participants()) {
-    if (s.actor(id) != nullptr) continue;
-    Actor a;
-    a.id = id;
-    a.name = id == "com" ? "European Commission" : id == "ep" ? "European Parliament" : upper(id);
-    a.kind = id == "com" || id == "ep" ? ActorKind::kOrganisation : ActorKind::kState;
-    a.capability = Quantity(1.0);
-    s.actors.push_back(std::move(a));
-  }
   issue.procedure = std::move(*procedure);
   return "";
 }

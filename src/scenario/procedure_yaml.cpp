@@ -221,7 +221,7 @@ class ProcedureReader {
     for (const Voter& x : body.voters) {
       if (!x.population) missing += (missing.empty() ? "" : ", ") + x.actor;
     }
-    if (!missing.empty() && ok_) {
+    if (!missing.empty()) {
       fail(*figures, fpath,
            "no population for voter(s) " + missing + "; a population quota needs every voter's");
     }
