@@ -43,9 +43,15 @@ std::string scenario_with(const std::string& issue_procedure,
          issue_procedure;
 }
 
+LoadOptions named() {
+  LoadOptions o;
+  o.filename = "p.yaml";
+  return o;
+}
+
 std::string errors_of(const std::string& text) {
   try {
-    (void)load_scenario_yaml(text, LoadOptions{"p.yaml"});
+    (void)load_scenario_yaml(text, named());
   } catch (const InputError& e) {
     return e.diagnostics().str();
   }
@@ -65,7 +71,7 @@ TEST(ProcedureYaml, ReadsEveryField) {
                     "      vetoes: [fr]\n"
                     "      co_decision: {rule: unanimity, voters: [ep]}\n"
                     "      basis: EC Art. 251\n"),
-      LoadOptions{"p.yaml"});
+      named());
   ASSERT_TRUE(s.issues.at(0).procedure.has_value());
   const Procedure& p = *s.issues[0].procedure;
   EXPECT_EQ(p.body.rule, VotingRule::kQualifiedMajority);
@@ -130,9 +136,9 @@ TEST(ProcedureYaml, UnknownActorsAreNamedWithADidYouMean) {
                               "      voters: [de, frr]\n"
                               "      agenda_setter: comm\n"
                               "      vetoes: [xyzzy]\n"));
-  EXPECT_THAT(errors, HasSubstr("p.yaml:25:21: error: issues[0].procedure.voters[1]: unknown "
+  EXPECT_THAT(errors, HasSubstr("p.yaml:22:20: error: issues[0].procedure.voters[1]: unknown "
                                 "actor 'frr'; did you mean 'fr'?"));
-  EXPECT_THAT(errors, HasSubstr("p.yaml:26:22: error: issues[0].procedure.agenda_setter: unknown "
+  EXPECT_THAT(errors, HasSubstr("p.yaml:23:22: error: issues[0].procedure.agenda_setter: unknown "
                                 "actor 'comm'; did you mean 'com'?"));
   EXPECT_THAT(errors, HasSubstr("issues[0].procedure.vetoes[0]: unknown actor 'xyzzy'; expected "
                                 "the id of an actor defined in the scenario"));
