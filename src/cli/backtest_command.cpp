@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -31,10 +32,16 @@ struct BacktestArgs {
 // JSON has no NaN; a model that scored nothing reports null.
 nlohmann::json number_or_null(double x) { return std::isfinite(x) ? nlohmann::json(x) : nullptr; }
 
-std::vector<std::string> default_models() {
+// Every issue model that can run on some case (pivot needs the file's procedure columns).
+std::vector<std::string> default_models(const std::vector<DeuCase>& cases) {
   std::vector<std::string> names;
   for (const auto& info : registered_models()) {
-    if (info.scope == ModelInfo::Scope::kIssue) names.push_back(info.name);
+    if (info.scope != ModelInfo::Scope::kIssue) continue;
+    const auto model = make_model(info.name);
+    if (std::any_of(cases.begin(), cases.end(),
+                    [&](const DeuCase& c) { return model->applicability(c.scenario).empty(); })) {
+      names.push_back(info.name);
+    }
   }
   return names;
 }
@@ -58,7 +65,7 @@ int cmd_backtest_deu(const BacktestArgs& args) {
   try {
     // The run planner checks models and options the same way `entente run` does.
     RunRequest request;
-    request.models = args.models.empty() ? default_models() : args.models;
+    request.models = args.models.empty() ? default_models(cases) : args.models;
     request.options = args.options;
     const RunPlan plan = plan_run(cases.front().scenario, request);
     scores = run_backtest(cases, plan.models, args.seed, plan.options);
