@@ -104,10 +104,11 @@ IssueResult compromise_issue(const Scenario& scenario, const Issue& issue, bool 
     }
   }
   out.details["weights"] = weights;
-  out.trace.push_back(fmt::format(
-      "weighted mean {:.6g}: the {} actors' positions weighted by capability x salience "
-      "(total weight {:.6g})",
-      mean, players.size(), total));
+  out.trace.push_back(
+      fmt::format("weighted mean {:.6g}: the {} actors' positions weighted by {} x salience "
+                  "(total weight {:.6g})",
+                  mean, players.size(),
+                  procedure != nullptr ? "the procedure's formal weight" : "capability", total));
   out.trace.push_back(fmt::format("largest weight: {} at {:.6g} ({:.1f}% of the total)",
                                   heaviest->actor, heaviest->position,
                                   100.0 * heaviest->capability * heaviest->salience / total));
