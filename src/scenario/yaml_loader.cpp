@@ -1714,6 +1714,13 @@ class Loader {
         c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.issues, id).status_quo = v; };
         return c;
       }
+      if (field == "procedure") {
+        if (!too_long(3)) return std::nullopt;
+        auto v = detail::read_procedure(r_, value, vpath, ids_of(s.actors));
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.issues, id).procedure = v; };
+        return c;
+      }
       if (field == "positions") {
         if (parts.size() != 5) {
           return bad_path("expected issues.ID.positions.ACTOR.position or .salience");
@@ -1751,7 +1758,7 @@ class Loader {
         };
         return c;
       }
-      return unknown_field({"name", "status_quo", "positions"});
+      return unknown_field({"name", "status_quo", "positions", "procedure"});
     }
     if (list == "alliances") {
       if (s.alliance(id) == nullptr)

@@ -129,6 +129,34 @@ TEST(ProcedureYaml, WriterRoundTrip) {
   EXPECT_EQ(write_scenario_yaml(b), written);
 }
 
+TEST(ProcedureYaml, AnEventReplacesAnIssuesProcedure) {
+  // Unanimity of de and fr until 2001-01-01, when a qualified majority of 1 of 2 votes
+  // (de alone) takes over; the written scenario keeps the event.
+  const std::string text =
+      scenario_with("    procedure: {rule: unanimity, voters: [de, fr]}\n") +
+      "events:\n"
+      "  - id: treaty\n"
+      "    date: 2001-01-01\n"
+      "    set:\n"
+      "      issues.i.procedure: {rule: qualified-majority, voters: [de, fr], threshold: 1}\n";
+  const Scenario s = load_scenario_yaml(text, named());
+  EXPECT_EQ(s.at({2000, 6, 1}).issues[0].procedure->body.rule, VotingRule::kUnanimity);
+  const Scenario later = s.at({2001, 1, 1});
+  EXPECT_EQ(later.issues[0].procedure->body.rule, VotingRule::kQualifiedMajority);
+  EXPECT_EQ(later.issues[0].procedure->body.threshold, 1);
+  const Scenario back = load_scenario_yaml(write_scenario_yaml(s), named());
+  EXPECT_EQ(back.at({2001, 1, 1}).issues[0].procedure->describe(),
+            later.issues[0].procedure->describe());
+  // A bad procedure in an event is reported at its own path.
+  EXPECT_THAT(
+      errors_of(scenario_with("") + "events:\n"
+                                    "  - id: e\n"
+                                    "    date: 2001-01-01\n"
+                                    "    set:\n"
+                                    "      issues.i.procedure: {rule: unanimity, voters: [xx]}\n"),
+      HasSubstr("events[0].set.issues.i.procedure.voters[0]: unknown actor 'xx'"));
+}
+
 TEST(ProcedureYaml, UnknownActorsAreNamedWithADidYouMean) {
   const std::string errors =
       errors_of(scenario_with("    procedure:\n"
