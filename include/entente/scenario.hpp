@@ -15,6 +15,7 @@
 #include "entente/date.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/distribution.hpp"
+#include "entente/procedure.hpp"
 
 namespace entente {
 
@@ -70,6 +71,7 @@ struct Issue {
   Scale scale;
   std::optional<Quantity> status_quo;  // reference (disagreement) point, when known
   std::vector<Stance> stances;         // one per actor taking part, in file order
+  std::optional<Procedure> procedure;  // how it is decided, when the issue says so
 
   [[nodiscard]] const Stance* stance(const std::string& actor) const;
 };
@@ -274,6 +276,8 @@ struct Scenario {
   std::vector<Param> params;        // named numbers for game payoffs
   std::vector<ScenarioGame> games;  // declared crisis games
   std::vector<Event> events;        // sorted by date (stable)
+  // How issues that declare no procedure of their own are decided, when the scenario says.
+  std::optional<Procedure> procedure;
 
   // The date through which events have been applied, when `at` was called.
   std::optional<Date> applied_through;
@@ -289,6 +293,9 @@ struct Scenario {
   [[nodiscard]] const Place* place(const std::string& wanted) const;
   [[nodiscard]] const Line* line(const std::string& wanted) const;
   [[nodiscard]] const Param* param(const std::string& wanted) const;
+  // The procedure that decides `issue`: its own, else the scenario's; nullptr when neither
+  // declares one.
+  [[nodiscard]] const Procedure* procedure_for(const Issue& issue) const;
 
   // The scenario as it stood on `date`: a copy with every event dated on or before it
   // applied in date order (file order for the same day). Polls dated after `date` are

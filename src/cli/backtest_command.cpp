@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -44,10 +45,16 @@ nlohmann::json pair_or_null(const std::array<double, 2>& x) {
   return nlohmann::json::array({x[0], x[1]});
 }
 
-std::vector<std::string> default_models() {
+// Every issue model that can run on some case (pivot needs the file's procedure columns).
+std::vector<std::string> default_models(const std::vector<DeuCase>& cases) {
   std::vector<std::string> names;
   for (const auto& info : registered_models()) {
-    if (info.scope == ModelInfo::Scope::kIssue) names.push_back(info.name);
+    if (info.scope != ModelInfo::Scope::kIssue) continue;
+    const auto model = make_model(info.name);
+    if (std::any_of(cases.begin(), cases.end(),
+                    [&](const DeuCase& c) { return model->applicability(c.scenario).empty(); })) {
+      names.push_back(info.name);
+    }
   }
   return names;
 }
@@ -239,7 +246,7 @@ int cmd_backtest_deu(const BacktestArgs& args) {
   try {
     // The run planner checks models and options the same way `entente run` does.
     RunRequest request;
-    request.models = args.models.empty() ? default_models() : args.models;
+    request.models = args.models.empty() ? default_models(cases) : args.models;
     request.options = args.options;
     const RunPlan plan = plan_run(cases.front().scenario, request);
     settings.options = plan.options;
@@ -289,7 +296,7 @@ int cmd_fit_intervals(const FitIntervalsArgs& args) {
   }
   nlohmann::json doc;
   try {
-    doc = fit_forecast_intervals(cases, default_models(), args.file, args.level);
+    doc = fit_forecast_intervals(cases, default_models(cases), args.file, args.level);
   } catch (const std::runtime_error& e) {
     std::cerr << "error: a model failed: " << e.what() << "\n";
     return 1;

@@ -32,6 +32,32 @@ void add_interval(nlohmann::json& m, const std::string& model, const std::option
                          "; run `entente fit intervals` and rebuild";
   }
 }
+
+nlohmann::json body_json(const DecisionBody& b) {
+  nlohmann::json voters = nlohmann::json::object();
+  for (const Voter& v : b.voters) {
+    nlohmann::json one = {{"weight", v.weight}};
+    if (v.population) one["population"] = *v.population;
+    voters[v.actor] = std::move(one);
+  }
+  nlohmann::json j = {{"rule", voting_rule_name(b.rule)}, {"voters", std::move(voters)}};
+  if (b.threshold) j["threshold"] = *b.threshold;
+  if (b.member_share) j["members"] = *b.member_share;
+  if (b.population_share) j["population_share"] = *b.population_share;
+  if (b.min_blockers > 0) j["min_blockers"] = b.min_blockers;
+  return j;
+}
+
+// The procedure that decides an issue, as the run document shows it (docs/scenario.md).
+nlohmann::json procedure_json(const Procedure& p) {
+  nlohmann::json j = body_json(p.body);
+  j["summary"] = p.describe();
+  if (!p.agenda_setter.empty()) j["agenda_setter"] = p.agenda_setter;
+  if (!p.vetoes.empty()) j["vetoes"] = p.vetoes;
+  if (p.co_decision) j["co_decision"] = body_json(*p.co_decision);
+  if (!p.basis.empty()) j["basis"] = p.basis;
+  return j;
+}
 }  // namespace
 
 RunPlan plan_run(const Scenario& scenario, const RunRequest& request) {
@@ -148,6 +174,7 @@ RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64
                              {"capability", a != nullptr ? a->capability.value : 0.0}};
     }
     j["positions"] = positions;
+    if (const Procedure* proc = s.procedure_for(is)) j["procedure"] = procedure_json(*proc);
     j["models"] = nlohmann::json::object();
     issues.push_back(std::move(j));
   }

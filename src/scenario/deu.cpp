@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "entente/eu_council.hpp"
 #include "entente/scenario_io.hpp"
 #include "scenario/csv.hpp"
 #include "scenario/limits.hpp"
@@ -145,6 +146,8 @@ std::vector<DeuCase> load_deu_tsv(std::string_view text, const std::string& file
   const auto c_intro = column("intro");
   const auto c_finact = column("finact");
   const auto c_prnr = column("prnr");
+  const auto c_proc = column("proc");
+  const auto c_counvte = column("counvte");
   if (!c_out) diags.error({file, rows[0].line, 1}, "header", "missing column 'out' (outcome)");
   if (actors.size() < 3) {
     diags.error({file, rows[0].line, 1}, "header",
@@ -252,6 +255,15 @@ std::vector<DeuCase> load_deu_tsv(std::string_view text, const std::string& file
     c.scenario = std::move(s);
     c.outcome = *outcome;
     c.line = row.line;
+    if (c_proc && c_counvte) {
+      // No intro date: the rules then follow the membership.
+      const std::string why = attach_deu_procedure(c.scenario, field(c_proc), field(c_counvte),
+                                                   c.introduced);
+      if (!why.empty()) {
+        diags.error({file, row.line, static_cast<int>(*c_counvte) + 1}, "proc/counvte", why);
+        continue;
+      }
+    }
     cases.push_back(std::move(c));
   }
   if (!diags.empty()) throw InputError(std::move(diags));

@@ -49,6 +49,11 @@ const Stance* Issue::stance(const std::string& actor) const {
 const Actor* Scenario::actor(const std::string& wanted) const { return find_by_id(actors, wanted); }
 const Issue* Scenario::issue(const std::string& wanted) const { return find_by_id(issues, wanted); }
 
+const Procedure* Scenario::procedure_for(const Issue& is) const {
+  if (is.procedure) return &*is.procedure;
+  return procedure ? &*procedure : nullptr;
+}
+
 const std::string& Scenario::root_actor(const std::string& actor) const {
   // Walks at most actors.size() steps instead of remembering the visited ids: alliance and
   // exposure code call this in every Monte Carlo sample, and a set per call dominated them.

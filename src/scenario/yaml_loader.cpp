@@ -20,6 +20,7 @@
 #include "entente/scenario_io.hpp"
 #include "scenario/csv.hpp"
 #include "scenario/limits.hpp"
+#include "scenario/procedure_yaml.hpp"
 #include "scenario/yaml_util.hpp"
 
 namespace entente {
@@ -80,10 +81,13 @@ class Loader {
     auto params = top.optional("params");
     auto games = top.optional("games");
     auto events = top.optional("events");
+    auto procedure = top.optional("procedure");
     top.finish();
 
     // Sections are read in dependency order, whatever their order in the file.
     if (actors) load_actors(*actors, s);
+    if (procedure)
+      s.procedure = detail::read_procedure(r_, *procedure, "procedure", ids_of(s.actors));
     if (places) load_places(*places, s);
     if (lines) load_lines(*lines, s);
     if (issues) load_issues(*issues, s);
@@ -479,6 +483,7 @@ class Loader {
       auto scale = m.required("scale");
       auto status_quo = m.optional("status_quo");
       auto positions = m.required("positions");
+      auto procedure = m.optional("procedure");
       m.finish();
       Issue is;
       if (id) is.id = r_.id(*id, path + ".id").value_or("");
@@ -517,6 +522,10 @@ class Loader {
                          std::to_string(actors_seen.size()));
           }
         }
+      }
+      if (procedure) {
+        is.procedure =
+            detail::read_procedure(r_, *procedure, path + ".procedure", ids_of(s.actors));
       }
       if (!is.id.empty() && !unique(seen, *id, path + ".id", is.id, "issue")) continue;
       s.issues.push_back(std::move(is));
@@ -1750,6 +1759,13 @@ class Loader {
         c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.issues, id).status_quo = v; };
         return c;
       }
+      if (field == "procedure") {
+        if (!too_long(3)) return std::nullopt;
+        auto v = detail::read_procedure(r_, value, vpath, ids_of(s.actors));
+        if (!v) return std::nullopt;
+        c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.issues, id).procedure = v; };
+        return c;
+      }
       if (field == "positions") {
         if (parts.size() != 5) {
           return bad_path("expected issues.ID.positions.ACTOR.position or .salience");
@@ -1787,7 +1803,7 @@ class Loader {
         };
         return c;
       }
-      return unknown_field({"name", "status_quo", "positions"});
+      return unknown_field({"name", "status_quo", "positions", "procedure"});
     }
     if (list == "alliances") {
       if (s.alliance(id) == nullptr)

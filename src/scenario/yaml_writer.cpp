@@ -2,6 +2,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "entente/scenario_io.hpp"
+#include "scenario/procedure_yaml.hpp"
 #include "scenario/yaml_util.hpp"
 
 namespace entente {
@@ -178,6 +179,10 @@ std::string write_scenario_yaml(const Scenario& s) {
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
+  if (s.procedure) {
+    out << YAML::Key << "procedure" << YAML::Value;
+    detail::emit_procedure(out, *s.procedure);
+  }
 
   if (!s.places.empty()) {
     out << YAML::Key << "places" << YAML::Value << YAML::BeginSeq;
@@ -236,7 +241,12 @@ std::string write_scenario_yaml(const Scenario& s) {
         emit_quantity(out, st.salience);
         out << YAML::EndMap;
       }
-      out << YAML::EndMap << YAML::EndMap;
+      out << YAML::EndMap;
+      if (is.procedure) {
+        out << YAML::Key << "procedure" << YAML::Value;
+        detail::emit_procedure(out, *is.procedure);
+      }
+      out << YAML::EndMap;
     }
     out << YAML::EndSeq;
   }

@@ -34,7 +34,9 @@ TEST(Compromise, IsRegisteredAsAnIssueModel) {
   const ModelInfo* info = find_model("compromise");
   ASSERT_NE(info, nullptr);
   EXPECT_EQ(info->scope, ModelInfo::Scope::kIssue);
-  EXPECT_TRUE(info->options.empty());
+  ASSERT_EQ(info->options.size(), 1U);  // procedure=use|ignore (pivot_test.cpp tests it)
+  EXPECT_EQ(info->options[0].name, "procedure");
+  EXPECT_EQ(info->options[0].default_value, "ignore");
 }
 
 TEST(Compromise, WeightedMeanByHand) {

@@ -5,6 +5,7 @@
 // model of this project should be compared with.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -22,18 +23,34 @@ const ModelInfo& compromise_info() {
   static const ModelInfo kInfo{"compromise",
                                "Capability x salience weighted mean of positions",
                                ModelInfo::Scope::kIssue,
-                               {}};
+                               {{"procedure",
+                                 "ignore",
+                                 "use: where the issue has a decision procedure, weight "
+                                 "positions by the procedure's formal weights (voting weights, "
+                                 "co-decider, agenda setter, vetoes; docs/models.md) instead of "
+                                 "capabilities, and actors without a formal say by 0; ignore: "
+                                 "capabilities throughout",
+                                 {"use", "ignore"}}}};
   return kInfo;
 }
 
 // The weighted mean of one issue. Players are summed in (position, actor) order so that
 // the result does not depend on the order of actors in the file, to the last bit.
 // `details` false (a Monte Carlo sample): the forecast only, without weights and trace.
-IssueResult compromise_issue(const Scenario& scenario, const Issue& issue,
+IssueResult compromise_issue(const Scenario& scenario, const Issue& issue, bool use_procedure,
                              std::vector<std::string>& warnings, bool details) {
   IssueResult out;
   out.issue = issue.id;
   std::vector<Player> players = players_on(scenario, issue);
+  const Procedure* procedure = use_procedure ? scenario.procedure_for(issue) : nullptr;
+  if (procedure != nullptr) {
+    const std::map<std::string, double> formal = procedure->formal_weights();
+    for (Player& p : players) {
+      auto it = formal.find(p.actor);
+      p.capability = it == formal.end() ? 0.0 : it->second;
+    }
+    if (details) out.details["procedure"] = procedure->describe();
+  }
   if (const std::string why = invalid_players(players); !why.empty()) {
     warnings.push_back(fmt::format("issue {}: no forecast: {}", issue.id, why));
     out.trace.push_back("no forecast: " + why);
@@ -87,10 +104,11 @@ IssueResult compromise_issue(const Scenario& scenario, const Issue& issue,
     }
   }
   out.details["weights"] = weights;
-  out.trace.push_back(fmt::format(
-      "weighted mean {:.6g}: the {} actors' positions weighted by capability x salience "
-      "(total weight {:.6g})",
-      mean, players.size(), total));
+  out.trace.push_back(
+      fmt::format("weighted mean {:.6g}: the {} actors' positions weighted by {} x salience "
+                  "(total weight {:.6g})",
+                  mean, players.size(),
+                  procedure != nullptr ? "the procedure's formal weight" : "capability", total));
   out.trace.push_back(fmt::format("largest weight: {} at {:.6g} ({:.1f}% of the total)",
                                   heaviest->actor, heaviest->position,
                                   100.0 * heaviest->capability * heaviest->salience / total));
@@ -99,6 +117,7 @@ IssueResult compromise_issue(const Scenario& scenario, const Issue& issue,
 
 class CompromiseModel final : public Model {
  public:
+  explicit CompromiseModel(bool use_procedure) : use_procedure_(use_procedure) {}
   [[nodiscard]] const ModelInfo& info() const override { return compromise_info(); }
 
   [[nodiscard]] Result run(const Scenario& scenario, const RunContext& context) const override {
@@ -106,16 +125,20 @@ class CompromiseModel final : public Model {
     result.model = info().name;
     for (const Issue& issue : scenario.issues) {
       context.check_stop();
-      result.issues.push_back(compromise_issue(scenario, issue, result.warnings, context.details));
+      result.issues.push_back(
+          compromise_issue(scenario, issue, use_procedure_, result.warnings, context.details));
     }
     return result;
   }
+
+ private:
+  bool use_procedure_;
 };
 
 // Registration at static initialisation is the registry's design (model.hpp).
 // NOLINTNEXTLINE(cert-err58-cpp)
-const ModelRegistrar kRegistrar(compromise_info(), [](const ModelOptions& /*options*/) {
-  return std::make_unique<CompromiseModel>();
+const ModelRegistrar kRegistrar(compromise_info(), [](const ModelOptions& options) {
+  return std::make_unique<CompromiseModel>(options.str("procedure") == "use");
 });
 
 }  // namespace
