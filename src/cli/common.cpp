@@ -64,6 +64,28 @@ std::optional<RunRequest> make_run_request(const LoadedInput& input,
   return request;
 }
 
+NewRun run_record(const LoadedInput& input, const RunPlan& plan, std::uint64_t seed,
+                  const std::string& command) {
+  NewRun rec;
+  rec.scenario_id = input.scenario.id;
+  rec.scenario_source = input.source;
+  rec.scenario_text = input.text;
+  rec.at_date = plan.at.str();
+  rec.models = plan.models;
+  rec.parameters = {{"options", plan.options}, {"at", plan.at.str()}};
+  rec.seed = seed;
+  rec.command = command;
+  return rec;
+}
+
+std::vector<ForecastRow> run_forecast_rows(const RunOutput& output) {
+  std::vector<ForecastRow> rows;
+  for (const Result& r : output.results) {
+    for (const IssueResult& ir : r.issues) rows.push_back({r.model, ir.issue, ir.forecast});
+  }
+  return rows;
+}
+
 NewRun sweep_record(const LoadedInput& input, const Sweep& sweep, const SweepSettings& settings,
                     const std::string& command, const nlohmann::json& extra) {
   NewRun rec;

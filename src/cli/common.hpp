@@ -49,6 +49,13 @@ std::optional<RunRequest> make_run_request(const LoadedInput& input,
                                            const std::string& at, std::uint64_t seed,
                                            std::string& error);
 
+// The record that starts a single run of `plan` (entente run, the Python module's run).
+NewRun run_record(const LoadedInput& input, const RunPlan& plan, std::uint64_t seed,
+                  const std::string& command);
+
+// One forecast row per model and issue of a finished run, as the store indexes them.
+std::vector<ForecastRow> run_forecast_rows(const RunOutput& output);
+
 // The stored and printed document of a finished sweep: the scenario, the run, the report.
 nlohmann::json sweep_document(const LoadedInput& input, const Sweep& sweep, const SweepStats& stats,
                               std::int64_t run_id);
