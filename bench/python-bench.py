@@ -6,15 +6,19 @@ ctest:
 
 1. A sweep of korea-2003 (every model, one thread per core, default seed and block size):
    `entente sweep -n N -q` against entente.sweep(samples=N) in a fresh Python process, both
-   storing into a fresh store, interleaved REPS times; the minimum wall time of each (the
-   machine is shared: the minimum is the run least disturbed by others). The Python side is
-   also timed with arrays=False and with mimalloc preloaded, the allocator the CLI links.
+   storing into a fresh store, interleaved REPS times. Reported: the processes' wall time
+   (Python's includes start-up, import and loading the scenario), the sweep call alone
+   (the CLI: its whole process), and CPU time (user + system, every thread; the least
+   disturbed by other users of a shared machine); the minimum over the reps, then the
+   median. The Python side is also timed with arrays=False and with mimalloc preloaded,
+   the allocator the CLI links.
 2. 1,000 one-input what-if runs in a Python loop on one core (the process pinned to one
    CPU): with_changes on the US nk-nuclear position, then run; runs per second."""
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -35,37 +39,50 @@ print(time.perf_counter() - t)
 """
 
 
-def timed(argv: list[str], env: dict[str, str] | None = None) -> float:
+def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user + system, all threads) and stdout of one process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - start
+    out = subprocess.run(argv, check=True, capture_output=True, text=True, env=env).stdout
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, out
 
 
 def sweep_bench(samples: int, reps: int) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "build" / "python"))
     preload = dict(env, LD_PRELOAD=MIMALLOC)
-    times: dict[str, list[float]] = {k: [] for k in ("cli", "python", "python-no-arrays",
-                                                      "python+mimalloc")}
+    variants = {"cli": None, "python": (env, "1"), "python arrays=False": (env, "0")}
+    if os.path.exists(MIMALLOC):
+        variants["python+mimalloc"] = (preload, "1")
+    wall: dict[str, list[float]] = {k: [] for k in variants}
+    cpu: dict[str, list[float]] = {k: [] for k in variants}
+    call: dict[str, list[float]] = {k: [] for k in variants}
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(reps):
-            def db(name: str) -> str:
-                return os.path.join(tmp, f"{name}-{r}.db")
-            times["cli"].append(timed([BIN, "sweep", "-n", str(samples), "-q", "--db", db("cli")]))
-            # wall time of the whole process, like the CLI's: start-up and import included
-            times["python"].append(timed(["/usr/bin/python3", "-c", PY_SWEEP, str(samples),
-                                          db("py"), "1"], env))
-            times["python-no-arrays"].append(timed(["/usr/bin/python3", "-c", PY_SWEEP,
-                                                    str(samples), db("pyn"), "0"], env))
-            if os.path.exists(MIMALLOC):
-                times["python+mimalloc"].append(timed(["/usr/bin/python3", "-c", PY_SWEEP,
-                                                       str(samples), db("pym"), "1"], preload))
-    cli = min(times["cli"])
-    print(f"sweep of korea-2003, {samples} samples, {os.cpu_count()} threads, {reps} reps "
-          f"(min / median wall seconds):")
-    for name, ts in times.items():
-        if ts:
-            print(f"  {name:<18} {min(ts):7.2f} / {statistics.median(ts):7.2f}"
-                  f"   {100 * (min(ts) / cli - 1):+5.1f}% vs the CLI")
+            for name, how in variants.items():
+                db = os.path.join(tmp, f"{len(wall[name])}-{name}.db")
+                if how is None:
+                    w, c, _ = timed([BIN, "sweep", "-n", str(samples), "-q", "--db", db])
+                    call[name].append(w)
+                else:
+                    w, c, out = timed(["/usr/bin/python3", "-c", PY_SWEEP, str(samples), db,
+                                       how[1]], how[0])
+                    call[name].append(float(out.split()[-1]))
+                wall[name].append(w)
+                cpu[name].append(c)
+    base_wall, base_cpu = min(wall["cli"]), min(cpu["cli"])
+    print(f"sweep of korea-2003, {samples} samples, every model, {os.cpu_count()} threads, "
+          f"{reps} reps interleaved; minimum (median) over the reps:")
+    print(f"  {'':<20} {'process wall s':>16} {'sweep call s':>14} {'CPU s':>14}   vs the CLI")
+    for name in variants:
+        print(f"  {name:<20} {min(wall[name]):7.2f} ({statistics.median(wall[name]):6.2f})"
+              f" {min(call[name]):6.2f} ({statistics.median(call[name]):5.2f})"
+              f" {min(cpu[name]):6.2f} ({statistics.median(cpu[name]):5.2f})"
+              f"   wall {100 * (min(wall[name]) / base_wall - 1):+5.1f}%,"
+              f" call {100 * (min(call[name]) / base_wall - 1):+5.1f}%,"
+              f" CPU {100 * (min(cpu[name]) / base_cpu - 1):+5.1f}%")
 
 
 def whatif_bench(runs: int, models: list[str] | None) -> None:

@@ -164,6 +164,27 @@ bool finish_or_fail(RunStore& store, std::int64_t run_id, const nlohmann::json& 
   }
 }
 
+void SweepCheckpoints::keep(std::uint64_t first_sample,
+                            const std::vector<std::vector<double>>& values) {
+  const std::lock_guard lock(mutex_);
+  kept_.emplace_back(first_sample, values);
+}
+
+void SweepCheckpoints::save(const SweepStats& stats) {
+  std::vector<std::pair<std::uint64_t, std::vector<std::vector<double>>>> batch;
+  {
+    const std::lock_guard lock(mutex_);
+    batch.swap(kept_);
+  }
+  for (const auto& [first, values] : batch) store_.add_sweep_samples(run_id_, first, values);
+  store_.save_sweep_progress(run_id_, stats.blocks, stats.to_json());
+  last_ = std::chrono::steady_clock::now();
+}
+
+void SweepCheckpoints::save_if_due(const SweepStats& stats) {
+  if (std::chrono::steady_clock::now() - last_ > std::chrono::seconds(1)) save(stats);
+}
+
 std::vector<ForecastRow> sweep_forecast_rows(const nlohmann::json& document) {
   std::vector<ForecastRow> rows;
   for (const auto& o : document["outputs"]) {

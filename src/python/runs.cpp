@@ -4,9 +4,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include <chrono>
 #include <cmath>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <thread>
@@ -160,8 +158,8 @@ py::tuple sweep(const PyScenario& s, const std::vector<std::string>& models,
   }
 
   CallState state;
-  std::mutex kept_mutex;
-  std::vector<std::pair<std::uint64_t, std::vector<std::vector<double>>>> kept;
+  std::optional<cli::SweepCheckpoints> checkpoints;
+  if (store) checkpoints.emplace(*store, run_id);
   SweepStats merged = sw.empty_stats(0);
   SweepRunOptions run_options;
   run_options.threads = threads > 0 ? threads : default_threads();
@@ -180,27 +178,11 @@ py::tuple sweep(const PyScenario& s, const std::vector<std::string>& models,
         for (std::size_t k = 0; k < n_in; ++k) row[k] = dists[k].sample(rng);
       }
     }
-    if (keep_samples && store) {
-      const std::lock_guard lock(kept_mutex);
-      kept.emplace_back(first, values);
-    }
-  };
-  auto last_checkpoint = std::chrono::steady_clock::now();
-  auto flush = [&](const SweepStats& stats) {
-    std::vector<std::pair<std::uint64_t, std::vector<std::vector<double>>>> batch;
-    {
-      const std::lock_guard lock(kept_mutex);
-      batch.swap(kept);
-    }
-    for (const auto& [first, values] : batch) store->add_sweep_samples(run_id, first, values);
-    store->save_sweep_progress(run_id, stats.blocks, stats.to_json());
-    last_checkpoint = std::chrono::steady_clock::now();
+    if (keep_samples && checkpoints) checkpoints->keep(first, values);
   };
   run_options.on_progress = [&](const SweepStats& stats) {
     state.done = stats.samples;
-    if (store && std::chrono::steady_clock::now() - last_checkpoint > std::chrono::seconds(1)) {
-      flush(stats);
-    }
+    if (checkpoints) checkpoints->save_if_due(stats);
   };
   std::function<void()> poll;
   if (!progress.is_none()) {
@@ -210,7 +192,7 @@ py::tuple sweep(const PyScenario& s, const std::vector<std::string>& models,
       state, store, run_id,
       [&] {
         run_sweep(sw, merged, run_options);
-        if (store) flush(merged);
+        if (checkpoints) checkpoints->save(merged);
       },
       poll);
   json document = cli::sweep_document(s.raw(), sw, merged, run_id);
