@@ -10,6 +10,11 @@ packages=(
   libboost-dev libopenmpi-dev openmpi-bin libmuparser-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libcpp-httplib-dev
   chromium    # the report's browser test (headless, driven by playwright-core)
+  # `import entente` (docs/python.md): pybind11 for Debian's python3, numpy and pandas for
+  # its arrays and frames; pytest, nbconvert/nbclient, ipykernel and matplotlib for its
+  # tests and the example notebook the tests execute.
+  pybind11-dev python3-dev python3-pybind11 python3-numpy python3-pandas python3-pytest
+  python3-nbconvert python3-nbclient python3-ipykernel python3-matplotlib
 )
 # Node.js and npm (npm ci in web/: vega, vega-lite, vega-embed, world-atlas): Debian's
 # packages only when no node/npm is on the PATH; a machine with another Node.js (e.g.

@@ -64,6 +64,28 @@ std::optional<RunRequest> make_run_request(const LoadedInput& input,
   return request;
 }
 
+NewRun run_record(const LoadedInput& input, const RunPlan& plan, std::uint64_t seed,
+                  const std::string& command) {
+  NewRun rec;
+  rec.scenario_id = input.scenario.id;
+  rec.scenario_source = input.source;
+  rec.scenario_text = input.text;
+  rec.at_date = plan.at.str();
+  rec.models = plan.models;
+  rec.parameters = {{"options", plan.options}, {"at", plan.at.str()}};
+  rec.seed = seed;
+  rec.command = command;
+  return rec;
+}
+
+std::vector<ForecastRow> run_forecast_rows(const RunOutput& output) {
+  std::vector<ForecastRow> rows;
+  for (const Result& r : output.results) {
+    for (const IssueResult& ir : r.issues) rows.push_back({r.model, ir.issue, ir.forecast});
+  }
+  return rows;
+}
+
 NewRun sweep_record(const LoadedInput& input, const Sweep& sweep, const SweepSettings& settings,
                     const std::string& command, const nlohmann::json& extra) {
   NewRun rec;
@@ -140,6 +162,27 @@ bool finish_or_fail(RunStore& store, std::int64_t run_id, const nlohmann::json& 
     }
     return false;
   }
+}
+
+void SweepCheckpoints::keep(std::uint64_t first_sample,
+                            const std::vector<std::vector<double>>& values) {
+  const std::lock_guard lock(mutex_);
+  kept_.emplace_back(first_sample, values);
+}
+
+void SweepCheckpoints::save(const SweepStats& stats) {
+  std::vector<std::pair<std::uint64_t, std::vector<std::vector<double>>>> batch;
+  {
+    const std::lock_guard lock(mutex_);
+    batch.swap(kept_);
+  }
+  for (const auto& [first, values] : batch) store_.add_sweep_samples(run_id_, first, values);
+  store_.save_sweep_progress(run_id_, stats.blocks, stats.to_json());
+  last_ = std::chrono::steady_clock::now();
+}
+
+void SweepCheckpoints::save_if_due(const SweepStats& stats) {
+  if (std::chrono::steady_clock::now() - last_ > std::chrono::seconds(1)) save(stats);
 }
 
 std::vector<ForecastRow> sweep_forecast_rows(const nlohmann::json& document) {

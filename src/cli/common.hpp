@@ -2,7 +2,9 @@
 // the command line, and the stored form of a sweep.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -48,6 +50,13 @@ std::optional<RunRequest> make_run_request(const LoadedInput& input,
                                            const std::vector<std::string>& options,
                                            const std::string& at, std::uint64_t seed,
                                            std::string& error);
+
+// The record that starts a single run of `plan` (entente run, the Python module's run).
+NewRun run_record(const LoadedInput& input, const RunPlan& plan, std::uint64_t seed,
+                  const std::string& command);
+
+// One forecast row per model and issue of a finished run, as the store indexes them.
+std::vector<ForecastRow> run_forecast_rows(const RunOutput& output);
 
 // The stored and printed document of a finished sweep: the scenario, the run, the report.
 nlohmann::json sweep_document(const LoadedInput& input, const Sweep& sweep, const SweepStats& stats,
@@ -101,6 +110,28 @@ SweepSettings stored_sweep_settings(const nlohmann::json& parameters,
 // ever (docs/store.md). False, with the error on stderr, when the result was not stored.
 bool finish_or_fail(RunStore& store, std::int64_t run_id, const nlohmann::json& document,
                     const std::vector<ForecastRow>& rows);
+
+// A sweep's checkpoints: the samples it keeps, queued by the workers, are written with the
+// merged statistics by the merging thread (a SQLite connection is not shared across
+// threads), about once a second: often enough to lose little, rarely enough to cost nothing
+// measurable.
+class SweepCheckpoints {
+ public:
+  SweepCheckpoints(RunStore& store, std::int64_t run_id) : store_(store), run_id_(run_id) {}
+  // Queues kept samples' values (from any thread; a SampleSink calls it).
+  void keep(std::uint64_t first_sample, const std::vector<std::vector<double>>& values);
+  // Writes the queued samples, then the checkpoint of `stats`. Throws StoreError.
+  void save(const SweepStats& stats);
+  // save(stats) when a second has passed since the last save.
+  void save_if_due(const SweepStats& stats);
+
+ private:
+  RunStore& store_;
+  std::int64_t run_id_;
+  std::mutex mutex_;
+  std::vector<std::pair<std::uint64_t, std::vector<std::vector<double>>>> kept_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
 
 // One forecast row per issue output of a sweep document: its mean.
 std::vector<ForecastRow> sweep_forecast_rows(const nlohmann::json& document);

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cli/games_document.hpp"
 #include "cli/input.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/game_io.hpp"
@@ -68,88 +69,9 @@ int report(const InputError& e) {
   return kExitInput;
 }
 
-// Names that are unique and non-empty, else "#k" (1-based) for every clashing or empty one.
-std::vector<std::string> unique_keys(const std::vector<std::string>& names,
-                                     const std::string& prefix) {
-  std::map<std::string, int> count;
-  for (const auto& n : names) ++count[n];
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    out.push_back(!names[i].empty() && count[names[i]] == 1 ? names[i]
-                                                            : prefix + std::to_string(i + 1));
-  }
-  return out;
-}
-
 std::string number_text(const games::Profile& prof, std::size_t p, std::size_t h, std::size_t a) {
   if (prof.exact) return games::to_string(prof.probs[p][h][a]);
   return fmt::format("{:.6g}", prof.approx[p][h][a]);
-}
-
-struct Labels {
-  std::vector<std::string> players;
-  // per player: infoset keys (empty for strategic games) and action keys per infoset.
-  std::vector<std::vector<std::string>> infosets;
-  std::vector<std::vector<std::vector<std::string>>> actions;
-  bool extensive = false;
-};
-
-Labels labels_of(const ExtensiveGame& g) {
-  Labels l;
-  l.extensive = true;
-  l.players = unique_keys(g.players(), "player ");
-  for (int p = 1; p <= g.num_players(); ++p) {
-    std::vector<std::string> names;
-    std::vector<std::vector<std::string>> acts;
-    for (int h : g.player_infosets(p)) {
-      names.push_back(g.infoset(h).label);
-      acts.push_back(unique_keys(g.infoset(h).actions, "#"));
-    }
-    std::vector<std::string> keys = unique_keys(names, "#");
-    const auto mine = g.player_infosets(p);
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      if (names[k].empty() || keys[k] != names[k]) {
-        keys[k] = "#" + std::to_string(g.infoset(mine[k]).number);
-      }
-    }
-    l.infosets.push_back(keys);
-    l.actions.push_back(acts);
-  }
-  return l;
-}
-
-Labels labels_of(const StrategicGame& g) {
-  Labels l;
-  l.players = unique_keys(g.players(), "player ");
-  for (int p = 0; p < g.num_players(); ++p) {
-    l.infosets.push_back({""});
-    l.actions.push_back({unique_keys(g.strategies()[static_cast<std::size_t>(p)], "#")});
-  }
-  return l;
-}
-
-nlohmann::json profile_json(const Labels& l, const games::Profile& prof, bool exact) {
-  nlohmann::json out = nlohmann::json::object();
-  for (std::size_t p = 0; p < l.players.size(); ++p) {
-    nlohmann::json player = nlohmann::json::object();
-    for (std::size_t h = 0; h < l.infosets[p].size(); ++h) {
-      nlohmann::json row = nlohmann::json::object();
-      for (std::size_t a = 0; a < l.actions[p][h].size(); ++a) {
-        if (exact) {
-          row[l.actions[p][h][a]] = games::to_string(prof.probs[p][h][a]);
-        } else {
-          row[l.actions[p][h][a]] = prof.approx[p][h][a];
-        }
-      }
-      if (l.extensive) {
-        player[l.infosets[p][h]] = row;
-      } else {
-        player = row;
-      }
-    }
-    out[l.players[p]] = player;
-  }
-  return out;
 }
 
 // Prints the equilibria; `stopped` is "" for a finished solve, else the reason the solver
@@ -158,31 +80,9 @@ template <class Game>
 int print_equilibria(const Game& game, const std::string& solver,
                      const std::vector<games::Equilibrium>& eqs, bool json,
                      const std::string& stopped = "") {
-  const Labels l = labels_of(game);
+  const GameLabels l = labels_of(game);
   if (json) {
-    nlohmann::json doc;
-    doc["game"] = {{"title", game.title()},
-                   {"kind", l.extensive ? "extensive" : "strategic"},
-                   {"players", game.players()}};
-    doc["solver"] = solver;
-    doc["complete"] = stopped.empty();
-    if (!stopped.empty()) doc["stopped"] = stopped;
-    doc["equilibria"] = nlohmann::json::array();
-    for (const auto& e : eqs) {
-      nlohmann::json item;
-      item["profile"] = profile_json(l, e.profile, false);
-      item["payoffs"] = e.payoffs_approx;
-      if (e.profile.exact) {
-        nlohmann::json exact;
-        exact["profile"] = profile_json(l, e.profile, true);
-        std::vector<std::string> pay;
-        for (const auto& q : e.payoffs) pay.push_back(games::to_string(q));
-        exact["payoffs"] = pay;
-        item["exact"] = exact;
-      }
-      doc["equilibria"].push_back(item);
-    }
-    std::cout << doc.dump(2) << "\n";
+    std::cout << equilibria_document(game, solver, eqs, stopped).dump(2) << "\n";
     return 0;
   }
   std::cout << fmt::format("{} \"{}\": {} equilibri{} by {}{}\n",

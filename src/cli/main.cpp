@@ -93,16 +93,7 @@ int cmd_run(const RunArgs& args, const std::string& command) {
   std::int64_t run_id = 0;
   try {
     store.emplace(args.db);
-    NewRun rec;
-    rec.scenario_id = input.scenario.id;
-    rec.scenario_source = input.source;
-    rec.scenario_text = input.text;
-    rec.at_date = plan.at.str();
-    rec.models = plan.models;
-    rec.parameters = {{"options", plan.options}, {"at", plan.at.str()}};
-    rec.seed = request.seed;
-    rec.command = command;
-    run_id = store->begin_run(rec);
+    run_id = store->begin_run(run_record(input, plan, request.seed, command));
   } catch (const StoreError& e) {
     std::cerr << "error: run store: " << e.what() << "\n";
     return kExitInput;
@@ -121,11 +112,8 @@ int cmd_run(const RunArgs& args, const std::string& command) {
     return kExitInput;
   }
   output.document["run_id"] = run_id;
-  std::vector<ForecastRow> rows;
-  for (const Result& r : output.results) {
-    for (const IssueResult& ir : r.issues) rows.push_back({r.model, ir.issue, ir.forecast});
-  }
-  if (!finish_or_fail(*store, run_id, output.document, rows)) return kExitInput;
+  if (!finish_or_fail(*store, run_id, output.document, run_forecast_rows(output)))
+    return kExitInput;
 
   if (args.json) {
     std::cout << output.document.dump(2) << "\n";

@@ -14,6 +14,7 @@
 
 #include "cli/common.hpp"
 #include "cli/input.hpp"
+#include "cli/sensitivity_analysis.hpp"
 #include "cli/summary.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/sensitivity.hpp"
@@ -40,80 +41,6 @@ struct SensitivityArgs {
   bool json = false;
   std::string db;
 };
-
-nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nullptr; }
-
-// The scenario as a function of its uncertain numbers: set them, run the models. Each call
-// works on its own copy, so calls may run concurrently.
-SensitivityProblem problem_of(const Sweep& sweep) {
-  SensitivityProblem p;
-  Scenario copy = sweep.applied();
-  copy.for_each_quantity([&](const std::string& path, Quantity& q) {
-    const Distribution d = *q.dist;
-    p.inputs.push_back({path, [d](double u) { return d.quantile(u); }});
-  });
-  for (const SweepOutput& o : sweep.outputs()) p.outputs.push_back(o.id);
-  const std::uint64_t seed = sweep.seed();
-  p.model = [&sweep, seed](const std::vector<double>& x) {
-    Scenario s = sweep.applied();
-    std::size_t i = 0;
-    s.for_each_quantity([&](const std::string& /*path*/, Quantity& q) { q.value = x[i++]; });
-    try {
-      return sweep.evaluate(s, seed);
-    } catch (const std::runtime_error&) {
-      // A point the models cannot use counts as "no answer", as in a sweep.
-      return std::vector<double>(sweep.outputs().size(), std::nan(""));
-    }
-  };
-  return p;
-}
-
-nlohmann::json morris_json(const SensitivityProblem& p, const MorrisResult& r) {
-  nlohmann::json outputs = nlohmann::json::array();
-  for (const MorrisOutput& o : r.outputs) {
-    nlohmann::json ranked = nlohmann::json::array();
-    for (std::size_t i : o.ranking) {
-      const MorrisEffect& e = o.effects[i];
-      ranked.push_back({{"input", p.inputs[i].name},
-                        {"rank", e.rank},
-                        {"mu", number(e.mu)},
-                        {"mu_star", number(e.mu_star)},
-                        {"sigma", number(e.sigma)},
-                        {"effects_used", e.effects_used}});
-    }
-    outputs.push_back({{"output", o.name}, {"inputs", ranked}});
-  }
-  return {{"method", "morris"},           {"trajectories", r.options.trajectories},
-          {"levels", r.options.levels},   {"delta", r.delta},
-          {"evaluations", r.evaluations}, {"outputs", outputs}};
-}
-
-nlohmann::json sobol_json(const SensitivityProblem& p, const SobolResult& r) {
-  nlohmann::json outputs = nlohmann::json::array();
-  for (const SobolOutput& o : r.outputs) {
-    nlohmann::json ranked = nlohmann::json::array();
-    for (std::size_t i : o.ranking) {
-      const SobolIndex& s = o.indices[i];
-      ranked.push_back({{"input", p.inputs[i].name},
-                        {"rank", s.rank},
-                        {"first", number(s.first)},
-                        {"first_ci", {number(s.first_ci.lo), number(s.first_ci.hi)}},
-                        {"total", number(s.total)},
-                        {"total_ci", {number(s.total_ci.lo), number(s.total_ci.hi)}}});
-    }
-    outputs.push_back({{"output", o.name},
-                       {"rows_used", o.rows_used},
-                       {"mean", number(o.mean)},
-                       {"variance", number(o.variance)},
-                       {"inputs", ranked}});
-  }
-  return {{"method", "sobol"},
-          {"samples", r.options.samples},
-          {"bootstrap", r.options.bootstrap},
-          {"confidence", r.options.confidence},
-          {"evaluations", r.evaluations},
-          {"outputs", outputs}};
-}
 
 int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
   LoadedInput input;
@@ -147,25 +74,16 @@ int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
                  "e.g. position: {normal: [60, 10]}); nothing to analyse\n";
     return kExitInput;
   }
-  const SensitivityProblem problem = problem_of(*sweep);
-  const int threads = args.threads > 0
-                          ? args.threads
-                          : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  SensitivitySettings settings;
+  settings.method = args.method;
+  settings.samples = args.samples;
+  settings.seed = args.seed;
+  settings.threads = args.threads > 0
+                         ? args.threads
+                         : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   nlohmann::json analysis;
   try {
-    if (args.method == "morris") {
-      MorrisOptions o;
-      o.trajectories = static_cast<int>(args.samples.value_or(20));
-      o.seed = args.seed;
-      o.threads = threads;
-      analysis = morris_json(problem, morris(problem, o));
-    } else {
-      SobolOptions o;
-      o.samples = args.samples.value_or(256);
-      o.seed = args.seed;
-      o.threads = threads;
-      analysis = sobol_json(problem, sobol(problem, o));
-    }
+    analysis = analyse_sensitivity(*sweep, settings);
   } catch (const std::invalid_argument& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitUsage;
@@ -174,33 +92,12 @@ int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
     return kExitInput;
   }
 
-  nlohmann::json document = {{"scenario",
-                              {{"id", input.scenario.id},
-                               {"title", input.scenario.title},
-                               {"source", input.source},
-                               {"at", sweep->plan().at.str()}}},
-                             {"kind", "sensitivity"},
-                             {"seed", std::to_string(args.seed)},
-                             {"models", sweep->plan().models},
-                             {"inputs", sweep->inputs()}};
-  document.update(analysis);
+  nlohmann::json document = sensitivity_document(input, *sweep, args.seed, analysis);
   std::int64_t run_id = 0;
   try {
     RunStore store(args.db);
-    NewRun rec;
-    rec.kind = "sensitivity";
-    rec.scenario_id = input.scenario.id;
-    rec.scenario_source = input.source;
-    rec.scenario_text = input.text;
-    rec.at_date = sweep->plan().at.str();
-    rec.models = sweep->plan().models;
-    rec.parameters = {
-        {"method", args.method},
-        {"samples", analysis.contains("samples") ? analysis["samples"] : analysis["trajectories"]},
-        {"options", sweep->plan().options}};
-    rec.seed = args.seed;
-    rec.command = command;
-    run_id = store.begin_run(rec);
+    run_id = store.begin_run(
+        sensitivity_record(input, *sweep, args.method, analysis, args.seed, command));
     document["run_id"] = run_id;
     if (!finish_or_fail(store, run_id, document, {})) return kExitInput;
   } catch (const StoreError& e) {

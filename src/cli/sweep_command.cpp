@@ -6,13 +6,11 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -146,17 +144,13 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
     return kExitInput;
   }
 
-  // Kept samples are written by the merging thread, in batches, with the checkpoint: a
-  // SQLite connection is not shared across threads.
-  std::mutex kept_mutex;
-  std::vector<std::pair<std::uint64_t, std::vector<std::vector<double>>>> kept;
+  SweepCheckpoints checkpoints(*store, run_id);
   SweepRunOptions options;
   options.threads = args.threads > 0 ? args.threads : default_threads();
   options.first_block = merged.blocks;
   if (args.keep_samples) {
     options.sink = [&](std::uint64_t first, const std::vector<std::vector<double>>& values) {
-      const std::lock_guard lock(kept_mutex);
-      kept.emplace_back(first, values);
+      checkpoints.keep(first, values);
     };
   }
   std::uint64_t stop_blocks = sweep->blocks();
@@ -166,22 +160,9 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
   }
   ProgressBar bar(sweep->samples(), "samples", !args.quiet);
   bar.update(merged.samples);
-  auto last_checkpoint = std::chrono::steady_clock::now();
-  auto flush = [&](const SweepStats& stats) {
-    std::vector<std::pair<std::uint64_t, std::vector<std::vector<double>>>> batch;
-    {
-      const std::lock_guard lock(kept_mutex);
-      batch.swap(kept);
-    }
-    for (const auto& [first, values] : batch) store->add_sweep_samples(run_id, first, values);
-    store->save_sweep_progress(run_id, stats.blocks, stats.to_json());
-    last_checkpoint = std::chrono::steady_clock::now();
-  };
   options.on_progress = [&](const SweepStats& stats) {
     bar.update(stats.samples);
-    // Checkpoint every second or so: often enough to lose little, rarely enough to cost
-    // nothing measurable.
-    if (std::chrono::steady_clock::now() - last_checkpoint > std::chrono::seconds(1)) flush(stats);
+    checkpoints.save_if_due(stats);
   };
   try {
     // A sweep that must stop early runs only the blocks it may; the rest wait for --resume.
@@ -193,7 +174,7 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
       s = truncated.get();
     }
     if (merged.blocks < s->blocks()) run_sweep(*s, merged, options);
-    flush(merged);
+    checkpoints.save(merged);
   } catch (const StoreError& e) {
     std::cerr << "\nerror: run store: " << e.what() << "\n";
     return kExitInput;

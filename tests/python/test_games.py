@@ -1,0 +1,53 @@
+"""entente.games: reading, solvers, exact equilibria as Fractions; equal to the CLI."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+import entente
+from entente import games
+from conftest import SOURCE, cli_json
+
+GAMES = SOURCE / "tests" / "data" / "games"
+
+
+def test_kuhn_poker_value_is_minus_one_eighteenth():
+    # Kuhn (1950): the value of his simplified poker is -1/18 to the first player
+    # (tests/data/games/SOURCES.md; README: `games solve openspiel_kuhn_poker.efg --solver lcp`).
+    g = games.load(GAMES / "openspiel_kuhn_poker.efg")
+    assert g.kind == "extensive" and len(g.players) == 2
+    sol = games.solve(g, "lcp")
+    assert sol.complete and len(sol) >= 1
+    eq = sol.equilibria[0]
+    assert eq.exact
+    assert eq.payoffs == [Fraction(-1, 18), Fraction(1, 18)]
+    assert eq.payoffs_float[0] == pytest.approx(-1 / 18)
+    for player in eq.profile.values():
+        for infoset in player.values():
+            assert sum(infoset.values()) == 1
+            assert all(isinstance(p, Fraction) for p in infoset.values())
+
+
+def test_solve_document_equals_the_clis():
+    path = GAMES / "gambit_selten_fig2.nfg"
+    expected = cli_json("games", "solve", str(path), "--solver", "enummixed")
+    got = games.solve(str(path), "enummixed")
+    assert got.document == expected
+    assert games.load(path).kind == "strategic"
+
+
+def test_solvers_and_errors():
+    names = {s["name"] for s in games.solvers()}
+    assert {"backward-induction", "enumpure", "enummixed", "lcp", "logit"} <= names
+    with pytest.raises(entente.UsageError, match="unknown solver .lpc.; available"):
+        games.solve(GAMES / "openspiel_kuhn_poker.efg", "lpc")
+    with pytest.raises(entente.InputError) as caught:
+        games.load('EFG 2 R "broken" { "A" }\nnot a game\n')
+    assert caught.value.diagnostics[0].line >= 1
+
+
+def test_game_text_round_trip():
+    g = games.load(GAMES / "deterrence.efg")
+    again = games.load(g.to_text())
+    assert again.players == g.players and again.title == g.title
