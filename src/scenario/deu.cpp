@@ -257,8 +257,8 @@ std::vector<DeuCase> load_deu_tsv(std::string_view text, const std::string& file
     c.line = row.line;
     if (c_proc && c_counvte) {
       // No intro date: the rules then follow the membership.
-      const std::string why = attach_deu_procedure(c.scenario, field(c_proc), field(c_counvte),
-                                                   c.introduced);
+      const std::string why =
+          attach_deu_procedure(c.scenario, field(c_proc), field(c_counvte), c.introduced);
       if (!why.empty()) {
         diags.error({file, row.line, static_cast<int>(*c_counvte) + 1}, "proc/counvte", why);
         continue;
