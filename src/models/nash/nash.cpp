@@ -247,8 +247,11 @@ class NashModel final : public Model {
 
     // The point whose utility is an actor's conflict payoff: one shared point d, or (own)
     // the end of the scale farthest from each actor.
-    const auto [d, source] = own_ ? std::pair<double, std::string>{issue.scale.min, "own"}
-                                  : disagreement(issue, bargainers);
+    const auto shared = own_ ? std::pair<double, std::string>{issue.scale.min, "own"}
+                             : disagreement(issue, bargainers);
+    // Named copies, not a structured binding: clang 14 cannot capture bindings in lambdas.
+    const double d = shared.first;
+    const std::string& source = shared.second;
     const auto conflict = [&](const Player& p) {
       return own_ ? farther_end(issue.scale, p.position) : d;
     };
