@@ -7,7 +7,7 @@
 #include <iostream>
 #include <set>
 
-#include "cli/input.hpp"
+#include "app/input.hpp"
 #include "entente/alliance.hpp"
 #include "entente/model.hpp"
 #include "entente/timeline.hpp"
@@ -74,9 +74,9 @@ nlohmann::json score_json(const alliance::ForecastScore& s) {
 int cmd_validate(const FitArgs& args) {
   alliance::HazardValidation v;
   try {
-    const std::string al = read_input_file(args.atop_dir + "/atop-alliance-level.csv");
-    const std::string mem = read_input_file(args.atop_dir + "/atop-member-level.csv");
-    const std::string nmc = read_input_file(args.nmc);
+    const std::string al = app::read_input_file(args.atop_dir + "/atop-alliance-level.csv");
+    const std::string mem = app::read_input_file(args.atop_dir + "/atop-member-level.csv");
+    const std::string nmc = app::read_input_file(args.nmc);
     const auto test = alliance::build_hazard_data(al, mem, nmc, args.last_year);
     if (args.validate <= 1816 || args.validate >= test.last_year) {
       std::cerr << fmt::format(
@@ -135,9 +135,9 @@ int cmd_fit(const FitArgs& args) {
   if (args.validate != 0) return cmd_validate(args);
   alliance::HazardModel h;
   try {
-    const std::string al = read_input_file(args.atop_dir + "/atop-alliance-level.csv");
-    const std::string mem = read_input_file(args.atop_dir + "/atop-member-level.csv");
-    const std::string nmc = read_input_file(args.nmc);
+    const std::string al = app::read_input_file(args.atop_dir + "/atop-alliance-level.csv");
+    const std::string mem = app::read_input_file(args.atop_dir + "/atop-member-level.csv");
+    const std::string nmc = app::read_input_file(args.nmc);
     const auto data = alliance::build_hazard_data(al, mem, nmc, args.last_year);
     h = alliance::fit_hazard(data, args.seed, args.holdout);
   } catch (const InputError& e) {
@@ -189,9 +189,9 @@ std::optional<std::pair<int, int>> parse_step(const std::string& text) {
 }
 
 int cmd_timeline(const TimelineArgs& args) {
-  LoadedInput input;
+  app::LoadedInput input;
   try {
-    input = load_input(args.scenario);
+    input = app::load_input(args.scenario);
   } catch (const InputError& e) {
     std::cerr << e.diagnostics().str();
     return kExitInput;

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "cli/input.hpp"
+#include "app/input.hpp"
 #include "entente/backtest.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/forecast_intervals.hpp"
@@ -223,7 +223,7 @@ int cmd_backtest_deu(const BacktestArgs& args) {
   std::vector<DeuCase> cases;
   std::vector<Diagnostic> warnings;
   try {
-    const std::string text = read_input_file(args.file);
+    const std::string text = app::read_input_file(args.file);
     cases = load_deu_tsv(text, args.file,
                          args.capability == "gdp" ? DeuCapability::kGdp : DeuCapability::kEqual,
                          &warnings);
@@ -284,7 +284,7 @@ struct FitIntervalsArgs {
 int cmd_fit_intervals(const FitIntervalsArgs& args) {
   std::vector<DeuCase> cases;
   try {
-    cases = load_deu_tsv(read_input_file(args.file), args.file, DeuCapability::kEqual);
+    cases = load_deu_tsv(app::read_input_file(args.file), args.file, DeuCapability::kEqual);
   } catch (const InputError& e) {
     std::cerr << e.diagnostics().str();
     return 1;

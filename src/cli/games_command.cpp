@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "cli/games_document.hpp"
-#include "cli/input.hpp"
+#include "app/games_document.hpp"
+#include "app/input.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/game_io.hpp"
 #include "entente/solver.hpp"
@@ -80,9 +80,9 @@ template <class Game>
 int print_equilibria(const Game& game, const std::string& solver,
                      const std::vector<games::Equilibrium>& eqs, bool json,
                      const std::string& stopped = "") {
-  const GameLabels l = labels_of(game);
+  const app::GameLabels l = app::labels_of(game);
   if (json) {
-    std::cout << equilibria_document(game, solver, eqs, stopped).dump(2) << "\n";
+    std::cout << app::equilibria_document(game, solver, eqs, stopped).dump(2) << "\n";
     return 0;
   }
   std::cout << fmt::format("{} \"{}\": {} equilibri{} by {}{}\n",
@@ -170,7 +170,7 @@ int cmd_solve(const SolveArgs& args) {
   }
   games::ParsedGame parsed;
   try {
-    parsed = games::read_game(read_input_file(args.file), args.file);
+    parsed = games::read_game(app::read_input_file(args.file), args.file);
   } catch (const InputError& e) {
     return report(e);
   }
@@ -205,7 +205,7 @@ struct ConvertArgs {
 int cmd_convert(const ConvertArgs& args) {
   games::ParsedGame parsed;
   try {
-    parsed = games::read_game(read_input_file(args.in), args.in);
+    parsed = games::read_game(app::read_input_file(args.in), args.in);
   } catch (const InputError& e) {
     return report(e);
   }

@@ -9,11 +9,12 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/flags.hpp"
+#include "app/input.hpp"
+#include "app/runs.hpp"
 #include "cli/alliance_command.hpp"
 #include "cli/backtest_command.hpp"
-#include "cli/common.hpp"
 #include "cli/games_command.hpp"
-#include "cli/input.hpp"
 #include "cli/report_command.hpp"
 #include "cli/sensitivity_command.hpp"
 #include "cli/serve_command.hpp"
@@ -61,9 +62,9 @@ struct RunArgs {
 };
 
 int cmd_run(const RunArgs& args, const std::string& command) {
-  LoadedInput input;
+  app::LoadedInput input;
   try {
-    input = load_input(args.scenario);
+    input = app::load_input(args.scenario);
   } catch (const InputError& e) {
     return report_input_error(e);
   }
@@ -93,7 +94,7 @@ int cmd_run(const RunArgs& args, const std::string& command) {
   std::int64_t run_id = 0;
   try {
     store.emplace(args.db);
-    run_id = store->begin_run(run_record(input, plan, request.seed, command));
+    run_id = store->begin_run(app::run_record(input, plan, request.seed, command));
   } catch (const StoreError& e) {
     std::cerr << "error: run store: " << e.what() << "\n";
     return kExitInput;
@@ -112,7 +113,7 @@ int cmd_run(const RunArgs& args, const std::string& command) {
     return kExitInput;
   }
   output.document["run_id"] = run_id;
-  if (!finish_or_fail(*store, run_id, output.document, run_forecast_rows(output)))
+  if (!app::finish_or_fail(*store, run_id, output.document, app::run_forecast_rows(output)))
     return kExitInput;
 
   if (args.json) {
@@ -136,7 +137,7 @@ int cmd_run(const RunArgs& args, const std::string& command) {
 
 int cmd_validate(const std::string& path) {
   try {
-    const LoadedInput input = load_input(path);
+    const app::LoadedInput input = app::load_input(path);
     (void)input;
   } catch (const InputError& e) {
     return report_input_error(e);
@@ -200,7 +201,7 @@ int cmd_runs_list(const std::string& db, std::size_t limit) {
 // (with the run and the problem on stderr) when it has another shape. Stored results are
 // untrusted input: an edited file, or another entente version, must give an error, not abort.
 bool result_is_readable(const RunRecord& r, const std::string& db) {
-  const std::string why = result_shape_error(r.kind, r.result);
+  const std::string why = app::result_shape_error(r.kind, r.result);
   if (why.empty()) return true;
   std::cerr << fmt::format("error: run {} in {}: stored {} result is unreadable: {}\n", r.id, db,
                            r.kind, why);
@@ -327,7 +328,7 @@ int cmd_import_csv(const std::string& path, const std::string& issue, const std:
     options.issue_id = issue;
     options.scale_min = scale_min;
     options.scale_max = scale_max;
-    const Scenario s = load_actor_table_csv(read_input_file(path), options);
+    const Scenario s = load_actor_table_csv(app::read_input_file(path), options);
     yaml = "# Imported by `entente import csv` from " + path +
            ".\n# CSV tables carry no date: set as_of, the actors' kinds and the issue's name.\n" +
            write_scenario_yaml(s);
@@ -411,7 +412,7 @@ int main(int argc, char** argv) {
   int code = 0;
 
   RunArgs run;
-  run.db = default_db();
+  run.db = app::default_db();
   auto* run_cmd = app.add_subcommand("run", "Run models on a scenario and store the run");
   run_cmd->add_option("scenario", run.scenario,
                       "Scenario file (YAML or CSV actor table); default: the embedded korea-2003");
@@ -421,7 +422,7 @@ int main(int argc, char** argv) {
                       "Model option NAME=VALUE or MODEL.NAME=VALUE (repeatable)");
   run_cmd->add_option("--at", run.at, "Evaluate at this date (YYYY-MM-DD); default: as_of");
   run_cmd->add_option("--seed", run.seed, "Random seed, recorded with the run")
-      ->check(whole_number(0, UINT64_MAX));
+      ->check(app::whole_number(0, UINT64_MAX));
   run_cmd->add_flag("--json", run.json, "Print one JSON document");
   run_cmd->add_flag("--trace", run.trace, "Print each model's explanation");
   run_cmd->add_option("--db", run.db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
@@ -436,14 +437,14 @@ int main(int argc, char** argv) {
     code = cmd_models();
   });
 
-  std::string db = default_db();
+  std::string db = app::default_db();
   auto* runs_cmd = app.add_subcommand("runs", "List, show and export stored runs");
   runs_cmd->require_subcommand(1);
   runs_cmd->add_option("--db", db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
   std::size_t limit = 50;
   auto* list_cmd = runs_cmd->add_subcommand("list", "List runs, newest first");
   list_cmd->add_option("--limit", limit, "At most this many (0: all)")
-      ->check(whole_number(0, INT64_MAX));
+      ->check(app::whole_number(0, INT64_MAX));
   list_cmd->add_option("--db", db, "Run store");
   list_cmd->callback([&] { code = cmd_runs_list(db, limit); });
   std::int64_t show_id = 0;

@@ -8,8 +8,9 @@
 #include <iostream>
 #include <optional>
 
-#include "cli/common.hpp"
-#include "cli/input.hpp"
+#include "app/flags.hpp"
+#include "app/input.hpp"
+#include "app/runs.hpp"
 #include "cli/summary.hpp"
 #include "entente/report.hpp"
 #include "entente/report_assets.hpp"
@@ -46,7 +47,7 @@ std::optional<RunRecord> latest(const RunStore& store, const std::string& kind,
     // A stored result of the wrong shape is skipped (with a warning), not reported.
     auto full = store.get_run(r.id);
     if (!full) continue;
-    if (const std::string why = result_shape_error(kind, full->result); !why.empty()) {
+    if (const std::string why = app::result_shape_error(kind, full->result); !why.empty()) {
       std::cerr << fmt::format("warning: run {}: stored {} result skipped: {}\n", r.id, kind, why);
       continue;
     }
@@ -71,7 +72,7 @@ int cmd_report(const ReportArgs& args) {
   report::ReportInput in;
   report::ReportMeta meta;
   meta.version = std::string(version());
-  LoadedInput input;
+  app::LoadedInput input;
   // `kind` "" takes a run of any kind (--run); --sweep and --sensitivity need their kind,
   // or the charts would read one kind's document as another's.
   auto fetch = [&](std::int64_t id, const std::string& kind = "") -> std::optional<RunRecord> {
@@ -85,7 +86,7 @@ int cmd_report(const ReportArgs& args) {
       std::cerr << fmt::format("error: run {} is {}; only finished runs can be reported\n", id,
                                r->abandoned ? "abandoned" : r->status);
       r.reset();
-    } else if (const std::string why = result_shape_error(r->kind, r->result); !why.empty()) {
+    } else if (const std::string why = app::result_shape_error(r->kind, r->result); !why.empty()) {
       // Stored results are untrusted input: checked before any chart reads them.
       std::cerr << fmt::format("error: run {} in {}: stored {} result is unreadable: {}\n", id,
                                args.db, r->kind, why);
@@ -97,7 +98,7 @@ int cmd_report(const ReportArgs& args) {
     if (args.run_id != 0) {
       auto r = fetch(args.run_id);
       if (!r) return kExitInput;
-      input = load_input_text(r->scenario_text, r->scenario_source);
+      input = app::load_input_text(r->scenario_text, r->scenario_source);
       if (r->kind == "sweep") {
         in.sweep = r->result;
       } else if (r->kind == "sensitivity") {
@@ -110,7 +111,7 @@ int cmd_report(const ReportArgs& args) {
       meta.created = r->created_at;
       meta.seed = std::to_string(r->seed);
     } else {
-      input = load_input(args.scenario);
+      input = app::load_input(args.scenario);
     }
   } catch (const InputError& e) {
     std::cerr << e.diagnostics().str();
@@ -218,7 +219,7 @@ int cmd_report(const ReportArgs& args) {
 
 void add_report_command(CLI::App& app, int& code) {
   static ReportArgs args;
-  args.db = default_db();
+  args.db = app::default_db();
   auto* cmd = app.add_subcommand(
       "report", "Write a self-contained HTML report (charts and map; opens offline)");
   cmd->add_option("scenario", args.scenario, "Scenario file; default: the embedded korea-2003");
@@ -230,7 +231,7 @@ void add_report_command(CLI::App& app, int& code) {
                   "Sensitivity run for the tornado charts; default: the newest of this scenario");
   cmd->add_option("-o,--output", args.output, "HTML file to write (default report.html)");
   cmd->add_option("--seed", args.seed, "Seed when the run is computed for the report")
-      ->check(whole_number(0, UINT64_MAX));
+      ->check(app::whole_number(0, UINT64_MAX));
   cmd->add_option("--db", args.db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
   cmd->callback([&code] {
     if (args.run_id != 0 && !args.scenario.empty()) {

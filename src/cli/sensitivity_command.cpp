@@ -12,9 +12,10 @@
 #include <optional>
 #include <thread>
 
-#include "cli/common.hpp"
-#include "cli/input.hpp"
-#include "cli/sensitivity_analysis.hpp"
+#include "app/flags.hpp"
+#include "app/input.hpp"
+#include "app/runs.hpp"
+#include "app/sensitivity_analysis.hpp"
 #include "cli/summary.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/sensitivity.hpp"
@@ -43,16 +44,16 @@ struct SensitivityArgs {
 };
 
 int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
-  LoadedInput input;
+  app::LoadedInput input;
   try {
-    input = load_input(args.scenario);
+    input = app::load_input(args.scenario);
   } catch (const InputError& e) {
     std::cerr << e.diagnostics().str();
     return kExitInput;
   }
   std::string request_error;
   const auto made =
-      make_run_request(input, args.models, args.options, args.at, args.seed, request_error);
+      app::make_run_request(input, args.models, args.options, args.at, args.seed, request_error);
   if (!made) {
     std::cerr << "error: " << request_error << "\n";
     return kExitUsage;
@@ -74,7 +75,7 @@ int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
                  "e.g. position: {normal: [60, 10]}); nothing to analyse\n";
     return kExitInput;
   }
-  SensitivitySettings settings;
+  app::SensitivitySettings settings;
   settings.method = args.method;
   settings.samples = args.samples;
   settings.seed = args.seed;
@@ -83,7 +84,7 @@ int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
                          : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   nlohmann::json analysis;
   try {
-    analysis = analyse_sensitivity(*sweep, settings);
+    analysis = app::analyse_sensitivity(*sweep, settings);
   } catch (const std::invalid_argument& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitUsage;
@@ -92,14 +93,14 @@ int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
     return kExitInput;
   }
 
-  nlohmann::json document = sensitivity_document(input, *sweep, args.seed, analysis);
+  nlohmann::json document = app::sensitivity_document(input, *sweep, args.seed, analysis);
   std::int64_t run_id = 0;
   try {
     RunStore store(args.db);
     run_id = store.begin_run(
-        sensitivity_record(input, *sweep, args.method, analysis, args.seed, command));
+        app::sensitivity_record(input, *sweep, args.method, analysis, args.seed, command));
     document["run_id"] = run_id;
-    if (!finish_or_fail(store, run_id, document, {})) return kExitInput;
+    if (!app::finish_or_fail(store, run_id, document, {})) return kExitInput;
   } catch (const StoreError& e) {
     std::cerr << "error: run store: " << e.what() << "\n";
     return kExitInput;
@@ -117,7 +118,7 @@ int cmd_sensitivity(const SensitivityArgs& args, const std::string& command) {
 
 void add_sensitivity_command(CLI::App& app, int& code, const std::string& command) {
   auto args = std::make_shared<SensitivityArgs>();
-  args->db = default_db();
+  args->db = app::default_db();
   auto* cmd = app.add_subcommand("sensitivity",
                                  "Which uncertain inputs drive each forecast (Morris or Sobol)");
   cmd->add_option("scenario", args->scenario, "Scenario file; default: the embedded korea-2003");
@@ -125,11 +126,11 @@ void add_sensitivity_command(CLI::App& app, int& code, const std::string& comman
       ->check(CLI::IsMember({"morris", "sobol"}));
   cmd->add_option("-n,--samples", args->samples,
                   "Morris: trajectories (default 20); Sobol: base sample N (default 256)")
-      ->check(whole_number(1, kMaxSensitivitySamples));
+      ->check(app::whole_number(1, app::kMaxSensitivitySamples));
   cmd->add_option("-t,--threads", args->threads, "Threads (default or 0: one per core)")
-      ->check(whole_number(0, kMaxThreads));
+      ->check(app::whole_number(0, app::kMaxThreads));
   cmd->add_option("--seed", args->seed, "Seed of the design, recorded with the run")
-      ->check(whole_number(0, UINT64_MAX));
+      ->check(app::whole_number(0, UINT64_MAX));
   cmd->add_option("-m,--model", args->models, "Model to analyse (repeatable); default: all");
   cmd->add_option("-o,--option", args->options, "Model option NAME=VALUE or MODEL.NAME=VALUE");
   cmd->add_option("--at", args->at, "Evaluate at this date (YYYY-MM-DD)");

@@ -11,7 +11,7 @@
 #include <iostream>
 #include <thread>
 
-#include "cli/common.hpp"
+#include "app/runs.hpp"
 #include "entente/server.hpp"
 #include "entente/store.hpp"
 
@@ -123,7 +123,7 @@ int cmd_serve(const ServeArgs& args) {
 
 void add_serve_command(CLI::App& app, int& code) {
   static ServeArgs args;
-  args.db = default_db();
+  args.db = app::default_db();
   auto* cmd = app.add_subcommand(
       "serve", "Serve the web app: edit a scenario, run models, what-if sliders, stored runs");
   cmd->add_option("--port", args.port, "TCP port (default 8080; 0: any free port, printed)")

@@ -14,8 +14,9 @@
 #include <optional>
 #include <thread>
 
-#include "cli/common.hpp"
-#include "cli/input.hpp"
+#include "app/flags.hpp"
+#include "app/input.hpp"
+#include "app/runs.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
 #include "entente/diagnostics.hpp"
@@ -59,7 +60,7 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
     return kExitInput;
   }
 
-  LoadedInput input;
+  app::LoadedInput input;
   std::int64_t run_id = 0;
   SweepStats merged;
   RunPlan plan;
@@ -70,13 +71,14 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
       std::cerr << fmt::format("error: no run {} in {}\n", *args.resume, args.db);
       return kExitInput;
     }
-    if (const std::string why = unresumable(*rec); !why.empty()) {
+    if (const std::string why = app::unresumable(*rec); !why.empty()) {
       std::cerr << "error: " << why << "\n";
       return kExitInput;
     }
     try {
-      input = load_input_text(rec->scenario_text, rec->scenario_source);
-      assign_settings(args, stored_sweep_settings(rec->parameters, rec->models, rec->seed));
+      input = app::load_input_text(rec->scenario_text, rec->scenario_source);
+      app::assign_settings(args,
+                           app::stored_sweep_settings(rec->parameters, rec->models, rec->seed));
     } catch (const InputError& e) {
       std::cerr << e.diagnostics().str();
       return kExitInput;
@@ -89,7 +91,7 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
     run_id = rec->id;
   } else {
     try {
-      input = load_input(args.scenario);
+      input = app::load_input(args.scenario);
     } catch (const InputError& e) {
       std::cerr << e.diagnostics().str();
       return kExitInput;
@@ -98,7 +100,7 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
 
   std::string request_error;
   const auto made =
-      make_run_request(input, args.models, args.options, args.at, args.seed, request_error);
+      app::make_run_request(input, args.models, args.options, args.at, args.seed, request_error);
   if (!made) {
     std::cerr << "error: " << request_error << "\n";
     return kExitUsage;
@@ -133,7 +135,7 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
       // Samples stored past the checkpoint will be drawn again: drop them first.
       store->delete_sweep_samples_from(run_id, merged.blocks * sweep->block_size());
     } else {
-      run_id = store->begin_run(sweep_record(input, *sweep, settings_of(args), command));
+      run_id = store->begin_run(app::sweep_record(input, *sweep, app::settings_of(args), command));
       merged = sweep->empty_stats(0);
     }
   } catch (const StoreError& e) {
@@ -144,7 +146,7 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
     return kExitInput;
   }
 
-  SweepCheckpoints checkpoints(*store, run_id);
+  app::SweepCheckpoints checkpoints(*store, run_id);
   SweepRunOptions options;
   options.threads = args.threads > 0 ? args.threads : default_threads();
   options.first_block = merged.blocks;
@@ -196,8 +198,9 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
   }
   bar.finish();
 
-  const nlohmann::json document = sweep_document(input, *sweep, merged, run_id);
-  if (!finish_or_fail(*store, run_id, document, sweep_forecast_rows(document))) return kExitInput;
+  const nlohmann::json document = app::sweep_document(input, *sweep, merged, run_id);
+  if (!app::finish_or_fail(*store, run_id, document, app::sweep_forecast_rows(document)))
+    return kExitInput;
   if (args.json) {
     std::cout << document.dump(2) << "\n";
   } else {
@@ -211,18 +214,18 @@ int cmd_sweep(SweepArgs args, const std::string& command) {
 
 void add_sweep_command(CLI::App& app, int& code, const std::string& command) {
   auto args = std::make_shared<SweepArgs>();
-  args->db = default_db();
+  args->db = app::default_db();
   auto* sweep = app.add_subcommand(
       "sweep", "Monte Carlo: run models on many draws of the scenario's uncertain numbers");
   sweep->add_option("scenario", args->scenario, "Scenario file; default: the embedded korea-2003");
   sweep->add_option("-n,--samples", args->samples, "Number of draws (default 1000)")
-      ->check(whole_number(1, kMaxSamples));
+      ->check(app::whole_number(1, app::kMaxSamples));
   sweep
       ->add_option("-t,--threads", args->threads,
                    "Worker threads (default or 0: one per core); results do not depend on it")
-      ->check(whole_number(0, kMaxThreads));
+      ->check(app::whole_number(0, app::kMaxThreads));
   sweep->add_option("--seed", args->seed, "Seed of the draws, recorded with the run")
-      ->check(whole_number(0, UINT64_MAX));
+      ->check(app::whole_number(0, UINT64_MAX));
   sweep->add_option("-m,--model", args->models, "Model to run (repeatable); default: all");
   sweep->add_option("-o,--option", args->options,
                     "Model option NAME=VALUE or MODEL.NAME=VALUE (repeatable)");
@@ -233,16 +236,16 @@ void add_sweep_command(CLI::App& app, int& code, const std::string& command) {
   sweep
       ->add_option("--resume", args->resume,
                    "Continue the interrupted sweep RUN_ID (its stored settings are used)")
-      ->check(whole_number(1, INT64_MAX));
+      ->check(app::whole_number(1, INT64_MAX));
   sweep
       ->add_option("--stop-after", args->stop_after,
                    "Stop after about this many samples, leaving the sweep resumable")
-      ->check(whole_number(0, kMaxSamples));
+      ->check(app::whole_number(0, app::kMaxSamples));
   sweep
       ->add_option("--block-size", args->block_size,
                    "Samples per block, the unit of work and of checkpoints (default 256); "
                    "part of the result's definition, like the seed")
-      ->check(whole_number(1, kMaxBlockSize));
+      ->check(app::whole_number(1, app::kMaxBlockSize));
   sweep->add_flag("-q,--quiet", args->quiet, "No progress bar");
   sweep->add_option("--db", args->db, "Run store (SQLite); default $ENTENTE_DB or ./entente.db");
   sweep->callback([args, &code, command] { code = cmd_sweep(*args, command); });

@@ -1,5 +1,7 @@
 #include "entente/sweep.hpp"
 
+#include "core/parallel.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -348,16 +350,23 @@ void run_sweep(const Sweep& sweep, SweepStats& merged, const SweepRunOptions& op
     }
   };
 
-  if (threads == 1) {
+  auto run_here = [&] {
     for (std::uint64_t b = options.first_block; b < total; ++b) {
       merged.append(sweep.run_block(b, options.sink));
       if (options.on_progress) options.on_progress(merged);
     }
+  };
+  if (threads == 1) {
+    run_here();
     return;
   }
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<std::size_t>(threads));
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  // Workers never run on this thread: it merges, and a worker may wait for the merge.
+  // When the system gives no thread at all, the sweep runs here, in order, as with one.
+  parallel::ThreadGroup pool;
+  if (pool.start(static_cast<std::size_t>(threads), 0, [&](std::size_t) { worker(); }) == 0) {
+    run_here();
+    return;
+  }
   // The calling thread merges in block order while the pool runs blocks.
   auto merge_ready = [&] {
     std::unique_lock lock(mutex);
@@ -382,10 +391,18 @@ void run_sweep(const Sweep& sweep, SweepStats& merged, const SweepRunOptions& op
       });
       if (error || merged.blocks >= total) break;
     }
-    merge_ready();
+    try {
+      merge_ready();
+    } catch (...) {
+      // A progress callback that throws (a stop request) stops the workers too: they may
+      // be waiting for this thread's merge, and would never be joined otherwise.
+      const std::lock_guard lock(mutex);
+      if (!error) error = std::current_exception();
+      break;
+    }
   }
   ready.notify_all();
-  for (std::thread& t : pool) t.join();
+  pool.join();
   if (error) std::rethrow_exception(error);
 }
 

@@ -24,8 +24,9 @@
 #include <optional>
 #include <string>
 
-#include "cli/common.hpp"
-#include "cli/input.hpp"
+#include "app/flags.hpp"
+#include "app/input.hpp"
+#include "app/runs.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/store.hpp"
 #include "entente/sweep.hpp"
@@ -56,12 +57,12 @@ struct Args {
 
 // Every rank builds the same Sweep from the same input; errors are reported by rank 0 only
 // (every rank finds the same ones) and all ranks exit with the same code.
-std::unique_ptr<entente::Sweep> make_sweep(const Args& args, entente::cli::LoadedInput& input,
+std::unique_ptr<entente::Sweep> make_sweep(const Args& args, entente::app::LoadedInput& input,
                                            bool report, int& code) {
   using namespace entente;
   try {
-    input = args.scenario_text ? cli::load_input_text(*args.scenario_text, args.scenario_source)
-                               : cli::load_input(args.scenario);
+    input = args.scenario_text ? app::load_input_text(*args.scenario_text, args.scenario_source)
+                               : app::load_input(args.scenario);
   } catch (const InputError& e) {
     if (report) std::cerr << e.diagnostics().str();
     code = kExitInput;
@@ -69,7 +70,7 @@ std::unique_ptr<entente::Sweep> make_sweep(const Args& args, entente::cli::Loade
   }
   std::string request_error;
   const auto request =
-      cli::make_run_request(input, args.models, args.options, args.at, args.seed, request_error);
+      app::make_run_request(input, args.models, args.options, args.at, args.seed, request_error);
   if (!request) {
     if (report) std::cerr << "error: " << request_error << "\n";
     code = kExitUsage;
@@ -186,11 +187,11 @@ int resume_settings(Args& args, int rank) {
       const auto rec = store.get_run(*args.resume);
       if (!rec) {
         blob = {{"error", fmt::format("no run {} in {}", *args.resume, args.db)}};
-      } else if (const std::string why = entente::cli::unresumable(*rec); !why.empty()) {
+      } else if (const std::string why = entente::app::unresumable(*rec); !why.empty()) {
         blob = {{"error", why}};
       } else {
         // Read here, where an unreadable record becomes the error every rank reports.
-        (void)entente::cli::stored_sweep_settings(rec->parameters, rec->models, rec->seed);
+        (void)entente::app::stored_sweep_settings(rec->parameters, rec->models, rec->seed);
         // The lease, as `entente sweep --resume` takes it: one resume computes a run.
         store.claim_run(rec->id);
         const auto progress = store.sweep_progress(rec->id);
@@ -212,8 +213,8 @@ int resume_settings(Args& args, int rank) {
   }
   args.scenario_text = blob.at("text").get<std::string>();
   args.scenario_source = blob.at("source").get<std::string>();
-  entente::cli::assign_settings(
-      args, entente::cli::stored_sweep_settings(blob.at("parameters"),
+  entente::app::assign_settings(
+      args, entente::app::stored_sweep_settings(blob.at("parameters"),
                                                 blob.at("models").get<std::vector<std::string>>(),
                                                 blob.at("seed").get<std::uint64_t>()));
   args.first_block = blob.at("first_block").get<std::uint64_t>();
@@ -227,7 +228,7 @@ int run(Args args, int rank, int ranks, const std::string& command) {
     code = resume_settings(args, rank);
     if (code != 0) return code;
   }
-  cli::LoadedInput input;
+  app::LoadedInput input;
   const auto sweep = make_sweep(args, input, rank == 0, code);
   if (!sweep) return code;
   const std::uint64_t blocks = sweep->blocks();
@@ -262,7 +263,7 @@ int run(Args args, int rank, int ranks, const std::string& command) {
       // Samples stored past the checkpoint will be drawn again: drop them first.
       store->delete_sweep_samples_from(run_id, merged.blocks * sweep->block_size());
     } else {
-      run_id = store->begin_run(cli::sweep_record(input, *sweep, cli::settings_of(args), command,
+      run_id = store->begin_run(app::sweep_record(input, *sweep, app::settings_of(args), command,
                                                   {{"mpi_ranks", ranks}}));
     }
   } catch (const std::exception& e) {
@@ -333,10 +334,10 @@ int run(Args args, int rank, int ranks, const std::string& command) {
   }
   if (code != 0) return code;
 
-  nlohmann::json document = cli::sweep_document(input, *sweep, merged, run_id);
+  nlohmann::json document = app::sweep_document(input, *sweep, merged, run_id);
   document["mpi_ranks"] = ranks;
   try {
-    if (!cli::finish_or_fail(*store, run_id, document, cli::sweep_forecast_rows(document))) {
+    if (!app::finish_or_fail(*store, run_id, document, app::sweep_forecast_rows(document))) {
       return kExitInput;
     }
   } catch (const StoreError& e) {
@@ -367,15 +368,15 @@ int main(int argc, char** argv) {
   CLI::App app{"entente-mpi — entente's Monte Carlo sweep across MPI ranks"};
   app.require_subcommand(1);
   Args args;
-  args.db = entente::cli::default_db();
+  args.db = entente::app::default_db();
   auto* sweep = app.add_subcommand("sweep", "Monte Carlo sweep, samples split across ranks");
   sweep->add_option("scenario", args.scenario, "Scenario file; default: the embedded korea-2003");
   sweep->add_option("-n,--samples", args.samples, "Number of draws (default 1000)")
-      ->check(entente::cli::whole_number(1, entente::cli::kMaxSamples));
+      ->check(entente::app::whole_number(1, entente::app::kMaxSamples));
   sweep->add_option("--seed", args.seed, "Seed of the draws, recorded with the run")
-      ->check(entente::cli::whole_number(0, UINT64_MAX));
+      ->check(entente::app::whole_number(0, UINT64_MAX));
   sweep->add_option("--block-size", args.block_size, "Samples per block (default 256)")
-      ->check(entente::cli::whole_number(1, entente::cli::kMaxBlockSize));
+      ->check(entente::app::whole_number(1, entente::app::kMaxBlockSize));
   sweep->add_option("-m,--model", args.models, "Model to run (repeatable); default: all");
   sweep->add_option("-o,--option", args.options, "Model option NAME=VALUE or MODEL.NAME=VALUE");
   sweep->add_option("--at", args.at, "Evaluate at this date (YYYY-MM-DD)");
@@ -385,7 +386,7 @@ int main(int argc, char** argv) {
   sweep
       ->add_option("--resume", args.resume,
                    "Continue the interrupted sweep RUN_ID (its stored settings are used)")
-      ->check(entente::cli::whole_number(1, INT64_MAX));
+      ->check(entente::app::whole_number(1, INT64_MAX));
   sweep->add_option("--db", args.db, "Run store, written by rank 0 only");
   int code = 0;
   std::string command;

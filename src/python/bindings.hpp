@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/input.hpp"
+#include "app/input.hpp"
 
 namespace entente::python {
 
@@ -21,17 +21,17 @@ namespace py = pybind11;
 // asked for it: a what-if loop that stores nothing never pays for the YAML.
 class PyScenario {
  public:
-  explicit PyScenario(cli::LoadedInput input, bool text_pending = false)
+  explicit PyScenario(app::LoadedInput input, bool text_pending = false)
       : state_(std::make_shared<State>(State{std::move(input), text_pending})) {}
   [[nodiscard]] const Scenario& scenario() const { return state_->input.scenario; }
   // The input, its text possibly not written yet: for everything but storing and showing it.
-  [[nodiscard]] const cli::LoadedInput& raw() const { return state_->input; }
+  [[nodiscard]] const app::LoadedInput& raw() const { return state_->input; }
   // The input with its text.
-  [[nodiscard]] const cli::LoadedInput& input() const;
+  [[nodiscard]] const app::LoadedInput& input() const;
 
  private:
   struct State {
-    cli::LoadedInput input;
+    app::LoadedInput input;
     bool text_pending = false;
   };
   std::shared_ptr<State> state_;

@@ -4,8 +4,8 @@
 
 #include <memory>
 
+#include "app/games_document.hpp"
 #include "bindings.hpp"
-#include "cli/games_document.hpp"
 #include "entente/game_io.hpp"
 #include "entente/solver.hpp"
 #include "interrupt.hpp"
@@ -56,9 +56,9 @@ py::object solve(const PyGame& g, const std::string& solver_name, const py::obje
         [&](const auto& game) {
           warning = solver->work_warning(game);
           try {
-            document = cli::equilibria_document(game, solver_name, solver->solve(game));
+            document = app::equilibria_document(game, solver_name, solver->solve(game));
           } catch (const games::BudgetExceeded& e) {
-            document = cli::equilibria_document(game, solver_name, e.found(), e.what());
+            document = app::equilibria_document(game, solver_name, e.found(), e.what());
           }
         },
         g.parsed->game);
@@ -98,7 +98,7 @@ void bind_games(py::module_& m) {
       });
   m.def(
       "read_game_file",
-      [](const std::string& path) { return read(cli::read_input_file(path), path); },
+      [](const std::string& path) { return read(app::read_input_file(path), path); },
       py::arg("path"));
   m.def("read_game_text", &read, py::arg("text"), py::arg("name") = "<string>");
   m.def("solve_game", &solve, py::arg("game"), py::arg("solver"), py::arg("options"),

@@ -9,9 +9,9 @@
 #include <random>
 #include <thread>
 
+#include "app/runs.hpp"
+#include "app/sensitivity_analysis.hpp"
 #include "bindings.hpp"
-#include "cli/common.hpp"
-#include "cli/sensitivity_analysis.hpp"
 #include "entente/backtest.hpp"
 #include "entente/deu.hpp"
 #include "entente/runner.hpp"
@@ -35,7 +35,7 @@ int default_threads() {
 RunRequest request_of(const PyScenario& s, const std::vector<std::string>& models,
                       const py::object& options, const std::string& at, std::uint64_t seed) {
   std::string error;
-  auto request = cli::make_run_request(s.raw(), models, option_strings(options), at, seed, error);
+  auto request = app::make_run_request(s.raw(), models, option_strings(options), at, seed, error);
   if (!request) throw std::invalid_argument(error);
   return *request;
 }
@@ -66,7 +66,7 @@ void run_stored(CallState& state, std::optional<RunStore>& store, std::int64_t r
 
 void finish(std::optional<RunStore>& store, std::int64_t run_id, const json& document,
             const std::vector<ForecastRow>& rows) {
-  if (store && !cli::finish_or_fail(*store, run_id, document, rows)) {
+  if (store && !app::finish_or_fail(*store, run_id, document, rows)) {
     throw StoreError("run " + std::to_string(run_id) + ": the result could not be stored in " +
                      store->path());
   }
@@ -81,7 +81,7 @@ py::object run(const PyScenario& s, const std::vector<std::string>& models,
   std::int64_t run_id = 0;
   if (db) {
     store.emplace(*db);
-    run_id = store->begin_run(cli::run_record(s.input(), plan, seed, command));
+    run_id = store->begin_run(app::run_record(s.input(), plan, seed, command));
   }
   CallState state;
   StopToken token;
@@ -89,7 +89,7 @@ py::object run(const PyScenario& s, const std::vector<std::string>& models,
   RunOutput output;
   run_stored(state, store, run_id, [&] { output = execute_run(s.scenario(), plan, seed, &token); });
   output.document["run_id"] = db ? json(run_id) : json(nullptr);
-  finish(store, run_id, output.document, cli::run_forecast_rows(output));
+  finish(store, run_id, output.document, app::run_forecast_rows(output));
   return to_python(output.document);
 }
 
@@ -106,16 +106,16 @@ py::tuple sweep(const PyScenario& s, const std::vector<std::string>& models,
                 std::uint64_t samples, int threads, std::uint64_t block_size, bool arrays,
                 bool keep_samples, const std::optional<std::string>& db, const std::string& command,
                 const py::object& progress) {
-  if (samples == 0 || samples > cli::kMaxSamples) {
-    throw std::invalid_argument("samples must be from 1 to " + std::to_string(cli::kMaxSamples));
+  if (samples == 0 || samples > app::kMaxSamples) {
+    throw std::invalid_argument("samples must be from 1 to " + std::to_string(app::kMaxSamples));
   }
-  if (block_size == 0 || block_size > cli::kMaxBlockSize) {
+  if (block_size == 0 || block_size > app::kMaxBlockSize) {
     throw std::invalid_argument("block_size must be from 1 to " +
-                                std::to_string(cli::kMaxBlockSize));
+                                std::to_string(app::kMaxBlockSize));
   }
-  if (threads < 0 || static_cast<std::uint64_t>(threads) > cli::kMaxThreads) {
+  if (threads < 0 || static_cast<std::uint64_t>(threads) > app::kMaxThreads) {
     throw std::invalid_argument("threads must be from 0 (one per core) to " +
-                                std::to_string(cli::kMaxThreads));
+                                std::to_string(app::kMaxThreads));
   }
   const std::vector<std::string> given = option_strings(options);
   const RunRequest request = request_of(s, models, options, at, seed);
@@ -136,9 +136,9 @@ py::tuple sweep(const PyScenario& s, const std::vector<std::string>& models,
   std::int64_t run_id = 0;
   if (db) {
     store.emplace(*db);
-    const cli::SweepSettings settings{samples, block_size,  keep_samples, given,
+    const app::SweepSettings settings{samples, block_size,  keep_samples, given,
                                       at,      plan.models, seed};
-    run_id = store->begin_run(cli::sweep_record(s.input(), sw, settings, command));
+    run_id = store->begin_run(app::sweep_record(s.input(), sw, settings, command));
   }
 
   // Per-sample arrays, filled by the workers (each block writes its own rows).
@@ -158,7 +158,7 @@ py::tuple sweep(const PyScenario& s, const std::vector<std::string>& models,
   }
 
   CallState state;
-  std::optional<cli::SweepCheckpoints> checkpoints;
+  std::optional<app::SweepCheckpoints> checkpoints;
   if (store) checkpoints.emplace(*store, run_id);
   SweepStats merged = sw.empty_stats(0);
   SweepRunOptions run_options;
@@ -195,8 +195,8 @@ py::tuple sweep(const PyScenario& s, const std::vector<std::string>& models,
         if (checkpoints) checkpoints->save(merged);
       },
       poll);
-  json document = cli::sweep_document(s.raw(), sw, merged, run_id);
-  finish(store, run_id, document, cli::sweep_forecast_rows(document));
+  json document = app::sweep_document(s.raw(), sw, merged, run_id);
+  finish(store, run_id, document, app::sweep_forecast_rows(document));
   if (!db) document["run_id"] = nullptr;
   py::list outputs;
   for (const SweepOutput& o : sw.outputs()) {
@@ -212,9 +212,9 @@ py::object sensitivity(const PyScenario& s, const std::string& method,
                        const py::object& options, std::uint64_t seed, const std::string& at,
                        int threads, const std::optional<std::string>& db,
                        const std::string& command) {
-  if (samples && (*samples < 1 || *samples > cli::kMaxSensitivitySamples)) {
+  if (samples && (*samples < 1 || *samples > app::kMaxSensitivitySamples)) {
     throw std::invalid_argument("samples must be from 1 to " +
-                                std::to_string(cli::kMaxSensitivitySamples));
+                                std::to_string(app::kMaxSensitivitySamples));
   }
   const RunRequest request = request_of(s, models, options, at, seed);
   const RunPlan plan = plan_run(s.scenario(), request);
@@ -225,7 +225,7 @@ py::object sensitivity(const PyScenario& s, const std::string& method,
         "{normal: [60, 10]}); nothing to analyse");
   }
   CallState state;
-  cli::SensitivitySettings settings;
+  app::SensitivitySettings settings;
   settings.method = method;
   settings.samples = samples;
   settings.seed = seed;
@@ -235,14 +235,14 @@ py::object sensitivity(const PyScenario& s, const std::string& method,
   };
   json analysis;
   std::optional<RunStore> none;
-  run_stored(state, none, 0, [&] { analysis = cli::analyse_sensitivity(sw, settings); });
-  json document = cli::sensitivity_document(s.raw(), sw, seed, analysis);
+  run_stored(state, none, 0, [&] { analysis = app::analyse_sensitivity(sw, settings); });
+  json document = app::sensitivity_document(s.raw(), sw, seed, analysis);
   document["run_id"] = nullptr;
   if (db) {
     std::optional<RunStore> store;
     store.emplace(*db);
     const std::int64_t run_id =
-        store->begin_run(cli::sensitivity_record(s.input(), sw, method, analysis, seed, command));
+        store->begin_run(app::sensitivity_record(s.input(), sw, method, analysis, seed, command));
     document["run_id"] = run_id;
     finish(store, run_id, document, {});
   }
@@ -257,7 +257,7 @@ py::tuple backtest_deu(const std::string& path, const std::vector<std::string>& 
   if (capability != "equal" && capability != "gdp") {
     throw std::invalid_argument("capability '" + capability + "': expected equal or gdp");
   }
-  const std::string text = cli::read_input_file(path);
+  const std::string text = app::read_input_file(path);
   const std::vector<DeuCase> cases =
       load_deu_tsv(text, path, capability == "gdp" ? DeuCapability::kGdp : DeuCapability::kEqual);
   if (cases.empty()) {

@@ -204,16 +204,16 @@ py::dict scenario_data(const Scenario& s) {
 
 // Loads `text` named `name` as the CLI does (format detected by content), or as the format
 // the caller names: yaml, csv (an actor table), ktab-csv, ktab-xml.
-cli::LoadedInput load_as(std::string text, const std::string& name, const std::string& format) {
-  if (format.empty() || format == "auto") return cli::load_input_text(std::move(text), name);
-  cli::LoadedInput out;
+app::LoadedInput load_as(std::string text, const std::string& name, const std::string& format) {
+  if (format.empty() || format == "auto") return app::load_input_text(std::move(text), name);
+  app::LoadedInput out;
   out.text = std::move(text);
   out.source = name;
   if (format == "yaml") {
     LoadOptions options;
     options.filename = name;
     options.cinc = &default_cinc_table();
-    const cli::FileAccess access = cli::FileAccess::local();
+    const app::FileAccess access = app::FileAccess::local();
     options.read_file = [access](const std::string& p) { return access.read(p); };
     out.scenario = load_scenario_yaml(out.text, options);
   } else if (format == "csv") {
@@ -235,7 +235,7 @@ cli::LoadedInput load_as(std::string text, const std::string& name, const std::s
   return out;
 }
 
-PyScenario wrap(cli::LoadedInput input) { return PyScenario(std::move(input)); }
+PyScenario wrap(app::LoadedInput input) { return PyScenario(std::move(input)); }
 
 // The text of a number as YAML (and a Change's recorded value) writes it: Python's repr,
 // which reads back to the same double.
@@ -344,7 +344,7 @@ constexpr const char* kChangesDescription = "changes made with Scenario.with_cha
 // hold at the run date even where an earlier event set the same field, and are checked by
 // the loader exactly as an event's are. Diagnostics name the change, not the generated text.
 PyScenario with_changes(const PyScenario& self, const py::dict& changes, const std::string& date) {
-  const cli::LoadedInput& in = self.raw();
+  const app::LoadedInput& in = self.raw();
   const std::optional<Date> when =
       date.empty() ? std::optional<Date>(in.scenario.as_of) : Date::parse(date);
   std::vector<Change> quick;
@@ -354,7 +354,7 @@ PyScenario with_changes(const PyScenario& self, const py::dict& changes, const s
     quick.push_back(std::move(*c));
   }
   if (when && quick.size() == changes.size()) {
-    cli::LoadedInput changed;
+    app::LoadedInput changed;
     changed.scenario = in.scenario;
     changed.source = in.source;
     changed.options = in.options;
@@ -383,7 +383,7 @@ PyScenario with_changes(const PyScenario& self, const py::dict& changes, const s
   out << root;
   std::string text = std::string(out.c_str()) + "\n";
   try {
-    cli::LoadedInput changed = cli::load_input_text(std::move(text), in.source);
+    app::LoadedInput changed = app::load_input_text(std::move(text), in.source);
     changed.options = in.options;
     return wrap(std::move(changed));
   } catch (const InputError& e) {
@@ -405,7 +405,7 @@ PyScenario with_changes(const PyScenario& self, const py::dict& changes, const s
 
 }  // namespace
 
-const cli::LoadedInput& PyScenario::input() const {
+const app::LoadedInput& PyScenario::input() const {
   if (state_->text_pending) {
     state_->input.text = write_scenario_yaml(state_->input.scenario);
     state_->text_pending = false;
@@ -441,7 +441,7 @@ void bind_scenario(py::module_& m) {
   m.def(
       "load_file",
       [](const std::string& path, const std::string& format) {
-        return wrap(load_as(cli::read_input_file(path), path, format));
+        return wrap(load_as(app::read_input_file(path), path, format));
       },
       py::arg("path"), py::arg("format") = "");
   m.def(
@@ -450,7 +450,7 @@ void bind_scenario(py::module_& m) {
         return wrap(load_as(std::move(text), name.empty() ? kTextName : name, format));
       },
       py::arg("text"), py::arg("name") = "", py::arg("format") = "");
-  m.def("default_scenario", [] { return wrap(cli::load_input("")); });
+  m.def("default_scenario", [] { return wrap(app::load_input("")); });
 }
 
 }  // namespace entente::python

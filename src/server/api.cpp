@@ -16,7 +16,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "cli/input.hpp"
+#include "app/input.hpp"
+#include "app/result_shape.hpp"
 #include "entente/embedded.hpp"
 #include "entente/games.hpp"
 #include "entente/model.hpp"
@@ -176,15 +177,15 @@ std::int64_t parse_id(const std::string& text, const char* what) {
 // stored under the same source name as `entente run` uses, so its runs are the CLI's runs.
 // Files the text references are read only as `access` allows; the client's name is only a
 // label (its directories are dropped), so it cannot steer where references are looked up.
-cli::LoadedInput load_text(const std::string& text, const std::string& name,
-                           const cli::FileAccess& access) {
+app::LoadedInput load_text(const std::string& text, const std::string& name,
+                           const app::FileAccess& access) {
   try {
     if (name == kDefaultScenarioName ||
         (name == kBuiltinFile && text == embedded_default_scenario())) {
-      return cli::load_input_text(text, std::string(kDefaultScenarioName), access);
+      return app::load_input_text(text, std::string(kDefaultScenarioName), access);
     }
     const std::string label = access.label(name);
-    return cli::load_input_text(text, label.empty() ? "scenario.yaml" : label, access);
+    return app::load_input_text(text, label.empty() ? "scenario.yaml" : label, access);
   } catch (const InputError& e) {
     throw HttpError(422,
                     fmt::format("the scenario has {} error{}", e.diagnostics().size(),
@@ -193,7 +194,7 @@ cli::LoadedInput load_text(const std::string& text, const std::string& name,
   }
 }
 
-cli::LoadedInput scenario_from(const json& body, const cli::FileAccess& access) {
+app::LoadedInput scenario_from(const json& body, const app::FileAccess& access) {
   const std::string id = string_field(body, "scenario");
   const bool has_text = body.contains("text") && !body["text"].is_null();
   if (!id.empty() && has_text) {
@@ -271,7 +272,7 @@ struct Planned {
   RunPlan plan;
 };
 
-Planned plan_from(const json& body, const cli::LoadedInput& input) {
+Planned plan_from(const json& body, const app::LoadedInput& input) {
   Planned p;
   p.request.models = strings_field(body, "models");
   p.request.options = input.options;
@@ -521,7 +522,7 @@ struct Api::Impl {
   std::vector<Route> routes;
   // The map's country outlines, decoded once: the world atlas is large and never changes.
   json countries;
-  cli::FileAccess access = cli::FileAccess::none();
+  app::FileAccess access = app::FileAccess::none();
   // Model runs in progress over all requests are bounded: each holds a slot.
   std::unique_ptr<std::counting_semaphore<>> run_slots;
   std::atomic<bool> stopping{false};
@@ -581,6 +582,11 @@ struct Api::Impl {
     if (r->status != "done") {
       throw HttpError(409,
                       fmt::format("run {} is {}; only finished runs have results", id, r->status),
+                      {{"run", run_summary(*r)}});
+    }
+    // Stored results are untrusted: nothing reads a field of one before its shape passes.
+    if (const std::string why = app::result_shape_error(r->kind, r->result); !why.empty()) {
+      throw HttpError(500, fmt::format("run {}: its stored result is malformed: {}", id, why),
                       {{"run", run_summary(*r)}});
     }
     return *r;
@@ -715,7 +721,7 @@ Response Api::Impl::validate(const Request& request, const Params&) const {
   const std::string name = name_it == request.query.end() ? "" : name_it->second;
   const auto at_it = request.query.find("at");
   const auto at = date_field("at", at_it == request.query.end() ? "" : at_it->second);
-  cli::LoadedInput input;
+  app::LoadedInput input;
   try {
     input = load_text(request.body, name, access);
   } catch (const HttpError& e) {
@@ -747,7 +753,7 @@ Response Api::Impl::run(const Request& request, const Params&) const {
   const auto start = std::chrono::steady_clock::now();
   const json body = parse_body(request);
   only_fields(body, {"scenario", "text", "name", "models", "options", "at", "seed"});
-  const cli::LoadedInput input = scenario_from(body, access);
+  const app::LoadedInput input = scenario_from(body, access);
   check_limits(input.scenario, options.limits);
   const Planned p = plan_from(body, input);
   const auto slot = take_slot();
@@ -831,7 +837,11 @@ Response Api::Impl::stored_run(const Request&, const Params& p) const {
   out["version"] = r->version;
   out["command"] = r->command;
   out["result"] = r->result;
-  out["forecasts"] = r->kind == "run" && r->result.is_object()
+  // The result goes back as stored; only the forecasts read into it, after its shape passes.
+  const bool done = r->status == "done";
+  const std::string why = done ? app::result_shape_error(r->kind, r->result) : "";
+  if (!why.empty()) out["result_problem"] = why;
+  out["forecasts"] = r->kind == "run" && done && why.empty()
                          ? forecasts_json(forecasts_of(r->result))
                          : json::array();
   return json_response(200, out);
@@ -841,10 +851,10 @@ Response Api::Impl::stored_run(const Request&, const Params& p) const {
 Response Api::Impl::run_report(const Request&, const Params& p) const {
   const std::int64_t id = parse_id(p[0], "run");
   const RunRecord r = finished_run(store(), id);
-  cli::LoadedInput input;
+  app::LoadedInput input;
   try {
     // A stored scenario is untrusted too: it reads files only as a posted one may.
-    input = cli::load_input_text(r.scenario_text, access.label(r.scenario_source), access);
+    input = app::load_input_text(r.scenario_text, access.label(r.scenario_source), access);
   } catch (const InputError& e) {
     throw HttpError(500, fmt::format("run {}: its stored scenario no longer loads", id),
                     {{"diagnostics", diagnostics_json(e.diagnostics())}});
@@ -901,7 +911,7 @@ Response Api::Impl::whatif(const Request& request, const Params&) const {
   const json body = parse_body(request);
   only_fields(body,
               {"scenario", "text", "name", "models", "options", "at", "seed", "input", "charts"});
-  const cli::LoadedInput input = scenario_from(body, access);
+  const app::LoadedInput input = scenario_from(body, access);
   check_limits(input.scenario, options.limits);
   const auto in_it = body.find("input");
   if (in_it == body.end() || !in_it->is_object()) {
@@ -1020,7 +1030,7 @@ Response Api::Impl::dispatch(const Request& request) const {
 Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   if (!impl_->options.scenario_dir.empty()) {
-    impl_->access = cli::FileAccess::under(impl_->options.scenario_dir);
+    impl_->access = app::FileAccess::under(impl_->options.scenario_dir);
   }
   std::size_t slots = impl_->options.limits.max_concurrent_runs;
   if (slots == 0) slots = std::max(1U, std::thread::hardware_concurrency());

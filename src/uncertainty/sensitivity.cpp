@@ -1,5 +1,7 @@
 #include "entente/sensitivity.hpp"
 
+#include "core/parallel.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <boost/random/sobol.hpp>
@@ -40,44 +42,6 @@ double open_unit(std::mt19937_64& rng) {
   return (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53;
 }
 
-// Calls body(i) for every i in [0, n) on `threads` threads. Each call writes only its own
-// slot, so the results do not depend on the thread count or the schedule. If calls throw,
-// the exception of the lowest failing index seen is rethrown after all threads joined.
-void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& body) {
-  const auto workers = std::min<std::size_t>(static_cast<std::size_t>(threads), n);
-  if (workers <= 1) {
-    for (std::size_t i = 0; i < n; ++i) body(i);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex error_mutex;
-  std::size_t error_index = n;
-  std::exception_ptr error;
-  auto work = [&] {
-    for (;;) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= n || failed.load()) return;
-      try {
-        body(i);
-      } catch (...) {
-        const std::lock_guard<std::mutex> lock(error_mutex);
-        if (i < error_index) {
-          error_index = i;
-          error = std::current_exception();
-        }
-        failed.store(true);
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(workers - 1);
-  for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(work);
-  work();
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
-}
-
 void check_problem(const SensitivityProblem& problem, int threads) {
   if (problem.inputs.empty()) throw std::invalid_argument("sensitivity: no inputs");
   if (problem.outputs.empty()) throw std::invalid_argument("sensitivity: no outputs");
@@ -97,7 +61,7 @@ std::vector<double> evaluate(const SensitivityProblem& problem, std::size_t rows
   const std::size_t k = problem.inputs.size();
   const std::size_t m = problem.outputs.size();
   std::vector<double> y(rows * m);
-  parallel_for(rows, threads, [&](std::size_t r) {
+  parallel::parallel_for(rows, static_cast<std::size_t>(threads), [&](std::size_t r) {
     std::vector<double> x(k);
     fill(r, x);
     for (std::size_t i = 0; i < k; ++i) x[i] = problem.inputs[i].quantile(x[i]);
@@ -345,7 +309,7 @@ SobolResult sobol(const SensitivityProblem& problem, const SobolOptions& options
     std::vector<std::size_t> used;
   };
   std::vector<Rows> rows(m);
-  parallel_for(m, options.threads, [&](std::size_t o) {
+  parallel::parallel_for(m, static_cast<std::size_t>(options.threads), [&](std::size_t o) {
     Rows& d = rows[o];
     d.fa.resize(n);
     d.fb.resize(n);
@@ -382,23 +346,24 @@ SobolResult sobol(const SensitivityProblem& problem, const SobolOptions& options
   const auto reps = static_cast<std::size_t>(options.bootstrap);
   std::vector<double> boot_first(m * reps * k);
   std::vector<double> boot_total(m * reps * k);
-  parallel_for(m * reps, options.threads, [&](std::size_t task) {
-    const std::size_t o = task / reps;
-    const std::size_t rep = task % reps;
-    const Rows& d = rows[o];
-    if (d.used.empty()) return;
-    std::mt19937_64 rng_rep(stream_seed(stream_seed(options.seed, 1 + o), rep));
-    std::vector<std::size_t> resample(d.used.size());
-    for (auto& r : resample) r = d.used[below(rng_rep, d.used.size())];
-    const SobolEstimate e = estimate(d.fa, d.fb, d.fab, resample);
-    std::copy(e.first.begin(), e.first.end(),
-              boot_first.begin() + static_cast<std::ptrdiff_t>(task * k));
-    std::copy(e.total.begin(), e.total.end(),
-              boot_total.begin() + static_cast<std::ptrdiff_t>(task * k));
-  });
+  parallel::parallel_for(
+      m * reps, static_cast<std::size_t>(options.threads), [&](std::size_t task) {
+        const std::size_t o = task / reps;
+        const std::size_t rep = task % reps;
+        const Rows& d = rows[o];
+        if (d.used.empty()) return;
+        std::mt19937_64 rng_rep(stream_seed(stream_seed(options.seed, 1 + o), rep));
+        std::vector<std::size_t> resample(d.used.size());
+        for (auto& r : resample) r = d.used[below(rng_rep, d.used.size())];
+        const SobolEstimate e = estimate(d.fa, d.fb, d.fab, resample);
+        std::copy(e.first.begin(), e.first.end(),
+                  boot_first.begin() + static_cast<std::ptrdiff_t>(task * k));
+        std::copy(e.total.begin(), e.total.end(),
+                  boot_total.begin() + static_cast<std::ptrdiff_t>(task * k));
+      });
 
   const double alpha = 1 - options.confidence;
-  parallel_for(m, options.threads, [&](std::size_t o) {
+  parallel::parallel_for(m, static_cast<std::size_t>(options.threads), [&](std::size_t o) {
     SobolOutput& out = result.outputs[o];
     for (std::size_t i = 0; i < k; ++i) {
       auto& idx = out.indices[i];

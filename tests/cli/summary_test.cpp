@@ -56,7 +56,7 @@ TEST(Summary, ShowsTheLongestHorizonsEstimationInterval) {
   const std::string out = render_summary(doc, false);
   EXPECT_NE(out.find("0.97/0.86/0.75 (10y 90%: 0.61–0.86)"), std::string::npos) << out;
   doc["models"]["alliance"]["alliances"][0]["p_holds_interval"]["10"] = {0.6};
-  EXPECT_EQ(result_shape_error("run", doc),
+  EXPECT_EQ(app::result_shape_error("run", doc),
             "result.models.alliance.alliances[0].p_holds_interval.10: expected [lo, hi], two "
             "numbers");
 }
@@ -114,30 +114,31 @@ TEST(Summary, ARunOfScenarioModelsAloneSaysWhyNoIssueIsForecast) {
 // have the type it reads it as, and the first problem is named by its path.
 TEST(Summary, StoredRunDocumentsAreCheckedFieldByField) {
   nlohmann::json doc = document();
-  EXPECT_EQ(result_shape_error("run", doc), "");
+  EXPECT_EQ(app::result_shape_error("run", doc), "");
   // An issue without anchors or positions (older documents) still renders.
   doc["issues"] = nlohmann::json::parse(R"([{"id": "deal", "scale": {"min": 0, "max": 10},
       "models": {"median": {"forecast": 4}}}])");
-  EXPECT_EQ(result_shape_error("run", doc), "");
+  EXPECT_EQ(app::result_shape_error("run", doc), "");
   EXPECT_NE(render_summary(doc, false).find("[deal]"), std::string::npos);
 
   nlohmann::json bad = doc;
   bad["issues"][0]["scale"]["max"] = 0;
-  EXPECT_EQ(result_shape_error("run", bad), "result.issues[0].scale: min 0 is not below max 0");
+  EXPECT_EQ(app::result_shape_error("run", bad),
+            "result.issues[0].scale: min 0 is not below max 0");
   bad = document();
   bad["models"]["alliance"]["alliances"][0]["p_holds"]["soon"] = 0.5;
-  EXPECT_EQ(result_shape_error("run", bad),
+  EXPECT_EQ(app::result_shape_error("run", bad),
             "result.models.alliance.alliances[0].p_holds: key 'soon' is not a number of years");
   bad = document();
   bad["models"]["crisis"]["games"][0]["threats"][0]["credible"] = "yes";
-  EXPECT_EQ(result_shape_error("run", bad),
+  EXPECT_EQ(app::result_shape_error("run", bad),
             "result.models.crisis.games[0].threats[0].credible: expected true or false, found "
             "string");
   bad = document();
   bad["models"]["alliance"]["alliances"][0].erase("entrapment");
-  EXPECT_EQ(result_shape_error("run", bad),
+  EXPECT_EQ(app::result_shape_error("run", bad),
             "result.models.alliance.alliances[0].entrapment: missing; expected an object");
-  EXPECT_EQ(result_shape_error("run", nullptr), "result: expected an object, found null");
+  EXPECT_EQ(app::result_shape_error("run", nullptr), "result: expected an object, found null");
 }
 
 }  // namespace

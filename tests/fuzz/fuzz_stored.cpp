@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       nlohmann::json::parse(reinterpret_cast<const char*>(data) + 1,
                             reinterpret_cast<const char*>(data) + size, nullptr, false);
   if (doc.is_discarded()) return 0;
-  if (!entente::cli::result_shape_error(kind, doc).empty()) return 0;
+  if (!entente::app::result_shape_error(kind, doc).empty()) return 0;
   try {
     entente::report::ReportInput in;
     if (kind == "run") {

@@ -10,6 +10,8 @@
 // matrix and an n × n table of risk estimates give every utility in O(1).
 #include "models/smp/smp_core.hpp"
 
+#include "core/parallel.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -103,38 +105,7 @@ decltype(auto) with_rule(VotingRule rule, F&& f) {
   return f(std::integral_constant<VotingRule, VotingRule::kProportional>{});
 }
 
-// Runs work(t) for t in [0, workers), on as many threads (the caller's among them). An
-// exception in any of them (only an allocation can fail) is rethrown here once all have
-// finished, rather than ending the program.
-template <typename Work>
-void on_threads(std::size_t workers, const Work& work) {
-  if (workers <= 1) {
-    work(std::size_t{0});
-    return;
-  }
-  std::vector<std::exception_ptr> errors(workers);
-  auto guarded = [&](std::size_t t) {
-    try {
-      work(t);
-    } catch (...) {
-      errors[t] = std::current_exception();
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(workers - 1);
-  for (std::size_t t = 1; t < workers; ++t) {
-    try {
-      pool.emplace_back(guarded, t);
-    } catch (const std::system_error&) {
-      guarded(t);  // no thread to be had (a process limit): this share runs here
-    }
-  }
-  guarded(0);
-  for (std::thread& t : pool) t.join();
-  for (const std::exception_ptr& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
-}
+using parallel::on_threads;
 
 // How many of `threads` to use for `count` independent pieces of O(n) or more each:
 // starting a thread costs tens of microseconds, so small problems stay on one.

@@ -10,7 +10,7 @@
 
 #include "entente/scenario.hpp"
 
-namespace entente::cli {
+namespace entente::app {
 
 struct LoadedInput {
   Scenario scenario;
@@ -68,4 +68,4 @@ LoadedInput load_input_text(std::string text, const std::string& path,
 // when it is missing, a directory, or unreadable.
 std::string read_input_file(const std::string& path);
 
-}  // namespace entente::cli
+}  // namespace entente::app

@@ -1,4 +1,4 @@
-#include "cli/common.hpp"
+#include "app/runs.hpp"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <iostream>
 #include <stdexcept>
 
-namespace entente::cli {
+namespace entente::app {
 
 std::string default_db() {
   const char* env = std::getenv("ENTENTE_DB");
@@ -32,15 +32,6 @@ std::optional<std::uint64_t> parse_whole_number(const std::string& text, std::ui
     return std::nullopt;
   }
   return value;
-}
-
-CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
-  return CLI::Validator(
-      [lo, hi](std::string& text) {
-        std::string error;
-        return parse_whole_number(text, lo, hi, error) ? std::string() : error;
-      },
-      fmt::format("INT in [{}, {}]", lo, hi));
 }
 
 std::optional<RunRequest> make_run_request(const LoadedInput& input,
@@ -196,4 +187,4 @@ std::vector<ForecastRow> sweep_forecast_rows(const nlohmann::json& document) {
   return rows;
 }
 
-}  // namespace entente::cli
+}  // namespace entente::app

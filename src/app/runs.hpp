@@ -10,15 +10,14 @@
 #include <utility>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "cli/input.hpp"
+#include "app/input.hpp"
 #include "entente/runner.hpp"
 #include "entente/store.hpp"
 #include "entente/sweep.hpp"
 
-namespace entente::cli {
+namespace entente::app {
 
 // $ENTENTE_DB when set and not empty, else ./entente.db.
 std::string default_db();
@@ -37,10 +36,6 @@ inline constexpr std::uint64_t kMaxSensitivitySamples = 1'000'000;
 // 2^64 - 1 is refused rather than wrapped or clamped as a conversion would.
 std::optional<std::uint64_t> parse_whole_number(const std::string& text, std::uint64_t lo,
                                                 std::uint64_t hi, std::string& error);
-
-// A CLI11 check of a flag's text with parse_whole_number (a usage error, exit 2, when it
-// fails). Shared by `entente` and `entente-mpi`, so both accept exactly the same numbers.
-CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi);
 
 // The request for `models` with the input's own options then `options` (later ones win),
 // at the date `at` ("" = the scenario's as_of). nullopt when `at` is not a date, with the
@@ -136,4 +131,4 @@ class SweepCheckpoints {
 // One forecast row per issue output of a sweep document: its mean.
 std::vector<ForecastRow> sweep_forecast_rows(const nlohmann::json& document);
 
-}  // namespace entente::cli
+}  // namespace entente::app

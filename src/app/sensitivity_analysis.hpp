@@ -11,12 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/input.hpp"
+#include "app/input.hpp"
 #include "entente/sensitivity.hpp"
 #include "entente/store.hpp"
 #include "entente/sweep.hpp"
 
-namespace entente::cli {
+namespace entente::app {
 
 struct SensitivitySettings {
   std::string method = "morris";       // morris or sobol
@@ -47,4 +47,4 @@ NewRun sensitivity_record(const LoadedInput& input, const Sweep& sweep, const st
                           const nlohmann::json& analysis, std::uint64_t seed,
                           const std::string& command);
 
-}  // namespace entente::cli
+}  // namespace entente::app

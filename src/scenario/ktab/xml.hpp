@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace entente::smp::xml {
+namespace entente::ktab::xml {
 
 // Nesting deeper than this is refused (KTAB's files are 4 levels deep).
 inline constexpr int kMaxDepth = 64;
@@ -41,4 +41,4 @@ struct ParseError {
 // on malformed input; never throws on any input.
 bool parse(std::string_view text, Element& root, ParseError& error);
 
-}  // namespace entente::smp::xml
+}  // namespace entente::ktab::xml

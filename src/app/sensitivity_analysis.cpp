@@ -1,9 +1,9 @@
-#include "cli/sensitivity_analysis.hpp"
+#include "app/sensitivity_analysis.hpp"
 
 #include <cmath>
 #include <utility>
 
-namespace entente::cli {
+namespace entente::app {
 
 namespace {
 
@@ -136,4 +136,4 @@ NewRun sensitivity_record(const LoadedInput& input, const Sweep& sweep, const st
   return rec;
 }
 
-}  // namespace entente::cli
+}  // namespace entente::app

@@ -18,8 +18,8 @@
 
 #include "entente/diagnostics.hpp"
 #include "entente/scenario_io.hpp"
-#include "models/smp/xml.hpp"
 #include "scenario/csv.hpp"
+#include "scenario/ktab/xml.hpp"
 
 namespace entente {
 
@@ -482,7 +482,7 @@ Scenario load_ktab_csv(std::string_view text, const std::string& filename) {
 
 namespace {
 
-using smp::xml::Element;
+using ktab::xml::Element;
 
 struct EnumSpec {
   const char* element;
@@ -962,8 +962,8 @@ KtabInput load_ktab_xml(std::string_view text, const std::string& filename) {
     throw InputError(std::move(diags));
   }
   Element root;
-  smp::xml::ParseError perr;
-  if (!smp::xml::parse(text, root, perr)) {
+  ktab::xml::ParseError perr;
+  if (!ktab::xml::parse(text, root, perr)) {
     diags.error({filename, perr.line, perr.column}, "", "malformed XML: " + perr.message);
     throw InputError(std::move(diags));
   }

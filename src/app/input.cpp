@@ -1,4 +1,4 @@
-#include "cli/input.hpp"
+#include "app/input.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -13,7 +13,7 @@
 #include "entente/scenario_io.hpp"
 #include "scenario/limits.hpp"
 
-namespace entente::cli {
+namespace entente::app {
 
 namespace {
 [[noreturn]] void fail(const std::string& file, const std::string& message) {
@@ -199,4 +199,4 @@ LoadedInput load_input_text(std::string text, const std::string& path, const Fil
   return out;
 }
 
-}  // namespace entente::cli
+}  // namespace entente::app

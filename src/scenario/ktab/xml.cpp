@@ -1,6 +1,6 @@
 // KTAB scenario XML read with Expat (Debian libexpat1-dev) into a small tree that keeps
 // where each node starts; see xml.hpp.
-#include "models/smp/xml.hpp"
+#include "scenario/ktab/xml.hpp"
 
 #include <expat.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <tuple>
 
-namespace entente::smp::xml {
+namespace entente::ktab::xml {
 
 std::vector<const Element*> Element::all(std::string_view wanted) const {
   std::vector<const Element*> out;
@@ -181,4 +181,4 @@ bool parse(std::string_view text, Element& root, ParseError& error) {
   return builder.parse(root, error);
 }
 
-}  // namespace entente::smp::xml
+}  // namespace entente::ktab::xml

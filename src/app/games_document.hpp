@@ -11,7 +11,7 @@
 #include "entente/games.hpp"
 #include "entente/solver.hpp"
 
-namespace entente::cli {
+namespace entente::app {
 
 // Unique, non-empty labels of a game's players, infosets and actions: a name, else "#k".
 struct GameLabels {
@@ -35,4 +35,4 @@ nlohmann::json equilibria_document(const games::StrategicGame& game, const std::
                                    const std::vector<games::Equilibrium>& eqs,
                                    const std::string& stopped = "");
 
-}  // namespace entente::cli
+}  // namespace entente::app

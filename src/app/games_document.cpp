@@ -1,8 +1,8 @@
-#include "cli/games_document.hpp"
+#include "app/games_document.hpp"
 
 #include <map>
 
-namespace entente::cli {
+namespace entente::app {
 
 namespace {
 
@@ -123,4 +123,4 @@ nlohmann::json equilibria_document(const StrategicGame& game, const std::string&
   return document_of(game, solver, eqs, stopped);
 }
 
-}  // namespace entente::cli
+}  // namespace entente::app
