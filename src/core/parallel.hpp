@@ -28,13 +28,14 @@ class ThreadGroup {
   ~ThreadGroup() { wait(); }
 
   // Starts fn(first), fn(first + 1), ... on up to `count` new threads and returns how many
-  // started: fewer than `count` when the system refuses a thread. `fn` must outlive join().
+  // started: fewer than `count` when the system refuses a thread. Each thread runs its own
+  // copy of `fn` (a temporary lambda may be passed); what it refers to must outlive join().
   template <typename Fn>
   std::size_t start(std::size_t count, std::size_t first, const Fn& fn) {
     threads_.reserve(threads_.size() + count);
     for (std::size_t i = 0; i < count; ++i) {
       try {
-        threads_.emplace_back([this, &fn, t = first + i] { guarded(fn, t); });
+        threads_.emplace_back([this, fn, t = first + i] { guarded(fn, t); });
       } catch (const std::system_error&) {
         return i;
       }

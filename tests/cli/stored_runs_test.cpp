@@ -20,21 +20,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Runs SQL on the database at `path` (a connection of its own, closed at once).
-void sql(const std::string& path, const std::string& statement) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-    sqlite3_close_v2(db);
-    throw std::runtime_error("cannot open " + path);
-  }
-  sqlite3_busy_timeout(db, 5000);
-  char* message = nullptr;
-  const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &message);
-  const std::string text = message != nullptr ? message : "";
-  sqlite3_free(message);
-  sqlite3_close_v2(db);
-  if (rc != SQLITE_OK) throw std::runtime_error(statement + ": " + text);
-}
+void sql(const std::string& path, const std::string& statement) { test::run_sql(path, statement); }
 
 // One store holding a run (id 1), a sweep (2) and a sensitivity run (3) of korea-2003,
 // made once for the suite (they take a few seconds) and copied for each test.

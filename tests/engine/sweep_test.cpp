@@ -169,6 +169,25 @@ TEST(Sweep, ThreadCountChangesNothing) {
   }
 }
 
+// A progress callback that throws (how a front end stops a sweep) stops it on any thread
+// count with that exception, rather than leaving workers waiting for a merge that never
+// comes (a hang) or joinable threads destroyed (std::terminate).
+TEST(Sweep, AThrowingProgressCallbackStopsTheSweep) {
+  const Scenario s = three_actors(uniform(0, 100));
+  const Sweep sweep(s, plan_for(s, {"compromise"}), 1, 4000, 16);  // 250 blocks
+  for (int threads : {1, 2, 4}) {
+    SweepStats stats = sweep.empty_stats(0);
+    SweepRunOptions options;
+    options.threads = threads;
+    options.on_progress = [](const SweepStats& merged) {
+      if (merged.blocks >= 3) throw std::runtime_error("stop");
+    };
+    EXPECT_THROW(run_sweep(sweep, stats, options), std::runtime_error) << threads;
+    EXPECT_GE(stats.blocks, 3U) << threads;
+    EXPECT_LT(stats.blocks, sweep.blocks()) << threads;
+  }
+}
+
 TEST(Sweep, ResumingFromACheckpointGivesTheUninterruptedResult) {
   const Scenario s = three_actors(uniform(0, 100));
   const RunPlan plan = plan_for(s, {"compromise", "median"});

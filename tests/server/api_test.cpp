@@ -202,6 +202,30 @@ TEST_F(ServerApi, RunStoresAndReturnsTheEngineDocument) {
   EXPECT_EQ(issue_forecasts, 2 * korea().issues.size());
 }
 
+// A stored result is untrusted input (docs/store.md): edited by hand into a shape the
+// readers do not expect, it must be refused naming the run and the field, never read.
+TEST_F(ServerApi, StoredResultsOfTheWrongShapeAreRefusedNamingTheField) {
+  const json reply = post("/api/run", {{"scenario", "korea-2003"}, {"models", {"median"}}}, 201);
+  const std::string id = std::to_string(reply["run_id"].get<std::int64_t>());
+  test::run_sql(dir_ + "/runs.db",
+                "UPDATE runs SET result = json_set(result, '$.issues[0].scale.min', 'low') "
+                "WHERE id = " +
+                    id);
+  const std::string problem = "result.issues[0].scale.min: expected a number, found string";
+  // The record itself is still served (the data can be rescued), without forecasts.
+  const json run = get("/api/runs/" + id);
+  EXPECT_EQ(run["result_problem"], problem);
+  EXPECT_EQ(run["forecasts"], json::array());
+  const json report = get("/api/runs/" + id + "/report", 500);
+  EXPECT_THAT(
+      report["error"].get<std::string>(),
+      ::testing::AllOf(::testing::HasSubstr("run " + id + ": its stored result is malformed"),
+                       ::testing::HasSubstr(problem)));
+  const Response compare = call("GET", "/api/compare", "", {{"a", id}, {"b", id}});
+  EXPECT_EQ(compare.status, 500);
+  EXPECT_THAT(json::parse(compare.body)["error"].get<std::string>(), ::testing::HasSubstr(problem));
+}
+
 TEST_F(ServerApi, RunAcceptsScenarioTextWithAtAndOptions) {
   const std::string text = small_yaml(90);
   const json reply = post("/api/run",

@@ -1,5 +1,6 @@
 #include "support/test_support.hpp"
 
+#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -80,6 +81,21 @@ CommandResult run_command(const std::string& command) {
   r.err = read_file(err_path);
   std::filesystem::remove_all(tmp);
   return r;
+}
+
+void run_sql(const std::string& path, const std::string& statement) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    sqlite3_close_v2(db);
+    throw std::runtime_error("cannot open " + path);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &message);
+  const std::string text = message != nullptr ? message : "";
+  sqlite3_free(message);
+  sqlite3_close_v2(db);
+  if (rc != SQLITE_OK) throw std::runtime_error(statement + ": " + text);
 }
 
 }  // namespace entente::test

@@ -31,4 +31,8 @@ CommandResult run_command(const std::string& command);
 // A fresh temporary directory for one test; removed by the caller if it wants.
 std::string temp_dir(const std::string& tag);
 
+// Runs SQL on the SQLite database at `path` (a connection of its own, closed at once), as
+// a user editing a stored run by hand would; throws std::runtime_error when it fails.
+void run_sql(const std::string& path, const std::string& statement);
+
 }  // namespace entente::test
