@@ -72,9 +72,11 @@ struct Solution {
 // Solves `game` at `values` with `solver` (see pick_solver; backward induction breaks ties
 // towards the first listed action). Throws std::runtime_error naming the game when the
 // solver does not suit the game (e.g. backward-induction with imperfect information, lcp
-// without perfect recall).
+// without perfect recall). `max_seconds` caps the solver's time budget (the server passes
+// what is left of a request's deadline); the solver's own default otherwise.
 Solution solve(const ScenarioGame& game, const std::map<std::string, double>& values,
-               const std::string& solver = "auto");
+               const std::string& solver = "auto",
+               std::optional<double> max_seconds = std::nullopt);
 
 // One declared threat and whether it is credible (ThreatResult's action and credible).
 struct ThreatCredibility {

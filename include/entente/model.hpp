@@ -88,6 +88,13 @@ class StopToken {
     }
     if (deadline_ && Clock::now() >= *deadline_) throw RunStopped(deadline_message_);
   }
+  // Seconds until the deadline (0 once passed); nullopt without one. A unit of work that
+  // cannot check the token inside itself (a game solver) takes this as its own time budget.
+  [[nodiscard]] std::optional<double> seconds_left() const {
+    if (!deadline_) return std::nullopt;
+    const std::chrono::duration<double> left = *deadline_ - Clock::now();
+    return left.count() > 0.0 ? left.count() : 0.0;
+  }
 
  private:
   std::optional<Clock::time_point> deadline_;

@@ -83,11 +83,15 @@ struct Input {
   double step = 0.01;
 };
 
-// The numbers a what-if slider may move in `s` (events applied): every actor's position and
-// salience on every issue, and every force's latitude.
+// The numbers a what-if slider may move in `s` (events applied): every settable number of
+// the scenario (include/entente/fields.hpp: capabilities, positions and saliences, status
+// quos, alliance terms, forces' strengths and coordinates, weapons, polls, game
+// parameters), with a slider's range: the field's own range where it is closed, else from
+// its bound to twice the value's size, and ±1.5° around a unit's coordinates.
 std::vector<Input> inputs_of(const Scenario& s);
 
-// Sets the number at `path` (a path inputs_of lists) to `value` in `s`. Throws
+// Sets the number at `path` (a path inputs_of lists) to `value` in `s`, in the field's
+// range as the loader enforces it (not the slider's, which is only a view). Throws
 // std::invalid_argument naming the path when it names nothing settable, or the value is
 // outside the field's range.
 void apply_input(Scenario& s, const std::string& path, double value);

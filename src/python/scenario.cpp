@@ -10,6 +10,7 @@
 #include "bindings.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/embedded.hpp"
+#include "entente/fields.hpp"
 #include "entente/ktab.hpp"
 #include "entente/scenario_io.hpp"
 #include "entente/sweep.hpp"
@@ -273,11 +274,11 @@ YAML::Node yaml_of(const py::handle& v, const std::string& path) {
       " cannot be set; expected a number, text, list or a distribution dict");
 }
 
-// The quick path of with_changes, for the numbers a what-if moves: an existing stance's
-// position or salience, an issue's status quo, given as plain numbers. The Change is the one
-// the loader builds for such an event (the number replaces the field, distribution and
-// all), checked against the same inclusive ranges; nullopt for anything else, or a value the
-// loader would refuse, which then goes through the loader for its diagnostics.
+// The quick path of with_changes, for any settable number (include/entente/fields.hpp)
+// given as a plain number. The Change is the one the loader builds for such an event (the
+// number replaces the field's nominal value), checked against the same inclusive range;
+// nullopt for anything else, or a value the loader would refuse, which then goes through
+// the loader for its diagnostics.
 std::optional<Change> quick_change(const Scenario& s, const std::string& path,
                                    const py::handle& v) {
   if (py::isinstance<py::bool_>(v) ||
@@ -285,45 +286,24 @@ std::optional<Change> quick_change(const Scenario& s, const std::string& path,
     return std::nullopt;
   }
   const double x = v.cast<double>();
-  std::vector<std::string> parts;
-  for (std::size_t start = 0;;) {
-    const std::size_t dot = path.find('.', start);
-    parts.push_back(path.substr(start, dot == std::string::npos ? dot : dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
+  if (!std::isfinite(x)) return std::nullopt;
+  Scenario probe = s;
+  const std::vector<NumericField> fields = numeric_fields(probe);
+  const auto it = std::find_if(fields.begin(), fields.end(),
+                               [&](const NumericField& f) { return f.path == path; });
+  // Coordinates are events of their own kind (a move to a place or to coordinates): the
+  // loader's path handles them.
+  if (it == fields.end() || it->quantity == nullptr || x < it->lo || x > it->hi) {
+    return std::nullopt;
   }
-  if (parts.size() < 3 || parts[0] != "issues" || !std::isfinite(x)) return std::nullopt;
-  const Issue* issue = s.issue(parts[1]);
-  if (issue == nullptr) return std::nullopt;
-  const std::string id = parts[1];
   Change c;
   c.path = path;
   c.value = number_text(v);
   c.where = {"<with_changes>", 0, 0};
-  if (parts.size() == 3 && parts[2] == "status_quo") {
-    if (x < issue->scale.min || x > issue->scale.max) return std::nullopt;
-    c.apply = [id, x](Scenario& sc) {
-      for (Issue& i : sc.issues) {
-        if (i.id == id) i.status_quo = Quantity(x);
-      }
-    };
-    return c;
-  }
-  if (parts.size() != 5 || parts[2] != "positions" || issue->stance(parts[3]) == nullptr) {
-    return std::nullopt;
-  }
-  const bool is_position = parts[4] == "position";
-  if (!is_position && parts[4] != "salience") return std::nullopt;
-  const double lo = is_position ? issue->scale.min : 0.0;
-  const double hi = is_position ? issue->scale.max : 1.0;
-  if (x < lo || x > hi) return std::nullopt;
-  const std::string actor = parts[3];
-  c.apply = [id, actor, is_position, x](Scenario& sc) {
-    for (Issue& i : sc.issues) {
-      if (i.id != id) continue;
-      for (Stance& st : i.stances) {
-        if (st.actor == actor) (is_position ? st.position : st.salience) = Quantity(x);
-      }
+  // The event replaces the number, distribution and all, as the loader's event would.
+  c.apply = [path, x](Scenario& sc) {
+    for (NumericField& f : numeric_fields(sc)) {
+      if (f.path == path && f.quantity != nullptr) *f.quantity = Quantity(x);
     }
   };
   return c;

@@ -1,5 +1,7 @@
 #include "entente/scenario.hpp"
 
+#include "entente/fields.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -108,39 +110,10 @@ Scenario Scenario::at(Date date) const {
 
 void Scenario::for_each_quantity(
     const std::function<void(const std::string& path, Quantity&)>& fn) {
-  auto visit = [&](const std::string& path, Quantity& q) {
-    if (q.uncertain()) fn(path, q);
-  };
-  for (Actor& a : actors) {
-    visit("actors." + a.id + ".capability", a.capability);
-    if (a.risk) visit("actors." + a.id + ".risk", *a.risk);
+  // The one table of settable numbers decides which numbers exist and in what order.
+  for (NumericField& f : numeric_fields(*this)) {
+    if (f.quantity != nullptr && f.quantity->uncertain()) fn(f.path, *f.quantity);
   }
-  for (Issue& is : issues) {
-    if (is.status_quo) visit("issues." + is.id + ".status_quo", *is.status_quo);
-    for (Stance& st : is.stances) {
-      const std::string base = "issues." + is.id + ".positions." + st.actor;
-      visit(base + ".position", st.position);
-      visit(base + ".salience", st.salience);
-    }
-  }
-  for (Alliance& a : alliances) {
-    for (AllianceTerms& t : a.terms) {
-      const std::string base = "alliances." + a.id + ".terms." + t.member;
-      if (t.commitment) visit(base + ".commitment", *t.commitment);
-      if (t.troops_abroad) visit(base + ".burden.troops_abroad", *t.troops_abroad);
-      if (t.host_nation_support)
-        visit(base + ".burden.host_nation_support", *t.host_nation_support);
-      if (t.contributions) visit(base + ".burden.contributions", *t.contributions);
-      for (Threat& th : t.threats) visit(base + ".threats." + th.target, th.level);
-    }
-  }
-  for (Force& f : forces) visit("forces." + f.id + ".strength", f.strength);
-  for (Weapon& w : weapons) {
-    visit("weapons." + w.id + ".range_km", w.range_km);
-    visit("weapons." + w.id + ".count", w.count);
-  }
-  for (Poll& p : polls) visit("polls." + p.id + ".support", p.support);
-  for (Param& p : params) visit("params." + p.id, p.value);
 }
 
 }  // namespace entente

@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "entente/fields.hpp"
 #include "entente/server.hpp"
 
 namespace entente::server {
@@ -44,80 +45,46 @@ std::optional<double> number(const json& j) {
 }  // namespace
 
 std::vector<Input> inputs_of(const Scenario& s) {
+  // The table needs a scenario it may point into; nothing is set through it here.
+  Scenario copy = s;
   std::vector<Input> out;
-  for (const Issue& issue : s.issues) {
-    const double span = issue.scale.max - issue.scale.min;
-    const std::string group = name_or_id(issue.name, issue.id);
-    for (const Stance& st : issue.stances) {
-      const std::string base = "issues." + issue.id + ".positions." + st.actor;
-      out.push_back({base + ".position", st.actor + " position", group, st.position.value,
-                     issue.scale.min, issue.scale.max, span > 0 ? span / 200 : 0.01});
-      out.push_back(
-          {base + ".salience", st.actor + " salience", group, st.salience.value, 0.0, 1.0, 0.01});
+  for (const NumericField& f : numeric_fields(copy)) {
+    const double v = f.value();
+    double lo = f.lo;
+    double hi = f.hi;
+    if (f.number != nullptr) {
+      // A coordinate: a slider over the whole globe would be useless.
+      lo = std::max(f.lo, v - kLatitudeSpan);
+      hi = std::min(f.hi, v + kLatitudeSpan);
+    } else if (!std::isfinite(lo) || !std::isfinite(hi)) {
+      // An open range (a capability, a troop count, a game parameter): a slider from the
+      // field's own bound, or as far the other way, to twice the value's size.
+      const double reach = std::max(1.0, std::abs(v));
+      if (!std::isfinite(lo)) lo = v - reach;
+      if (!std::isfinite(hi)) hi = std::max(lo, v) + reach;
     }
-  }
-  for (const Force& f : s.forces) {
-    out.push_back({"forces." + f.id + ".lat", f.id + " latitude (°N)", "Forces", f.location.lat,
-                   std::max(-90.0, f.location.lat - kLatitudeSpan),
-                   std::min(90.0, f.location.lat + kLatitudeSpan), 0.01});
+    // Shares move in hundredths; anything else in 200 steps over the slider.
+    const bool fine = f.number != nullptr || (f.lo == 0 && f.hi == 1) || !(hi > lo);
+    const double step = fine ? 0.01 : (hi - lo) / 200;
+    out.push_back({f.path, f.label, f.group, v, lo, hi, step});
   }
   return out;
 }
 
 void apply_input(Scenario& s, const std::string& path, double value) {
-  if (!std::isfinite(value)) {
-    throw std::invalid_argument(fmt::format("{}: the value is not a finite number", path));
-  }
+  // An issue's stance that does not exist gets the precise reason, not the table's list.
   const auto parts = split(path);
-  auto within = [&](double lo, double hi) {
-    if (value < lo || value > hi) {
-      throw std::invalid_argument(fmt::format("{}: {} is outside [{}, {}]", path, value, lo, hi));
-    }
-  };
   if (parts.size() == 5 && parts[0] == "issues" && parts[2] == "positions") {
-    auto issue = std::find_if(s.issues.begin(), s.issues.end(),
-                              [&](const Issue& i) { return i.id == parts[1]; });
-    if (issue == s.issues.end()) {
+    const Issue* issue = s.issue(parts[1]);
+    if (issue == nullptr) {
       throw std::invalid_argument(fmt::format("{}: no issue '{}'", path, parts[1]));
     }
-    auto stance = std::find_if(issue->stances.begin(), issue->stances.end(),
-                               [&](const Stance& st) { return st.actor == parts[3]; });
-    if (stance == issue->stances.end()) {
+    if (issue->stance(parts[3]) == nullptr) {
       throw std::invalid_argument(
           fmt::format("{}: '{}' takes no position on issue '{}'", path, parts[3], parts[1]));
     }
-    if (parts[4] == "position") {
-      within(issue->scale.min, issue->scale.max);
-      stance->position.value = value;
-      return;
-    }
-    if (parts[4] == "salience") {
-      within(0.0, 1.0);
-      stance->salience.value = value;
-      return;
-    }
   }
-  if (parts.size() == 3 && parts[0] == "forces" && (parts[2] == "lat" || parts[2] == "lon")) {
-    auto force = std::find_if(s.forces.begin(), s.forces.end(),
-                              [&](const Force& f) { return f.id == parts[1]; });
-    if (force == s.forces.end()) {
-      throw std::invalid_argument(fmt::format("{}: no force '{}'", path, parts[1]));
-    }
-    if (parts[2] == "lat") {
-      within(-90.0, 90.0);
-      force->location.lat = value;
-    } else {
-      within(-180.0, 180.0);
-      force->location.lon = value;
-    }
-    // The unit now stands at coordinates of its own, no longer at the named place.
-    force->place.clear();
-    return;
-  }
-  throw std::invalid_argument(
-      fmt::format("'{}' is not a what-if input; expected issues.ISSUE.positions.ACTOR."
-                  "position|salience or forces.FORCE.lat|lon",
-                  path));
+  set_numeric_field(s, path, value);
 }
 
 std::vector<Forecast> forecasts_of(const json& document) {

@@ -713,6 +713,37 @@ TEST(SmpModel, EightyActorsConvergeWithinKtabsTurnLimit) {
   EXPECT_LE(r.issues[0].details.at("rounds").size(), 101U);
 }
 
+// before_turn runs before every turn, in order, and what it throws ends the run: how a
+// deadline stops a large smp run within one turn rather than after all of them. The model
+// installs it only when the run has a stop token, and leaves the run unchanged.
+TEST(SmpCore, BeforeTurnHookSeesEveryTurnAndCanStopTheRun) {
+  const smp::Prepared p = prepared_csv("dummyData_3Dim.csv");
+  const smp::Trajectory plain = smp::run(p.problem, p.params);
+  ASSERT_GE(plain.states.size(), 4U);
+  std::vector<int> seen;
+  smp::Hooks hooks;
+  hooks.before_turn = [&](int turn) { seen.push_back(turn); };
+  const smp::Trajectory hooked = smp::run(p.problem, p.params, hooks);
+  EXPECT_EQ(hooked.states.size(), plain.states.size());
+  ASSERT_FALSE(seen.empty());
+  for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], static_cast<int>(i));
+  EXPECT_GE(seen.size() + 1, plain.states.size());  // every turn that made a state
+  std::vector<int> before_stop;
+  hooks.before_turn = [&](int turn) {
+    before_stop.push_back(turn);
+    if (turn == 2) throw RunStopped("deadline");
+  };
+  EXPECT_THROW((void)smp::run(p.problem, p.params, hooks), RunStopped);
+  EXPECT_EQ(before_stop, (std::vector<int>{0, 1, 2}));
+
+  const Scenario s = load_ktab_csv(ktab_file("dummyData_3Dim.csv"), "dummyData_3Dim.csv");
+  StopToken stop;
+  RunContext context;
+  context.stop = &stop;
+  EXPECT_EQ(make_model("smp")->run(s, context).issues[0].forecast,
+            make_model("smp")->run(s, RunContext{}).issues[0].forecast);
+}
+
 TEST(SmpModel, ThreadCountDoesNotChangeTheRun) {
   // The turn's challenge estimates are split over threads by initiator; each is computed
   // alone, so every round must be identical (compared as JSON, i.e. to the printed bit).

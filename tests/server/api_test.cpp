@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "entente/embedded.hpp"
+#include "entente/fields.hpp"
 #include "entente/report.hpp"
 #include "entente/runner.hpp"
 #include "entente/scenario_io.hpp"
@@ -131,15 +132,19 @@ TEST_F(ServerApi, ValidateListsTheInputsOfAValidScenario) {
   const json v = json::parse(r.body);
   EXPECT_TRUE(v["valid"].get<bool>());
   EXPECT_TRUE(v["diagnostics"].empty());
-  // Every stance's position and salience, and every force's latitude, at as_of.
-  const Scenario s = korea().current();
-  std::size_t expected = s.forces.size();
-  for (const Issue& i : s.issues) expected += 2 * i.stances.size();
-  ASSERT_EQ(v["inputs"].size(), expected);
+  // Every settable number of the scenario at as_of (include/entente/fields.hpp), in the
+  // table's order, with the field's range as the slider's where it is closed.
+  Scenario s = korea().current();
+  const std::vector<NumericField> fields = numeric_fields(s);
+  ASSERT_EQ(v["inputs"].size(), fields.size());
+  for (std::size_t i = 0; i < fields.size(); ++i) EXPECT_EQ(v["inputs"][i]["path"], fields[i].path);
   const Issue& first = s.issues.front();
-  const json& in = v["inputs"][0];
-  EXPECT_EQ(in["path"],
-            "issues." + first.id + ".positions." + first.stances[0].actor + ".position");
+  const std::string first_position =
+      "issues." + first.id + ".positions." + first.stances[0].actor + ".position";
+  const auto at = std::find_if(v["inputs"].begin(), v["inputs"].end(),
+                               [&](const json& i) { return i["path"] == first_position; });
+  ASSERT_NE(at, v["inputs"].end());
+  const json& in = *at;
   EXPECT_EQ(in["value"].get<double>(), first.stances[0].position.value);
   EXPECT_EQ(in["min"].get<double>(), first.scale.min);
   EXPECT_EQ(in["max"].get<double>(), first.scale.max);
@@ -358,6 +363,29 @@ TEST_F(ServerApi, WhatIfMovesAUnitAndTheScenarioModelsWithIt) {
   EXPECT_TRUE(has_map);
 }
 
+// Any settable number is a what-if input, a game parameter among them: the answer is the
+// run of the scenario with that number set through the same table.
+TEST_F(ServerApi, WhatIfMovesAGameParameter) {
+  Scenario s = korea().current();
+  ASSERT_FALSE(s.params.empty());
+  const Param& p = s.params.front();
+  const double value = p.value.value + 1;
+  const json reply =
+      post("/api/whatif", {{"scenario", "korea-2003"},
+                           {"models", {"crisis"}},
+                           {"options", {"crisis.flips=false"}},
+                           {"charts", false},
+                           {"input", {{"path", "params." + p.id}, {"value", value}}}});
+  EXPECT_EQ(reply["input"]["baseline"].get<double>(), p.value.value);
+  EXPECT_EQ(reply["input"]["label"], p.id);
+  set_numeric_field(s, "params." + p.id, value);
+  RunRequest request;
+  request.models = {"crisis"};
+  request.options = {"crisis.flips=false"};
+  json expected = engine_document(s, request);
+  EXPECT_EQ(reply["document"]["models"], expected["models"]);
+}
+
 TEST_F(ServerApi, WhatIfRefusesInputsItCannotSet) {
   const json base = {{"text", small_yaml(50)}};
   auto with = [&](const json& input) {
@@ -377,7 +405,7 @@ TEST_F(ServerApi, WhatIfRefusesInputsItCannotSet) {
       ::testing::HasSubstr("'JPN' takes no position"));
   EXPECT_THAT(post("/api/whatif", with({{"path", "actors.USA.name"}, {"value", 1}}), 400)["error"]
                   .get<std::string>(),
-              ::testing::HasSubstr("not a what-if input"));
+              ::testing::HasSubstr("is not a settable number of this scenario"));
   EXPECT_EQ(post("/api/whatif", base, 400)["error"].get<std::string>().find("field 'input'"), 0U);
 }
 

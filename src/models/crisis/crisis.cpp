@@ -249,16 +249,26 @@ std::string node_name(const games::ExtensiveGame& eg, int node) {
 }  // namespace
 
 Solution solve(const ScenarioGame& game, const std::map<std::string, double>& values,
-               const std::string& solver) {
+               const std::string& solver, std::optional<double> max_seconds) {
   Solution sol;
   sol.game = build_game(game, values);
   const games::ExtensiveGame& eg = sol.game;
   sol.solver = pick_solver(eg, solver);
   std::vector<games::Equilibrium> eqs;
   try {
-    eqs = games::make_solver(sol.solver)->solve(eg);
+    const std::unique_ptr<games::Solver> engine = games::make_solver(sol.solver);
+    if (max_seconds) {
+      games::Budget budget = engine->budget();
+      budget.max_seconds = std::max(1e-3, std::min(budget.max_seconds, *max_seconds));
+      engine->set_budget(budget);
+    }
+    eqs = engine->solve(eg);
   } catch (const games::SolverError& e) {
-    throw std::runtime_error("game '" + game.id + "': " + sol.solver + ": " + e.what());
+    // Budget messages already start with the solver's name.
+    const std::string what = e.what();
+    const std::string named =
+        what.rfind(sol.solver + ": ", 0) == 0 ? what : sol.solver + ": " + what;
+    throw std::runtime_error("game '" + game.id + "': " + named);
   }
   if (eqs.empty()) throw std::runtime_error("game '" + game.id + "': no equilibrium found");
   const games::Equilibrium& eq = eqs.front();

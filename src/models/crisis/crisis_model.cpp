@@ -146,7 +146,16 @@ class CrisisModel final : public Model {
     nlohmann::json games = nlohmann::json::array();
     for (const ScenarioGame& g : s.games) {
       context.check_stop();
-      const crisis::Solution sol = crisis::solve(g, values, solver_);
+      crisis::Solution sol;
+      try {
+        // The solver cannot check the stop token inside itself: what is left of the
+        // deadline becomes its time budget, and running out of it is the deadline's stop.
+        sol = crisis::solve(g, values, solver_,
+                            context.stop != nullptr ? context.stop->seconds_left() : std::nullopt);
+      } catch (const std::runtime_error&) {
+        context.check_stop();
+        throw;
+      }
       for (const auto& t : sol.threats) {
         result.outputs.push_back(
             {g.id + "/" + t.action + "/credible", t.credible ? 1.0 : 0.0, 0.0, 1.0});

@@ -390,7 +390,7 @@ class SmpModel final : public Model {
       const std::string label =
           config_.joint ? std::string("joint run") : "issue " + g.issues.front()->id;
       for (const std::string& n : notes) result.warnings.push_back(label + ": " + n);
-      runs.push_back(run_group(g, params, by_issue, result.warnings, context.details));
+      runs.push_back(run_group(g, params, by_issue, result.warnings, context));
     }
     for (const Issue& is : scenario.issues) {
       IssueResult ir = std::move(by_issue[is.id]);
@@ -409,7 +409,8 @@ class SmpModel final : public Model {
   // record (actors, turns, risk attitudes and challenges per turn).
   nlohmann::json run_group(const Group& g, const smp::Parameters& params,
                            std::map<std::string, IssueResult>& by_issue,
-                           std::vector<std::string>& warnings, bool details) const {
+                           std::vector<std::string>& warnings, const RunContext& context) const {
+    const bool details = context.details;
     nlohmann::json record;
     std::vector<std::string> issue_ids;
     for (const Issue* is : g.issues) issue_ids.push_back(is->id);
@@ -436,7 +437,9 @@ class SmpModel final : public Model {
     smp::Parameters run_params = params;
     // A Monte Carlo sample reads only the final state's probabilities.
     run_params.record_probabilities = details;
-    const smp::Trajectory tr = smp::run(problem, run_params);
+    smp::Hooks hooks;
+    if (context.stop != nullptr) hooks.before_turn = [&](int) { context.check_stop(); };
+    const smp::Trajectory tr = smp::run(problem, run_params, hooks);
 
     // Positions back on each issue's scale.
     auto on_scale = [&](const smp::State& st, std::size_t i, std::size_t k) {

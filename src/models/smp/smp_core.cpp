@@ -1396,6 +1396,7 @@ Trajectory run(const Problem& problem, const Parameters& params, const Hooks& ho
   };
   double first_change = 0.0;
   for (int turn = 0;; ++turn) {
+    if (hooks.before_turn) hooks.before_turn(turn);
     const std::size_t now = out.states.size() - 1;
     State& st = out.states.back();
     Matrix next_position;

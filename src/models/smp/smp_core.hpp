@@ -161,10 +161,10 @@ struct Trajectory {
   std::string stop_reason;
 };
 
-// Hooks that let a test replay KTAB's thread scheduling. KTAB resolves each actor's
-// bargains in threads, so the order in which actors' bargains are listed and resolved
-// (which decides how Stochastic transitions consume random numbers) depends on timing;
-// its logs record the order. Unset hooks mean actor order.
+// Hooks into a run. The first two let a test replay KTAB's thread scheduling: KTAB
+// resolves each actor's bargains in threads, so the order in which actors' bargains are
+// listed and resolved (which decides how Stochastic transitions consume random numbers)
+// depends on timing; its logs record the order. Unset hooks mean actor order.
 struct Hooks {
   // Given turn t (0-based) and actor k's options (-1 = status quo, else an index into
   // `bargains`), returns them in the order to use.
@@ -173,6 +173,10 @@ struct Hooks {
       option_order;
   // Given turn t, returns the order in which actors resolve their bargains.
   std::function<std::vector<int>(int turn)> resolve_order;
+  // Called before every turn; throwing from it (RunStopped: a deadline, a shutdown) ends the
+  // run with that exception. One turn of a large problem can take seconds, so a run is
+  // stopped within a turn, not within a whole run of up to 100 turns.
+  std::function<void(int turn)> before_turn;
 };
 
 // KTAB's random number generator: std::mt19937_64 whose output passes through the

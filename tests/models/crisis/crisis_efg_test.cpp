@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <fstream>
 #include <map>
 #include <optional>
@@ -333,6 +335,55 @@ TEST(CrisisImperfect, InspectionMixedEquilibriumByLogit) {
   EXPECT_NEAR(sol.threats[0].probability, 3.0 / 8.0, 1e-4);
   EXPECT_FALSE(sol.threats[0].credible);
   EXPECT_NEAR(sol.payoffs[1], -2.0, 1e-3);
+}
+
+// A two-player alternating tree of `depth` binary moves with the payoffs (k mod 7, k mod 5)
+// at the k-th leaf: large enough that the exact sequence-form LCP takes far more than a
+// millisecond.
+std::string deep_game(int depth) {
+  int next_id = 0;
+  int leaf = 0;
+  std::string out;
+  const std::function<void(int, const std::string&)> node = [&](int level,
+                                                                const std::string& indent) {
+    out += indent + "id: n" + std::to_string(next_id++) + "\n";
+    out += indent + "player: " + (level % 2 == 0 ? "CH" : "DF") + "\n";
+    out += indent + "actions:\n";
+    for (const char* a : {"l", "r"}) {
+      out += indent + "  - name: " + a + "\n";
+      if (level + 1 == depth) {
+        out += indent + "    payoffs: {CH: \"" + std::to_string(leaf % 7) + "\", DF: \"" +
+               std::to_string(leaf % 5) + "\"}\n";
+        ++leaf;
+      } else {
+        out += indent + "    next:\n";
+        node(level + 1, indent + "      ");
+      }
+    }
+  };
+  node(0, "      ");
+  return std::string(kHead) + "games:\n  - id: deep\n    players: [CH, DF]\n    root:\n" + out;
+}
+
+// A solver cannot check a run's stop token inside itself: the time left before a deadline
+// becomes its budget, and a budget too small for the game is an error naming the game and
+// the solver, not a run past the deadline. (A limit of 0 must not read as the solvers' "no
+// limit".)
+TEST(CrisisImperfect, TheCallersTimeLimitCapsTheSolversBudget) {
+  const Scenario deep = load_beside_fixtures(deep_game(9));
+  for (const double limit : {0.0, 1e-3}) {
+    try {
+      (void)crisis::solve(deep.games[0], crisis::game_variables(deep), "lcp", limit);
+      FAIL() << "no error at " << limit;
+    } catch (const std::runtime_error& e) {
+      EXPECT_THAT(e.what(), HasSubstr("game 'deep': lcp: the time budget of 0.001 s"));
+    }
+  }
+  // A generous limit leaves the answer as without one.
+  const Scenario s = load_beside_fixtures(kInspection);
+  const auto values = crisis::game_variables(s);
+  EXPECT_EQ(crisis::solve(s.games[0], values, "logit", 60.0).threats[0].probability,
+            crisis::solve(s.games[0], values, "logit").threats[0].probability);
 }
 
 TEST(CrisisImperfect, FlipUnderLcpAndLogit) {

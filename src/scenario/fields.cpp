@@ -1,0 +1,131 @@
+// The table of a scenario's settable numbers (include/entente/fields.hpp). The ranges are
+// the loader's: a number set here passes the checks the same number would pass in a file.
+#include "entente/fields.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace entente {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+const std::string& name_or_id(const std::string& name, const std::string& id) {
+  return name.empty() ? id : name;
+}
+
+}  // namespace
+
+std::vector<NumericField> numeric_fields(Scenario& s) {
+  std::vector<NumericField> out;
+  auto add = [&](std::string path, std::string label, std::string group, double lo, double hi,
+                 Quantity& q) {
+    out.push_back({std::move(path), std::move(label), std::move(group), lo, hi, &q, nullptr, {}});
+  };
+  for (Actor& a : s.actors) {
+    const std::string base = "actors." + a.id;
+    const std::string& who = name_or_id(a.name, a.id);
+    add(base + ".capability", who + " capability", "Actors", 0, kInf, a.capability);
+    if (a.risk) add(base + ".risk", who + " risk attitude", "Actors", -1, 1, *a.risk);
+  }
+  for (Issue& is : s.issues) {
+    const std::string& group = name_or_id(is.name, is.id);
+    if (is.status_quo) {
+      add("issues." + is.id + ".status_quo", "status quo", group, is.scale.min, is.scale.max,
+          *is.status_quo);
+    }
+    for (Stance& st : is.stances) {
+      const std::string base = "issues." + is.id + ".positions." + st.actor;
+      add(base + ".position", st.actor + " position", group, is.scale.min, is.scale.max,
+          st.position);
+      add(base + ".salience", st.actor + " salience", group, 0, 1, st.salience);
+    }
+  }
+  for (Alliance& a : s.alliances) {
+    const std::string group = "Alliance " + name_or_id(a.name, a.id);
+    for (AllianceTerms& t : a.terms) {
+      const std::string base = "alliances." + a.id + ".terms." + t.member;
+      if (t.commitment) {
+        add(base + ".commitment", t.member + " commitment", group, 0, 1, *t.commitment);
+      }
+      if (t.troops_abroad) {
+        add(base + ".burden.troops_abroad", t.member + " troops abroad", group, 0, kInf,
+            *t.troops_abroad);
+      }
+      if (t.host_nation_support) {
+        add(base + ".burden.host_nation_support", t.member + " host-nation support", group, 0, kInf,
+            *t.host_nation_support);
+      }
+      if (t.contributions) {
+        add(base + ".burden.contributions", t.member + " contributions", group, 0, kInf,
+            *t.contributions);
+      }
+      for (Threat& th : t.threats) {
+        add(base + ".threats." + th.target, t.member + " threat from " + th.target, group, 0, 1,
+            th.level);
+      }
+    }
+  }
+  for (Force& f : s.forces) {
+    add("forces." + f.id + ".strength", f.id + " strength", "Forces", 0, kInf, f.strength);
+    // Coordinates are plain numbers, never sampled; a unit given coordinates of its own
+    // no longer stands at the named place.
+    Force* force = &f;
+    out.push_back({"forces." + f.id + ".lat", f.id + " latitude (°N)", "Forces", -90, 90, nullptr,
+                   &f.location.lat, [force] { force->place.clear(); }});
+    out.push_back({"forces." + f.id + ".lon", f.id + " longitude (°E)", "Forces", -180, 180,
+                   nullptr, &f.location.lon, [force] { force->place.clear(); }});
+  }
+  for (Weapon& w : s.weapons) {
+    // The loader refuses a range of 0 (nothing would be in range); the smallest positive
+    // number is the closed bound nearest to that.
+    add("weapons." + w.id + ".range_km", w.id + " range (km)", "Weapons", std::nextafter(0.0, 1.0),
+        kInf, w.range_km);
+    add("weapons." + w.id + ".count", w.id + " count", "Weapons", 0, kInf, w.count);
+  }
+  for (Poll& p : s.polls) {
+    add("polls." + p.id + ".support", p.id + " support", "Polls", 0, 1, p.support);
+  }
+  for (Param& p : s.params) add("params." + p.id, p.id, "Parameters", -kInf, kInf, p.value);
+  return out;
+}
+
+void set_numeric_field(Scenario& s, const std::string& path, double value) {
+  if (!std::isfinite(value)) {
+    throw std::invalid_argument(fmt::format("{}: the value is not a finite number", path));
+  }
+  std::vector<NumericField> fields = numeric_fields(s);
+  const auto it = std::find_if(fields.begin(), fields.end(),
+                               [&](const NumericField& f) { return f.path == path; });
+  if (it == fields.end()) {
+    // Name the kind of path that exists, from the first component given.
+    const std::string head = path.substr(0, path.find('.'));
+    std::vector<std::string> same_head;
+    for (const NumericField& f : fields) {
+      if (f.path.rfind(head + ".", 0) == 0 && same_head.size() < 3) same_head.push_back(f.path);
+    }
+    throw std::invalid_argument(
+        same_head.empty()
+            ? fmt::format("'{}' is not a settable number of this scenario; settable numbers are "
+                          "under actors, issues, alliances, forces, weapons, polls and params",
+                          path)
+            : fmt::format("'{}' is not a settable number of this scenario; e.g. {}", path,
+                          fmt::join(same_head, ", ")));
+  }
+  if (value < it->lo || value > it->hi) {
+    throw std::invalid_argument(
+        fmt::format("{}: {} is outside [{}, {}]", path, value, it->lo, it->hi));
+  }
+  if (it->quantity != nullptr) {
+    it->quantity->value = value;
+  } else {
+    *it->number = value;
+  }
+  if (it->on_set) it->on_set();
+}
+
+}  // namespace entente
