@@ -18,6 +18,11 @@ struct Equilibrium {
   Profile profile;  // behaviour profile (strategic games: one mixed strategy per player)
   std::vector<Rational> payoffs;       // exact when profile.exact
   std::vector<double> payoffs_approx;  // always filled
+  // Extensive games: true when the profile's numbers at infosets a player's own strategy
+  // avoids (refinements.hpp's avoided_by_own_play) are part of the solution (backward
+  // induction's plan); false when they are a convention (uniform play), because the solver
+  // works with strategies or realization plans that leave those choices open.
+  bool specifies_avoided = false;
 };
 
 struct SolverOption {
