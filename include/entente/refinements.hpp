@@ -2,6 +2,7 @@
 // the game's subgames, and whether a behaviour profile is subgame perfect (docs/games.md).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "entente/games.hpp"
@@ -49,5 +50,37 @@ struct SubgamePerfection {
 // responses in behaviour strategies need it) or the profile does not fit the game.
 SubgamePerfection subgame_perfection(const ExtensiveGame& game, const Profile& profile,
                                      double tolerance = 1e-6);
+
+}  // namespace entente::games
+
+namespace entente::games {
+
+enum class Perfection { kPerfect, kNotPerfect, kUndetermined };
+
+struct PerfectionVerdict {
+  Perfection verdict = Perfection::kUndetermined;
+  // Why, in one clause: the trembles that witness perfection, the player and strategy that
+  // beat the profile against every nearby completely mixed profile, or what stopped the test.
+  std::string why;
+};
+
+// Whether a pure profile is trembling-hand perfect (Selten 1975): a limit of completely
+// mixed profiles against each of which it is a best reply. Strategic games: in the
+// strategic form; extensive games: in the agent normal form (one agent per information set),
+// which is Selten's perfect equilibrium of the extensive game. Exact, and never a wrong
+// verdict, but it may be undetermined:
+// - perfect when trembles of orders eta^k (k = 1..3, every strategy off the profile) are
+//   found against which every agent's choice is a best reply for all small eta: the
+//   polynomials in eta are compared by their lowest-order terms;
+// - not perfect when some agent has a strategy doing strictly better against every
+//   completely mixed profile near the profile: the payoff difference is multilinear in the
+//   others' tremble sizes, and it is negative near zero exactly when the coefficients of its
+//   minimal monomials are, checked at every combination of the strategies the others
+//   tremble to (the difference is linear in each one's tremble distribution);
+// - undetermined when neither holds (trembles that need specific ratios at one order), for
+//   mixed profiles, for open choices, and for games with more than 65,536 pure (agent)
+//   profiles. Throws std::invalid_argument when the profile does not fit the game.
+PerfectionVerdict trembling_hand_perfection(const StrategicGame& game, const Profile& profile);
+PerfectionVerdict trembling_hand_perfection(const ExtensiveGame& game, const Profile& profile);
 
 }  // namespace entente::games

@@ -96,15 +96,32 @@ std::string infoset_row(const GameLabels& l, const games::Profile& prof, std::si
 // Prints the equilibria; `stopped` is "" for a finished solve, else the reason the solver
 // stopped early (its budget ran out): the equilibria are then those found so far. `extra`
 // adds fields to the JSON document (the refinement applied).
+// `perfection` holds one trembling-hand verdict per equilibrium when they were asked for.
 template <class Game>
 int print_equilibria(const Game& game, const std::string& solver,
                      const std::vector<games::Equilibrium>& eqs, OutputFormat format,
                      const std::string& stopped = "",
-                     const nlohmann::ordered_json& extra = nlohmann::ordered_json::object()) {
+                     const nlohmann::ordered_json& extra = nlohmann::ordered_json::object(),
+                     const std::vector<games::PerfectionVerdict>& perfection = {}) {
   const GameLabels l = labels_of(game);
   if (format == OutputFormat::kJson) {
     auto doc = equilibria_document(game, solver, eqs, stopped);
     for (const auto& [key, value] : extra.items()) doc[key] = value;
+    for (std::size_t k = 0; k < perfection.size(); ++k) {
+      auto& item = doc["equilibria"][k];
+      switch (perfection[k].verdict) {
+        case games::Perfection::kPerfect:
+          item["trembling_hand_perfect"] = true;
+          break;
+        case games::Perfection::kNotPerfect:
+          item["trembling_hand_perfect"] = false;
+          break;
+        case games::Perfection::kUndetermined:
+          item["trembling_hand_perfect"] = nullptr;
+          break;
+      }
+      item["perfection"] = perfection[k].why;
+    }
     std::cout << doc.dump(2) << "\n";
     return 0;
   }
@@ -154,6 +171,14 @@ int print_equilibria(const Game& game, const std::string& solver,
                                                 : fmt::format("{:.6g}", e.payoffs_approx[p]));
     }
     std::cout << "  payoffs: " << pay << "\n";
+    if (k < perfection.size()) {
+      const auto& v = perfection[k];
+      std::cout << fmt::format("  trembling-hand perfect: {} ({})\n",
+                               v.verdict == games::Perfection::kPerfect      ? "yes"
+                               : v.verdict == games::Perfection::kNotPerfect ? "no"
+                                                                             : "undetermined",
+                               v.why);
+    }
   }
   return 0;
 }
@@ -167,6 +192,7 @@ struct SolveArgs {
   bool json = false;
   std::string format;  // "" (text, or json with --json), text, json, csv
   bool subgame_perfect = false;
+  bool perfect = false;
   [[nodiscard]] OutputFormat output() const {
     if (format == "csv") return OutputFormat::kCsv;
     if (format == "json" || (format.empty() && json)) return OutputFormat::kJson;
@@ -232,7 +258,12 @@ int solve_and_print(const Game& game, const games::Solver& solver, const SolveAr
       extra["left_out_open"] = 0;
     }
   }
-  print_equilibria(game, args.solver, eqs, args.output(), stopped, extra);
+  std::vector<games::PerfectionVerdict> perfection;
+  if (args.perfect) {
+    for (const auto& e : eqs)
+      perfection.push_back(games::trembling_hand_perfection(game, e.profile));
+  }
+  print_equilibria(game, args.solver, eqs, args.output(), stopped, extra, perfection);
   if (!stopped.empty()) {
     std::cerr << fmt::format("error: {}: {}\n", display_name(args.file), stopped);
     return kExitInput;
@@ -429,6 +460,8 @@ void add_games_command(CLI::App& app, int& code) {
       ->check(CLI::IsMember({"text", "json", "csv"}));
   solve_cmd->add_flag("--subgame-perfect", solve->subgame_perfect,
                       "Keep only the equilibria that are subgame perfect (extensive games)");
+  solve_cmd->add_flag("--perfect", solve->perfect,
+                      "Mark which pure equilibria are trembling-hand perfect (small games)");
   solve_cmd->callback([solve, &code] { code = cmd_solve(*solve); });
 
   auto convert = std::make_shared<ConvertArgs>();

@@ -1,6 +1,7 @@
 #include "entente/refinements.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -310,6 +311,344 @@ SubgamePerfection subgame_perfection(const ExtensiveGame& game, const Profile& p
   }
   const double range = std::max(1.0, to_double(hi - lo));
   return check<double>(game, profile, tolerance * range);
+}
+
+}  // namespace entente::games
+
+namespace entente::games {
+
+namespace {
+
+// A game in which each agent (a player of a strategic game, an information set of an
+// extensive one) picks one of its strategies and receives its player's payoff.
+struct AgentForm {
+  std::vector<int> sizes;
+  std::vector<std::string> names;                // "Player 3", "Player 3 at #1"
+  std::vector<std::vector<std::string>> labels;  // strategy labels per agent
+  std::vector<std::size_t> stride;               // agent 0 varies fastest
+  std::size_t cells = 1;
+  std::vector<Rational> pay;  // cells x agents
+  [[nodiscard]] std::size_t agents() const { return sizes.size(); }
+  [[nodiscard]] const Rational& payoff(std::size_t cell, std::size_t agent) const {
+    return pay[cell * agents() + agent];
+  }
+};
+
+constexpr std::size_t kMaxAgentCells = 65536;
+
+void set_strides(AgentForm& f) {
+  f.stride.assign(f.sizes.size(), 1);
+  f.cells = 1;
+  for (std::size_t j = 0; j < f.sizes.size(); ++j) {
+    f.stride[j] = f.cells;
+    f.cells *= static_cast<std::size_t>(f.sizes[j]);
+  }
+}
+
+using Poly = std::vector<Rational>;  // coefficients of eta^0, eta^1, ...
+
+Poly multiply(const Poly& a, const Poly& b) {
+  Poly out(a.size() + b.size() - 1, Rational(0));
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == 0) continue;
+    for (std::size_t j = 0; j < b.size(); ++j) out[i + j] += a[i] * b[j];
+  }
+  return out;
+}
+
+// The sign of a polynomial for all small eta > 0: that of its lowest nonzero coefficient.
+int sign_near_zero(const Poly& p) {
+  for (const Rational& c : p) {
+    if (c != 0) return sgn(c);
+  }
+  return 0;
+}
+
+// Whether every agent's strategy in `s` is a best reply against the profile where agent j
+// plays t != s_j with probability eta^order[j][t], for all small eta.
+bool best_reply_against(const AgentForm& f, const std::vector<int>& s,
+                        const std::vector<std::vector<int>>& order) {
+  const std::size_t n = f.agents();
+  std::vector<std::vector<Poly>> sigma(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    Poly stay{Rational(1)};
+    for (int t = 0; t < f.sizes[j]; ++t) {
+      if (t == s[j]) continue;
+      Poly p(static_cast<std::size_t>(order[j][idx(t)]) + 1, Rational(0));
+      p.back() = 1;
+      if (stay.size() < p.size()) stay.resize(p.size(), Rational(0));
+      stay[p.size() - 1] -= 1;
+      sigma[j].resize(idx(f.sizes[j]));
+      sigma[j][idx(t)] = std::move(p);
+    }
+    sigma[j].resize(idx(f.sizes[j]));
+    sigma[j][idx(s[j])] = std::move(stay);
+  }
+  std::vector<int> c(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<Poly> diff(idx(f.sizes[i]), Poly{Rational(0)});
+    std::fill(c.begin(), c.end(), 0);
+    for (std::size_t cell = 0; cell < f.cells; ++cell) {
+      if (c[i] == s[i]) {
+        Poly w{Rational(1)};
+        for (std::size_t j = 0; j < n; ++j) {
+          if (j != i) w = multiply(w, sigma[j][idx(c[j])]);
+        }
+        for (int t = 0; t < f.sizes[i]; ++t) {
+          if (t == s[i]) continue;
+          const std::size_t other =
+              cell - static_cast<std::size_t>(s[i]) * f.stride[i] + idx(t) * f.stride[i];
+          const Rational d = f.payoff(cell, i) - f.payoff(other, i);
+          if (d == 0) continue;
+          Poly& acc = diff[idx(t)];
+          if (acc.size() < w.size()) acc.resize(w.size(), Rational(0));
+          for (std::size_t k = 0; k < w.size(); ++k) acc[k] += d * w[k];
+        }
+      }
+      for (std::size_t j = 0; j < n; ++j) {
+        if (++c[j] < f.sizes[j]) break;
+        c[j] = 0;
+      }
+    }
+    for (int t = 0; t < f.sizes[i]; ++t) {
+      if (t != s[i] && sign_near_zero(diff[idx(t)]) < 0) return false;
+    }
+  }
+  return true;
+}
+
+// Whether agent i's strategy t does strictly better than s_i against every completely
+// mixed profile near s (see the header for the argument); false when the test cannot tell.
+bool beaten_near(const AgentForm& f, const std::vector<int>& s, std::size_t i, int t) {
+  std::vector<std::size_t> others;
+  for (std::size_t j = 0; j < f.agents(); ++j) {
+    if (j != i && f.sizes[j] > 1) others.push_back(j);  // one strategy: nothing to tremble to
+  }
+  constexpr std::size_t kMaxOthers = 14;
+  if (others.size() > kMaxOthers) return false;
+  double combos = 1;
+  for (std::size_t j : others) combos *= f.sizes[j] - 1;
+  constexpr double kMaxCombos = 4096;
+  if (combos > kMaxCombos) return false;
+  const std::size_t subsets = std::size_t{1} << others.size();
+  std::size_t base = 0;
+  for (std::size_t j = 0; j < f.agents(); ++j) base += idx(s[j]) * f.stride[j];
+  // v[k]: the strategy other k trembles to (never s); odometer over the combinations.
+  std::vector<int> v(others.size(), 0);
+  for (std::size_t k = 0; k < others.size(); ++k) v[k] = s[others[k]] == 0 ? 1 : 0;
+  std::vector<Rational> coef(subsets);
+  std::vector<char> below(subsets);
+  while (true) {
+    for (std::size_t mask = 0; mask < subsets; ++mask) {
+      std::size_t cell = base;
+      for (std::size_t k = 0; k < others.size(); ++k) {
+        if ((mask >> k & 1U) != 0) {
+          const std::size_t j = others[k];
+          cell = cell - idx(s[j]) * f.stride[j] + idx(v[k]) * f.stride[j];
+        }
+      }
+      const std::size_t alt = cell - idx(s[i]) * f.stride[i] + idx(t) * f.stride[i];
+      coef[mask] = f.payoff(cell, i) - f.payoff(alt, i);
+    }
+    // Moebius inversion: coefficient of prod_{k in S} e_k in the expansion.
+    for (std::size_t k = 0; k < others.size(); ++k) {
+      for (std::size_t mask = 0; mask < subsets; ++mask) {
+        if ((mask >> k & 1U) != 0) coef[mask] -= coef[mask ^ (std::size_t{1} << k)];
+      }
+    }
+    // below[S]: some proper subset has a nonzero coefficient.
+    bool any = false;
+    for (std::size_t mask = 0; mask < subsets; ++mask) {
+      char b = 0;
+      for (std::size_t k = 0; k < others.size() && b == 0; ++k) {
+        const std::size_t bit = std::size_t{1} << k;
+        if ((mask & bit) != 0) {
+          const std::size_t sub = mask ^ bit;
+          b = static_cast<char>(below[sub] != 0 || coef[sub] != 0);
+        }
+      }
+      below[mask] = b;
+      if (coef[mask] != 0 && b == 0) {
+        if (coef[mask] > 0) return false;  // a minimal monomial where s_i does better
+        any = true;
+      }
+    }
+    if (!any) return false;  // indifferent near s: s_i stays a best reply
+    std::size_t k = 0;
+    for (; k < others.size(); ++k) {
+      const std::size_t j = others[k];
+      do {
+        ++v[k];
+      } while (v[k] < f.sizes[j] && v[k] == s[j]);
+      if (v[k] < f.sizes[j]) break;
+      v[k] = s[j] == 0 ? 1 : 0;
+    }
+    if (k == others.size()) return true;
+  }
+}
+
+PerfectionVerdict judge(const AgentForm& f, const std::vector<int>& s) {
+  const std::size_t n = f.agents();
+  // Refutation first: it also catches profiles that are no equilibrium.
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int t = 0; t < f.sizes[i]; ++t) {
+      if (t != s[i] && beaten_near(f, s, i, t)) {
+        return {Perfection::kNotPerfect,
+                f.names[i] + "'s " + f.labels[i][idx(t)] + " does strictly better than " +
+                    f.labels[i][idx(s[i])] + " against every completely mixed profile near it"};
+      }
+    }
+  }
+  std::vector<std::pair<std::size_t, int>> trembles;
+  for (std::size_t j = 0; j < n; ++j) {
+    for (int t = 0; t < f.sizes[j]; ++t) {
+      if (t != s[j]) trembles.emplace_back(j, t);
+    }
+  }
+  const double per_try = static_cast<double>(f.cells) * static_cast<double>(n * n);
+  constexpr double kMaxWork = 2e7;
+  int top = 0;
+  for (int m = 3; m >= 1 && top == 0; --m) {
+    if (std::pow(m, static_cast<double>(trembles.size())) * per_try <= kMaxWork) top = m;
+  }
+  if (top == 0) return {Perfection::kUndetermined, "too many trembles to search"};
+  std::vector<int> k(trembles.size(), 1);
+  std::vector<std::vector<int>> order(n);
+  for (std::size_t j = 0; j < n; ++j) order[j].assign(idx(f.sizes[j]), 0);
+  while (true) {
+    for (std::size_t q = 0; q < trembles.size(); ++q) {
+      order[trembles[q].first][idx(trembles[q].second)] = k[q];
+    }
+    if (best_reply_against(f, s, order)) {
+      std::string why = "a best reply against trembles";
+      for (std::size_t q = 0; q < trembles.size(); ++q) {
+        why += std::string(q == 0 ? ": " : ", ") + f.names[trembles[q].first] + " plays " +
+               f.labels[trembles[q].first][idx(trembles[q].second)] + " with eta" +
+               (k[q] == 1 ? "" : "^" + std::to_string(k[q]));
+      }
+      return {Perfection::kPerfect, why + ", for every small eta > 0"};
+    }
+    std::size_t q = 0;
+    for (; q < k.size(); ++q) {
+      if (++k[q] <= top) break;
+      k[q] = 1;
+    }
+    if (q == k.size()) break;
+  }
+  return {Perfection::kUndetermined,
+          "no trembles of orders eta..eta^" + std::to_string(top) +
+              " make it a best reply, and no strategy beats it near the profile"};
+}
+
+// The pure choice in each row of a profile, or empty when some row is mixed.
+std::vector<int> pure_choices(const Profile& p) {
+  std::vector<int> out;
+  for (const auto& player : p.probs) {
+    for (const auto& row : player) {
+      int choice = -1;
+      for (std::size_t a = 0; a < row.size(); ++a) {
+        if (row[a] == 1) choice = static_cast<int>(a);
+        if (row[a] != 0 && row[a] != 1) return {};
+      }
+      if (choice < 0) return {};
+      out.push_back(choice);
+    }
+  }
+  return out;
+}
+
+std::string label_or(const std::string& label, const std::string& fallback) {
+  return label.empty() ? fallback : label;
+}
+
+}  // namespace
+
+PerfectionVerdict trembling_hand_perfection(const StrategicGame& game, const Profile& profile) {
+  require(profile.probs.size() == idx(game.num_players()),
+          "trembling_hand_perfection: one entry per player");
+  if (!profile.exact) return {Perfection::kUndetermined, "not an exact profile"};
+  const std::vector<int> s = pure_choices(profile);
+  if (s.size() != idx(game.num_players())) return {Perfection::kUndetermined, "not pure"};
+  AgentForm f;
+  for (int p = 0; p < game.num_players(); ++p) {
+    f.sizes.push_back(game.num_strategies(p));
+    f.names.push_back(label_or(game.players()[idx(p)], "player " + std::to_string(p + 1)));
+    f.labels.push_back(game.strategies()[idx(p)]);
+  }
+  set_strides(f);
+  if (f.cells > kMaxAgentCells) {
+    return {Perfection::kUndetermined, "more than 65,536 pure profiles"};
+  }
+  f.pay.reserve(f.cells * f.agents());
+  for (std::size_t c = 0; c < f.cells; ++c) {
+    for (int p = 0; p < game.num_players(); ++p) f.pay.push_back(game.payoff(c, p));
+  }
+  return judge(f, s);
+}
+
+PerfectionVerdict trembling_hand_perfection(const ExtensiveGame& game, const Profile& profile) {
+  check_profile(game, profile);
+  if (!profile.exact) return {Perfection::kUndetermined, "not an exact profile"};
+  const std::vector<int> s = pure_choices(profile);
+  if (s.empty()) return {Perfection::kUndetermined, "not pure (mixed or left-open choices)"};
+  AgentForm f;
+  std::vector<int> agent_of(game.infosets().size(), -1);
+  std::vector<int> owner;
+  double cells = 1;
+  for (int p = 1; p <= game.num_players(); ++p) {
+    const std::string player = label_or(game.players()[idx(p - 1)], "player " + std::to_string(p));
+    for (int h : game.player_infosets(p)) {
+      const Infoset& info = game.infoset(h);
+      agent_of[idx(h)] = static_cast<int>(f.sizes.size());
+      owner.push_back(p - 1);
+      f.sizes.push_back(static_cast<int>(info.actions.size()));
+      f.names.push_back(player + " at " + label_or(info.label, "#" + std::to_string(info.number)));
+      f.labels.push_back(info.actions);
+      cells *= static_cast<double>(info.actions.size());
+    }
+  }
+  constexpr double kMaxTreeWork = 2e7;
+  if (cells > static_cast<double>(kMaxAgentCells) ||
+      cells * static_cast<double>(game.nodes().size()) > kMaxTreeWork) {
+    return {Perfection::kUndetermined, "the agent form has too many profiles"};
+  }
+  set_strides(f);
+  const std::vector<int> order = game.prefix_order();
+  std::vector<Rational> reach(game.nodes().size());
+  std::vector<int> c(f.agents(), 0);
+  f.pay.reserve(f.cells * f.agents());
+  for (std::size_t cell = 0; cell < f.cells; ++cell) {
+    std::vector<Rational> total(idx(game.num_players()), Rational(0));
+    reach[0] = 1;
+    for (int n : order) {
+      const Node& node = game.node(n);
+      if (reach[idx(n)] == 0) {
+        for (int ch : node.children) reach[idx(ch)] = 0;
+        continue;
+      }
+      if (node.outcome >= 0) {
+        const auto& pay = game.outcomes()[idx(node.outcome)].payoffs;
+        for (std::size_t p = 0; p < total.size(); ++p) total[p] += reach[idx(n)] * pay[p];
+      }
+      if (node.kind == NodeKind::kTerminal) continue;
+      const Infoset& h = game.infoset(node.infoset);
+      for (std::size_t a = 0; a < node.children.size(); ++a) {
+        if (h.player == 0) {
+          reach[idx(node.children[a])] = reach[idx(n)] * h.probs[a];
+        } else {
+          const int agent = agent_of[idx(node.infoset)];
+          reach[idx(node.children[a])] =
+              c[idx(agent)] == static_cast<int>(a) ? reach[idx(n)] : Rational(0);
+        }
+      }
+    }
+    for (std::size_t j = 0; j < f.agents(); ++j) f.pay.push_back(total[idx(owner[j])]);
+    for (std::size_t j = 0; j < f.agents(); ++j) {
+      if (++c[j] < f.sizes[j]) break;
+      c[j] = 0;
+    }
+  }
+  return judge(f, s);
 }
 
 }  // namespace entente::games

@@ -343,5 +343,27 @@ TEST_F(GamesCli, SubgamePerfectFilter) {
   EXPECT_THAT(open.err, HasSubstr("another completion of it might be subgame perfect"));
 }
 
+// --perfect marks the pure equilibria that are trembling-hand perfect (derivation for
+// Selten's horse in tests/games/refinements_test.cpp): (R, R, L) is, (L, R, R) is not.
+TEST_F(GamesCli, PerfectMarksTremblingHandPerfectEquilibria) {
+  const auto r = run_entente("games solve " + game("gambit_selten_horse.efg") +
+                             " --solver enumpure --perfect --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["equilibria"].size(), 2U);
+  for (const auto& e : doc["equilibria"]) {
+    const bool rrl = e["exact"]["profile"]["Player 1"]["#1"]["R"] == "1";
+    EXPECT_EQ(e["trembling_hand_perfect"], rrl) << e.dump();
+    EXPECT_TRUE(e["perfection"].is_string());
+  }
+  const auto text = run_entente("games solve " + game("gambit_selten_horse.efg") +
+                                " --solver enumpure --perfect");
+  EXPECT_THAT(text.out, HasSubstr("  trembling-hand perfect: no (Player 2 at #1's L does "
+                                  "strictly better than R against every completely mixed "
+                                  "profile near it)\n"));
+  EXPECT_THAT(text.out, HasSubstr("  trembling-hand perfect: yes (a best reply against "
+                                  "trembles: "));
+}
+
 }  // namespace
 }  // namespace entente

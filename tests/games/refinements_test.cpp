@@ -133,5 +133,51 @@ TEST(Refinements, DeepChainsDoNotUnderflow) {
                std::invalid_argument);
 }
 
+// Selten's horse (gambit_selten_horse.efg): player 1 R -> player 2, L -> player 3's left
+// node; player 2 R ends (1, 1, 1), L -> player 3's right node; player 3 (one infoset) gets
+// R (4, 4, 0) / L (0, 0, 1) on the right and R (3, 2, 2) / L (0, 0, 0) on the left.
+//
+// (R, R, L) is perfect: let player 1 tremble to L with eta^2, player 2 to L with eta and
+// player 3 to R with eta. Player 1: R gives (1 - eta) + 4 eta^2, L gives 3 eta; R is better
+// for small eta. Player 2: R gives 1, L gives 4 eta. Player 3: L minus R is
+// (1 - eta^2) eta (right node) - 2 eta^2 (left node) > 0 for small eta.
+//
+// (L, R, R) is not: player 2's choice matters only when player 1 trembles to R, and then R
+// gives 1 while L gives 4 P3(R) > 1 whenever player 3 plays R with more than 1/4, as every
+// profile near (L, R, R) does. (Selten 1975; the horse has no proper subgame, so subgame
+// perfection keeps both.)
+TEST(Refinements, TremblingHandPerfectionOfSeltensHorse) {
+  const ExtensiveGame g = efg("gambit_selten_horse.efg");
+  // Rows per player (one infoset each), actions (R, L).
+  const Profile rrl = behaviour({{{1, 0}}, {{1, 0}}, {{0, 1}}});
+  const Profile lrr = behaviour({{{0, 1}}, {{1, 0}}, {{1, 0}}});
+  const PerfectionVerdict yes = trembling_hand_perfection(g, rrl);
+  EXPECT_EQ(yes.verdict, Perfection::kPerfect) << yes.why;
+  const PerfectionVerdict no = trembling_hand_perfection(g, lrr);
+  EXPECT_EQ(no.verdict, Perfection::kNotPerfect) << no.why;
+  EXPECT_NE(no.why.find("Player 2"), std::string::npos) << no.why;
+  // A mixed profile (the component (L; R with at most 1/3; R)) is not judged.
+  const Profile mixed = behaviour({{{0, 1}}, {{Q(1, 3), Q(2, 3)}}, {{1, 0}}});
+  EXPECT_EQ(trembling_hand_perfection(g, mixed).verdict, Perfection::kUndetermined);
+}
+
+// Two players: perfect = undominated equilibrium (van Damme 1991, Thm 3.2.2). In
+// U/D x L/R with (U, L) = (1, 1) and every other cell (0, 0), (D, R) is an equilibrium
+// (neither gains alone) but D and R are weakly dominated: not perfect; (U, L) is.
+TEST(Refinements, TremblingHandPerfectionRejectsWeaklyDominatedEquilibria) {
+  StrategicGame g({"Row", "Col"}, {{"U", "D"}, {"L", "R"}});
+  g.set_payoffs({0, 0}, {Q(1), Q(1)});
+  g.set_payoffs({1, 0}, {Q(0), Q(0)});
+  g.set_payoffs({0, 1}, {Q(0), Q(0)});
+  g.set_payoffs({1, 1}, {Q(0), Q(0)});
+  EXPECT_EQ(trembling_hand_perfection(g, mixed_profile({{1, 0}, {1, 0}})).verdict,
+            Perfection::kPerfect);
+  const PerfectionVerdict dr = trembling_hand_perfection(g, mixed_profile({{0, 1}, {0, 1}}));
+  EXPECT_EQ(dr.verdict, Perfection::kNotPerfect) << dr.why;
+  // A profile that is no equilibrium is refuted too: against U, Col gains 1 by L over R.
+  EXPECT_EQ(trembling_hand_perfection(g, mixed_profile({{1, 0}, {0, 1}})).verdict,
+            Perfection::kNotPerfect);
+}
+
 }  // namespace
 }  // namespace entente::games
