@@ -23,6 +23,8 @@ struct Equilibrium {
   // induction's plan); false when they are a convention (uniform play), because the solver
   // works with strategies or realization plans that leave those choices open.
   bool specifies_avoided = false;
+  // logit: the lambda where tracing stopped (payoffs scaled to [0, 1]); -1 for the others.
+  double lambda = -1;
 };
 
 struct SolverOption {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gmp.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -171,6 +172,11 @@ int print_equilibria(const Game& game, const std::string& solver,
                                                 : fmt::format("{:.6g}", e.payoffs_approx[p]));
     }
     std::cout << "  payoffs: " << pay << "\n";
+    if (e.lambda >= 0) {
+      const std::vector<double> r = games::regrets(game, e.profile);
+      std::cout << fmt::format("  lambda: {:.6g}, max regret: {:.3g}\n", e.lambda,
+                               *std::max_element(r.begin(), r.end()));
+    }
     if (k < perfection.size()) {
       const auto& v = perfection[k];
       std::cout << fmt::format("  trembling-hand perfect: {} ({})\n",

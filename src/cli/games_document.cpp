@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <type_traits>
 
@@ -93,6 +94,12 @@ Json document_of(const Game& game, const std::string& solver,
     Json item;
     item["profile"] = profile_json(l, e.profile, false);
     item["payoffs"] = e.payoffs_approx;
+    if (e.lambda >= 0) {
+      // logit: where tracing stopped and how far from an equilibrium the profile is there.
+      const std::vector<double> r = games::regrets(game, e.profile);
+      item["lambda"] = e.lambda;
+      item["max_regret"] = *std::max_element(r.begin(), r.end());
+    }
     if constexpr (std::is_same_v<Game, ExtensiveGame>) add_reach(game, l, e, item);
     if (e.profile.exact) {
       Json exact;

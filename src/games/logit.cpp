@@ -144,14 +144,19 @@ Equilibrium profile_at(const StrategicGame& game, const Problem& pr, const Eigen
     for (int j = 0; j < pr.k[i]; ++j) row.push_back(std::exp(z(pr.offset[i] + j)) / sum);
     approx.push_back({row});
   }
-  return make_equilibrium(game, approx_profile(std::move(approx)));
+  Equilibrium e = make_equilibrium(game, approx_profile(std::move(approx)));
+  e.lambda = z(pr.size);
+  return e;
 }
 
 // Dense double matrices of size x size alive at once during a step (the Jacobian and its
 // derivative table, J J', the LU factors, the bordered matrix for the orientation).
 constexpr std::size_t kDenseMatrices = 8;
 
-std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, Work& work) {
+// Stops at lambda_max, or earlier once every player's regret is at most max_regret (in the
+// game's payoffs; 0: never).
+std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, double max_regret,
+                               Work& work) {
   {
     // Charged before anything is built: a reduced form with 10^5 strategies needs 10^10
     // doubles per matrix.
@@ -247,6 +252,10 @@ std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, Wor
       z = trial;
       t = nt;
       step *= 1.5;
+      if (max_regret > 0) {
+        const std::vector<double> r = regrets(game, profile_at(game, pr, z).profile);
+        if (*std::max_element(r.begin(), r.end()) <= max_regret) break;
+      }
     }
   }
   return {profile_at(game, pr, z)};
@@ -266,19 +275,20 @@ std::string size_warning(double size, const std::string& advice) {
 
 class Logit final : public Solver {
  public:
-  explicit Logit(double lambda_max) : lambda_max_(lambda_max) {}
+  Logit(double lambda_max, double max_regret) : lambda_max_(lambda_max), max_regret_(max_regret) {}
   [[nodiscard]] const SolverInfo& info() const override { return kInfo; }
   [[nodiscard]] std::vector<Equilibrium> solve(const StrategicGame& game) const override {
     Work work(budget(), "logit", [&game] { return advice(game, "logit"); });
-    return trace(game, lambda_max_, work);
+    return trace(game, lambda_max_, max_regret_, work);
   }
   [[nodiscard]] std::vector<Equilibrium> solve(const ExtensiveGame& game) const override {
     // The branch is traced on the reduced strategic form; its mixed profile becomes a
     // behaviour profile by Kuhn's theorem, which needs perfect recall.
     require_perfect_recall(game, "logit");
     Work work(budget(), "logit", [&game] { return advice(game, "logit"); });
-    return via_reduced_form(
-        game, work, [this](const StrategicGame& g, Work& w) { return trace(g, lambda_max_, w); });
+    return via_reduced_form(game, work, [this](const StrategicGame& g, Work& w) {
+      return trace(g, lambda_max_, max_regret_, w);
+    });
   }
   // Each step factors dense matrices of the total strategy count: cubic in it.
   [[nodiscard]] std::string work_warning(const StrategicGame& game) const override {
@@ -301,17 +311,26 @@ class Logit final : public Solver {
       false,
       {{"lambda_max", "1e7",
         "stop tracing at this precision (payoffs scaled to [0, 1]); regret is about "
-        "1/(e lambda_max) of the payoff range"}}};
+        "1/(e lambda_max) of the payoff range"},
+       {"max_regret", "0",
+        "stop earlier, once no player gains more than this (game payoffs) by a best reply; "
+        "0: trace to lambda_max"}}};
 
  private:
   double lambda_max_;
+  double max_regret_;
 };
 
 }  // namespace
 
 SolverEntry logit_entry() {
   return {Logit::kInfo, [](const SolverOptions& options) {
-            return std::make_unique<Logit>(option_number(options, "lambda_max", 1e7));
+            // 0 (the default) turns the test off; any other value must be positive.
+            const auto it = options.find("max_regret");
+            const double max_regret = it == options.end() || it->second == "0"
+                                          ? 0.0
+                                          : option_number(options, "max_regret", 0);
+            return std::make_unique<Logit>(option_number(options, "lambda_max", 1e7), max_regret);
           }};
 }
 

@@ -239,6 +239,15 @@ TEST_F(GamesCli, CsvIsGambitsForm) {
       run_entente("games solve " + game("gambit_selten_fig2.nfg") + " --solver logit --format csv");
   ASSERT_EQ(logit.exit_code, 0) << logit.err;
   EXPECT_THAT(logit.out, ::testing::MatchesRegex("NE(,[01]\\.[0-9]{6}){5}\n"));
+  // Text and JSON say where logit stopped and how far from an equilibrium it is there.
+  const auto text =
+      run_entente("games solve " + game("gambit_selten_fig2.nfg") + " --solver logit");
+  EXPECT_THAT(text.out, ::testing::ContainsRegex("  lambda: [0-9.e+]+, max regret: "));
+  const auto json = run_entente("games solve " + game("gambit_selten_fig2.nfg") +
+                                " --solver logit -o max_regret=0.01 --json");
+  const auto doc = nlohmann::json::parse(json.out);
+  EXPECT_LE(doc["equilibria"][0]["max_regret"].get<double>(), 0.01);
+  EXPECT_GT(doc["equilibria"][0]["lambda"].get<double>(), 0.0);
 }
 
 // The JSON keeps the game's order of players, infosets and strategies: "10" after "2", "a"

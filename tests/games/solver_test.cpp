@@ -394,6 +394,24 @@ ExtensiveGame chain(int depth) {
   return g;
 }
 
+// logit reports the lambda it stopped at, and max_regret stops it early: on the
+// entry-accommodation game at a profile whose regret (the independent best-response routine)
+// is within the bound, well before lambda_max; the default traces to lambda_max.
+TEST(GamesSolver, LogitStopsAtARegretAndReportsLambda) {
+  const ExtensiveGame g = shared_efg("gambit_entry_accommodation.efg");
+  const auto full = solve("logit", g);
+  ASSERT_EQ(full.size(), 1U);
+  EXPECT_GE(full[0].lambda, 1e7);
+  const auto early = solve("logit", g, {{"max_regret", "1e-3"}});
+  ASSERT_EQ(early.size(), 1U);
+  EXPECT_LE(max_regret(regrets(g, early[0].profile)), 1e-3);
+  EXPECT_GT(early[0].lambda, 0.0);
+  EXPECT_LT(early[0].lambda, 1e5);
+  // Exact solvers have no lambda.
+  EXPECT_LT(solve("lcp", g)[0].lambda, 0.0);
+  EXPECT_THROW((void)make_solver("logit", {{"max_regret", "-1"}}), std::invalid_argument);
+}
+
 TEST(GamesSolverBudget, OptionsAreParsedAndCheckedForEverySolver) {
   for (const auto& info : registered_solvers()) {
     const auto s = make_solver(info.name, {{"max_seconds", "2.5"}, {"max_memory", "512M"}});
