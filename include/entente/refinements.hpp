@@ -2,6 +2,7 @@
 // the game's subgames, and whether a behaviour profile is subgame perfect (docs/games.md).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,15 @@ struct SubgamePerfection {
 // responses in behaviour strategies need it) or the profile does not fit the game.
 SubgamePerfection subgame_perfection(const ExtensiveGame& game, const Profile& profile,
                                      double tolerance = 1e-6);
+
+// A subgame-perfect completion of an exact profile: the same profile with pure choices at
+// the infosets `open` marks (indexed like game.infosets(); those its players' own strategies
+// avoid, so the profile's payoffs and its Nash property do not change), the first in the
+// order of the choices that subgame_perfection accepts. nullopt when none of the pure
+// completions tried is: at most 4,096 of them, fewer on large trees (each costs one
+// subgame_perfection). Mixed completions are not tried.
+std::optional<Profile> subgame_perfect_completion(const ExtensiveGame& game, const Profile& profile,
+                                                  const std::vector<bool>& open);
 
 }  // namespace entente::games
 

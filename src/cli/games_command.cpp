@@ -13,6 +13,7 @@
 #include <map>
 #include <new>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <type_traits>
 
@@ -206,20 +207,34 @@ struct SolveArgs {
   }
 };
 
-// Keeps the subgame-perfect equilibria of an extensive game; says on stderr how many were
-// left out and, when a verdict rests on choices the solver left open, that another
-// completion of those equilibria might be subgame perfect. `extra` gets the counts.
+// Keeps the subgame-perfect equilibria of an extensive game. An equilibrium that fails only
+// because of choices the solver left open (uniform by convention) is completed with pure
+// choices there when one completion is subgame perfect (it is the same equilibrium); the
+// rest are counted, and stderr says that another completion might pass. `extra` gets the
+// counts.
 std::vector<games::Equilibrium> keep_subgame_perfect(const ExtensiveGame& game,
                                                      std::vector<games::Equilibrium> eqs,
                                                      const SolveArgs& args,
                                                      nlohmann::ordered_json& extra) {
   std::vector<games::Equilibrium> kept;
   std::size_t open = 0;
+  std::size_t completed = 0;
   for (auto& e : eqs) {
     const games::SubgamePerfection verdict = games::subgame_perfection(game, e.profile);
     if (verdict.perfect) {
       kept.push_back(std::move(e));
-    } else if (verdict.rests_on_open_choices && !e.specifies_avoided) {
+      continue;
+    }
+    if (!verdict.rests_on_open_choices || e.specifies_avoided) continue;
+    const std::vector<bool> choices = open_infosets(game, e);
+    std::optional<games::Profile> done;
+    if (e.profile.exact) done = games::subgame_perfect_completion(game, e.profile, choices);
+    if (done) {
+      games::Equilibrium c = games::make_equilibrium(game, std::move(*done));
+      c.specifies_avoided = true;  // its choices there are now part of it
+      kept.push_back(std::move(c));
+      ++completed;
+    } else {
       ++open;
     }
   }
@@ -227,13 +242,14 @@ std::vector<games::Equilibrium> keep_subgame_perfect(const ExtensiveGame& game,
   extra["refinement"] = "subgame-perfect";
   extra["left_out"] = left_out;
   extra["left_out_open"] = open;
+  extra["completed"] = completed;
   if (open > 0) {
     std::cerr << fmt::format(
         "warning: {}: {} of the {} equilibri{} left out as not subgame perfect fail{} only in "
         "subgames holding choices {} left open (a player's own strategy avoids them and the "
-        "profile plays them uniformly): another completion of {} might be subgame perfect\n",
+        "profile plays them uniformly), and no pure choice there passes: a mixed one might\n",
         display_name(args.file), open, left_out, left_out == 1 ? "um" : "a", open == 1 ? "s" : "",
-        args.solver, open == 1 ? "it" : "them");
+        args.solver);
   }
   return kept;
 }
@@ -262,6 +278,7 @@ int solve_and_print(const Game& game, const games::Solver& solver, const SolveAr
       extra["refinement"] = "subgame-perfect";
       extra["left_out"] = 0;
       extra["left_out_open"] = 0;
+      extra["completed"] = 0;
     }
   }
   std::vector<games::PerfectionVerdict> perfection;

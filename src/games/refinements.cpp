@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -290,6 +291,44 @@ std::vector<int> subgame_roots(const ExtensiveGame& game) {
     if (is_root[idx(n)]) out.push_back(n);
   }
   return out;
+}
+
+std::optional<Profile> subgame_perfect_completion(const ExtensiveGame& game, const Profile& profile,
+                                                  const std::vector<bool>& open) {
+  check_profile(game, profile);
+  require(open.size() == game.infosets().size(), "open: one entry per infoset");
+  require(profile.exact, "subgame_perfect_completion: the profile is not exact");
+  const Layout l = layout_of(game);
+  double work = 0;
+  for (int r : subgame_roots(game)) work += static_cast<double>(l.end[idx(r)] - l.pos[idx(r)]);
+  work *= game.num_players();
+  constexpr double kMaxCompletions = 4096;
+  const double allowed = std::min(kMaxCompletions, std::max(1.0, kMaxSubgameWork / work));
+  std::vector<int> slots;  // the open infosets
+  double count = 1;
+  for (std::size_t h = 0; h < open.size(); ++h) {
+    if (!open[h] || game.infosets()[h].player == 0) continue;
+    slots.push_back(static_cast<int>(h));
+    count *= static_cast<double>(game.infosets()[h].actions.size());
+  }
+  if (slots.empty() || count > allowed) return std::nullopt;
+  std::vector<std::size_t> choice(slots.size(), 0);
+  Profile p = profile;
+  while (true) {
+    for (std::size_t k = 0; k < slots.size(); ++k) {
+      const Infoset& h = game.infoset(slots[k]);
+      auto& row = p.probs[idx(h.player - 1)][idx(game.local_index(slots[k]))];
+      for (std::size_t a = 0; a < row.size(); ++a) row[a] = a == choice[k] ? 1 : 0;
+    }
+    p.sync_approx();
+    if (subgame_perfection(game, p).perfect) return p;
+    std::size_t k = 0;
+    for (; k < slots.size(); ++k) {
+      if (++choice[k] < game.infoset(slots[k]).actions.size()) break;
+      choice[k] = 0;
+    }
+    if (k == slots.size()) return std::nullopt;
+  }
 }
 
 SubgamePerfection subgame_perfection(const ExtensiveGame& game, const Profile& profile,

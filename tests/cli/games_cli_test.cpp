@@ -343,13 +343,27 @@ TEST_F(GamesCli, SubgamePerfectFilter) {
   ASSERT_EQ(horse.exit_code, 0) << horse.err;
   EXPECT_EQ(horse.out, "NE,0,1,1,0,1,0\nNE,1,0,1,0,0,1\n");
   // A subgame with imperfect information (entry_then_coordination.efg; derivation in
-  // tests/games/refinements_test.cpp): (Out; b) leaves Alice's choice after In open, so the
-  // verdict on it rests on the uniform play printed there, and the message says so.
+  // tests/games/refinements_test.cpp). enumpure's (Out, *; b) leaves Alice's choice after In
+  // open; completed with b it is subgame perfect (the same equilibrium), and is kept so.
   const auto open = run_entente("games solve " + game("entry_then_coordination.efg") +
-                                " --solver enumpure --subgame-perfect --format csv");
+                                " --solver enumpure --subgame-perfect --json");
   ASSERT_EQ(open.exit_code, 0) << open.err;
-  EXPECT_EQ(open.out, "NE,0,1,1,0,1,0\n");
-  EXPECT_THAT(open.err, HasSubstr("another completion of it might be subgame perfect"));
+  const auto d = nlohmann::json::parse(open.out);
+  ASSERT_EQ(d["equilibria"].size(), 2U);
+  EXPECT_EQ(d["completed"], 1);
+  EXPECT_EQ(d["equilibria"][1]["exact"]["profile"]["Alice"]["Choose"]["b"], "1");
+  EXPECT_FALSE(d["equilibria"][1].contains("open"));
+  EXPECT_EQ(open.err, "");
+  // enummixed's (Out, *; a 2/3) needs Alice at a 3/4 in the subgame for Bob to mix, and then
+  // Bob at 1/4 for her to: no completion passes; the warning says the verdict rests on the
+  // open choice.
+  const auto mixed = run_entente("games solve " + game("entry_then_coordination.efg") +
+                                 " --solver enummixed --subgame-perfect --format csv");
+  ASSERT_EQ(mixed.exit_code, 0) << mixed.err;
+  EXPECT_EQ(mixed.out, "NE,1,0,0,1,0,1\nNE,0,1,1,0,1,0\n");
+  EXPECT_THAT(mixed.err, HasSubstr("1 of the 1 equilibrium left out as not subgame perfect "
+                                   "fails only in subgames holding choices enummixed left "
+                                   "open"));
 }
 
 // --perfect marks the pure equilibria that are trembling-hand perfect (derivation for

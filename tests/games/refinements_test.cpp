@@ -78,6 +78,20 @@ TEST(Refinements, SubgamePerfectionOnImperfectInformation) {
   EXPECT_FALSE(subgame_perfection(g, near).perfect);
 }
 
+// (Out, *; b) completed: b after In makes it (Out, b; b), subgame perfect; (Out, *; a 2/3)
+// has no pure completion that is (Bob mixes only if Alice plays a with exactly 3/4).
+TEST(Refinements, SubgamePerfectCompletionOfOpenChoices) {
+  const ExtensiveGame g = efg("entry_then_coordination.efg");
+  const Profile out_b = behaviour({{{1, 0}, {Q(1, 2), Q(1, 2)}}, {{0, 1}}});
+  const std::vector<bool> open = avoided_by_own_play(g, out_b);
+  const auto done = subgame_perfect_completion(g, out_b, open);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_EQ(done->probs[0][1], (std::vector<Q>{0, 1}));
+  EXPECT_EQ(done->probs[1][0], (std::vector<Q>{0, 1}));  // Bob's play is kept
+  const Profile out_mixed = behaviour({{{1, 0}, {Q(1, 2), Q(1, 2)}}, {{Q(2, 3), Q(1, 3)}}});
+  EXPECT_FALSE(subgame_perfect_completion(g, out_mixed, open).has_value());
+}
+
 TEST(Refinements, ReachedAndAvoidedInfosets) {
   const ExtensiveGame g = efg("entry_then_coordination.efg");
   const Profile out_bb = behaviour({{{1, 0}, {0, 1}}, {{0, 1}}});
