@@ -467,9 +467,12 @@ bool beaten_near(const AgentForm& f, const std::vector<int>& s, std::size_t i, i
   if (others.size() > kMaxOthers) return false;
   double combos = 1;
   for (std::size_t j : others) combos *= f.sizes[j] - 1;
-  constexpr double kMaxCombos = 4096;
-  if (combos > kMaxCombos) return false;
   const std::size_t subsets = std::size_t{1} << others.size();
+  // Each combination costs a pass over the subsets per other agent.
+  constexpr double kMaxWork = 2e7;
+  if (combos * static_cast<double>(subsets) * static_cast<double>(others.size() + 1) > kMaxWork) {
+    return false;
+  }
   std::size_t base = 0;
   for (std::size_t j = 0; j < f.agents(); ++j) base += idx(s[j]) * f.stride[j];
   // v[k]: the strategy other k trembles to (never s); odometer over the combinations.
