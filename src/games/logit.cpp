@@ -261,6 +261,97 @@ std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, dou
   return {profile_at(game, pr, z)};
 }
 
+// Agent-form profiles logit's behaviour tracing takes on: the payoff table is walked at every
+// step, so past this the trace runs for minutes.
+constexpr double kMaxAgentCells = 1 << 16;
+
+// The agent normal form of a tree: one player per information set (in player, then local
+// order) with its owner's payoffs. Its logit equilibria are the tree's logit equilibria in
+// behaviour strategies (McKelvey and Palfrey 1998, agent QRE), which gambit-logit traces.
+StrategicGame agent_form(const ExtensiveGame& game, Work& work) {
+  std::vector<std::string> names;
+  std::vector<std::vector<std::string>> actions;
+  std::vector<int> owner;
+  std::vector<int> agent_of(game.infosets().size(), -1);
+  double cells = 1;
+  for (int p = 1; p <= game.num_players(); ++p) {
+    for (int h : game.player_infosets(p)) {
+      agent_of[static_cast<std::size_t>(h)] = static_cast<int>(names.size());
+      names.push_back(game.players()[static_cast<std::size_t>(p - 1)] + " at " +
+                      std::to_string(game.infoset(h).number));
+      actions.push_back(game.infoset(h).actions);
+      owner.push_back(p - 1);
+      cells *= static_cast<double>(game.infoset(h).actions.size());
+    }
+  }
+  if (cells > kMaxAgentCells) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.6g", cells);
+    throw SolverError(std::string("logit: the agent form of this tree has ") + text +
+                      " profiles, more than the 65536 its behaviour tracing takes; "
+                      "--option agent=false traces the reduced strategic form instead");
+  }
+  StrategicGame out(names, actions, game.title());
+  const std::vector<int> order = game.prefix_order();
+  std::vector<Rational> reach(game.nodes().size());
+  std::vector<int> c(names.size(), 0);
+  work.check_charge(out.num_cells() * names.size() * kSmallRationalBytes,
+                    "building the agent form");
+  for (std::size_t cell = 0; cell < out.num_cells(); ++cell) {
+    if ((cell & 255U) == 0) work.check_time("building the agent form");
+    std::vector<Rational> total(static_cast<std::size_t>(game.num_players()), Rational(0));
+    reach[0] = 1;
+    for (int n : order) {
+      const Node& node = game.node(n);
+      const auto ni = static_cast<std::size_t>(n);
+      if (reach[ni] == 0) {
+        for (int ch : node.children) reach[static_cast<std::size_t>(ch)] = 0;
+        continue;
+      }
+      if (node.outcome >= 0) {
+        const auto& pay = game.outcomes()[static_cast<std::size_t>(node.outcome)].payoffs;
+        for (std::size_t p = 0; p < total.size(); ++p) total[p] += reach[ni] * pay[p];
+      }
+      if (node.kind == NodeKind::kTerminal) continue;
+      const Infoset& h = game.infoset(node.infoset);
+      for (std::size_t a = 0; a < node.children.size(); ++a) {
+        const auto ch = static_cast<std::size_t>(node.children[a]);
+        if (h.player == 0) {
+          reach[ch] = reach[ni] * h.probs[a];
+        } else {
+          const int agent = agent_of[static_cast<std::size_t>(node.infoset)];
+          reach[ch] =
+              c[static_cast<std::size_t>(agent)] == static_cast<int>(a) ? reach[ni] : Rational(0);
+        }
+      }
+    }
+    std::vector<Rational> payoffs;
+    for (int o : owner) payoffs.push_back(total[static_cast<std::size_t>(o)]);
+    out.set_cell_outcome(cell, out.add_outcome(std::move(payoffs)));
+    for (std::size_t j = 0; j < c.size(); ++j) {
+      if (++c[j] < out.num_strategies(static_cast<int>(j))) break;
+      c[j] = 0;
+    }
+  }
+  return out;
+}
+
+// The agent form's mixed profile as the tree's behaviour profile (agents in player, then
+// local order).
+Equilibrium to_behaviour(const ExtensiveGame& game, const Equilibrium& agent) {
+  std::vector<std::vector<std::vector<double>>> approx(
+      static_cast<std::size_t>(game.num_players()));
+  std::size_t j = 0;
+  for (int p = 1; p <= game.num_players(); ++p) {
+    for (std::size_t k = 0; k < game.player_infosets(p).size(); ++k) {
+      approx[static_cast<std::size_t>(p - 1)].push_back(agent.profile.approx[j++][0]);
+    }
+  }
+  Equilibrium e = make_equilibrium(game, approx_profile(std::move(approx)));
+  e.lambda = agent.lambda;
+  return e;
+}
+
 // Past this many strategies in all, each predictor-corrector step (dense LU of the
 // Jacobian) takes about a second, and a trace takes thousands of steps.
 constexpr double kWarnSize = 400;
@@ -275,7 +366,8 @@ std::string size_warning(double size, const std::string& advice) {
 
 class Logit final : public Solver {
  public:
-  Logit(double lambda_max, double max_regret) : lambda_max_(lambda_max), max_regret_(max_regret) {}
+  Logit(double lambda_max, double max_regret, bool agent)
+      : lambda_max_(lambda_max), max_regret_(max_regret), agent_(agent) {}
   [[nodiscard]] const SolverInfo& info() const override { return kInfo; }
   [[nodiscard]] std::vector<Equilibrium> solve(const StrategicGame& game) const override {
     Work work(budget(), "logit", [&game] { return advice(game, "logit"); });
@@ -286,6 +378,16 @@ class Logit final : public Solver {
     // behaviour profile by Kuhn's theorem, which needs perfect recall.
     require_perfect_recall(game, "logit");
     Work work(budget(), "logit", [&game] { return advice(game, "logit"); });
+    if (agent_) {
+      const StrategicGame form = agent_form(game, work);
+      try {
+        return {to_behaviour(game, trace(form, lambda_max_, max_regret_, work).at(0))};
+      } catch (const BudgetExceeded& e) {
+        std::vector<Equilibrium> found;
+        for (const auto& f : e.found()) found.push_back(to_behaviour(game, f));
+        throw BudgetExceeded(e.what(), std::move(found));
+      }
+    }
     return via_reduced_form(game, work, [this](const StrategicGame& g, Work& w) {
       return trace(g, lambda_max_, max_regret_, w);
     });
@@ -297,7 +399,7 @@ class Logit final : public Solver {
     return size_warning(static_cast<double>(size), advice(game, "logit"));
   }
   [[nodiscard]] std::string work_warning(const ExtensiveGame& game) const override {
-    if (!game.perfect_recall_problem().empty()) return "";
+    if (!game.perfect_recall_problem().empty() || agent_) return "";
     double size = 0;
     for (double k : reduced_strategy_counts(game)) size += k;
     return size_warning(size, advice(game, "logit"));
@@ -314,11 +416,15 @@ class Logit final : public Solver {
         "1/(e lambda_max) of the payoff range"},
        {"max_regret", "0",
         "stop earlier, once no player gains more than this (game payoffs) by a best reply; "
-        "0: trace to lambda_max"}}};
+        "0: trace to lambda_max"},
+       {"agent", "false",
+        "extensive games: trace in behaviour strategies (the agent form, as gambit-logit; up "
+        "to 65536 agent profiles) instead of the reduced strategic form"}}};
 
  private:
   double lambda_max_;
   double max_regret_;
+  bool agent_;
 };
 
 }  // namespace
@@ -330,7 +436,8 @@ SolverEntry logit_entry() {
             const double max_regret = it == options.end() || it->second == "0"
                                           ? 0.0
                                           : option_number(options, "max_regret", 0);
-            return std::make_unique<Logit>(option_number(options, "lambda_max", 1e7), max_regret);
+            return std::make_unique<Logit>(option_number(options, "lambda_max", 1e7), max_regret,
+                                           option_flag(options, "agent", false));
           }};
 }
 

@@ -412,6 +412,27 @@ TEST(GamesSolver, LogitStopsAtARegretAndReportsLambda) {
   EXPECT_THROW((void)make_solver("logit", {{"max_regret", "-1"}}), std::invalid_argument);
 }
 
+// logit in behaviour strategies (--option agent=true, the agent form, as gambit-logit on
+// trees). Selten's horse: the branch ends in the component (R; R; player 3 R with at most
+// 1/4) at its endpoint 1/4, where player 2 is indifferent (R gives 1, L gives 4 x 1/4) — the
+// row NE,1,0,1,0,0.25,0.75 Gambit's documentation lists for gambit-enumpoly on this game
+// (tests/data/games/SOURCES.md). Kuhn poker: the value -1/18 (Kuhn 1950).
+TEST(GamesSolver, LogitInBehaviourStrategies) {
+  const ExtensiveGame horse = shared_efg("gambit_selten_horse.efg");
+  const auto h = solve("logit", horse, {{"agent", "true"}});
+  ASSERT_EQ(h.size(), 1U);
+  EXPECT_NEAR(h[0].profile.approx[0][0][0], 1.0, 1e-4);   // player 1: R
+  EXPECT_NEAR(h[0].profile.approx[1][0][0], 1.0, 1e-4);   // player 2: R
+  EXPECT_NEAR(h[0].profile.approx[2][0][0], 0.25, 1e-4);  // player 3: R with 1/4
+  EXPECT_LT(max_regret(regrets(horse, h[0].profile)), 1e-5);
+  EXPECT_GT(h[0].lambda, 1e6);
+  const ExtensiveGame kuhn = shared_efg("openspiel_kuhn_poker.efg");
+  const auto k = solve("logit", kuhn, {{"agent", "true"}});
+  ASSERT_EQ(k.size(), 1U);
+  EXPECT_NEAR(k[0].payoffs_approx[0], -1.0 / 18.0, 1e-4);
+  EXPECT_LT(max_regret(regrets(kuhn, k[0].profile)), 1e-5);
+}
+
 TEST(GamesSolverBudget, OptionsAreParsedAndCheckedForEverySolver) {
   for (const auto& info : registered_solvers()) {
     const auto s = make_solver(info.name, {{"max_seconds", "2.5"}, {"max_memory", "512M"}});
