@@ -84,8 +84,7 @@ std::string display_name(const std::string& path) { return path == "-" ? "<stdin
 
 enum class OutputFormat { kText, kJson, kCsv };
 
-// One infoset's row of the text output: its actions' probabilities, or what is left open.
-template <class Game>
+// One infoset's row of the text output: its actions' probabilities.
 std::string infoset_row(const GameLabels& l, const games::Profile& prof, std::size_t p,
                         std::size_t h) {
   std::string row;
@@ -97,8 +96,8 @@ std::string infoset_row(const GameLabels& l, const games::Profile& prof, std::si
 
 // Prints the equilibria; `stopped` is "" for a finished solve, else the reason the solver
 // stopped early (its budget ran out): the equilibria are then those found so far. `extra`
-// adds fields to the JSON document (the refinement applied).
-// `perfection` holds one trembling-hand verdict per equilibrium when they were asked for.
+// adds fields to the JSON document (the refinement applied); `perfection` holds one
+// trembling-hand verdict per equilibrium when they were asked for.
 template <class Game>
 int print_equilibria(const Game& game, const std::string& solver,
                      const std::vector<games::Equilibrium>& eqs, OutputFormat format,
@@ -151,7 +150,7 @@ int print_equilibria(const Game& game, const std::string& solver,
         mine = game.player_infosets(static_cast<int>(p) + 1);
       }
       for (std::size_t h = 0; h < l.infosets[p].size(); ++h) {
-        const std::string row = infoset_row<Game>(l, e.profile, p, h);
+        const std::string row = infoset_row(l, e.profile, p, h);
         if constexpr (std::is_same_v<Game, ExtensiveGame>) {
           const auto g = static_cast<std::size_t>(mine[h]);
           if (open[g]) {
