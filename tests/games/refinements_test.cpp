@@ -170,7 +170,8 @@ TEST(Refinements, TremblingHandPerfectionOfSeltensHorse) {
   const PerfectionVerdict no = trembling_hand_perfection(g, lrr);
   EXPECT_EQ(no.verdict, Perfection::kNotPerfect) << no.why;
   EXPECT_NE(no.why.find("Player 2"), std::string::npos) << no.why;
-  // A mixed profile (the component (L; R with at most 1/3; R)) is not judged.
+  // A mixed profile (the endpoint of the component (L; R with at least 1/3; R)) is not
+  // judged.
   const Profile mixed = behaviour({{{0, 1}}, {{Q(1, 3), Q(2, 3)}}, {{1, 0}}});
   EXPECT_EQ(trembling_hand_perfection(g, mixed).verdict, Perfection::kUndetermined);
 }
