@@ -92,5 +92,12 @@ struct PerfectionVerdict {
 //   profiles. Throws std::invalid_argument when the profile does not fit the game.
 PerfectionVerdict trembling_hand_perfection(const StrategicGame& game, const Profile& profile);
 PerfectionVerdict trembling_hand_perfection(const ExtensiveGame& game, const Profile& profile);
+// The same for an equilibrium whose choices at the infosets `open` marks were left open by
+// its solver (indexed like game.infosets(); see avoided_by_own_play): perfect when some pure
+// choice there makes an agent-form profile that is perfect (at most 4,096 completions
+// tried), else undetermined (a mixed completion might be perfect); with no open infoset, as
+// above.
+PerfectionVerdict trembling_hand_perfection(const ExtensiveGame& game, const Profile& profile,
+                                            const std::vector<bool>& open);
 
 }  // namespace entente::games

@@ -282,8 +282,14 @@ int solve_and_print(const Game& game, const games::Solver& solver, const SolveAr
   }
   std::vector<games::PerfectionVerdict> perfection;
   if (args.perfect) {
-    for (const auto& e : eqs)
-      perfection.push_back(games::trembling_hand_perfection(game, e.profile));
+    for (const auto& e : eqs) {
+      if constexpr (std::is_same_v<Game, ExtensiveGame>) {
+        perfection.push_back(
+            games::trembling_hand_perfection(game, e.profile, open_infosets(game, e)));
+      } else {
+        perfection.push_back(games::trembling_hand_perfection(game, e.profile));
+      }
+    }
   }
   print_equilibria(game, args.solver, eqs, args.output(), stopped, extra, perfection);
   if (!stopped.empty()) {

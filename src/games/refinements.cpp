@@ -693,4 +693,48 @@ PerfectionVerdict trembling_hand_perfection(const ExtensiveGame& game, const Pro
   return judge(f, s);
 }
 
+PerfectionVerdict trembling_hand_perfection(const ExtensiveGame& game, const Profile& profile,
+                                            const std::vector<bool>& open) {
+  check_profile(game, profile);
+  require(open.size() == game.infosets().size(), "open: one entry per infoset");
+  if (!profile.exact) return {Perfection::kUndetermined, "not an exact profile"};
+  std::vector<int> slots;
+  double count = 1;
+  for (std::size_t h = 0; h < open.size(); ++h) {
+    if (!open[h] || game.infosets()[h].player == 0) continue;
+    slots.push_back(static_cast<int>(h));
+    count *= static_cast<double>(game.infosets()[h].actions.size());
+  }
+  if (slots.empty()) return trembling_hand_perfection(game, profile);
+  constexpr double kMaxCompletions = 4096;
+  if (count > kMaxCompletions) {
+    return {Perfection::kUndetermined, "more than 4,096 completions of the open choices"};
+  }
+  std::vector<std::size_t> choice(slots.size(), 0);
+  Profile p = profile;
+  while (true) {
+    std::string filled;
+    for (std::size_t k = 0; k < slots.size(); ++k) {
+      const Infoset& h = game.infoset(slots[k]);
+      auto& row = p.probs[idx(h.player - 1)][idx(game.local_index(slots[k]))];
+      for (std::size_t a = 0; a < row.size(); ++a) row[a] = a == choice[k] ? 1 : 0;
+      filled += std::string(k == 0 ? "" : ", ") + h.actions[choice[k]] + " at " +
+                label_or(h.label, "#" + std::to_string(h.number));
+    }
+    p.sync_approx();
+    const PerfectionVerdict v = trembling_hand_perfection(game, p);
+    if (v.verdict == Perfection::kPerfect) {
+      return {Perfection::kPerfect, "with the open choices made as " + filled + ", " + v.why};
+    }
+    std::size_t k = 0;
+    for (; k < slots.size(); ++k) {
+      if (++choice[k] < game.infoset(slots[k]).actions.size()) break;
+      choice[k] = 0;
+    }
+    if (k == slots.size()) break;
+  }
+  return {Perfection::kUndetermined,
+          "no pure choice at the open infosets makes it perfect; a mixed one might"};
+}
+
 }  // namespace entente::games

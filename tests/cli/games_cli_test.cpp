@@ -386,6 +386,14 @@ TEST_F(GamesCli, PerfectMarksTremblingHandPerfectEquilibria) {
                                   "profile near it)\n"));
   EXPECT_THAT(text.out, HasSubstr("  trembling-hand perfect: yes (a best reply against "
                                   "trembles: "));
+  // enumpure's (Out, *; b) in entry_then_coordination.efg leaves Alice's choice after In open;
+  // with b there it is perfect: against trembles of size eta everywhere, Out gives 2 against
+  // about 1, b gives 1 - eta against 3 eta, and Bob (reached only by Alice's tremble) gets
+  // 3 (1 - eta) from b against eta from a.
+  const auto open = run_entente("games solve " + game("entry_then_coordination.efg") +
+                                " --solver enumpure --perfect");
+  EXPECT_THAT(open.out, HasSubstr("trembling-hand perfect: yes (with the open choices made as "
+                                  "b at Choose, "));
 }
 
 }  // namespace
