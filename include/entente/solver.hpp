@@ -18,6 +18,13 @@ struct Equilibrium {
   Profile profile;  // behaviour profile (strategic games: one mixed strategy per player)
   std::vector<Rational> payoffs;       // exact when profile.exact
   std::vector<double> payoffs_approx;  // always filled
+  // Extensive games: true when the profile's numbers at infosets a player's own strategy
+  // avoids (refinements.hpp's avoided_by_own_play) are part of the solution (backward
+  // induction's plan); false when they are a convention (uniform play), because the solver
+  // works with strategies or realization plans that leave those choices open.
+  bool specifies_avoided = false;
+  // logit: the lambda where tracing stopped (payoffs scaled to [0, 1]); -1 for the others.
+  double lambda = -1;
 };
 
 struct SolverOption {

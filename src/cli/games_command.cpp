@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gmp.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -12,12 +13,16 @@
 #include <map>
 #include <new>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
+#include <type_traits>
 
 #include "app/games_document.hpp"
 #include "app/input.hpp"
 #include "entente/diagnostics.hpp"
 #include "entente/game_io.hpp"
+#include "entente/refinements.hpp"
+#include "entente/scenario_io.hpp"
 #include "entente/solver.hpp"
 
 extern "C" void mi_register_error(void (*fun)(int err, void* arg), void* arg) __attribute__((weak));
@@ -74,15 +79,55 @@ std::string number_text(const games::Profile& prof, std::size_t p, std::size_t h
   return fmt::format("{:.6g}", prof.approx[p][h][a]);
 }
 
+// How a game read from standard input is named in messages.
+std::string display_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
+enum class OutputFormat { kText, kJson, kCsv };
+
+// One infoset's row of the text output: its actions' probabilities.
+std::string infoset_row(const app::GameLabels& l, const games::Profile& prof, std::size_t p,
+                        std::size_t h) {
+  std::string row;
+  for (std::size_t a = 0; a < l.actions[p][h].size(); ++a) {
+    row += fmt::format("{}{} {}", a ? ", " : "", l.actions[p][h][a], number_text(prof, p, h, a));
+  }
+  return row;
+}
+
 // Prints the equilibria; `stopped` is "" for a finished solve, else the reason the solver
-// stopped early (its budget ran out): the equilibria are then those found so far.
+// stopped early (its budget ran out): the equilibria are then those found so far. `extra`
+// adds fields to the JSON document (the refinement applied); `perfection` holds one
+// trembling-hand verdict per equilibrium when they were asked for.
 template <class Game>
 int print_equilibria(const Game& game, const std::string& solver,
-                     const std::vector<games::Equilibrium>& eqs, bool json,
-                     const std::string& stopped = "") {
+                     const std::vector<games::Equilibrium>& eqs, OutputFormat format,
+                     const std::string& stopped = "",
+                     const nlohmann::ordered_json& extra = nlohmann::ordered_json::object(),
+                     const std::vector<games::PerfectionVerdict>& perfection = {}) {
   const app::GameLabels l = app::labels_of(game);
-  if (json) {
-    std::cout << app::equilibria_document(game, solver, eqs, stopped).dump(2) << "\n";
+  if (format == OutputFormat::kJson) {
+    auto doc = app::equilibria_document(game, solver, eqs, stopped);
+    for (const auto& [key, value] : extra.items()) doc[key] = value;
+    for (std::size_t k = 0; k < perfection.size(); ++k) {
+      auto& item = doc["equilibria"][k];
+      switch (perfection[k].verdict) {
+        case games::Perfection::kPerfect:
+          item["trembling_hand_perfect"] = true;
+          break;
+        case games::Perfection::kNotPerfect:
+          item["trembling_hand_perfect"] = false;
+          break;
+        case games::Perfection::kUndetermined:
+          item["trembling_hand_perfect"] = nullptr;
+          break;
+      }
+      item["perfection"] = perfection[k].why;
+    }
+    std::cout << doc.dump(2) << "\n";
+    return 0;
+  }
+  if (format == OutputFormat::kCsv) {
+    for (const auto& e : eqs) std::cout << app::gambit_csv_line(game, e.profile) << "\n";
     return 0;
   }
   std::cout << fmt::format("{} \"{}\": {} equilibri{} by {}{}\n",
@@ -92,16 +137,29 @@ int print_equilibria(const Game& game, const std::string& solver,
   for (std::size_t k = 0; k < eqs.size(); ++k) {
     const auto& e = eqs[k];
     std::cout << fmt::format("\nequilibrium {}\n", k + 1);
+    std::vector<bool> reached;
+    std::vector<bool> open;
+    if constexpr (std::is_same_v<Game, ExtensiveGame>) {
+      reached = games::reached_infosets(game, e.profile);
+      open = app::open_infosets(game, e);
+    }
     for (std::size_t p = 0; p < l.players.size(); ++p) {
       std::cout << fmt::format("  {}", l.players[p]);
+      std::vector<int> mine;
+      if constexpr (std::is_same_v<Game, ExtensiveGame>) {
+        mine = game.player_infosets(static_cast<int>(p) + 1);
+      }
       for (std::size_t h = 0; h < l.infosets[p].size(); ++h) {
-        std::string row;
-        for (std::size_t a = 0; a < l.actions[p][h].size(); ++a) {
-          row += fmt::format("{}{} {}", a ? ", " : "", l.actions[p][h][a],
-                             number_text(e.profile, p, h, a));
-        }
-        if (l.extensive) {
-          std::cout << fmt::format("\n    {}: {}", l.infosets[p][h], row);
+        const std::string row = infoset_row(l, e.profile, p, h);
+        if constexpr (std::is_same_v<Game, ExtensiveGame>) {
+          const auto g = static_cast<std::size_t>(mine[h]);
+          if (open[g]) {
+            std::cout << fmt::format("\n    {}: unreached, left open by {}'s own strategy",
+                                     l.infosets[p][h], l.players[p]);
+          } else {
+            std::cout << fmt::format("\n    {}: {}{}", l.infosets[p][h], row,
+                                     reached[g] ? "" : " (unreached)");
+          }
         } else {
           std::cout << ": " << row;
         }
@@ -114,6 +172,19 @@ int print_equilibria(const Game& game, const std::string& solver,
                                                 : fmt::format("{:.6g}", e.payoffs_approx[p]));
     }
     std::cout << "  payoffs: " << pay << "\n";
+    if (e.lambda >= 0) {
+      const std::vector<double> r = games::regrets(game, e.profile);
+      std::cout << fmt::format("  lambda: {:.6g}, max regret: {:.3g}\n", e.lambda,
+                               *std::max_element(r.begin(), r.end()));
+    }
+    if (k < perfection.size()) {
+      const auto& v = perfection[k];
+      std::cout << fmt::format("  trembling-hand perfect: {} ({})\n",
+                               v.verdict == games::Perfection::kPerfect      ? "yes"
+                               : v.verdict == games::Perfection::kNotPerfect ? "no"
+                                                                             : "undetermined",
+                               v.why);
+    }
   }
   return 0;
 }
@@ -125,24 +196,129 @@ struct SolveArgs {
   std::string max_seconds;  // "" = the solver's default budget
   std::string max_memory;
   bool json = false;
+  std::string format;  // "" (text, or json with --json), text, json, csv
+  bool subgame_perfect = false;
+  bool perfect = false;
+  [[nodiscard]] OutputFormat output() const {
+    if (format == "csv") return OutputFormat::kCsv;
+    if (format == "json" || (format.empty() && json)) return OutputFormat::kJson;
+    return OutputFormat::kText;
+  }
 };
+
+// Keeps the subgame-perfect equilibria of an extensive game. An equilibrium that fails only
+// because of choices the solver left open (uniform by convention) is completed with pure
+// choices there when one completion is subgame perfect (it is the same equilibrium); the
+// rest are counted, and stderr says that another completion might pass. `extra` gets the
+// counts.
+std::vector<games::Equilibrium> keep_subgame_perfect(const ExtensiveGame& game,
+                                                     std::vector<games::Equilibrium> eqs,
+                                                     const SolveArgs& args,
+                                                     nlohmann::ordered_json& extra) {
+  std::vector<games::Equilibrium> kept;
+  std::size_t open = 0;
+  std::size_t completed = 0;
+  for (auto& e : eqs) {
+    const games::SubgamePerfection verdict = games::subgame_perfection(game, e.profile);
+    if (verdict.perfect) {
+      kept.push_back(std::move(e));
+      continue;
+    }
+    if (!verdict.rests_on_open_choices || e.specifies_avoided) continue;
+    const std::vector<bool> choices = app::open_infosets(game, e);
+    std::optional<games::Profile> done;
+    if (e.profile.exact) done = games::subgame_perfect_completion(game, e.profile, choices);
+    if (done) {
+      games::Equilibrium c = games::make_equilibrium(game, std::move(*done));
+      c.specifies_avoided = true;  // its choices there are now part of it
+      kept.push_back(std::move(c));
+      ++completed;
+    } else {
+      ++open;
+    }
+  }
+  const std::size_t left_out = eqs.size() - kept.size();
+  extra["refinement"] = "subgame-perfect";
+  extra["left_out"] = left_out;
+  extra["left_out_open"] = open;
+  extra["completed"] = completed;
+  if (open > 0) {
+    std::cerr << fmt::format(
+        "warning: {}: {} of the {} equilibri{} left out as not subgame perfect fail{} only in "
+        "subgames holding choices {} left open (a player's own strategy avoids them and the "
+        "profile plays them uniformly), and no pure choice there passes: a mixed one might\n",
+        display_name(args.file), open, left_out, left_out == 1 ? "um" : "a", open == 1 ? "s" : "",
+        args.solver);
+  }
+  return kept;
+}
 
 // Solves, warning first when the solver's work will explode on this game; a budget that
 // runs out prints what was found (stdout) and why it stopped (stderr), exit code 1.
 template <class Game>
 int solve_and_print(const Game& game, const games::Solver& solver, const SolveArgs& args) {
   if (const std::string warning = solver.work_warning(game); !warning.empty()) {
-    std::cerr << fmt::format("warning: {}: {}\n", args.file, warning);
+    std::cerr << fmt::format("warning: {}: {}\n", display_name(args.file), warning);
   }
   std::vector<games::Equilibrium> eqs;
+  std::string stopped;
   try {
     eqs = solver.solve(game);
   } catch (const games::BudgetExceeded& e) {
-    print_equilibria(game, args.solver, e.found(), args.json, e.what());
-    std::cerr << fmt::format("error: {}: {}\n", args.file, e.what());
+    eqs = e.found();
+    stopped = e.what();
+  }
+  nlohmann::ordered_json extra = nlohmann::ordered_json::object();
+  if (args.subgame_perfect) {
+    if constexpr (std::is_same_v<Game, ExtensiveGame>) {
+      eqs = keep_subgame_perfect(game, std::move(eqs), args, extra);
+    } else {
+      // A strategic game's only subgame is itself: every equilibrium is subgame perfect.
+      extra["refinement"] = "subgame-perfect";
+      extra["left_out"] = 0;
+      extra["left_out_open"] = 0;
+      extra["completed"] = 0;
+    }
+  }
+  std::vector<games::PerfectionVerdict> perfection;
+  if (args.perfect) {
+    for (const auto& e : eqs) {
+      if constexpr (std::is_same_v<Game, ExtensiveGame>) {
+        perfection.push_back(
+            games::trembling_hand_perfection(game, e.profile, app::open_infosets(game, e)));
+      } else {
+        perfection.push_back(games::trembling_hand_perfection(game, e.profile));
+      }
+    }
+  }
+  print_equilibria(game, args.solver, eqs, args.output(), stopped, extra, perfection);
+  if (!stopped.empty()) {
+    std::cerr << fmt::format("error: {}: {}\n", display_name(args.file), stopped);
     return kExitInput;
   }
-  return print_equilibria(game, args.solver, eqs, args.json);
+  return 0;
+}
+
+// A game file's text; "-" reads standard input, with the same byte cap as files.
+std::string read_game_text(const std::string& path) {
+  if (path != "-") return app::read_input_file(path);
+  std::string out;
+  constexpr std::size_t kChunk = 64 * 1024;
+  std::string chunk(kChunk, '\0');
+  while (std::cin) {
+    std::cin.read(chunk.data(), static_cast<std::streamsize>(kChunk));
+    const auto got = static_cast<std::size_t>(std::cin.gcount());
+    if (out.size() + got > kMaxScenarioBytes) {
+      Diagnostics d;
+      d.error({"<stdin>", 0, 0}, "",
+              fmt::format("standard input is larger than {} MiB (reading stopped there); "
+                          "expected a game of at most {} MiB",
+                          kMaxScenarioBytes >> 20U, kMaxScenarioBytes >> 20U));
+      throw InputError(std::move(d));
+    }
+    out.append(chunk.data(), got);
+  }
+  return out;
 }
 
 int cmd_solve(const SolveArgs& args) {
@@ -170,7 +346,7 @@ int cmd_solve(const SolveArgs& args) {
   }
   games::ParsedGame parsed;
   try {
-    parsed = games::read_game(app::read_input_file(args.file), args.file);
+    parsed = games::read_game(read_game_text(args.file), display_name(args.file));
   } catch (const InputError& e) {
     return report(e);
   }
@@ -185,13 +361,13 @@ int cmd_solve(const SolveArgs& args) {
     std::cerr << fmt::format(
         "error: {}: out of memory while solving with {}; lower --max-memory so the solver "
         "stops at its budget, or use a solver that suits the game (see docs/games.md)\n",
-        args.file, args.solver);
+        display_name(args.file), args.solver);
     return kExitInput;
   } catch (const games::SolverError& e) {
-    std::cerr << fmt::format("error: {}: {}\n", args.file, e.what());
+    std::cerr << fmt::format("error: {}: {}\n", display_name(args.file), e.what());
     return kExitInput;
   } catch (const std::invalid_argument& e) {
-    std::cerr << fmt::format("error: {}: {}\n", args.file, e.what());
+    std::cerr << fmt::format("error: {}: {}\n", display_name(args.file), e.what());
     return kExitInput;
   }
 }
@@ -205,7 +381,7 @@ struct ConvertArgs {
 int cmd_convert(const ConvertArgs& args) {
   games::ParsedGame parsed;
   try {
-    parsed = games::read_game(app::read_input_file(args.in), args.in);
+    parsed = games::read_game(read_game_text(args.in), display_name(args.in));
   } catch (const InputError& e) {
     return report(e);
   }
@@ -239,7 +415,7 @@ int cmd_convert(const ConvertArgs& args) {
       if (format == "efg") {
         std::cerr << fmt::format(
             "error: {}: a strategic game cannot be written as .efg; expected an .nfg output\n",
-            args.in);
+            display_name(args.in));
         return kExitInput;
       }
       games::GameFormat target = format == "nfg-payoff"    ? games::GameFormat::kNfgPayoff
@@ -250,7 +426,7 @@ int cmd_convert(const ConvertArgs& args) {
       text = games::write_nfg(nfg, target);
     }
   } catch (const std::invalid_argument& e) {
-    std::cerr << fmt::format("error: {}: {}\n", args.in, e.what());
+    std::cerr << fmt::format("error: {}: {}\n", display_name(args.in), e.what());
     return kExitInput;
   }
   if (args.out == "-") {
@@ -294,7 +470,8 @@ void add_games_command(CLI::App& app, int& code) {
 
   auto solve = std::make_shared<SolveArgs>();
   auto* solve_cmd = games_cmd->add_subcommand("solve", "Print the equilibria a solver finds");
-  solve_cmd->add_option("file", solve->file, "Game file (.efg or .nfg)")->required();
+  solve_cmd->add_option("file", solve->file, "Game file (.efg or .nfg; - reads standard input)")
+      ->required();
   solve_cmd->add_option("-s,--solver", solve->solver, "Solver (see `entente games solvers`)")
       ->required();
   solve_cmd->add_option("-o,--option", solve->options, "Solver option NAME=VALUE (repeatable)");
@@ -303,13 +480,23 @@ void add_games_command(CLI::App& app, int& code) {
   solve_cmd->add_option("--max-memory", solve->max_memory,
                         "Stop before the solver's structures pass this size, e.g. 512M (default "
                         "2G)");
-  solve_cmd->add_flag("--json", solve->json, "Print one JSON document");
+  solve_cmd->add_flag("--json", solve->json, "Print one JSON document (as --format json)");
+  solve_cmd
+      ->add_option("--format", solve->format,
+                   "text (default), json, or csv: Gambit's form, one NE,... line per "
+                   "equilibrium")
+      ->check(CLI::IsMember({"text", "json", "csv"}));
+  solve_cmd->add_flag("--subgame-perfect", solve->subgame_perfect,
+                      "Keep only the equilibria that are subgame perfect (extensive games)");
+  solve_cmd->add_flag("--perfect", solve->perfect,
+                      "Mark which pure equilibria are trembling-hand perfect (small games)");
   solve_cmd->callback([solve, &code] { code = cmd_solve(*solve); });
 
   auto convert = std::make_shared<ConvertArgs>();
   auto* convert_cmd = games_cmd->add_subcommand(
       "convert", "Convert between .efg and .nfg (reduced strategic form; payoff/outcome .nfg)");
-  convert_cmd->add_option("input", convert->in, "Game file (.efg or .nfg)")->required();
+  convert_cmd->add_option("input", convert->in, "Game file (.efg or .nfg; - reads standard input)")
+      ->required();
   convert_cmd->add_option("-o,--output", convert->out, "Output file (- for stdout)")->required();
   convert_cmd
       ->add_option("--format", convert->format,

@@ -72,7 +72,9 @@ class BackwardInduction final : public Solver {
       }
       profile.probs.push_back(std::move(rows));
     }
-    return {make_equilibrium(game, std::move(profile))};
+    Equilibrium e = make_equilibrium(game, std::move(profile));
+    e.specifies_avoided = true;  // a plan at every node: what makes it subgame perfect
+    return {std::move(e)};
   }
 
   using Solver::solve;

@@ -170,6 +170,7 @@ std::vector<Equilibrium> pure_agent(const ExtensiveGame& game, Work& work) {
         profile.probs.push_back(std::move(rows));
       }
       out.push_back(make_equilibrium(game, std::move(profile)));
+      out.back().specifies_avoided = true;  // every agent's choice is part of the profile
     }
     for (int h : agents) {
       const auto hi = static_cast<std::size_t>(h);

@@ -144,14 +144,19 @@ Equilibrium profile_at(const StrategicGame& game, const Problem& pr, const Eigen
     for (int j = 0; j < pr.k[i]; ++j) row.push_back(std::exp(z(pr.offset[i] + j)) / sum);
     approx.push_back({row});
   }
-  return make_equilibrium(game, approx_profile(std::move(approx)));
+  Equilibrium e = make_equilibrium(game, approx_profile(std::move(approx)));
+  e.lambda = z(pr.size);
+  return e;
 }
 
 // Dense double matrices of size x size alive at once during a step (the Jacobian and its
 // derivative table, J J', the LU factors, the bordered matrix for the orientation).
 constexpr std::size_t kDenseMatrices = 8;
 
-std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, Work& work) {
+// Stops at lambda_max, or earlier once every player's regret is at most max_regret (in the
+// game's payoffs; 0: never).
+std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, double max_regret,
+                               Work& work) {
   {
     // Charged before anything is built: a reduced form with 10^5 strategies needs 10^10
     // doubles per matrix.
@@ -247,9 +252,104 @@ std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, Wor
       z = trial;
       t = nt;
       step *= 1.5;
+      if (max_regret > 0) {
+        const std::vector<double> r = regrets(game, profile_at(game, pr, z).profile);
+        if (*std::max_element(r.begin(), r.end()) <= max_regret) break;
+      }
     }
   }
   return {profile_at(game, pr, z)};
+}
+
+// Agent-form profiles logit's behaviour tracing takes on: the payoff table is walked at every
+// step, so past this the trace runs for minutes.
+constexpr double kMaxAgentCells = 1 << 16;
+
+// The agent normal form of a tree: one player per information set (in player, then local
+// order) with its owner's payoffs. Its logit equilibria are the tree's logit equilibria in
+// behaviour strategies (McKelvey and Palfrey 1998, agent QRE), which gambit-logit traces.
+StrategicGame agent_form(const ExtensiveGame& game, Work& work) {
+  std::vector<std::string> names;
+  std::vector<std::vector<std::string>> actions;
+  std::vector<int> owner;
+  std::vector<int> agent_of(game.infosets().size(), -1);
+  double cells = 1;
+  for (int p = 1; p <= game.num_players(); ++p) {
+    for (int h : game.player_infosets(p)) {
+      agent_of[static_cast<std::size_t>(h)] = static_cast<int>(names.size());
+      names.push_back(game.players()[static_cast<std::size_t>(p - 1)] + " at " +
+                      std::to_string(game.infoset(h).number));
+      actions.push_back(game.infoset(h).actions);
+      owner.push_back(p - 1);
+      cells *= static_cast<double>(game.infoset(h).actions.size());
+    }
+  }
+  if (cells > kMaxAgentCells) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.6g", cells);
+    throw SolverError(std::string("logit: the agent form of this tree has ") + text +
+                      " profiles, more than the 65536 its behaviour tracing takes; "
+                      "--option agent=false traces the reduced strategic form instead");
+  }
+  StrategicGame out(names, actions, game.title());
+  const std::vector<int> order = game.prefix_order();
+  std::vector<Rational> reach(game.nodes().size());
+  std::vector<int> c(names.size(), 0);
+  work.check_charge(out.num_cells() * names.size() * kSmallRationalBytes,
+                    "building the agent form");
+  for (std::size_t cell = 0; cell < out.num_cells(); ++cell) {
+    if ((cell & 255U) == 0) work.check_time("building the agent form");
+    std::vector<Rational> total(static_cast<std::size_t>(game.num_players()), Rational(0));
+    reach[0] = 1;
+    for (int n : order) {
+      const Node& node = game.node(n);
+      const auto ni = static_cast<std::size_t>(n);
+      if (reach[ni] == 0) {
+        for (int ch : node.children) reach[static_cast<std::size_t>(ch)] = 0;
+        continue;
+      }
+      if (node.outcome >= 0) {
+        const auto& pay = game.outcomes()[static_cast<std::size_t>(node.outcome)].payoffs;
+        for (std::size_t p = 0; p < total.size(); ++p) total[p] += reach[ni] * pay[p];
+      }
+      if (node.kind == NodeKind::kTerminal) continue;
+      const Infoset& h = game.infoset(node.infoset);
+      for (std::size_t a = 0; a < node.children.size(); ++a) {
+        const auto ch = static_cast<std::size_t>(node.children[a]);
+        if (h.player == 0) {
+          reach[ch] = reach[ni] * h.probs[a];
+        } else {
+          const int agent = agent_of[static_cast<std::size_t>(node.infoset)];
+          reach[ch] =
+              c[static_cast<std::size_t>(agent)] == static_cast<int>(a) ? reach[ni] : Rational(0);
+        }
+      }
+    }
+    std::vector<Rational> payoffs;
+    for (int o : owner) payoffs.push_back(total[static_cast<std::size_t>(o)]);
+    out.set_cell_outcome(cell, out.add_outcome(std::move(payoffs)));
+    for (std::size_t j = 0; j < c.size(); ++j) {
+      if (++c[j] < out.num_strategies(static_cast<int>(j))) break;
+      c[j] = 0;
+    }
+  }
+  return out;
+}
+
+// The agent form's mixed profile as the tree's behaviour profile (agents in player, then
+// local order).
+Equilibrium to_behaviour(const ExtensiveGame& game, const Equilibrium& agent) {
+  std::vector<std::vector<std::vector<double>>> approx(
+      static_cast<std::size_t>(game.num_players()));
+  std::size_t j = 0;
+  for (int p = 1; p <= game.num_players(); ++p) {
+    for (std::size_t k = 0; k < game.player_infosets(p).size(); ++k) {
+      approx[static_cast<std::size_t>(p - 1)].push_back(agent.profile.approx[j++][0]);
+    }
+  }
+  Equilibrium e = make_equilibrium(game, approx_profile(std::move(approx)));
+  e.lambda = agent.lambda;
+  return e;
 }
 
 // Past this many strategies in all, each predictor-corrector step (dense LU of the
@@ -266,19 +366,31 @@ std::string size_warning(double size, const std::string& advice) {
 
 class Logit final : public Solver {
  public:
-  explicit Logit(double lambda_max) : lambda_max_(lambda_max) {}
+  Logit(double lambda_max, double max_regret, bool agent)
+      : lambda_max_(lambda_max), max_regret_(max_regret), agent_(agent) {}
   [[nodiscard]] const SolverInfo& info() const override { return kInfo; }
   [[nodiscard]] std::vector<Equilibrium> solve(const StrategicGame& game) const override {
     Work work(budget(), "logit", [&game] { return advice(game, "logit"); });
-    return trace(game, lambda_max_, work);
+    return trace(game, lambda_max_, max_regret_, work);
   }
   [[nodiscard]] std::vector<Equilibrium> solve(const ExtensiveGame& game) const override {
     // The branch is traced on the reduced strategic form; its mixed profile becomes a
     // behaviour profile by Kuhn's theorem, which needs perfect recall.
     require_perfect_recall(game, "logit");
     Work work(budget(), "logit", [&game] { return advice(game, "logit"); });
-    return via_reduced_form(
-        game, work, [this](const StrategicGame& g, Work& w) { return trace(g, lambda_max_, w); });
+    if (agent_) {
+      const StrategicGame form = agent_form(game, work);
+      try {
+        return {to_behaviour(game, trace(form, lambda_max_, max_regret_, work).at(0))};
+      } catch (const BudgetExceeded& e) {
+        std::vector<Equilibrium> found;
+        for (const auto& f : e.found()) found.push_back(to_behaviour(game, f));
+        throw BudgetExceeded(e.what(), std::move(found));
+      }
+    }
+    return via_reduced_form(game, work, [this](const StrategicGame& g, Work& w) {
+      return trace(g, lambda_max_, max_regret_, w);
+    });
   }
   // Each step factors dense matrices of the total strategy count: cubic in it.
   [[nodiscard]] std::string work_warning(const StrategicGame& game) const override {
@@ -287,7 +399,7 @@ class Logit final : public Solver {
     return size_warning(static_cast<double>(size), advice(game, "logit"));
   }
   [[nodiscard]] std::string work_warning(const ExtensiveGame& game) const override {
-    if (!game.perfect_recall_problem().empty()) return "";
+    if (!game.perfect_recall_problem().empty() || agent_) return "";
     double size = 0;
     for (double k : reduced_strategy_counts(game)) size += k;
     return size_warning(size, advice(game, "logit"));
@@ -301,17 +413,31 @@ class Logit final : public Solver {
       false,
       {{"lambda_max", "1e7",
         "stop tracing at this precision (payoffs scaled to [0, 1]); regret is about "
-        "1/(e lambda_max) of the payoff range"}}};
+        "1/(e lambda_max) of the payoff range"},
+       {"max_regret", "0",
+        "stop earlier, once no player gains more than this (game payoffs) by a best reply; "
+        "0: trace to lambda_max"},
+       {"agent", "false",
+        "extensive games: trace in behaviour strategies (the agent form, as gambit-logit; up "
+        "to 65536 agent profiles) instead of the reduced strategic form"}}};
 
  private:
   double lambda_max_;
+  double max_regret_;
+  bool agent_;
 };
 
 }  // namespace
 
 SolverEntry logit_entry() {
   return {Logit::kInfo, [](const SolverOptions& options) {
-            return std::make_unique<Logit>(option_number(options, "lambda_max", 1e7));
+            // 0 (the default) turns the test off; any other value must be positive.
+            const auto it = options.find("max_regret");
+            const double max_regret = it == options.end() || it->second == "0"
+                                          ? 0.0
+                                          : option_number(options, "max_regret", 0);
+            return std::make_unique<Logit>(option_number(options, "lambda_max", 1e7), max_regret,
+                                           option_flag(options, "agent", false));
           }};
 }
 

@@ -172,6 +172,7 @@ std::vector<Equilibrium> via_reduced_form(
     std::vector<Equilibrium> out;
     for (const Equilibrium& eq : eqs) {
       out.push_back(make_equilibrium(game, behaviour_from_mixed(game, form, eq.profile)));
+      out.back().lambda = eq.lambda;
     }
     return out;
   };

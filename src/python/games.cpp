@@ -46,7 +46,7 @@ py::object solve(const PyGame& g, const std::string& solver_name, const py::obje
   if (max_seconds) values["max_seconds"] = py::repr(py::float_(*max_seconds)).cast<std::string>();
   if (max_memory) values["max_memory"] = *max_memory;
   const std::shared_ptr<const games::Solver> solver = games::make_solver(solver_name, values);
-  nlohmann::json document;
+  nlohmann::ordered_json document;
   std::string warning;
   CallState state;
   // The solvers check their time budget, not a stop flag: Ctrl-C takes effect when the
@@ -64,7 +64,9 @@ py::object solve(const PyGame& g, const std::string& solver_name, const py::obje
         g.parsed->game);
   });
   if (!warning.empty()) document["warning"] = warning;
-  return to_python(document);
+  // Through Python's json module: its dicts keep the document's order (players, infosets
+  // and actions as in the game), which to_python's nlohmann::json would sort.
+  return py::module_::import("json").attr("loads")(document.dump());
 }
 
 }  // namespace

@@ -394,6 +394,45 @@ ExtensiveGame chain(int depth) {
   return g;
 }
 
+// logit reports the lambda it stopped at, and max_regret stops it early: on the
+// entry-accommodation game at a profile whose regret (the independent best-response routine)
+// is within the bound, well before lambda_max; the default traces to lambda_max.
+TEST(GamesSolver, LogitStopsAtARegretAndReportsLambda) {
+  const ExtensiveGame g = shared_efg("gambit_entry_accommodation.efg");
+  const auto full = solve("logit", g);
+  ASSERT_EQ(full.size(), 1U);
+  EXPECT_GE(full[0].lambda, 1e7);
+  const auto early = solve("logit", g, {{"max_regret", "1e-3"}});
+  ASSERT_EQ(early.size(), 1U);
+  EXPECT_LE(max_regret(regrets(g, early[0].profile)), 1e-3);
+  EXPECT_GT(early[0].lambda, 0.0);
+  EXPECT_LT(early[0].lambda, 1e5);
+  // Exact solvers have no lambda.
+  EXPECT_LT(solve("lcp", g)[0].lambda, 0.0);
+  EXPECT_THROW((void)make_solver("logit", {{"max_regret", "-1"}}), std::invalid_argument);
+}
+
+// logit in behaviour strategies (--option agent=true, the agent form, as gambit-logit on
+// trees). Selten's horse: the branch ends in the component (R; R; player 3 R with at most
+// 1/4) at its endpoint 1/4, where player 2 is indifferent (R gives 1, L gives 4 x 1/4) — the
+// row NE,1,0,1,0,0.25,0.75 Gambit's documentation lists for gambit-enumpoly on this game
+// (tests/data/games/SOURCES.md). Kuhn poker: the value -1/18 (Kuhn 1950).
+TEST(GamesSolver, LogitInBehaviourStrategies) {
+  const ExtensiveGame horse = shared_efg("gambit_selten_horse.efg");
+  const auto h = solve("logit", horse, {{"agent", "true"}});
+  ASSERT_EQ(h.size(), 1U);
+  EXPECT_NEAR(h[0].profile.approx[0][0][0], 1.0, 1e-4);   // player 1: R
+  EXPECT_NEAR(h[0].profile.approx[1][0][0], 1.0, 1e-4);   // player 2: R
+  EXPECT_NEAR(h[0].profile.approx[2][0][0], 0.25, 1e-4);  // player 3: R with 1/4
+  EXPECT_LT(max_regret(regrets(horse, h[0].profile)), 1e-5);
+  EXPECT_GT(h[0].lambda, 1e6);
+  const ExtensiveGame kuhn = shared_efg("openspiel_kuhn_poker.efg");
+  const auto k = solve("logit", kuhn, {{"agent", "true"}});
+  ASSERT_EQ(k.size(), 1U);
+  EXPECT_NEAR(k[0].payoffs_approx[0], -1.0 / 18.0, 1e-4);
+  EXPECT_LT(max_regret(regrets(kuhn, k[0].profile)), 1e-5);
+}
+
 TEST(GamesSolverBudget, OptionsAreParsedAndCheckedForEverySolver) {
   for (const auto& info : registered_solvers()) {
     const auto s = make_solver(info.name, {{"max_seconds", "2.5"}, {"max_memory", "512M"}});
