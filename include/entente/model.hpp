@@ -18,20 +18,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "entente/options.hpp"
 #include "entente/scenario.hpp"
 
 namespace entente {
-
-// One configurable choice of a model (`--option name=value`).
-struct OptionSpec {
-  std::string name;
-  std::string default_value;
-  std::string description;
-  // When non-empty, the value must be one of these (or, for entries ending in ':N' or
-  // ':EPS', that prefix followed by a number).
-  std::vector<std::string> choices;
-  enum class Type { kString, kNumber, kInteger } type = Type::kString;
-};
 
 struct ModelInfo {
   std::string name;         // short, lower-case, e.g. "median"
@@ -43,21 +33,13 @@ struct ModelInfo {
 };
 
 // Validated option values of one model: every declared option has a value (its default
-// unless set).
-class ModelOptions {
+// unless set). The same validation as every registered thing's (entente/options.hpp).
+class ModelOptions : public OptionValues {
  public:
   ModelOptions() = default;
   // Checks `values` against `info` and fills defaults. Throws std::invalid_argument with
   // a message naming the option and what was expected (with a "did you mean").
   ModelOptions(const ModelInfo& info, const std::map<std::string, std::string>& values);
-
-  [[nodiscard]] const std::string& str(const std::string& name) const;
-  [[nodiscard]] double number(const std::string& name) const;
-  [[nodiscard]] long integer(const std::string& name) const;
-  [[nodiscard]] const std::map<std::string, std::string>& all() const { return values_; }
-
- private:
-  std::map<std::string, std::string> values_;
 };
 
 // Thrown when a run is stopped from outside (its deadline passed, or the program is
@@ -167,11 +149,6 @@ class Model {
   // `context.seed`; must not do I/O. Throws std::runtime_error on a model failure.
   [[nodiscard]] virtual Result run(const Scenario& scenario, const RunContext& context) const = 0;
 };
-
-// Whether two option names are the same, '-' and '_' counting alike: models name their
-// options in both styles (bdm's t-rule, smp's vote_rule), and a user should not have to
-// remember which.
-bool same_option_name(const std::string& a, const std::string& b);
 
 using ModelFactory = std::function<std::unique_ptr<Model>(const ModelOptions&)>;
 

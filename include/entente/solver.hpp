@@ -2,6 +2,7 @@
 // the model registry): make_solver("lcp")->solve(game).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "entente/games.hpp"
+#include "entente/options.hpp"
 
 namespace entente::games {
 
@@ -27,11 +29,9 @@ struct Equilibrium {
   double lambda = -1;
 };
 
-struct SolverOption {
-  std::string name;
-  std::string default_value;
-  std::string description;
-};
+// A solver's options are declared as a model's are (entente/options.hpp): typed, with
+// choices, either spelling of '-' and '_'.
+using SolverOption = OptionSpec;
 
 struct SolverInfo {
   std::string name;  // short, lower-case, e.g. "lcp"
@@ -59,6 +59,9 @@ struct Budget {
   static constexpr std::size_t kDefaultMemory = std::size_t{2} << 30U;  // 2 GiB
   double max_seconds = kDefaultSeconds;
   std::size_t max_memory = kDefaultMemory;  // bytes
+  // When set, the solve stops at its next check of the clock once `*stop` is true (Ctrl-C
+  // in Python, a shutdown), with BudgetExceeded saying it was stopped and what was found.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // The solver ran out of its time or memory budget. what() says which, how far the solver

@@ -10,10 +10,15 @@
 namespace entente::games {
 
 std::vector<SolverOption> budget_options() {
-  return {{"max_seconds", "60",
-           "stop after this many seconds (wall clock) and report what was found so far"},
-          {"max_memory", "2G",
-           "stop before the solver's large structures pass this size (bytes; K, M, G suffixes)"}};
+  return {{"max_seconds",
+           "60",
+           "stop after this many seconds (wall clock) and report what was found so far",
+           {},
+           OptionSpec::Type::kNumber},
+          {"max_memory",
+           "2G",
+           "stop before the solver's large structures pass this size (bytes; K, M, G suffixes)",
+           {}}};
 }
 
 std::size_t parse_memory_size(const std::string& text, const std::string& what) {
@@ -72,6 +77,11 @@ Work::Work(const Budget& budget, std::string solver, std::function<std::string()
 }
 
 bool Work::time_up() {
+  if (budget_.stop != nullptr && budget_.stop->load(std::memory_order_relaxed)) {
+    stopped_ = true;
+    memory_tripped_ = false;
+    return true;
+  }
   if (!timed_ || std::chrono::steady_clock::now() < deadline_) return false;
   memory_tripped_ = false;
   return true;
@@ -94,7 +104,10 @@ void Work::fail(const std::string& progress, std::vector<Equilibrium> found) con
   const std::string which =
       memory_tripped_ ? "memory budget of " + memory_text(budget_.max_memory) + " (max_memory)"
                       : "time budget of " + std::string(seconds) + " s (max_seconds)";
-  std::string msg = solver_ + ": the " + which + " ran out " + progress + "; " + advice_();
+  // Stopped from outside: nothing about the game or the budget is wrong, so no advice.
+  std::string msg = stopped_
+                        ? solver_ + ": stopped " + progress
+                        : solver_ + ": the " + which + " ran out " + progress + "; " + advice_();
   throw BudgetExceeded(msg, std::move(found));
 }
 

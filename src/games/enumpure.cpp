@@ -220,8 +220,10 @@ class EnumPure final : public Solver {
       true,
       true,
       true,
-      {{"agent", "false",
-        "extensive games: equilibria of the agent form instead of the reduced strategic form"}}};
+      {{"agent",
+        "false",
+        "extensive games: equilibria of the agent form instead of the reduced strategic form",
+        {"true", "false", "1", "0", "yes", "no"}}}};
 
  private:
   bool agent_;

@@ -342,9 +342,12 @@ class Lcp final : public Solver {
       true,
       true,
       true,
-      {{"label", "0",
+      {{"label",
+        "0",
         "strategic games: the Lemke–Howson starting label 1..m+n; 0 follows every label from "
-        "the artificial equilibrium and from each equilibrium found (all reachable ones)"}}};
+        "the artificial equilibrium and from each equilibrium found (all reachable ones)",
+        {},
+        OptionSpec::Type::kInteger}}};
 
  private:
   int label_;

@@ -411,15 +411,23 @@ class Logit final : public Solver {
       true,
       true,
       false,
-      {{"lambda_max", "1e7",
+      {{"lambda_max",
+        "1e7",
         "stop tracing at this precision (payoffs scaled to [0, 1]); regret is about "
-        "1/(e lambda_max) of the payoff range"},
-       {"max_regret", "0",
+        "1/(e lambda_max) of the payoff range",
+        {},
+        OptionSpec::Type::kNumber},
+       {"max_regret",
+        "0",
         "stop earlier, once no player gains more than this (game payoffs) by a best reply; "
-        "0: trace to lambda_max"},
-       {"agent", "false",
+        "0: trace to lambda_max",
+        {},
+        OptionSpec::Type::kNumber},
+       {"agent",
+        "false",
         "extensive games: trace in behaviour strategies (the agent form, as gambit-logit; up "
-        "to 65536 agent profiles) instead of the reduced strategic form"}}};
+        "to 65536 agent profiles) instead of the reduced strategic form",
+        {"true", "false", "1", "0", "yes", "no"}}}};
 
  private:
   double lambda_max_;

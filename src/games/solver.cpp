@@ -23,87 +23,50 @@ std::string Solver::work_warning(const StrategicGame& /*game*/) const { return "
 namespace {
 using detail::SolverEntry;
 
-// Function-local static: built on first use, with the built-in solvers in it.
-std::map<std::string, SolverEntry>& registry() {
-  static std::map<std::string, SolverEntry> r = [] {
-    std::map<std::string, SolverEntry> out;
+// Function-local static: built on first use, with the built-in solvers in it. The same
+// registry as the models' (entente/options.hpp).
+Registry<SolverEntry>& registry() {
+  static Registry<SolverEntry> r("solver");
+  static const bool built_in = [] {
     for (SolverEntry e : {detail::backward_induction_entry(), detail::enumpure_entry(),
                           detail::enummixed_entry(), detail::lcp_entry(), detail::logit_entry()}) {
       const std::string name = e.info.name;
-      out.emplace(name, std::move(e));
+      r.add(name, std::move(e));
     }
-    return out;
+    return true;
   }();
+  (void)built_in;
   return r;
-}
-
-std::mutex& registry_mutex() {
-  static std::mutex m;
-  return m;
 }
 }  // namespace
 
 void register_solver(SolverInfo info, SolverFactory factory) {
-  std::lock_guard lock(registry_mutex());
   const std::string name = info.name;
-  if (!registry().emplace(name, SolverEntry{std::move(info), std::move(factory)}).second) {
-    throw std::logic_error("solver registered twice: " + name);
-  }
+  registry().add(name, SolverEntry{std::move(info), std::move(factory)});
 }
 
 std::vector<SolverInfo> registered_solvers() {
-  std::lock_guard lock(registry_mutex());
   std::vector<SolverInfo> out;
-  for (const auto& entry : registry()) out.push_back(entry.second.info);
+  for (const SolverEntry* e : registry().entries()) out.push_back(e->info);
   return out;
 }
 
 std::unique_ptr<Solver> make_solver(const std::string& name, const SolverOptions& options) {
-  SolverEntry entry;
-  std::vector<std::string> names;
-  {
-    std::lock_guard lock(registry_mutex());
-    for (const auto& e : registry()) names.push_back(e.first);
-    auto it = registry().find(name);
-    if (it == registry().end()) {
-      std::string msg = "unknown solver '" + name + "'";
-      const std::string near = closest_match(name, names);
-      if (!near.empty()) {
-        msg += "; did you mean '" + near + "'?";
-      } else {
-        msg += "; available:";
-        for (const auto& n : names) msg += " " + n;
-      }
-      throw std::invalid_argument(msg);
-    }
-    entry = it->second;
-  }
-  std::vector<std::string> declared;
-  for (const auto& o : entry.info.options) declared.push_back(o.name);
-  for (const auto& o : budget_options()) declared.push_back(o.name);
-  // The budget options are every solver's; the solver's factory sees only its own.
+  const SolverEntry& entry = registry().get(name);
+  // Checked as a model's options are: declared names (either spelling), types, choices.
+  std::vector<OptionSpec> declared = entry.info.options;
+  for (const OptionSpec& o : budget_options()) declared.push_back(o);
+  const OptionValues checked("solver", name, declared, options);
+  // The budget options are every solver's; the solver's factory sees only its own, as given.
   Budget budget;
   SolverOptions own;
-  for (const auto& [key, value] : options) {
+  for (const auto& [key, value] : checked.given()) {
     if (key == "max_seconds") {
-      budget.max_seconds = detail::option_number(options, key, budget.max_seconds);
+      budget.max_seconds = detail::option_number(checked.given(), key, budget.max_seconds);
     } else if (key == "max_memory") {
       budget.max_memory = parse_memory_size(value, "option max_memory");
     } else {
       own.emplace(key, value);
-    }
-    if (std::find(declared.begin(), declared.end(), key) == declared.end()) {
-      std::string msg = "solver '" + name + "' has no option '" + key + "'";
-      const std::string near = closest_match(key, declared);
-      if (!near.empty()) {
-        msg += "; did you mean '" + near + "'?";
-      } else if (declared.empty()) {
-        msg += "; it takes no options";
-      } else {
-        msg += "; its options are:";
-        for (const auto& d : declared) msg += " " + d;
-      }
-      throw std::invalid_argument(msg);
     }
   }
   std::unique_ptr<Solver> solver = entry.factory(own);

@@ -55,6 +55,7 @@ class Work {
   bool timed_ = true;  // false when max_seconds is too large for the clock
   std::size_t used_ = 0;
   bool memory_tripped_ = false;
+  bool stopped_ = false;  // Budget::stop was set, not a budget spent
 };
 
 // Which other solver suits the game, as a clause for messages ("lcp suits this game: ...");

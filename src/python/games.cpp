@@ -45,12 +45,14 @@ py::object solve(const PyGame& g, const std::string& solver_name, const py::obje
   }
   if (max_seconds) values["max_seconds"] = py::repr(py::float_(*max_seconds)).cast<std::string>();
   if (max_memory) values["max_memory"] = *max_memory;
-  const std::shared_ptr<const games::Solver> solver = games::make_solver(solver_name, values);
+  const std::unique_ptr<games::Solver> solver = games::make_solver(solver_name, values);
   nlohmann::ordered_json document;
   std::string warning;
   CallState state;
-  // The solvers check their time budget, not a stop flag: Ctrl-C takes effect when the
-  // solve ends, at the latest when max_seconds runs out.
+  // Ctrl-C sets state.stop; the solver sees it wherever it checks its clock, and stops.
+  games::Budget budget = solver->budget();
+  budget.stop = &state.stop;
+  solver->set_budget(budget);
   run_interruptible(state, [&] {
     std::visit(
         [&](const auto& game) {
