@@ -42,6 +42,16 @@ struct ReportInput {
   nlohmann::json map;          // map_layers() output
   nlohmann::json sweep;        // a `sweep --json` document
   nlohmann::json sensitivity;  // a `sensitivity --json` document
+  // Models that apply to the scenario but are not in `run` (a run of `-m bdm` alone): the
+  // report says so at the top, with `missing_hint` (how to get them), and keeps a section
+  // for the alliances and crisis games saying they were not run.
+  std::vector<std::string> missing_models;
+  std::string missing_hint;
+  std::vector<std::string> notes;  // about where the documents came from; shown at the top
+  // Map layers at the date the scenario's last force-moving event has been applied
+  // (map_layers), and that date; null when no event moves a force.
+  nlohmann::json map_after;
+  std::string map_after_date;
 };
 
 // Header facts.

@@ -353,6 +353,39 @@ TEST(ReportCli, ReportsAStoredSweepRun) {
   EXPECT_NE(html.find("id=\"spec-sweep-hist-issues\""), std::string::npos);
   EXPECT_NE(html.find("id=\"spec-issue-nk-nuclear\""), std::string::npos);  // a run computed now
   EXPECT_EQ(test::run_entente_in(dir, "report s.yaml --run 1", env).exit_code, 2);
+  // The run computed for it has every applicable model: the crisis games are in (issue 17).
+  EXPECT_NE(html.find("id=\"spec-crisis-tree-yongbyon\""), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// Issue 17: a report of a run of one model said nothing of the models it lacked.
+TEST(ReportCli, AOneModelRunsReportSaysWhatIsMissingAndHowToGetIt) {
+  const std::string dir = test::temp_dir("report-partial");
+  const std::string env = "ENTENTE_DB=" + dir + "/e.db";
+  ASSERT_EQ(test::run_entente_in(dir, "run -m bdm", env).exit_code, 0);
+  const auto r = test::run_entente_in(dir, "report --run 1 -o p.html", env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = test::read_file(dir + "/p.html");
+  EXPECT_NE(html.find("<h2>Models not in this run</h2>"), std::string::npos);
+  // Every model that applies to korea-2003 and did not run is named (`entente models`).
+  EXPECT_NE(html.find("alliance, compromise, crisis, exchange, median, nash, pivot, smp."),
+            std::string::npos);
+  EXPECT_NE(html.find("run every model with `entente run`"), std::string::npos);
+  // The alliance and crisis sections are there, saying they were not run.
+  EXPECT_NE(html.find("Not in this run: the alliance model did not run"), std::string::npos);
+  EXPECT_NE(html.find("Not in this run: the crisis model did not run"), std::string::npos);
+
+  // Without --run, the newest run with every model is preferred and the passed-over one named.
+  ASSERT_EQ(test::run_entente_in(dir, "run", env).exit_code, 0);
+  ASSERT_EQ(test::run_entente_in(dir, "run -m median", env).exit_code, 0);
+  const auto latest = test::run_entente_in(dir, "report -o l.html", env);
+  ASSERT_EQ(latest.exit_code, 0) << latest.err;
+  const std::string lhtml = test::read_file(dir + "/l.html");
+  EXPECT_NE(lhtml.find("<dd>2 (run)</dd>"), std::string::npos);
+  EXPECT_NE(lhtml.find("Stored run 3 of this scenario ran only median; this report uses run 2"),
+            std::string::npos);
+  EXPECT_EQ(lhtml.find("Models not in this run"), std::string::npos);
+  EXPECT_NE(lhtml.find("id=\"spec-crisis-tree-yongbyon\""), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
