@@ -111,6 +111,10 @@ std::vector<Chart> sweep_charts(const nlohmann::json& sweep);
 // indices).
 std::vector<Chart> sensitivity_charts(const nlohmann::json& sensitivity, std::size_t top = 10);
 
+// Estimated width in pixels of `text` (UTF-8) set in a sans-serif face of `font_size` px,
+// erring wide; the crisis tree places its labels with it so that none overlaps.
+double text_width(std::string_view text, double font_size);
+
 // The crisis model's games as trees with the equilibrium path highlighted and its
 // credibility thresholds, from a run document's models.crisis; empty when absent.
 std::vector<Chart> crisis_charts(const nlohmann::json& crisis);

@@ -260,16 +260,78 @@ TEST(ReportCrisis, TreeHighlightsTheEquilibriumPath) {
   ASSERT_EQ(charts.size(), 2u);
   for (const auto& c : charts) expect_vega_lite_shape(c);
   const json edges = charts[0].spec["layer"][0]["data"]["values"];
-  ASSERT_EQ(edges.size(), 4u);
-  int on_path = 0;
+  ASSERT_EQ(edges.size(), 4u * 3u);  // each edge an elbow of three segments
+  std::set<std::string> on_path;
+  std::set<std::string> chosen_off_path;
   for (const json& e : edges) {
-    if (e["path"] == "equilibrium path") {
-      ++on_path;
-      EXPECT_EQ(e["action"], "status quo");
-    }
+    if (e["edge"] == "equilibrium path") on_path.insert(e["action"].get<std::string>());
+    if (e["edge"] == "chosen off the path") chosen_off_path.insert(e["action"].get<std::string>());
   }
-  EXPECT_EQ(on_path, 1);
+  EXPECT_EQ(on_path, std::set<std::string>{"status quo"});
+  // No probabilities in this document: an off-path node's choice is not known.
+  EXPECT_TRUE(chosen_off_path.empty());
   EXPECT_TRUE(report::crisis_charts(json()).empty());
+}
+
+// Issue 17: the tree's payoff labels overlapped at depth 5 and the right edge was clipped.
+// The labels' boxes are computed from the generated layout (position, alignment and the
+// estimated width of each text), not read off a picture.
+TEST(ReportCrisis, KoreaTreeLabelsNeverOverlapAndLieInsideTheView) {
+  const json& crisis = korea_run()["models"]["crisis"];
+  ASSERT_FALSE(crisis["games"].empty());
+  for (const report::Chart& c : report::crisis_charts(crisis)) {
+    if (c.id.rfind("crisis-tree-", 0) != 0) continue;
+    SCOPED_TRACE(c.id);
+    const double width = c.spec["width"].get<double>();
+    const double height = c.spec["height"].get<double>();
+    struct Box {
+      std::string text;
+      double x0, y0, x1, y1;
+    };
+    std::vector<Box> boxes;
+    for (const json& layer : c.spec["layer"]) {
+      if (layer["mark"]["type"] != "text") continue;
+      const double size = layer["mark"]["fontSize"].get<double>();
+      const std::string align = layer["mark"]["align"];
+      const std::string baseline = layer["mark"]["baseline"];
+      // The view maps data to pixels one to one (checked here, since the boxes rely on it).
+      EXPECT_EQ(layer["encoding"]["x"]["scale"]["domain"], json({0.0, width}));
+      EXPECT_EQ(layer["encoding"]["x"]["scale"]["range"], json({0.0, width}));
+      EXPECT_EQ(layer["encoding"]["y"]["scale"]["range"], json({0.0, height}));
+      for (const json& l : layer["data"]["values"]) {
+        const std::string text = l["text"];
+        const double w = report::text_width(text, size);
+        const double x = l["x"].get<double>(), y = l["y"].get<double>();
+        const double x0 = align == "left" ? x : align == "right" ? x - w : x - w / 2;
+        const double h = size * 1.2;  // ascent + descent of a sans-serif face
+        const double y0 = baseline == "bottom" ? y - h : baseline == "top" ? y : y - h / 2;
+        boxes.push_back({text, x0, y0, x0 + w, y0 + h});
+      }
+    }
+    // Every player, action and outcome has its label: 1 root player + 3 per edge's child.
+    EXPECT_GE(boxes.size(), 15u);
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+      const Box& a = boxes[i];
+      EXPECT_GE(a.x0, 0) << a.text;
+      EXPECT_GE(a.y0, 0) << a.text;
+      EXPECT_LE(a.x1, width) << a.text;
+      EXPECT_LE(a.y1, height) << a.text;
+      for (std::size_t k = i + 1; k < boxes.size(); ++k) {
+        const Box& b = boxes[k];
+        const bool overlap = a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+        EXPECT_FALSE(overlap) << "'" << a.text << "' and '" << b.text << "'";
+      }
+    }
+    // The path and each player's off-path choices are drawn (the strategies of the solved
+    // game: every decision node has exactly one chosen action).
+    std::set<std::string> kinds;
+    for (const json& e : c.spec["layer"][0]["data"]["values"])
+      kinds.insert(e["edge"].get<std::string>());
+    EXPECT_EQ(kinds,
+              (std::set<std::string>{"equilibrium path", "chosen off the path", "not chosen"}));
+    EXPECT_NE(c.caption.find("Equilibrium path: USA"), std::string::npos) << c.caption;
+    EXPECT_NE(c.caption.find("JPN "), std::string::npos) << c.caption;
+  }
 }
 
 TEST(ReportHtml, ContainsEverySpecTheLibrariesAndNoRemoteReference) {
