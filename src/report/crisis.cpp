@@ -443,7 +443,8 @@ std::vector<Chart> crisis_charts(const json& crisis) {
     for (const auto& t : game.value("thresholds", json::array())) {
       if (!t.contains("value") || !t["value"].is_number()) continue;
       json row = {{"name", t.value("name", t.value("label", std::string("threshold")))},
-                  {"value", t["value"]}};
+                  {"value", t["value"]},
+                  {"text", t.value("text", std::string())}};
       if (t.contains("actual") && t["actual"].is_number()) row["actual"] = t["actual"];
       thresholds.push_back(row);
     }
@@ -451,28 +452,65 @@ std::vector<Chart> crisis_charts(const json& crisis) {
       Chart c;
       c.id = "crisis-thresholds-" + id;
       c.title = name + ": credibility thresholds";
-      const json y = {{"field", "name"}, {"type", "nominal"}, {"title", "Threshold"}};
+      // Inputs of different units (a cost of 10, a cost per soldier of 0.01): one panel and
+      // one x scale per input, so neither value vanishes on another's axis (issue 17).
+      const json x_title = "Value of the input (its own units)";
+      const json tooltip = {{{"field", "name"}, {"title", "Input"}},
+                            {{"field", "actual"}, {"title", "Today"}, {"format", ".4~g"}},
+                            {{"field", "value"}, {"title", "Flip point"}, {"format", ".4~g"}},
+                            {{"field", "text"}, {"title", "Condition"}}};
+      const json x_actual = {{"field", "actual"},
+                             {"type", "quantitative"},
+                             {"title", x_title},
+                             {"scale", {{"zero", false}, {"padding", 12}}}};
       c.spec = {
           {"title",
            {{"text", c.title},
             {"anchor", "start"},
-            {"subtitle", "Bars: the threshold; black ticks: the scenario's value"}}},
+            {"subtitle",
+             "One panel and scale per input. Black dot: the scenario's value today; orange "
+             "bar: the flip point, where the threat's credibility changes."}}},
           {"data", {{"values", thresholds}}},
-          {"width", 420},
-          {"height", {{"step", 22}}},
-          {"layer",
-           {{{"mark", {{"type", "bar"}, {"color", "#56B4E9"}}},
-             {"encoding",
-              {{"y", y},
-               {"x",
-                {{"field", "value"},
-                 {"type", "quantitative"},
-                 {"title", "Probability or ratio (model units)"}}}}}},
-            {{"mark", {{"type", "tick"}, {"color", "#000"}, {"thickness", 3}}},
-             {"encoding", {{"y", y}, {"x", {{"field", "actual"}, {"type", "quantitative"}}}}}}}}};
-      c.caption = "The values a threat or promise must exceed to be credible in " + name +
-                  " (bars), against the scenario's values (ticks): a tick past its bar is a "
-                  "credible move.";
+          {"facet",
+           {{"row",
+             {{"field", "name"},
+              {"type", "nominal"},
+              {"title", nullptr},
+              {"header",
+               {{"labelAngle", 0},
+                {"labelOrient", "top"},
+                {"labelAlign", "left"},
+                {"labelAnchor", "start"},
+                {"labelLimit", 640},
+                {"labelFontSize", 12}}}}}}},
+          {"spec",
+           {{"width", 420},
+            {"height", 26},
+            {"layer",
+             {{{"mark", {{"type", "rule"}, {"color", "#999"}, {"strokeDash", {3, 2}}}},
+               {"encoding", {{"x", x_actual}, {"x2", {{"field", "value"}}}, {"tooltip", tooltip}}}},
+              {{"mark", {{"type", "tick"}, {"color", "#D55E00"}, {"thickness", 3}, {"size", 22}}},
+               {"encoding",
+                {{"x", {{"field", "value"}, {"type", "quantitative"}, {"title", x_title}}},
+                 {"tooltip", tooltip}}}},
+              {{"mark", {{"type", "point"}, {"filled", true}, {"color", "#000"}, {"size", 70}}},
+               {"encoding", {{"x", x_actual}, {"tooltip", tooltip}}}}}}}},
+          {"resolve", {{"scale", {{"x", "independent"}}}}}};
+      c.caption = "For each input on which a threat's credibility in " + name +
+                  " turns, its value in the scenario today (dot) and the value at which the "
+                  "threat would flip between credible and not (bar), each on the input's own "
+                  "scale:";
+      for (const json& r : thresholds) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.4g", r.value("actual", std::nan("")));
+        c.caption += " " + r["name"].get<std::string>() + " is " +
+                     (r.contains("actual") ? std::string(buf) : std::string("unknown")) +
+                     " today; " +
+                     (r["text"].get<std::string>().empty()
+                          ? "flips at " + number_text(r["value"].get<double>())
+                          : r["text"].get<std::string>()) +
+                     ".";
+      }
       out.push_back(std::move(c));
     }
   }

@@ -268,6 +268,11 @@ TEST(ReportCrisis, TreeHighlightsTheEquilibriumPath) {
     if (e["edge"] == "chosen off the path") chosen_off_path.insert(e["action"].get<std::string>());
   }
   EXPECT_EQ(on_path, std::set<std::string>{"status quo"});
+  // Issue 17: thresholds of different units shared one axis. One panel and x scale each.
+  EXPECT_EQ(charts[1].spec["facet"]["row"]["field"], "name");
+  EXPECT_EQ(charts[1].spec["resolve"]["scale"]["x"], "independent");
+  EXPECT_EQ(charts[1].spec["data"]["values"][0]["actual"], 0.6);
+  EXPECT_EQ(charts[1].spec["data"]["values"][0]["value"], 0.4);
   // No probabilities in this document: an off-path node's choice is not known.
   EXPECT_TRUE(chosen_off_path.empty());
   EXPECT_TRUE(report::crisis_charts(json()).empty());
