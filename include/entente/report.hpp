@@ -115,6 +115,10 @@ std::vector<Chart> sensitivity_charts(const nlohmann::json& sensitivity, std::si
 // erring wide; the crisis tree places its labels with it so that none overlaps.
 double text_width(std::string_view text, double font_size);
 
+// The outputs of a sensitivity document that no input moves (every Morris μ* or Sobol
+// total index is 0); sensitivity_charts draws no tornado for them.
+std::vector<std::string> unmoved_outputs(const nlohmann::json& sensitivity);
+
 // The crisis model's games as trees with the equilibrium path highlighted and its
 // credibility thresholds, from a run document's models.crisis; empty when absent.
 std::vector<Chart> crisis_charts(const nlohmann::json& crisis);

@@ -233,6 +233,15 @@ std::vector<Section> build_sections(const ReportInput& in, const json& countries
   if (in.sensitivity.is_object())
     intro += "Sensitivity run " + in.sensitivity.value("run_id", json("")).dump() + " (" +
              in.sensitivity.value("method", std::string()) + "). ";
+  if (in.sensitivity.is_object()) {
+    std::string names;
+    for (const std::string& o : unmoved_outputs(in.sensitivity))
+      names += (names.empty() ? "" : ", ") + o;
+    if (!names.empty())
+      intro += "Nothing moves " + names +
+               ": every input's effect on them is 0 over its sampled range, so no tornado chart "
+               "is drawn for them. ";
+  }
   if (!in.sweep.is_object())
     intro +=
         "No sweep of this scenario in the run store: run `entente sweep` to add histograms of the "

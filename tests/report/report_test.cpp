@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -454,6 +455,84 @@ TEST(ReportCli, AOneModelRunsReportSaysWhatIsMissingAndHowToGetIt) {
   EXPECT_EQ(lhtml.find("Models not in this run"), std::string::npos);
   EXPECT_NE(lhtml.find("id=\"spec-crisis-tree-yongbyon\""), std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace entente
+
+namespace entente {
+namespace {
+
+// Issue 17: a tornado of ten inputs of effect 0 listed arbitrary inputs as "most influential".
+TEST(ReportUncertainty, AnOutputNothingMovesGetsNoTornadoAndIsNamed) {
+  const json sens = json::parse(R"({"method": "morris", "outputs": [
+    {"output": "flat", "inputs": [{"input": "a", "mu": 0, "mu_star": 0, "sigma": 0, "rank": 1},
+                                  {"input": "b", "mu": 0, "mu_star": 0, "sigma": 0, "rank": 2}]},
+    {"output": "moved", "inputs": [{"input": "a", "mu": 0.5, "mu_star": 0.5, "sigma": 0, "rank": 1}]}]})");
+  const auto charts = report::sensitivity_charts(sens);
+  ASSERT_EQ(charts.size(), 1u);
+  EXPECT_EQ(charts[0].id, "tornado-moved");
+  EXPECT_EQ(report::unmoved_outputs(sens), std::vector<std::string>{"flat"});
+  report::ReportInput in;
+  in.sensitivity = sens;
+  const auto sections = report::build_sections(in, json::array());
+  EXPECT_NE(sections.back().intro.find("Nothing moves flat:"), std::string::npos);
+}
+
+// Issue 17: a histogram of one bar (every draw equal) becomes an interval in the ranges chart.
+TEST(ReportUncertainty, AOneBarHistogramIsLeftToTheIntervalPlot) {
+  const json sweep = json::parse(R"({"samples": 10, "outputs": [
+    {"id": "a/p", "range": [0, 1], "histogram": [0, 10, 0], "mean": 0.4,
+     "quantiles": {"p5": 0.4, "p25": 0.4, "p50": 0.4, "p75": 0.4, "p95": 0.4}},
+    {"id": "b/p", "range": [0, 1], "histogram": [3, 4, 3], "mean": 0.5,
+     "quantiles": {"p5": 0.1, "p25": 0.3, "p50": 0.5, "p75": 0.7, "p95": 0.9}},
+    {"id": "crisis/g/strike/credible", "range": [0, 1], "histogram": [7, 0, 3], "mean": 0.3,
+     "quantiles": {"p5": 0, "p25": 0, "p50": 0, "p75": 1, "p95": 1}}]})");
+  const auto charts = report::sweep_charts(sweep);
+  std::map<std::string, report::Chart> by_id;
+  for (const auto& c : charts) by_id[c.id] = c;
+  ASSERT_TRUE(by_id.count("sweep-hist-alliances"));
+  std::set<std::string> drawn;
+  for (const json& b : by_id["sweep-hist-alliances"].spec["data"]["values"])
+    drawn.insert(b["output"].get<std::string>());
+  EXPECT_EQ(drawn, std::set<std::string>{"b/p"});
+  ASSERT_TRUE(by_id.count("sweep-quantiles-alliances"));
+  EXPECT_EQ(by_id["sweep-quantiles-alliances"].spec["data"]["values"].size(), 2u);
+  // The crisis threat: the share of draws it is credible, its own chart.
+  ASSERT_TRUE(by_id.count("sweep-crisis"));
+  EXPECT_EQ(by_id["sweep-crisis"].spec["data"]["values"][0]["share"], 0.3);
+}
+
+// Issue 17: anchors cut to the same text stayed indistinct; nash under the status quo's rule.
+TEST(ReportCharts, AnchorLabelsStayDistinctAndCoincidingForecastsAreStacked) {
+  const json& issue = korea_run()["issues"][1];
+  ASSERT_EQ(issue["id"], "us-troops");
+  const report::Chart c = report::issue_chart(issue);
+  const json anchors = c.spec["vconcat"][0]["data"]["values"];
+  std::set<std::string> shorts;
+  for (const json& a : anchors) {
+    const std::string s = a["short"];
+    // The value leads, so the renderer's cut keeps labels apart.
+    char value[32];
+    std::snprintf(value, sizeof value, "%g ", a["value"].get<double>());
+    EXPECT_EQ(s.rfind(value, 0), 0u) << s;
+    shorts.insert(s);
+  }
+  EXPECT_EQ(shorts.size(), anchors.size());
+  // Every forecast has a name label; names of coinciding forecasts sit at different heights.
+  const json layers = c.spec["vconcat"][1]["layer"];
+  const json rules = layers[0]["data"]["values"];
+  EXPECT_EQ(rules[0]["model"], "status quo");  // drawn first, under the models
+  const json labels = layers[1]["data"]["values"];
+  ASSERT_EQ(labels.size(), rules.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    for (std::size_t k = i + 1; k < labels.size(); ++k) {
+      if (labels[i]["forecast"] == labels[k]["forecast"]) {
+        EXPECT_NE(labels[i]["stack"], labels[k]["stack"])
+            << labels[i]["model"] << " " << labels[k]["model"];
+      }
+    }
+  }
 }
 
 }  // namespace
