@@ -91,7 +91,9 @@ Chart alliance_chart(const nlohmann::json& timeline_rows, const std::string& all
 nlohmann::json topojson_features(const nlohmann::json& topology, const std::string& object,
                                  const std::set<std::string>& ids);
 
-// The map's layers computed from a scenario (events applied): {"lines": [GeoJSON
+// The map's layers computed from a scenario (events applied): {"labels": [{text, kind
+// (line|place), lat, lon}: each line's name and the named places within 300 km of a force
+// or line where no force stands], "lines": [GeoJSON
 // Features], "rings": [Features: range outlines of enemy weapons of `enemies`' owners
 // with a nonzero count], "forces": [{id, unit, owner, kind, lat, lon, strength, exposed,
 // weapons_in_range}], "bounds": [lon_min, lat_min, lon_max, lat_max]}. A unit is exposed
@@ -101,7 +103,10 @@ nlohmann::json map_layers(const Scenario& s);
 // The peninsula map: countries from `countries` (GeoJSON Features), the lines, the range
 // rings and the forces of `layers` (map_layers), exposed units highlighted. Projection
 // fitted to the layers' bounds.
-Chart map_chart(const nlohmann::json& layers, const nlohmann::json& countries);
+// With `after` (map_layers once the scenario's events that move forces are applied, on
+// `after_date`), a radio button switches the forces and rings between the two postures.
+Chart map_chart(const nlohmann::json& layers, const nlohmann::json& countries,
+                const nlohmann::json& after = nullptr, const std::string& after_date = "");
 
 // Histograms of a sweep's outputs (one panel per output) and their quantiles.
 std::vector<Chart> sweep_charts(const nlohmann::json& sweep);

@@ -237,6 +237,21 @@ int cmd_report(const ReportArgs& args) {
     }
     if (!s.forces.empty()) {
       in.map = report::map_layers(s.at(at));
+      // The posture after the last event that moves a force (its place or coordinates), when
+      // that is later than the run's date: the map's before/after toggle.
+      std::optional<Date> moved;
+      for (const Event& e : s.events) {
+        for (const Change& ch : e.changes) {
+          const bool force_move =
+              ch.path.rfind("forces.", 0) == 0 &&
+              (ch.path.ends_with(".at") || ch.path.ends_with(".lat") || ch.path.ends_with(".lon"));
+          if (force_move && at < e.date) moved = e.date;
+        }
+      }
+      if (moved) {
+        in.map_after = report::map_layers(s.at(*moved));
+        in.map_after_date = moved->str();
+      }
       countries = report::topojson_features(nlohmann::json::parse(report::embedded_world_atlas()),
                                             "countries", kMapCountries);
     }

@@ -556,7 +556,7 @@ json map_layers(const Scenario& s) {
     for (const Force& f : s.forces)
       enemy_of_some_force = enemy_of_some_force || is_enemy(f.owner, w.owner);
     if (!enemy_of_some_force) continue;
-    const std::string label = w.system.substr(0, w.system.find(',')) + " — " +
+    const std::string label = w.owner + ": " + w.system.substr(0, w.system.find(',')) + " — " +
                               std::to_string(static_cast<int>(std::lround(w.range_km.value))) +
                               " km";
     auto add = [&](const std::vector<GeoPoint>& ring) {
@@ -584,7 +584,11 @@ json map_layers(const Scenario& s) {
     const geo::UnitExposure& u = exposure[i];
     std::string reached;
     for (const auto& r : u.reached) reached += (reached.empty() ? "" : ", ") + r.weapon;
+    const Place* at = f.place.empty() ? nullptr : s.place(f.place);
+    std::string label = at != nullptr ? at->name : f.unit.substr(0, f.unit.find(':'));
+    if (label.empty()) label = f.id;
     out["forces"].push_back({{"id", f.id},
+                             {"label", label},
                              {"unit", f.unit},
                              {"owner", f.owner},
                              {"kind", f.kind},
@@ -596,6 +600,44 @@ json map_layers(const Scenario& s) {
                              {"weapons_in_range", u.weapons_in_range},
                              {"reached_by", reached}});
   }
+  // Labels from the scenario: each line's name (cut before any parenthesis) at its last
+  // point; each named place near the forces and lines (within kPlaceReachKm of one) that no
+  // force stands at (a force's label names its place) and that is not at a line's vertex.
+  constexpr double kPlaceReachKm = 300;
+  constexpr double kOnLineKm = 5;  // a place this near a line's vertex is labelled by the line
+  json labels = json::array();
+  auto cut = [](const std::string& name) {
+    std::string t = name.substr(0, name.find(" ("));
+    return t.empty() ? name : t;
+  };
+  for (const Line& l : s.lines) {
+    if (l.points.empty()) continue;
+    labels.push_back({{"text", cut(l.name.empty() ? l.id : l.name)},
+                      {"kind", "line"},
+                      {"lat", l.points.back().lat},
+                      {"lon", l.points.back().lon}});
+  }
+  for (const Place& p : s.places) {
+    bool at_force = false, on_line = false, near = false;
+    for (const Force& f : s.forces) {
+      at_force = at_force || f.place == p.id;
+      near = near || geo::distance_km(f.location, p.at) <= kPlaceReachKm;
+    }
+    for (const Line& l : s.lines) {
+      for (const GeoPoint& q : l.points) {
+        const double d = geo::distance_km(q, p.at);
+        on_line = on_line || d < kOnLineKm;
+        near = near || d <= kPlaceReachKm;
+      }
+    }
+    if (at_force || on_line || !near) continue;
+    labels.push_back({{"text", p.name.empty() ? p.id : p.name},
+                      {"kind", "place"},
+                      {"lat", p.at.lat},
+                      {"lon", p.at.lon}});
+    extend(p.at);
+  }
+  out["labels"] = labels;
   if (lon_min > lon_max) {  // nothing located: the peninsula
     lon_min = 124.0, lat_min = 33.0, lon_max = 131.0, lat_max = 43.0;
   }
@@ -603,13 +645,23 @@ json map_layers(const Scenario& s) {
   return out;
 }
 
-Chart map_chart(const json& layers, const json& countries) {
+Chart map_chart(const json& layers, const json& countries, const json& after,
+                const std::string& after_date) {
   Chart c;
   c.id = "map";
-  c.title = "Forces, the Military Demarcation Line and artillery ranges";
+  c.title = "Forces, lines and enemy weapon ranges";
   constexpr double kMapWidth = 640;
   constexpr double kMapHeight = 560;
-  const json& b = layers.value("bounds", json::array({124.0, 33.0, 131.0, 43.0}));
+  const bool two = after.is_object() && !after.value("forces", json::array()).empty();
+  const json fallback = json::array({124.0, 33.0, 131.0, 43.0});
+  json b = layers.value("bounds", fallback);
+  if (two) {
+    const json& a = after.value("bounds", fallback);
+    b = {std::min(b[0].get<double>(), a[0].get<double>()),
+         std::min(b[1].get<double>(), a[1].get<double>()),
+         std::max(b[2].get<double>(), a[2].get<double>()),
+         std::max(b[3].get<double>(), a[3].get<double>())};
+  }
   const double pad = 0.35;  // degrees around the layers
   const double lon0 = b[0].get<double>() - pad, lon1 = b[2].get<double>() + pad;
   const double lat0 = b[1].get<double>() - pad, lat1 = b[3].get<double>() + pad;
@@ -622,7 +674,35 @@ Chart map_chart(const json& layers, const json& countries) {
   const json projection = {
       {"type", "mercator"}, {"scale", k}, {"center", {(lon0 + lon1) / 2, center_lat}}};
 
-  json forces = layers.value("forces", json::array());
+  // Forces and rings at the run's date and, when events move forces later, after them: a
+  // radio button (a Vega-Lite parameter) chooses which posture is drawn.
+  const std::string before_name = "at the run's date";
+  const std::string after_name = "after the force moves (" + after_date + ")";
+  json forces = json::array();
+  json rings = json::array();
+  auto tag = [](json rows, const std::string& posture, json& into) {
+    for (json& r : rows) {
+      r["posture"] = posture;
+      into.push_back(std::move(r));
+    }
+  };
+  tag(layers.value("forces", json::array()), before_name, forces);
+  tag(layers.value("rings", json::array()), before_name, rings);
+  if (two) {
+    tag(after.value("forces", json::array()), after_name, forces);
+    tag(after.value("rings", json::array()), after_name, rings);
+  }
+  const json filter =
+      two ? json::array({{{"filter", "datum.posture === posture"}}}) : json::array();
+  json params = json::array();
+  if (two) {
+    params.push_back({{"name", "posture"},
+                      {"value", before_name},
+                      {"bind",
+                       {{"input", "radio"},
+                        {"options", {before_name, after_name}},
+                        {"name", "Forces and weapons: "}}}});
+  }
   c.spec = {
       {"title",
        title(c.title, "Orange: units inside the range of an enemy weapon; blue: out of range.")},
@@ -637,16 +717,31 @@ Chart map_chart(const json& layers, const json& countries) {
            {"stroke", "#888"},
            {"strokeWidth", 0.8},
            {"clip", true}}}},
-        {{"data", {{"values", layers.value("rings", json::array())}}},
+        {{"data", {{"values", rings}}},
+         {"transform", filter},
          {"mark",
           {{"type", "geoshape"}, {"fillOpacity", 0.06}, {"strokeWidth", 1.4}, {"clip", true}}},
          {"encoding",
           {{"stroke",
             {{"field", "properties.label"},
              {"type", "nominal"},
-             {"title", "North Korean artillery range (km)"},
-             {"scale", {{"range", kPalette}}}}},
-           {"fill", {{"field", "properties.label"}, {"type", "nominal"}, {"legend", nullptr}}},
+             {"title", "Enemy weapon — range"},
+             {"scale", {{"range", kPalette}}},
+             {"legend",
+              {{"orient", "bottom"},
+               {"columns", 1},
+               {"labelLimit", 560},
+               {"symbolType", "stroke"}}}}},
+           {"fill",
+            {{"field", "properties.label"},
+             {"type", "nominal"},
+             {"title", "Enemy weapon — range"},
+             {"scale", {{"range", kPalette}}},
+             {"legend",
+              {{"orient", "bottom"},
+               {"columns", 1},
+               {"labelLimit", 560},
+               {"symbolType", "stroke"}}}}},
            {"tooltip",
             {{{"field", "properties.system"}, {"title", "Weapon"}},
              {{"field", "properties.range_km"}, {"title", "Range (km)"}, {"format", ".0f"}},
@@ -659,7 +754,29 @@ Chart map_chart(const json& layers, const json& countries) {
            {"strokeWidth", 3},
            {"clip", true}}},
          {"encoding", {{"tooltip", {{{"field", "properties.name"}, {"title", "Line"}}}}}}},
+        {{"data", {{"values", layers.value("labels", json::array())}}},
+         {"mark",
+          {{"type", "text"},
+           {"align", "left"},
+           {"baseline", "bottom"},
+           {"dx", 4},
+           {"dy", -7},
+           {"fontSize", 11},
+           {"fontStyle", "italic"},
+           {"color", "#444"}}},
+         {"encoding",
+          {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
+           {"latitude", {{"field", "lat"}, {"type", "quantitative"}}},
+           {"text", {{"field", "text"}}}}}},
+        {{"data", {{"values", layers.value("labels", json::array())}}},
+         {"transform", {{{"filter", "datum.kind === 'place'"}}}},
+         {"mark", {{"type", "point"}, {"shape", "cross"}, {"size", 30}, {"color", "#444"}}},
+         {"encoding",
+          {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
+           {"latitude", {{"field", "lat"}, {"type", "quantitative"}}},
+           {"tooltip", {{{"field", "text"}, {"title", "Place"}}}}}}},
         {{"data", {{"values", forces}}},
+         {"transform", filter},
          {"mark", {{"type", "circle"}, {"stroke", "#fff"}, {"strokeWidth", 1}, {"opacity", 0.95}}},
          {"encoding",
           {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
@@ -683,19 +800,46 @@ Chart map_chart(const json& layers, const json& countries) {
              {{"field", "status"}, {"title", "Status"}},
              {{"field", "reached_by"}, {"title", "Reached by"}}}}}}},
         {{"data", {{"values", forces}}},
+         {"transform", filter},
          {"mark",
           {{"type", "text"}, {"align", "left"}, {"dx", 9}, {"fontSize", 10}, {"color", "#222"}}},
          {"encoding",
           {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
            {"latitude", {{"field", "lat"}, {"type", "quantitative"}}},
-           {"text", {{"field", "id"}}}}}}}}};
+           {"text", {{"field", "label"}}}}}}}}};
+  if (two) c.spec["params"] = params;
+  // The caption names what is drawn, from the layers (the scenario), as the chart's text
+  // alternative: each weapon and range, each unit's status.
+  std::string weapons;
+  std::set<std::string> seen;
+  for (const json& r : layers.value("rings", json::array())) {
+    const std::string l = r["properties"].value("label", std::string());
+    if (seen.insert(l).second) weapons += (weapons.empty() ? "" : "; ") + l;
+  }
+  std::string lines;
+  for (const json& l : layers.value("lines", json::array()))
+    lines += (lines.empty() ? "" : ", ") + l["properties"].value("name", std::string());
+  auto exposed = [](const json& rows) {
+    std::string t;
+    for (const json& f : rows) {
+      if (f.value("exposed", false)) t += (t.empty() ? "" : ", ") + f.value("id", std::string());
+    }
+    return t.empty() ? std::string("none") : t;
+  };
   c.caption =
-      "Natural Earth country outlines (world-atlas, 1:50m), the Military Demarcation Line (red), "
-      "and the reach of North Korean artillery and rockets deployed along it: each outline "
-      "encloses the points within the weapon's nominal range (km) of the line, computed as "
-      "geodesics on the WGS84 ellipsoid. Circles are force units, area ∝ nominal personnel; "
-      "orange units lie inside the range of an enemy weapon. Mercator projection fitted to the "
-      "units and lines; longitude and latitude in degrees.";
+      "Natural Earth country outlines (world-atlas, 1:50m); the scenario's lines (red: " + lines +
+      ") and named places; the outline of the points within each enemy weapon's nominal "
+      "range of its line or sites, computed as geodesics on the WGS84 ellipsoid (" +
+      (weapons.empty() ? std::string("none") : weapons) +
+      "). Circles are force units, area ∝ nominal personnel; orange units lie inside an "
+      "enemy weapon's range (" +
+      exposed(layers.value("forces", json::array())) + ").";
+  if (two)
+    c.caption +=
+        " The buttons below switch to the forces and weapons after the scenario's "
+        "events that move forces (" +
+        after_date + "); inside range then: " + exposed(after.value("forces", json::array())) + ".";
+  c.caption += " Mercator projection fitted to the layers; longitude and latitude in degrees.";
   return c;
 }
 

@@ -215,7 +215,7 @@ std::vector<Section> build_sections(const ReportInput& in, const json& countries
     Section s;
     s.id = "map";
     s.title = "Map";
-    s.charts.push_back(map_chart(in.map, countries));
+    s.charts.push_back(map_chart(in.map, countries, in.map_after, in.map_after_date));
     out.push_back(std::move(s));
   }
   Section u;

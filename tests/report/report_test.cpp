@@ -537,3 +537,58 @@ TEST(ReportCharts, AnchorLabelsStayDistinctAndCoincidingForecastsAreStacked) {
 
 }  // namespace
 }  // namespace entente
+
+namespace entente {
+namespace {
+
+// Issue 17: the map had no legend naming the rings, no place labels, no before/after.
+TEST(ReportMap, LabelsComeFromTheScenarioAndTheRingsAreNamed) {
+  const json layers = report::map_layers(korea());
+  std::set<std::string> names;
+  for (const Place& p : korea().places) names.insert(p.name);
+  for (const Line& l : korea().lines) names.insert(l.name.substr(0, l.name.find(" (")));
+  std::set<std::string> labels;
+  for (const json& l : layers["labels"]) {
+    EXPECT_TRUE(names.count(l["text"].get<std::string>())) << l["text"];
+    labels.insert(l["text"].get<std::string>());
+  }
+  // The scenario's places near the forces, where no force stands (Beijing and Tokyo are
+  // farther than 300 km from every force and line: korea-2003.yaml's coordinates).
+  for (const char* want : {"Pyongyang", "Yongbyon nuclear complex", "Han River through Seoul",
+                           "Military Demarcation Line"})
+    EXPECT_TRUE(labels.count(want)) << want;
+  EXPECT_FALSE(labels.count("Beijing"));
+  // A force is labelled by its place: Seoul is named through the Yongsan garrison.
+  bool seoul = false;
+  for (const json& f : layers["forces"]) seoul = seoul || f["label"] == "Yongsan Garrison (Seoul)";
+  EXPECT_TRUE(seoul);
+  // Every ring's legend entry names its owner, its weapon and its range.
+  for (const json& r : layers["rings"]) {
+    const std::string label = r["properties"]["label"];
+    const Weapon* w = nullptr;
+    for (const Weapon& x : korea().weapons)
+      if (x.id == r["properties"]["weapon"]) w = &x;
+    ASSERT_NE(w, nullptr);
+    EXPECT_EQ(label.rfind(w->owner + ": " + w->system.substr(0, w->system.find(',')), 0), 0u);
+    EXPECT_NE(label.find(std::to_string(std::lround(w->range_km.value)) + " km"),
+              std::string::npos);
+  }
+  // Before and after the events that move forces: one radio parameter, both postures' units.
+  const Scenario after = korea().at(*Date::parse("2018-06-29"));
+  const report::Chart c =
+      report::map_chart(layers, json::array(), report::map_layers(after), "2018-06-29");
+  ASSERT_TRUE(c.spec.contains("params"));
+  EXPECT_EQ(c.spec["params"][0]["bind"]["input"], "radio");
+  std::set<std::string> postures;
+  for (const json& values : values_of(c.spec)) {
+    for (const json& row : values) {
+      if (row.is_object() && row.contains("posture") && row.contains("unit"))
+        postures.insert(row["posture"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(postures.size(), 2u);
+  EXPECT_FALSE(report::map_chart(layers, json::array()).spec.contains("params"));
+}
+
+}  // namespace
+}  // namespace entente
