@@ -81,6 +81,12 @@ struct Placed {
   std::vector<int> children;
 };
 
+// A string member, "" when absent or not a string: stored documents are untrusted.
+std::string text_of(const json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
+                                                                : std::string();
+}
+
 bool flag(const json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_boolean() && j[key].get<bool>();
 }
@@ -134,12 +140,12 @@ struct Flattener {
     }
     if (chosen == children.size()) {
       for (std::size_t k = 0; k < children.size(); ++k) {
-        const std::string a = children[k].value("action", std::string());
+        const std::string a = text_of(children[k], "action");
         if (flag(children[k], "on_path") ||
             (on_path && path.is_array() && static_cast<std::size_t>(depth) < path.size() &&
              (path[static_cast<std::size_t>(depth)] == a ||
               (path[static_cast<std::size_t>(depth)].is_object() &&
-               path[static_cast<std::size_t>(depth)].value("action", std::string()) == a)))) {
+               text_of(path[static_cast<std::size_t>(depth)], "action") == a)))) {
           chosen = k;
           break;
         }
@@ -148,7 +154,7 @@ struct Flattener {
     double first_row = -1, last_row = -1;
     for (std::size_t k = 0; k < children.size(); ++k) {
       const json& c = children[k];
-      const std::string a = c.value("action", std::string());
+      const std::string a = text_of(c, "action");
       const bool taken = k == chosen;
       const bool path_step = on_path && (taken || flag(c, "on_path"));
       const std::string e = path_step ? "equilibrium path"
@@ -442,9 +448,10 @@ std::vector<Chart> crisis_charts(const json& crisis) {
     json thresholds = json::array();
     for (const auto& t : game.value("thresholds", json::array())) {
       if (!t.contains("value") || !t["value"].is_number()) continue;
-      json row = {{"name", t.value("name", t.value("label", std::string("threshold")))},
-                  {"value", t["value"]},
-                  {"text", t.value("text", std::string())}};
+      std::string label = text_of(t, "name");
+      if (label.empty()) label = text_of(t, "label");
+      if (label.empty()) label = "threshold";
+      json row = {{"name", label}, {"value", t["value"]}, {"text", text_of(t, "text")}};
       if (t.contains("actual") && t["actual"].is_number()) row["actual"] = t["actual"];
       thresholds.push_back(row);
     }
