@@ -807,7 +807,11 @@ Chart map_chart(const json& layers, const json& countries, const json& after,
           {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
            {"latitude", {{"field", "lat"}, {"type", "quantitative"}}},
            {"text", {{"field", "label"}}}}}}}}};
-  if (two) c.spec["params"] = params;
+  if (two) {
+    c.spec["params"] = params;
+    // The legend grows when the other posture has more weapons: let the view resize.
+    c.spec["autosize"] = {{"type", "pad"}, {"resize", true}};
+  }
   // The caption names what is drawn, from the layers (the scenario), as the chart's text
   // alternative: each weapon and range, each unit's status.
   std::string weapons;
