@@ -42,6 +42,16 @@ struct ReportInput {
   nlohmann::json map;          // map_layers() output
   nlohmann::json sweep;        // a `sweep --json` document
   nlohmann::json sensitivity;  // a `sensitivity --json` document
+  // Models that apply to the scenario but are not in `run` (a run of `-m bdm` alone): the
+  // report says so at the top, with `missing_hint` (how to get them), and keeps a section
+  // for the alliances and crisis games saying they were not run.
+  std::vector<std::string> missing_models;
+  std::string missing_hint;
+  std::vector<std::string> notes;  // about where the documents came from; shown at the top
+  // Map layers at the date the scenario's last force-moving event has been applied
+  // (map_layers), and that date; null when no event moves a force.
+  nlohmann::json map_after;
+  std::string map_after_date;
 };
 
 // Header facts.
@@ -81,7 +91,9 @@ Chart alliance_chart(const nlohmann::json& timeline_rows, const std::string& all
 nlohmann::json topojson_features(const nlohmann::json& topology, const std::string& object,
                                  const std::set<std::string>& ids);
 
-// The map's layers computed from a scenario (events applied): {"lines": [GeoJSON
+// The map's layers computed from a scenario (events applied): {"labels": [{text, kind
+// (line|place), lat, lon}: each line's name and the named places within 300 km of a force
+// or line where no force stands], "lines": [GeoJSON
 // Features], "rings": [Features: range outlines of enemy weapons of `enemies`' owners
 // with a nonzero count], "forces": [{id, unit, owner, kind, lat, lon, strength, exposed,
 // weapons_in_range}], "bounds": [lon_min, lat_min, lon_max, lat_max]}. A unit is exposed
@@ -91,7 +103,10 @@ nlohmann::json map_layers(const Scenario& s);
 // The peninsula map: countries from `countries` (GeoJSON Features), the lines, the range
 // rings and the forces of `layers` (map_layers), exposed units highlighted. Projection
 // fitted to the layers' bounds.
-Chart map_chart(const nlohmann::json& layers, const nlohmann::json& countries);
+// With `after` (map_layers once the scenario's events that move forces are applied, on
+// `after_date`), a radio button switches the forces and rings between the two postures.
+Chart map_chart(const nlohmann::json& layers, const nlohmann::json& countries,
+                const nlohmann::json& after = nullptr, const std::string& after_date = "");
 
 // Histograms of a sweep's outputs (one panel per output) and their quantiles.
 std::vector<Chart> sweep_charts(const nlohmann::json& sweep);
@@ -100,6 +115,14 @@ std::vector<Chart> sweep_charts(const nlohmann::json& sweep);
 // inputs (Morris: signed mean effect μ, ordered by μ*; Sobol: total and first-order
 // indices).
 std::vector<Chart> sensitivity_charts(const nlohmann::json& sensitivity, std::size_t top = 10);
+
+// Estimated width in pixels of `text` (UTF-8) set in a sans-serif face of `font_size` px,
+// erring wide; the crisis tree places its labels with it so that none overlaps.
+double text_width(std::string_view text, double font_size);
+
+// The outputs of a sensitivity document that no input moves (every Morris μ* or Sobol
+// total index is 0); sensitivity_charts draws no tornado for them.
+std::vector<std::string> unmoved_outputs(const nlohmann::json& sensitivity);
 
 // The crisis model's games as trees with the equilibrium path highlighted and its
 // credibility thresholds, from a run document's models.crisis; empty when absent.

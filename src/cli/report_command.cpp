@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "app/input.hpp"
 #include "app/runs.hpp"
 #include "cli/summary.hpp"
+#include "entente/embedded.hpp"
 #include "entente/report.hpp"
 #include "entente/report_assets.hpp"
 #include "entente/runner.hpp"
@@ -39,11 +41,30 @@ struct ReportArgs {
   std::uint64_t seed = kDefaultSeed;
 };
 
-// The newest finished run of `kind` made from exactly this scenario text.
+// The models of `wanted` that `have` lacks, in `wanted`'s order.
+std::vector<std::string> missing_from(const std::vector<std::string>& wanted,
+                                      const std::vector<std::string>& have) {
+  std::vector<std::string> out;
+  for (const std::string& m : wanted) {
+    if (std::find(have.begin(), have.end(), m) == have.end()) out.push_back(m);
+  }
+  return out;
+}
+
+// The newest finished run of `kind` made from exactly this scenario text. With `models`,
+// only a run that ran every one of them: a report built on a run of one model would
+// silently leave out the alliance and crisis sections (issue 17). `partial` then receives
+// the newest run passed over for that reason.
 std::optional<RunRecord> latest(const RunStore& store, const std::string& kind,
-                                const std::string& hash) {
+                                const std::string& hash,
+                                const std::vector<std::string>& models = {},
+                                std::optional<RunRecord>* partial = nullptr) {
   for (const RunRecord& r : store.list_runs(0)) {
     if (r.kind != kind || r.status != "done" || r.scenario_hash != hash) continue;
+    if (!missing_from(models, r.models).empty()) {
+      if (partial != nullptr && !partial->has_value()) *partial = r;
+      continue;
+    }
     // A stored result of the wrong shape is skipped (with a warning), not reported.
     auto full = store.get_run(r.id);
     if (!full) continue;
@@ -124,9 +145,28 @@ int cmd_report(const ReportArgs& args) {
   const std::string hash = sha256_hex(input.text);
 
   try {
-    // The model run: the newest stored one of this scenario, else one computed now.
+    // Every model that applies to the scenario: what a complete report shows.
+    const std::vector<std::string> applicable = plan_run(s, RunRequest{}).models;
+    // How to get what is missing, with the scenario named unless it is the default.
+    const bool embedded = input.text == embedded_default_scenario();
+    const std::string scenario_arg = embedded ? "" : " " + input.source;
+    if (in.run.is_object() && meta.kind == "run") {
+      // --run of a run: reported as it is, saying which models it lacks.
+      if (auto r = store->get_run(args.run_id)) {
+        in.missing_models = missing_from(applicable, r->models);
+        if (!in.missing_models.empty()) {
+          in.missing_hint = "run every model with `entente run" + scenario_arg +
+                            "`, then `entente report" + scenario_arg +
+                            "`, which reports the newest run that has them all";
+        }
+      }
+    }
+    // The model run: the newest stored one of this scenario with every applicable model,
+    // else one computed now.
     if (!in.run.is_object() && store) {
-      if (auto r = latest(*store, "run", hash)) {
+      std::optional<RunRecord> partial;
+      auto r = latest(*store, "run", hash, applicable, &partial);
+      if (r) {
         in.run = r->result;
         if (meta.run_id.empty()) {
           meta.run_id = std::to_string(r->id);
@@ -134,6 +174,18 @@ int cmd_report(const ReportArgs& args) {
           meta.created = r->created_at;
           meta.seed = std::to_string(r->seed);
         }
+      }
+      // A newer run of fewer models was passed over: say so, and how to report it.
+      if (partial && (!r || partial->id > r->id)) {
+        std::string ran;
+        for (const std::string& m : partial->models) ran += (ran.empty() ? "" : ", ") + m;
+        in.notes.push_back("Stored run " + std::to_string(partial->id) +
+                           " of this scenario ran only " + ran +
+                           (r ? "; this report uses run " + std::to_string(r->id) +
+                                    ", the newest with every applicable model"
+                              : "; this report runs every applicable model instead") +
+                           " (report that run itself with `entente report --run " +
+                           std::to_string(partial->id) + "`).");
       }
     }
     if (!in.run.is_object()) {
@@ -186,6 +238,21 @@ int cmd_report(const ReportArgs& args) {
     }
     if (!s.forces.empty()) {
       in.map = report::map_layers(s.at(at));
+      // The posture after the last event that moves a force (its place or coordinates), when
+      // that is later than the run's date: the map's before/after toggle.
+      std::optional<Date> moved;
+      for (const Event& e : s.events) {
+        for (const Change& ch : e.changes) {
+          const bool force_move =
+              ch.path.rfind("forces.", 0) == 0 &&
+              (ch.path.ends_with(".at") || ch.path.ends_with(".lat") || ch.path.ends_with(".lon"));
+          if (force_move && at < e.date) moved = e.date;
+        }
+      }
+      if (moved) {
+        in.map_after = report::map_layers(s.at(*moved));
+        in.map_after_date = moved->str();
+      }
       countries = report::topojson_features(nlohmann::json::parse(report::embedded_world_atlas()),
                                             "countries", kMapCountries);
     }

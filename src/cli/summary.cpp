@@ -94,6 +94,54 @@ std::string render_alliances(const nlohmann::json& doc, bool color) {
   return out;
 }
 
+// One clause per decision node of a solved game's tree: what the equilibrium strategy of
+// the player to move chooses there (the most probable action), after which move, and
+// whether play reaches the node. Read defensively: a stored tree is untrusted input.
+struct Choice {
+  std::string player;
+  std::string text;
+};
+void collect_choices(const nlohmann::json& node, const std::string& after, bool on_path, int depth,
+                     std::vector<Choice>& out) {
+  if (!node.is_object() || depth > 64) return;
+  const auto it = node.find("children");
+  if (it == node.end() || !it->is_array() || it->empty()) return;
+  const std::string player = node.contains("player") && node["player"].is_string()
+                                 ? node["player"].get<std::string>()
+                                 : std::string("?");
+  std::size_t chosen = it->size();
+  double best = -1;
+  for (std::size_t k = 0; k < it->size(); ++k) {
+    const auto& c = (*it)[k];
+    if (!c.is_object()) continue;
+    const double p = c.contains("probability") && c["probability"].is_number()
+                         ? c["probability"].get<double>()
+                     : c.value("on_path", false) ? 1.0
+                                                 : 0.0;
+    if (p > best) {
+      best = p;
+      chosen = k;
+    }
+  }
+  auto action_of = [](const nlohmann::json& c) {
+    return c.contains("action") && c["action"].is_string() ? c["action"].get<std::string>()
+                                                           : std::string("?");
+  };
+  if (chosen < it->size()) {
+    std::string text = action_of((*it)[chosen]);
+    if (best < 1.0 && best > 0.0) text += fmt::format(" (p {:.2f})", best);
+    if (!after.empty()) text += " if " + after;
+    text += on_path ? " [on the path]" : " [off the path]";
+    out.push_back({player, text});
+  }
+  for (std::size_t k = 0; k < it->size(); ++k) {
+    const auto& c = (*it)[k];
+    if (c.is_object() && c.contains("node"))
+      collect_choices(c["node"], player + " " + action_of(c), on_path && k == chosen, depth + 1,
+                      out);
+  }
+}
+
 // The crisis model's answer: each game's equilibrium path, each threat's credibility and
 // the one-input conditions under which it holds (the model's flip texts, e.g. "credible if
 // X < v"), and the exposure figures behind them (troops and weapons are counts).
@@ -115,6 +163,22 @@ std::string render_crisis(const nlohmann::json& doc, bool color) {
                           step.value("action", ""));
     }
     out += fmt::format("    equilibrium path: {}\n", path.empty() ? "—" : path);
+    // Each player's strategy, on and off the path: what it would do at every node it moves.
+    std::vector<Choice> choices;
+    if (g.contains("tree")) collect_choices(g["tree"], "", true, 0, choices);
+    std::vector<std::string> players;
+    for (const Choice& c : choices) {
+      if (std::find(players.begin(), players.end(), c.player) == players.end())
+        players.push_back(c.player);
+    }
+    if (!players.empty()) out += "    what each player does (equilibrium strategies):\n";
+    for (const std::string& who : players) {
+      std::string line;
+      for (const Choice& c : choices) {
+        if (c.player == who) line += (line.empty() ? "" : "; ") + c.text;
+      }
+      out += fmt::format("      {}: {}\n", who, line);
+    }
     for (const auto& t : g.value("threats", nlohmann::json::array())) {
       const bool credible = t.value("credible", false);
       out += fmt::format(

@@ -106,15 +106,59 @@ Chart issue_chart(const json& issue) {
       }
     }
   }
+  // The status quo first: its rule is drawn under the models' (a model forecasting the
+  // status quo, as nash often does, was hidden under it: issue 17).
   if (issue.contains("status_quo") && issue["status_quo"].is_number()) {
-    forecasts.push_back({{"model", "status quo"}, {"forecast", issue["status_quo"].get<double>()}});
+    forecasts.insert(forecasts.begin(), json{{"model", "status quo"},
+                                             {"forecast", issue["status_quo"].get<double>()}});
   }
+  // Each rule is named at its top; names of forecasts within 2% of the scale of each other
+  // are stacked, so every model stays visible.
+  for (std::size_t i = 0; i < forecasts.size(); ++i) {
+    int stack = 0;
+    std::vector<bool> taken(forecasts.size(), false);
+    for (std::size_t k = 0; k < i; ++k) {
+      // Label k starts at its rule and runs right; label i collides when its rule is
+      // under it (or just left of it).
+      const double dx =
+          (forecasts[i]["forecast"].get<double>() - forecasts[k]["forecast"].get<double>()) /
+          (hi - lo) * kWidth;
+      const double wk = text_width(forecasts[k]["model"].get<std::string>(), 9) + 6;
+      const double wi = text_width(forecasts[i]["model"].get<std::string>(), 9) + 6;
+      if (dx > -wi && dx < wk)
+        taken[static_cast<std::size_t>(forecasts[k]["level"].get<int>())] = true;
+    }
+    while (static_cast<std::size_t>(stack) < taken.size() && taken[static_cast<std::size_t>(stack)])
+      ++stack;
+    forecasts[i]["level"] = stack;
+    forecasts[i]["stack"] = 2.0 + 11.0 * stack;
+  }
+  json model_colors = kPalette;
+  if (!forecasts.empty() && forecasts[0]["model"] == "status quo") {
+    model_colors = json::array({"#999999"});
+    for (const auto& colour : kPalette) model_colors.push_back(colour);
+  }
+  // Anchor labels start with their value, so two that begin alike ("Present strength …"
+  // at 50 and 75) stay distinct however far the renderer cuts them (issue 17); they
+  // alternate between two rows, each as wide as the gap to its row's next label.
   json anchors = json::array();
-  for (const auto& a : scale.value("anchors", json::array())) {
+  const json& anchor_list = scale.value("anchors", json::array());
+  for (std::size_t i = 0; i < anchor_list.size(); ++i) {
+    const json& a = anchor_list[i];
     const std::string label = a.value("label", std::string());
-    anchors.push_back({{"value", number_or(a.value("value", json(0.0)), 0.0)},
+    const double v = number_or(a.value("value", json(0.0)), 0.0);
+    double room = kWidth;  // px to the next label on the same row
+    if (i + 2 < anchor_list.size()) {
+      room =
+          (number_or(anchor_list[i + 2].value("value", json(0.0)), 0.0) - v) / (hi - lo) * kWidth;
+    }
+    char value_text[32];
+    std::snprintf(value_text, sizeof value_text, "%g", v);
+    anchors.push_back({{"value", v},
                        {"label", label},
-                       {"short", short_label(label)}});
+                       {"short", std::string(value_text) + " " + short_label(label)},
+                       {"row", static_cast<double>(i % 2) * 14.0},
+                       {"limit", std::clamp(room - 8.0, 40.0, 260.0)}});
   }
   const json x_scale = {{"domain", {lo, hi}}, {"nice", false}};
   // One colour per model in both the rules and the intervals below them.
@@ -122,7 +166,7 @@ Chart issue_chart(const json& issue) {
   for (const auto& f : forecasts) domain.push_back(f["model"]);
 
   json strip = {
-      {"height", 34},
+      {"height", 48},
       {"view", {{"stroke", nullptr}}},
       {"width", kWidth},
       {"data", {{"values", anchors}}},
@@ -131,16 +175,20 @@ Chart issue_chart(const json& issue) {
          {"encoding",
           {{"x",
             {{"field", "value"}, {"type", "quantitative"}, {"scale", x_scale}, {"axis", nullptr}}},
-           {"y", {{"value", 18}}},
-           {"y2", {{"value", 34}}},
+           {"y", {{"value", 32}}},
+           {"y2", {{"value", 48}}},
            {"tooltip",
             {{{"field", "label"}, {"title", "Anchor"}},
              {{"field", "value"}, {"title", "Position"}}}}}}},
-        {{"mark", {{"type", "text"}, {"baseline", "top"}, {"limit", 118}, {"fontSize", 11}}},
+        {{"mark",
+          {{"type", "text"},
+           {"baseline", "top"},
+           {"fontSize", 11},
+           {"limit", {{"expr", "datum.limit"}}}}},
          {"encoding",
           {{"x",
             {{"field", "value"}, {"type", "quantitative"}, {"scale", x_scale}, {"axis", nullptr}}},
-           {"y", {{"value", 0}}},
+           {"y", {{"field", "row"}, {"type", "quantitative"}, {"scale", nullptr}}},
            {"text", {{"field", "short"}}},
            {"tooltip", {{{"field", "label"}, {"title", "Anchor"}}}}}}}}},
       {"title",
@@ -154,18 +202,35 @@ Chart issue_chart(const json& issue) {
       {"height", std::max<std::size_t>(120, 22 * actors.size())},
       {"layer",
        {{{"data", {{"values", forecasts}}},
-         {"mark", {{"type", "rule"}, {"strokeWidth", 2}, {"strokeDash", {6, 3}}}},
+         {"mark", {{"type", "rule"}, {"strokeDash", {6, 3}}}},
          {"encoding",
           {{"x",
             {{"field", "forecast"}, {"type", "quantitative"}, {"scale", x_scale}, {"title", axis}}},
+           {"strokeWidth",
+            {{"condition", {{"test", "datum.model === 'status quo'"}, {"value", 5}}},
+             {"value", 2}}},
+           {"opacity",
+            {{"condition", {{"test", "datum.model === 'status quo'"}, {"value", 0.45}}},
+             {"value", 1}}},
            {"color",
             {{"field", "model"},
              {"type", "nominal"},
              {"title", "Forecast by model"},
-             {"scale", {{"domain", domain}, {"range", kPalette}}}}},
+             {"scale", {{"domain", domain}, {"range", model_colors}}}}},
            {"tooltip",
             {{{"field", "model"}, {"title", "Model"}},
              {{"field", "forecast"}, {"title", "Forecast"}, {"format", ".1f"}}}}}}},
+        {{"data", {{"values", forecasts}}},
+         {"mark",
+          {{"type", "text"}, {"align", "left"}, {"baseline", "top"}, {"dx", 3}, {"fontSize", 9}}},
+         {"encoding",
+          {{"x", {{"field", "forecast"}, {"type", "quantitative"}, {"scale", x_scale}}},
+           {"y", {{"field", "stack"}, {"type", "quantitative"}, {"scale", nullptr}}},
+           {"text", {{"field", "model"}}},
+           {"color",
+            {{"field", "model"},
+             {"type", "nominal"},
+             {"scale", {{"domain", domain}, {"range", model_colors}}}}}}}},
         {{"data", {{"values", actors}}},
          {"mark", {{"type", "circle"}, {"color", "#333"}, {"opacity", 0.85}}},
          {"encoding",
@@ -196,7 +261,7 @@ Chart issue_chart(const json& issue) {
                           {{"field", "hi"}, {"title", "80% to"}, {"format", ".1f"}}};
     const json color = {{"field", "model"},
                         {"type", "nominal"},
-                        {"scale", {{"domain", domain}, {"range", kPalette}}}};
+                        {"scale", {{"domain", domain}, {"range", model_colors}}}};
     panels.push_back(
         {{"width", kWidth},
          {"height", 18 * intervals.size()},
@@ -491,7 +556,7 @@ json map_layers(const Scenario& s) {
     for (const Force& f : s.forces)
       enemy_of_some_force = enemy_of_some_force || is_enemy(f.owner, w.owner);
     if (!enemy_of_some_force) continue;
-    const std::string label = w.system.substr(0, w.system.find(',')) + " — " +
+    const std::string label = w.owner + ": " + w.system.substr(0, w.system.find(',')) + " — " +
                               std::to_string(static_cast<int>(std::lround(w.range_km.value))) +
                               " km";
     auto add = [&](const std::vector<GeoPoint>& ring) {
@@ -519,7 +584,11 @@ json map_layers(const Scenario& s) {
     const geo::UnitExposure& u = exposure[i];
     std::string reached;
     for (const auto& r : u.reached) reached += (reached.empty() ? "" : ", ") + r.weapon;
+    const Place* at = f.place.empty() ? nullptr : s.place(f.place);
+    std::string label = at != nullptr ? at->name : f.unit.substr(0, f.unit.find(':'));
+    if (label.empty()) label = f.id;
     out["forces"].push_back({{"id", f.id},
+                             {"label", label},
                              {"unit", f.unit},
                              {"owner", f.owner},
                              {"kind", f.kind},
@@ -531,6 +600,44 @@ json map_layers(const Scenario& s) {
                              {"weapons_in_range", u.weapons_in_range},
                              {"reached_by", reached}});
   }
+  // Labels from the scenario: each line's name (cut before any parenthesis) at its last
+  // point; each named place near the forces and lines (within kPlaceReachKm of one) that no
+  // force stands at (a force's label names its place) and that is not at a line's vertex.
+  constexpr double kPlaceReachKm = 300;
+  constexpr double kOnLineKm = 5;  // a place this near a line's vertex is labelled by the line
+  json labels = json::array();
+  auto cut = [](const std::string& name) {
+    std::string t = name.substr(0, name.find(" ("));
+    return t.empty() ? name : t;
+  };
+  for (const Line& l : s.lines) {
+    if (l.points.empty()) continue;
+    labels.push_back({{"text", cut(l.name.empty() ? l.id : l.name)},
+                      {"kind", "line"},
+                      {"lat", l.points.back().lat},
+                      {"lon", l.points.back().lon}});
+  }
+  for (const Place& p : s.places) {
+    bool at_force = false, on_line = false, near = false;
+    for (const Force& f : s.forces) {
+      at_force = at_force || f.place == p.id;
+      near = near || geo::distance_km(f.location, p.at) <= kPlaceReachKm;
+    }
+    for (const Line& l : s.lines) {
+      for (const GeoPoint& q : l.points) {
+        const double d = geo::distance_km(q, p.at);
+        on_line = on_line || d < kOnLineKm;
+        near = near || d <= kPlaceReachKm;
+      }
+    }
+    if (at_force || on_line || !near) continue;
+    labels.push_back({{"text", p.name.empty() ? p.id : p.name},
+                      {"kind", "place"},
+                      {"lat", p.at.lat},
+                      {"lon", p.at.lon}});
+    extend(p.at);
+  }
+  out["labels"] = labels;
   if (lon_min > lon_max) {  // nothing located: the peninsula
     lon_min = 124.0, lat_min = 33.0, lon_max = 131.0, lat_max = 43.0;
   }
@@ -538,13 +645,23 @@ json map_layers(const Scenario& s) {
   return out;
 }
 
-Chart map_chart(const json& layers, const json& countries) {
+Chart map_chart(const json& layers, const json& countries, const json& after,
+                const std::string& after_date) {
   Chart c;
   c.id = "map";
-  c.title = "Forces, the Military Demarcation Line and artillery ranges";
+  c.title = "Forces, lines and enemy weapon ranges";
   constexpr double kMapWidth = 640;
   constexpr double kMapHeight = 560;
-  const json& b = layers.value("bounds", json::array({124.0, 33.0, 131.0, 43.0}));
+  const bool two = after.is_object() && !after.value("forces", json::array()).empty();
+  const json fallback = json::array({124.0, 33.0, 131.0, 43.0});
+  json b = layers.value("bounds", fallback);
+  if (two) {
+    const json& a = after.value("bounds", fallback);
+    b = {std::min(b[0].get<double>(), a[0].get<double>()),
+         std::min(b[1].get<double>(), a[1].get<double>()),
+         std::max(b[2].get<double>(), a[2].get<double>()),
+         std::max(b[3].get<double>(), a[3].get<double>())};
+  }
   const double pad = 0.35;  // degrees around the layers
   const double lon0 = b[0].get<double>() - pad, lon1 = b[2].get<double>() + pad;
   const double lat0 = b[1].get<double>() - pad, lat1 = b[3].get<double>() + pad;
@@ -557,7 +674,35 @@ Chart map_chart(const json& layers, const json& countries) {
   const json projection = {
       {"type", "mercator"}, {"scale", k}, {"center", {(lon0 + lon1) / 2, center_lat}}};
 
-  json forces = layers.value("forces", json::array());
+  // Forces and rings at the run's date and, when events move forces later, after them: a
+  // radio button (a Vega-Lite parameter) chooses which posture is drawn.
+  const std::string before_name = "at the run's date";
+  const std::string after_name = "after the force moves (" + after_date + ")";
+  json forces = json::array();
+  json rings = json::array();
+  auto tag = [](json rows, const std::string& posture, json& into) {
+    for (json& r : rows) {
+      r["posture"] = posture;
+      into.push_back(std::move(r));
+    }
+  };
+  tag(layers.value("forces", json::array()), before_name, forces);
+  tag(layers.value("rings", json::array()), before_name, rings);
+  if (two) {
+    tag(after.value("forces", json::array()), after_name, forces);
+    tag(after.value("rings", json::array()), after_name, rings);
+  }
+  const json filter =
+      two ? json::array({{{"filter", "datum.posture === posture"}}}) : json::array();
+  json params = json::array();
+  if (two) {
+    params.push_back({{"name", "posture"},
+                      {"value", before_name},
+                      {"bind",
+                       {{"input", "radio"},
+                        {"options", {before_name, after_name}},
+                        {"name", "Forces and weapons: "}}}});
+  }
   c.spec = {
       {"title",
        title(c.title, "Orange: units inside the range of an enemy weapon; blue: out of range.")},
@@ -572,16 +717,31 @@ Chart map_chart(const json& layers, const json& countries) {
            {"stroke", "#888"},
            {"strokeWidth", 0.8},
            {"clip", true}}}},
-        {{"data", {{"values", layers.value("rings", json::array())}}},
+        {{"data", {{"values", rings}}},
+         {"transform", filter},
          {"mark",
           {{"type", "geoshape"}, {"fillOpacity", 0.06}, {"strokeWidth", 1.4}, {"clip", true}}},
          {"encoding",
           {{"stroke",
             {{"field", "properties.label"},
              {"type", "nominal"},
-             {"title", "North Korean artillery range (km)"},
-             {"scale", {{"range", kPalette}}}}},
-           {"fill", {{"field", "properties.label"}, {"type", "nominal"}, {"legend", nullptr}}},
+             {"title", "Enemy weapon — range"},
+             {"scale", {{"range", kPalette}}},
+             {"legend",
+              {{"orient", "bottom"},
+               {"columns", 1},
+               {"labelLimit", 560},
+               {"symbolType", "stroke"}}}}},
+           {"fill",
+            {{"field", "properties.label"},
+             {"type", "nominal"},
+             {"title", "Enemy weapon — range"},
+             {"scale", {{"range", kPalette}}},
+             {"legend",
+              {{"orient", "bottom"},
+               {"columns", 1},
+               {"labelLimit", 560},
+               {"symbolType", "stroke"}}}}},
            {"tooltip",
             {{{"field", "properties.system"}, {"title", "Weapon"}},
              {{"field", "properties.range_km"}, {"title", "Range (km)"}, {"format", ".0f"}},
@@ -594,7 +754,29 @@ Chart map_chart(const json& layers, const json& countries) {
            {"strokeWidth", 3},
            {"clip", true}}},
          {"encoding", {{"tooltip", {{{"field", "properties.name"}, {"title", "Line"}}}}}}},
+        {{"data", {{"values", layers.value("labels", json::array())}}},
+         {"mark",
+          {{"type", "text"},
+           {"align", "left"},
+           {"baseline", "bottom"},
+           {"dx", 4},
+           {"dy", -7},
+           {"fontSize", 11},
+           {"fontStyle", "italic"},
+           {"color", "#444"}}},
+         {"encoding",
+          {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
+           {"latitude", {{"field", "lat"}, {"type", "quantitative"}}},
+           {"text", {{"field", "text"}}}}}},
+        {{"data", {{"values", layers.value("labels", json::array())}}},
+         {"transform", {{{"filter", "datum.kind === 'place'"}}}},
+         {"mark", {{"type", "point"}, {"shape", "cross"}, {"size", 30}, {"color", "#444"}}},
+         {"encoding",
+          {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
+           {"latitude", {{"field", "lat"}, {"type", "quantitative"}}},
+           {"tooltip", {{{"field", "text"}, {"title", "Place"}}}}}}},
         {{"data", {{"values", forces}}},
+         {"transform", filter},
          {"mark", {{"type", "circle"}, {"stroke", "#fff"}, {"strokeWidth", 1}, {"opacity", 0.95}}},
          {"encoding",
           {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
@@ -618,19 +800,50 @@ Chart map_chart(const json& layers, const json& countries) {
              {{"field", "status"}, {"title", "Status"}},
              {{"field", "reached_by"}, {"title", "Reached by"}}}}}}},
         {{"data", {{"values", forces}}},
+         {"transform", filter},
          {"mark",
           {{"type", "text"}, {"align", "left"}, {"dx", 9}, {"fontSize", 10}, {"color", "#222"}}},
          {"encoding",
           {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
            {"latitude", {{"field", "lat"}, {"type", "quantitative"}}},
-           {"text", {{"field", "id"}}}}}}}}};
+           {"text", {{"field", "label"}}}}}}}}};
+  if (two) {
+    c.spec["params"] = params;
+    // The legend grows when the other posture has more weapons: let the view resize.
+    c.spec["autosize"] = {{"type", "pad"}, {"resize", true}};
+  }
+  // The caption names what is drawn, from the layers (the scenario), as the chart's text
+  // alternative: each weapon and range, each unit's status.
+  std::string weapons;
+  std::set<std::string> seen;
+  for (const json& r : layers.value("rings", json::array())) {
+    const std::string l = r["properties"].value("label", std::string());
+    if (seen.insert(l).second) weapons += (weapons.empty() ? "" : "; ") + l;
+  }
+  std::string lines;
+  for (const json& l : layers.value("lines", json::array()))
+    lines += (lines.empty() ? "" : ", ") + l["properties"].value("name", std::string());
+  auto exposed = [](const json& rows) {
+    std::string t;
+    for (const json& f : rows) {
+      if (f.value("exposed", false)) t += (t.empty() ? "" : ", ") + f.value("id", std::string());
+    }
+    return t.empty() ? std::string("none") : t;
+  };
   c.caption =
-      "Natural Earth country outlines (world-atlas, 1:50m), the Military Demarcation Line (red), "
-      "and the reach of North Korean artillery and rockets deployed along it: each outline "
-      "encloses the points within the weapon's nominal range (km) of the line, computed as "
-      "geodesics on the WGS84 ellipsoid. Circles are force units, area ∝ nominal personnel; "
-      "orange units lie inside the range of an enemy weapon. Mercator projection fitted to the "
-      "units and lines; longitude and latitude in degrees.";
+      "Natural Earth country outlines (world-atlas, 1:50m); the scenario's lines (red: " + lines +
+      ") and named places; the outline of the points within each enemy weapon's nominal "
+      "range of its line or sites, computed as geodesics on the WGS84 ellipsoid (" +
+      (weapons.empty() ? std::string("none") : weapons) +
+      "). Circles are force units, area ∝ nominal personnel; orange units lie inside an "
+      "enemy weapon's range (" +
+      exposed(layers.value("forces", json::array())) + ").";
+  if (two)
+    c.caption +=
+        " The buttons below switch to the forces and weapons after the scenario's "
+        "events that move forces (" +
+        after_date + "); inside range then: " + exposed(after.value("forces", json::array())) + ".";
+  c.caption += " Mercator projection fitted to the layers; longitude and latitude in degrees.";
   return c;
 }
 
@@ -638,17 +851,34 @@ std::vector<Chart> sweep_charts(const json& sweep) {
   std::vector<Chart> out;
   const json& outputs = sweep.value("outputs", json::array());
   const std::uint64_t samples = sweep.value("samples", std::uint64_t{0});
+  // The crisis threats' outputs are 0/1 (credible or not): one bar each, the share of draws
+  // in which the threat is credible.
+  json credible = json::array();
+  for (const auto& o : outputs) {
+    const std::string id = o.value("id", std::string());
+    if (id.rfind("crisis/", 0) == 0 && o.contains("mean") && o["mean"].is_number())
+      credible.push_back({{"output", id.substr(7)}, {"share", o["mean"]}});
+  }
   // Issue forecasts and alliance probabilities have different units: one pair of charts each.
   for (const bool issues : {true, false}) {
     json bins = json::array();
     json quantiles = json::array();
+    std::vector<std::string> narrow;  // every draw in one bin: shown as an interval only
     for (const auto& o : outputs) {
       const bool is_issue = !o.value("issue", std::string()).empty();
       if (is_issue != issues) continue;
       const std::string id = o.value("id", std::string());
+      if (id.rfind("crisis/", 0) == 0) continue;
       const json& h = o.value("histogram", json::array());
       const json& range = o.value("range", json::array());
-      if (h.is_array() && !h.empty() && range.is_array() && range.size() == 2) {
+      std::size_t filled = 0;
+      if (h.is_array()) {
+        for (const auto& n : h) filled += n.is_number() && n.get<double>() > 0 ? 1 : 0;
+      }
+      // A histogram of one bar says only "about here" (issue 17): the ranges chart shows
+      // that output's interval instead.
+      if (filled == 1) narrow.push_back(id);
+      if (filled > 1 && range.is_array() && range.size() == 2) {
         const double lo = range[0].get<double>(), hi = range[1].get<double>();
         const double w = (hi - lo) / static_cast<double>(h.size());
         for (std::size_t i = 0; i < h.size(); ++i) {
@@ -670,6 +900,8 @@ std::vector<Chart> sweep_charts(const json& sweep) {
       }
     }
     if (bins.empty() && quantiles.empty()) continue;
+    std::string narrow_text;
+    for (const std::string& id : narrow) narrow_text += (narrow_text.empty() ? "" : ", ") + id;
     const std::string unit =
         issues ? "Forecast position (issue scale units)" : "Probability or score (0–1)";
     const std::string what = issues ? "issue forecasts" : "alliance outcomes";
@@ -703,6 +935,9 @@ std::vector<Chart> sweep_charts(const json& sweep) {
                   " Monte Carlo draws: how often each value came out when the uncertain inputs "
                   "(positions, capabilities, risk attitudes, ranges …) are drawn from their "
                   "stated distributions.";
+      if (!narrow.empty())
+        c.caption += " Not drawn here, because every draw fell in one bin: " + narrow_text +
+                     " (see their intervals in the ranges chart).";
       out.push_back(std::move(c));
     }
     if (!quantiles.empty()) {
@@ -741,8 +976,64 @@ std::vector<Chart> sweep_charts(const json& sweep) {
       c.caption = "The spread of each of the " + what +
                   " across the sweep: the central 90 % and 50 % of draws, the median and the "
                   "mean. Wide boxes are forecasts the inputs' uncertainty leaves open.";
+      if (!narrow.empty())
+        c.caption += " Every draw of " + narrow_text +
+                     " fell in one histogram bin: this interval is their whole distribution.";
       out.push_back(std::move(c));
     }
+  }
+  if (!credible.empty()) {
+    Chart c;
+    c.id = "sweep-crisis";
+    c.title = "Crisis threats: how often credible";
+    c.spec = {{"title", title(c.title, "Share of the " + std::to_string(samples) +
+                                           " draws in which each threat is credible")},
+              {"data", {{"values", credible}}},
+              {"width", 420},
+              {"height", {{"step", 22}}},
+              {"mark", {{"type", "bar"}, {"color", kExposedColor}}},
+              {"encoding",
+               {{"y", {{"field", "output"}, {"type", "nominal"}, {"title", "Game/threat"}}},
+                {"x",
+                 {{"field", "share"},
+                  {"type", "quantitative"},
+                  {"title", "Share of draws credible (0–1)"},
+                  {"scale", {{"domain", {0, 1}}}}}},
+                {"tooltip",
+                 {{{"field", "output"}, {"title", "Threat"}},
+                  {{"field", "share"}, {"title", "Share credible"}, {"format", ".3f"}}}}}}};
+    c.caption = "For each threat of the crisis games, the share of the sweep's " +
+                std::to_string(samples) +
+                " draws of the uncertain inputs in which the equilibrium makes it credible.";
+    for (const json& r : credible) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3f", r["share"].get<double>());
+      c.caption += " " + r["output"].get<std::string>() + ": " + buf + ".";
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+namespace {
+
+// True when no input moves the output: every Morris μ* (Sobol total index) is 0.
+bool unmoved(const json& output, bool sobol) {
+  for (const auto& in : output.value("inputs", json::array())) {
+    const double v = number_or(in.value(sobol ? "total" : "mu_star", json()), 0.0);
+    if (std::abs(v) > 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> unmoved_outputs(const json& sens) {
+  std::vector<std::string> out;
+  const bool sobol = sens.value("method", std::string("morris")) == "sobol";
+  for (const auto& o : sens.value("outputs", json::array())) {
+    if (!o.value("inputs", json::array()).empty() && unmoved(o, sobol))
+      out.push_back(o.value("output", std::string()));
   }
   return out;
 }
@@ -754,7 +1045,9 @@ std::vector<Chart> sensitivity_charts(const json& sens, std::size_t top) {
   for (const auto& o : sens.value("outputs", json::array())) {
     const std::string output = o.value("output", std::string());
     json inputs = o.value("inputs", json::array());
-    if (inputs.empty()) continue;
+    // Ten inputs of effect 0 ranked "most influential" would be arbitrary (issue 17): such
+    // an output gets no chart, and the section says nothing moves it (unmoved_outputs).
+    if (inputs.empty() || unmoved(o, sobol)) continue;
     std::stable_sort(inputs.begin(), inputs.end(), [](const json& a, const json& b) {
       return a.value("rank", 0) < b.value("rank", 0);
     });

@@ -1,9 +1,18 @@
-// The crisis model's section. The model is being written in parallel; this reads the shape
-// documented in docs/report.md and skips what it does not find:
-//   models.crisis.games: [{id, name, tree, path?, thresholds?}]
-//   tree node: {player? | label?, payoffs?, children?: [{action, on_path?, node}]}
+// The crisis model's section: each game's tree and its credibility thresholds, from
+// models.crisis.games: [{id, name, tree, path?, thresholds?}] (docs/report.md):
+//   tree node: {player? | label?, payoffs?, children?: [{action, on_path?, probability?, node}]}
 //   path: the equilibrium's actions from the root (or children flagged on_path)
-//   thresholds: [{name | label, value, actual?}]
+//   thresholds: [{name | label, value, actual?, text?}]
+//
+// The tree is laid out here, in pixels, rather than left to Vega-Lite: labels are placed from
+// their estimated widths so that none overlaps another and the view is sized to hold them
+// all (issue 17: payoff labels overlapped at depth 5 and the right edge was clipped).
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,71 +22,315 @@ namespace entente::report {
 
 using nlohmann::json;
 
+double text_width(std::string_view text, double font_size) {
+  // Advance widths of a sans-serif face in em (Helvetica/Arial metrics, rounded up), so the
+  // estimate errs wide: 'M' and 'W' are the widest capitals at ~0.83–0.94 em.
+  double em = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      if ((c & 0xC0) == 0x80) continue;  // a UTF-8 continuation byte: counted with its lead
+      em += 0.8;
+    } else if (c == 'M' || c == 'W' || c == 'm' || c == 'w') {
+      em += 0.95;
+    } else if (std::isupper(c)) {
+      em += 0.75;
+    } else if (std::isdigit(c)) {
+      em += 0.58;
+    } else if (c == ' ' || c == 'i' || c == 'l' || c == 'j' || c == '.' || c == ',' || c == ':' ||
+               c == '\'' || c == '|') {
+      em += 0.3;
+    } else if (c == 'f' || c == 't' || c == 'r' || c == '-' || c == '(' || c == ')') {
+      em += 0.4;
+    } else {
+      em += 0.6;
+    }
+  }
+  return em * font_size;
+}
+
 namespace {
 
-struct Layout {
-  json nodes = json::array();
-  json edges = json::array();
-  int leaves = 0;
+constexpr double kFont = 11;       // every label's font size (px)
+constexpr double kStub = 14;       // from a decision node to its children's vertical connector
+constexpr double kMargin = 12;     // around the drawing
+constexpr double kGap = 8;         // between a label and a node or another label
+constexpr double kNodeRadius = 5;  // half the node marker
+
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  std::string s = buf;
+  if (s == "-0") s = "0";
+  if (!s.empty() && s[0] == '-') s = "−" + s.substr(1);  // a real minus sign reads better
+  return s;
+}
+
+// One node of the tree flattened: where it is and what is drawn at it.
+struct Placed {
+  int parent = -1;  // index in the flattened vector
+  int depth = 0;
+  double row = 0;       // leaves are rows 0, 1, ...; a decision node sits at its children's middle
+  std::string action;   // the action from the parent that leads here
+  std::string player;   // decision node: who moves
+  std::string payoffs;  // outcome: the payoffs as text
+  bool outcome = false;
+  // The edge from the parent: on the equilibrium path; or the choice the equilibrium
+  // strategy makes at an off-path node; else not chosen.
+  std::string edge;
+  std::vector<int> children;
 };
 
-std::string node_label(const json& node) {
-  if (node.contains("player") && node["player"].is_string())
-    return node["player"].get<std::string>();
-  if (node.contains("label") && node["label"].is_string()) return node["label"].get<std::string>();
-  if (node.contains("payoffs")) {
-    const json& p = node["payoffs"];
-    std::string s;
-    if (p.is_object()) {
-      for (const auto& [who, v] : p.items()) {
-        s += (s.empty() ? "" : ", ") + who + " " + (v.is_number() ? json(v).dump() : v.dump());
+// A string member, "" when absent or not a string: stored documents are untrusted.
+std::string text_of(const json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
+                                                                : std::string();
+}
+
+bool flag(const json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_boolean() && j[key].get<bool>();
+}
+
+struct Flattener {
+  const json& path;
+  std::vector<std::string> player_order;
+  std::vector<Placed> nodes;
+  int leaves = 0;
+
+  int add(const json& node, int parent, int depth, bool on_path, const std::string& action,
+          const std::string& edge) {
+    const int me = static_cast<int>(nodes.size());
+    nodes.push_back({});
+    nodes[me].parent = parent;
+    nodes[me].depth = depth;
+    nodes[me].action = action;
+    nodes[me].edge = edge;
+    const json children = node.is_object() ? node.value("children", json::array()) : json();
+    if (!children.is_array() || children.empty()) {
+      nodes[me].outcome = true;
+      nodes[me].row = leaves++;
+      if (node.is_object() && node.contains("payoffs"))
+        nodes[me].payoffs = payoff_text(node["payoffs"]);
+      if (nodes[me].payoffs.empty() && node.is_object() && node.contains("label") &&
+          node["label"].is_string())
+        nodes[me].payoffs = node["label"].get<std::string>();
+      return me;
+    }
+    std::string player;
+    if (node.contains("player") && node["player"].is_string()) {
+      player = node["player"].get<std::string>();
+    } else if (node.contains("label") && node["label"].is_string()) {
+      player = node["label"].get<std::string>();
+    }
+    nodes[me].player = player;
+    if (!player.empty() &&
+        std::find(player_order.begin(), player_order.end(), player) == player_order.end())
+      player_order.push_back(player);
+    // The strategy's choice here: the most probable action (the first on ties), else the
+    // child flagged on_path, else the path's action at this depth.
+    std::size_t chosen = children.size();
+    double best = -1;
+    for (std::size_t k = 0; k < children.size(); ++k) {
+      const json& c = children[k];
+      if (c.contains("probability") && c["probability"].is_number() &&
+          c["probability"].get<double>() > best) {
+        best = c["probability"].get<double>();
+        chosen = k;
       }
-    } else {
-      s = p.dump();
+    }
+    if (chosen == children.size()) {
+      for (std::size_t k = 0; k < children.size(); ++k) {
+        const std::string a = text_of(children[k], "action");
+        if (flag(children[k], "on_path") ||
+            (on_path && path.is_array() && static_cast<std::size_t>(depth) < path.size() &&
+             (path[static_cast<std::size_t>(depth)] == a ||
+              (path[static_cast<std::size_t>(depth)].is_object() &&
+               text_of(path[static_cast<std::size_t>(depth)], "action") == a)))) {
+          chosen = k;
+          break;
+        }
+      }
+    }
+    double first_row = -1, last_row = -1;
+    for (std::size_t k = 0; k < children.size(); ++k) {
+      const json& c = children[k];
+      const std::string a = text_of(c, "action");
+      const bool taken = k == chosen;
+      const bool path_step = on_path && (taken || flag(c, "on_path"));
+      const std::string e = path_step ? "equilibrium path"
+                            : taken   ? "chosen off the path"
+                                      : "not chosen";
+      const json& next = c.contains("node") ? c["node"] : c;
+      const int child = add(next, me, depth + 1, path_step, a, e);
+      nodes[me].children.push_back(child);
+      if (first_row < 0) first_row = nodes[child].row;
+      last_row = nodes[child].row;
+    }
+    nodes[me].row = (first_row + last_row) / 2;
+    return me;
+  }
+
+  std::string payoff_text(const json& p) {
+    if (!p.is_object()) return p.dump();
+    std::vector<std::string> order = player_order;
+    for (const auto& [who, v] : p.items()) {
+      if (std::find(order.begin(), order.end(), who) == order.end()) order.push_back(who);
+    }
+    std::string s;
+    for (const std::string& who : order) {
+      if (!p.contains(who)) continue;
+      const json& v = p[who];
+      s += (s.empty() ? "" : " · ") + who + " " +
+           (v.is_number() ? number_text(v.get<double>()) : v.dump());
     }
     return s;
   }
-  return "";
-}
+};
 
-// Leaves get consecutive x; a decision node sits above the middle of its children. Returns
-// the node's x.
-double place(const json& node, int depth, bool on_path, const json& path, Layout& out) {
-  const json& children = node.value("children", json::array());
-  double x = 0;
-  if (!children.is_array() || children.empty()) {
-    x = out.leaves++;
-  } else {
-    double sum = 0;
-    std::vector<std::size_t> mine;  // this node's edges, interleaved with its descendants'
-    for (const auto& child : children) {
-      const std::string action = child.value("action", std::string());
-      const bool path_step =
-          on_path && ((child.contains("on_path") && child["on_path"].is_boolean() &&
-                       child["on_path"].get<bool>()) ||
-                      (path.is_array() && static_cast<std::size_t>(depth) < path.size() &&
-                       path[static_cast<std::size_t>(depth)] == action));
-      const json& next = child.contains("node") ? child["node"] : child;
-      const double cx = place(next, depth + 1, path_step, path, out);
-      sum += cx;
-      mine.push_back(out.edges.size());
-      out.edges.push_back({{"x", 0.0},
-                           {"y", depth},
-                           {"x2", cx},
-                           {"y2", depth + 1},
-                           {"action", action},
-                           {"path", path_step ? "equilibrium path" : "off the path"}});
+struct TreeLayout {
+  json edges = json::array();   // {x, y, x2, y2, edge, action}
+  json nodes = json::array();   // {x, y, kind, edge, label}
+  json labels = json::array();  // {x, y, text, role, x0, y0, x1, y1}: role action|player|payoff
+  double width = 0;
+  double height = 0;
+  std::string path_text;  // the equilibrium path in words
+  std::string off_text;   // the off-path choices in words
+};
+
+// The payoff label appears after a player's subtree is complete, so payoff texts use the
+// order in which players first move in the whole tree: a second pass fixes them.
+TreeLayout layout_tree(const json& tree, const json& path) {
+  Flattener first{path, {}, {}, 0};
+  first.add(tree, -1, 0, true, "", "");
+  Flattener f{path, first.player_order, {}, 0};
+  f.add(tree, -1, 0, true, "", "");
+  std::vector<Placed>& n = f.nodes;
+
+  int depth_max = 0;
+  for (const Placed& p : n) depth_max = std::max(depth_max, p.depth);
+  // Column d holds the nodes of depth d. The stretch into column d carries, left to right:
+  // the stub and vertical connector, the action label, the player label of a decision node
+  // (drawn above and left of it). Each column is as wide as its widest such pair.
+  std::vector<double> need(static_cast<std::size_t>(depth_max) + 1, 0.0);
+  double root_player = 0;
+  double payoff_max = 0;
+  for (const Placed& p : n) {
+    const double player_w = p.player.empty() ? 0 : text_width(p.player, kFont);
+    if (p.parent < 0) {
+      root_player = player_w;
+      continue;
     }
-    x = sum / static_cast<double>(children.size());
-    // The parent's x was unknown while the children were placed: fill it in now.
-    for (const std::size_t k : mine) out.edges[k]["x"] = x;
+    const double w = kStub + kGap / 2 + text_width(p.action, kFont) + kGap + player_w + kGap;
+    need[static_cast<std::size_t>(p.depth)] = std::max(need[static_cast<std::size_t>(p.depth)], w);
   }
-  out.nodes.push_back({{"x", x},
-                       {"y", depth},
-                       {"label", node_label(node)},
-                       {"kind", children.empty() ? "outcome" : "decision"},
-                       {"on_path", on_path}});
-  return x;
+  std::vector<double> x(static_cast<std::size_t>(depth_max) + 1, 0.0);
+  x[0] = kMargin + root_player + kGap;
+  for (int d = 1; d <= depth_max; ++d)
+    x[static_cast<std::size_t>(d)] =
+        x[static_cast<std::size_t>(d) - 1] + std::max(60.0, need[static_cast<std::size_t>(d)]);
+
+  // Row height: the smallest from 30 px up at which no two label boxes overlap (the boxes
+  // are checked, not assumed; tests check the result too).
+  TreeLayout out;
+  for (double row_h = 30; row_h <= 120; row_h += 4) {
+    out = TreeLayout{};
+    const double top = kMargin + kFont + 6;
+    auto px = [&](const Placed& p) { return x[static_cast<std::size_t>(p.depth)]; };
+    auto py = [&](const Placed& p) { return top + p.row * row_h; };
+    auto label = [&](double lx, double ly, const std::string& text, const std::string& role,
+                     double x0, double y0) {
+      const double w = text_width(text, kFont);
+      out.labels.push_back({{"x", lx},
+                            {"y", ly},
+                            {"text", text},
+                            {"role", role},
+                            {"x0", x0},
+                            {"y0", y0},
+                            {"x1", x0 + w},
+                            {"y1", y0 + kFont * 1.25}});
+    };
+    for (const Placed& p : n) {
+      const double cx = px(p), cy = py(p);
+      if (p.parent >= 0) {
+        const Placed& q = n[static_cast<std::size_t>(p.parent)];
+        const double bx = px(q) + kStub, qy = py(q);
+        // Parent stub, vertical connector, horizontal run into the child: an elbow, so the
+        // action label sits on a horizontal line and never crosses another edge.
+        for (const auto& seg :
+             {std::array<double, 4>{px(q), qy, bx, qy}, std::array<double, 4>{bx, qy, bx, cy},
+              std::array<double, 4>{bx, cy, cx, cy}}) {
+          out.edges.push_back({{"x", seg[0]},
+                               {"y", seg[1]},
+                               {"x2", seg[2]},
+                               {"y2", seg[3]},
+                               {"edge", p.edge},
+                               {"action", p.action},
+                               {"player", q.player}});
+        }
+        // Action: above the horizontal run, from the connector on (baseline bottom).
+        label(bx + kGap / 2, cy - 3, p.action, "action", bx + kGap / 2, cy - 3 - kFont * 1.25);
+      }
+      if (p.outcome) {
+        // Payoffs: right of the outcome, vertically centred (baseline middle).
+        label(cx + kNodeRadius + kGap, cy, p.payoffs, "payoff", cx + kNodeRadius + kGap,
+              cy - kFont * 0.625);
+        payoff_max = std::max(payoff_max, text_width(p.payoffs, kFont));
+      } else {
+        // Player: above the node, ending left of it (align right, baseline bottom).
+        const double w = text_width(p.player, kFont);
+        label(cx - kNodeRadius, cy - 3, p.player, "player", cx - kNodeRadius - w,
+              cy - 3 - kFont * 1.25);
+      }
+      out.nodes.push_back({{"x", cx},
+                           {"y", cy},
+                           {"kind", p.outcome ? "outcome" : "decision"},
+                           {"edge", p.edge.empty() ? "equilibrium path" : p.edge},
+                           {"label", p.outcome ? p.payoffs : p.player}});
+    }
+    bool overlap = false;
+    for (std::size_t i = 0; i < out.labels.size() && !overlap; ++i) {
+      for (std::size_t k = i + 1; k < out.labels.size() && !overlap; ++k) {
+        const json& a = out.labels[i];
+        const json& b = out.labels[k];
+        overlap = a["x0"].get<double>() < b["x1"].get<double>() &&
+                  b["x0"].get<double>() < a["x1"].get<double>() &&
+                  a["y0"].get<double>() < b["y1"].get<double>() &&
+                  b["y0"].get<double>() < a["y1"].get<double>();
+      }
+    }
+    double right = 0, bottom = 0;
+    for (const json& l : out.labels) {
+      right = std::max(right, l["x1"].get<double>());
+      bottom = std::max(bottom, l["y1"].get<double>());
+    }
+    for (const json& nd : out.nodes) bottom = std::max(bottom, nd["y"].get<double>() + kNodeRadius);
+    out.width = std::ceil(right + kMargin);
+    out.height = std::ceil(bottom + kMargin);
+    if (!overlap) break;
+  }
+  // On-path edges last, so they are drawn over the gray ones that share a connector.
+  std::stable_sort(out.edges.begin(), out.edges.end(), [](const json& a, const json& b) {
+    auto rank = [](const json& e) {
+      const std::string s = e["edge"].get<std::string>();
+      return s == "equilibrium path" ? 2 : s == "chosen off the path" ? 1 : 0;
+    };
+    return rank(a) < rank(b);
+  });
+
+  // The same facts in words, for the caption (the chart's text alternative).
+  for (const Placed& p : n) {
+    if (p.parent < 0 || p.edge == "not chosen") continue;
+    const Placed& q = n[static_cast<std::size_t>(p.parent)];
+    if (p.edge == "equilibrium path") {
+      out.path_text += (out.path_text.empty() ? "" : " → ") + q.player + " " + p.action;
+    } else {
+      out.off_text += (out.off_text.empty() ? "" : "; ") + q.player + " " + p.action + " (after " +
+                      (q.parent >= 0 ? n[static_cast<std::size_t>(q.parent)].player + " " + q.action
+                                     : std::string("the start")) +
+                      ")";
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -91,89 +344,114 @@ std::vector<Chart> crisis_charts(const json& crisis) {
     const std::string id = game.value("id", "game-" + std::to_string(n));
     const std::string name = game.value("name", id);
     if (game.contains("tree") && game["tree"].is_object()) {
-      Layout layout;
       const json path =
           game.contains("path") ? game["path"] : game.value("equilibrium_path", json());
-      place(game["tree"], 0, true, path, layout);
+      const TreeLayout t = layout_tree(game["tree"], path);
       Chart c;
       c.id = "crisis-tree-" + id;
       c.title = name + ": game tree";
-      const json x = {{"field", "x"}, {"type", "quantitative"}, {"axis", nullptr}};
+      // Pixel coordinates: the scales map [0, width] and [0, height] onto the view as is.
+      const json x = {{"field", "x"},
+                      {"type", "quantitative"},
+                      {"axis", nullptr},
+                      {"scale", {{"domain", {0, t.width}}, {"range", {0, t.width}}}}};
       const json y = {{"field", "y"},
                       {"type", "quantitative"},
-                      {"title", "Move (depth in the tree)"},
-                      {"scale", {{"reverse", true}}},
-                      {"axis", {{"tickMinStep", 1}, {"format", "d"}}}};
-      c.spec = {{"title",
-                 {{"text", c.title},
-                  {"anchor", "start"},
-                  {"subtitle", "Thick orange: the equilibrium path"}}},
-                {"width", std::max(320, 110 * std::max(1, layout.leaves))},
-                {"height", 260},
-                {"layer",
-                 {{{"data", {{"values", layout.edges}}},
-                   {"mark", {{"type", "rule"}}},
-                   {"encoding",
-                    {{"x", x},
-                     {"y", y},
-                     {"x2", {{"field", "x2"}}},
-                     {"y2", {{"field", "y2"}}},
-                     {"color",
-                      {{"field", "path"},
-                       {"type", "nominal"},
-                       {"title", "Edge"},
-                       {"scale",
-                        {{"domain", {"equilibrium path", "off the path"}},
-                         {"range", {"#D55E00", "#999999"}}}}}},
-                     {"strokeWidth",
-                      {{"field", "path"},
-                       {"type", "ordinal"},
-                       {"legend", nullptr},
-                       {"scale",
-                        {{"domain", {"equilibrium path", "off the path"}}, {"range", {4, 1.5}}}}}},
-                     {"tooltip", {{{"field", "action"}, {"title", "Action"}}}}}}},
-                  {{"data", {{"values", layout.edges}}},
-                   {"transform",
-                    {{{"calculate", "(datum.x + datum.x2) / 2"}, {"as", "mx"}},
-                     {{"calculate", "(datum.y + datum.y2) / 2"}, {"as", "my"}}}},
-                   {"mark",
-                    {{"type", "text"},
-                     {"fontSize", 10},
-                     {"dx", 4},
-                     {"align", "left"},
-                     {"color", "#333"}}},
-                   // Same axis definitions as the other layers (explicit titles), so
-                   // vega-lite merges the layers' axes instead of their field titles.
-                   {"encoding",
-                    {{"x", {{"field", "mx"}, {"type", "quantitative"}, {"axis", nullptr}}},
-                     {"y",
-                      {{"field", "my"},
-                       {"type", "quantitative"},
-                       {"title", "Move (depth in the tree)"},
-                       {"scale", {{"reverse", true}}},
-                       {"axis", {{"tickMinStep", 1}, {"format", "d"}}}}},
-                     {"text", {{"field", "action"}}}}}},
-                  {{"data", {{"values", layout.nodes}}},
-                   {"mark", {{"type", "point"}, {"filled", true}, {"size", 70}}},
-                   {"encoding",
-                    {{"x", x},
-                     {"y", y},
-                     {"shape", {{"field", "kind"}, {"type", "nominal"}, {"title", "Node"}}},
-                     {"color", {{"value", "#333"}}},
-                     {"tooltip", {{{"field", "label"}, {"title", "Node"}}}}}}},
-                  {{"data", {{"values", layout.nodes}}},
-                   {"mark", {{"type", "text"}, {"fontSize", 10}, {"dy", -10}}},
-                   {"encoding", {{"x", x}, {"y", y}, {"text", {{"field", "label"}}}}}}}}};
+                      {"axis", nullptr},
+                      {"scale", {{"domain", {0, t.height}}, {"range", {0, t.height}}}}};
+      const json edge_domain = {"equilibrium path", "chosen off the path", "not chosen"};
+      auto text_layer = [&](const std::string& role, const json& mark) {
+        json rows = json::array();
+        for (const json& l : t.labels) {
+          if (l["role"] == role) rows.push_back(l);
+        }
+        json m = mark;
+        m["type"] = "text";
+        m["fontSize"] = kFont;
+        return json{{"data", {{"values", rows}}},
+                    {"mark", m},
+                    {"encoding", {{"x", x}, {"y", y}, {"text", {{"field", "text"}}}}}};
+      };
+      c.spec = {
+          {"title",
+           {{"text", c.title},
+            {"anchor", "start"},
+            {"subtitle",
+             "Thick orange: the equilibrium path. Dashed orange: what each "
+             "player would choose off the path. Gray: not chosen."}}},
+          {"width", t.width},
+          {"height", t.height},
+          {"view", {{"stroke", nullptr}}},
+          {"layer",
+           {{{"data", {{"values", t.edges}}},
+             {"mark", {{"type", "rule"}, {"strokeCap", "round"}}},
+             {"encoding",
+              {{"x", x},
+               {"y", y},
+               {"x2", {{"field", "x2"}}},
+               {"y2", {{"field", "y2"}}},
+               {"color",
+                {{"field", "edge"},
+                 {"type", "ordinal"},
+                 {"sort", edge_domain},
+                 {"title", "Edge"},
+                 {"scale", {{"domain", edge_domain}, {"range", {"#D55E00", "#E69F00", "#AAAAAA"}}}},
+                 {"legend", {{"orient", "bottom"}, {"direction", "horizontal"}}}}},
+               {"strokeWidth",
+                {{"field", "edge"},
+                 {"type", "ordinal"},
+                 {"title", "Edge"},
+                 {"sort", edge_domain},
+                 {"legend", {{"orient", "bottom"}, {"direction", "horizontal"}}},
+                 {"scale", {{"domain", edge_domain}, {"range", {4.5, 2.5, 1.2}}}}}},
+               {"strokeDash",
+                {{"field", "edge"},
+                 {"type", "ordinal"},
+                 {"title", "Edge"},
+                 {"sort", edge_domain},
+                 {"legend", {{"orient", "bottom"}, {"direction", "horizontal"}}},
+                 {"scale",
+                  {{"domain", edge_domain},
+                   {"range", json::array({json::array({1, 0}), json::array({5, 3}),
+                                          json::array({1, 0})})}}}}},
+               {"tooltip",
+                {{{"field", "player"}, {"title", "Player"}},
+                 {{"field", "action"}, {"title", "Action"}},
+                 {{"field", "edge"}, {"title", "Edge"}}}}}}},
+            {{"data", {{"values", t.nodes}}},
+             {"mark", {{"type", "point"}, {"filled", true}, {"size", 60}, {"opacity", 1}}},
+             {"encoding",
+              {{"x", x},
+               {"y", y},
+               {"shape",
+                {{"field", "kind"},
+                 {"type", "nominal"},
+                 {"title", "Node"},
+                 {"scale", {{"domain", {"decision", "outcome"}}, {"range", {"circle", "square"}}}},
+                 {"legend", {{"orient", "bottom"}, {"direction", "horizontal"}}}}},
+               {"color", {{"value", "#333"}}},
+               {"tooltip", {{{"field", "label"}, {"title", "Node"}}}}}}},
+            text_layer("action", {{"align", "left"}, {"baseline", "bottom"}, {"color", "#333"}}),
+            text_layer("player",
+                       {{"align", "right"}, {"baseline", "bottom"}, {"fontWeight", "bold"}}),
+            text_layer("payoff", {{"align", "left"}, {"baseline", "middle"}, {"color", "#222"}})}}};
       c.caption = "The crisis game " + name +
-                  " in extensive form: decision nodes name the player to move, outcomes their "
-                  "payoffs; the thick orange edges are the equilibrium path the model computed.";
+                  " in extensive form, read left to right: decision nodes (circles) name the "
+                  "player to move, outcomes (squares) list every player's payoff. Equilibrium "
+                  "path: " +
+                  (t.path_text.empty() ? std::string("—") : t.path_text) + ". " +
+                  (t.off_text.empty()
+                       ? std::string()
+                       : "Off the path, the equilibrium strategies choose: " + t.off_text + ".");
       out.push_back(std::move(c));
     }
     json thresholds = json::array();
     for (const auto& t : game.value("thresholds", json::array())) {
       if (!t.contains("value") || !t["value"].is_number()) continue;
-      json row = {{"name", t.value("name", t.value("label", std::string("threshold")))},
-                  {"value", t["value"]}};
+      std::string label = text_of(t, "name");
+      if (label.empty()) label = text_of(t, "label");
+      if (label.empty()) label = "threshold";
+      json row = {{"name", label}, {"value", t["value"]}, {"text", text_of(t, "text")}};
       if (t.contains("actual") && t["actual"].is_number()) row["actual"] = t["actual"];
       thresholds.push_back(row);
     }
@@ -181,28 +459,65 @@ std::vector<Chart> crisis_charts(const json& crisis) {
       Chart c;
       c.id = "crisis-thresholds-" + id;
       c.title = name + ": credibility thresholds";
-      const json y = {{"field", "name"}, {"type", "nominal"}, {"title", "Threshold"}};
+      // Inputs of different units (a cost of 10, a cost per soldier of 0.01): one panel and
+      // one x scale per input, so neither value vanishes on another's axis (issue 17).
+      const json x_title = "Value of the input (its own units)";
+      const json tooltip = {{{"field", "name"}, {"title", "Input"}},
+                            {{"field", "actual"}, {"title", "Today"}, {"format", ".4~g"}},
+                            {{"field", "value"}, {"title", "Flip point"}, {"format", ".4~g"}},
+                            {{"field", "text"}, {"title", "Condition"}}};
+      const json x_actual = {{"field", "actual"},
+                             {"type", "quantitative"},
+                             {"title", x_title},
+                             {"scale", {{"zero", false}, {"padding", 12}}}};
       c.spec = {
           {"title",
            {{"text", c.title},
             {"anchor", "start"},
-            {"subtitle", "Bars: the threshold; black ticks: the scenario's value"}}},
+            {"subtitle",
+             "One panel and scale per input. Black dot: the scenario's value today; orange "
+             "bar: the flip point, where the threat's credibility changes."}}},
           {"data", {{"values", thresholds}}},
-          {"width", 420},
-          {"height", {{"step", 22}}},
-          {"layer",
-           {{{"mark", {{"type", "bar"}, {"color", "#56B4E9"}}},
-             {"encoding",
-              {{"y", y},
-               {"x",
-                {{"field", "value"},
-                 {"type", "quantitative"},
-                 {"title", "Probability or ratio (model units)"}}}}}},
-            {{"mark", {{"type", "tick"}, {"color", "#000"}, {"thickness", 3}}},
-             {"encoding", {{"y", y}, {"x", {{"field", "actual"}, {"type", "quantitative"}}}}}}}}};
-      c.caption = "The values a threat or promise must exceed to be credible in " + name +
-                  " (bars), against the scenario's values (ticks): a tick past its bar is a "
-                  "credible move.";
+          {"facet",
+           {{"row",
+             {{"field", "name"},
+              {"type", "nominal"},
+              {"title", nullptr},
+              {"header",
+               {{"labelAngle", 0},
+                {"labelOrient", "top"},
+                {"labelAlign", "left"},
+                {"labelAnchor", "start"},
+                {"labelLimit", 640},
+                {"labelFontSize", 12}}}}}}},
+          {"spec",
+           {{"width", 420},
+            {"height", 26},
+            {"layer",
+             {{{"mark", {{"type", "rule"}, {"color", "#999"}, {"strokeDash", {3, 2}}}},
+               {"encoding", {{"x", x_actual}, {"x2", {{"field", "value"}}}, {"tooltip", tooltip}}}},
+              {{"mark", {{"type", "tick"}, {"color", "#D55E00"}, {"thickness", 3}, {"size", 22}}},
+               {"encoding",
+                {{"x", {{"field", "value"}, {"type", "quantitative"}, {"title", x_title}}},
+                 {"tooltip", tooltip}}}},
+              {{"mark", {{"type", "point"}, {"filled", true}, {"color", "#000"}, {"size", 70}}},
+               {"encoding", {{"x", x_actual}, {"tooltip", tooltip}}}}}}}},
+          {"resolve", {{"scale", {{"x", "independent"}}}}}};
+      c.caption = "For each input on which a threat's credibility in " + name +
+                  " turns, its value in the scenario today (dot) and the value at which the "
+                  "threat would flip between credible and not (bar), each on the input's own "
+                  "scale:";
+      for (const json& r : thresholds) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.4g", r.value("actual", std::nan("")));
+        c.caption += " " + r["name"].get<std::string>() + " is " +
+                     (r.contains("actual") ? std::string(buf) : std::string("unknown")) +
+                     " today; " +
+                     (r["text"].get<std::string>().empty()
+                          ? "flips at " + number_text(r["value"].get<double>())
+                          : r["text"].get<std::string>()) +
+                     ".";
+      }
       out.push_back(std::move(c));
     }
   }

@@ -1,4 +1,5 @@
 // The report's sections and the single HTML file that holds them.
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
@@ -131,6 +132,26 @@ std::string html_escape(std::string_view text) {
 
 std::vector<Section> build_sections(const ReportInput& in, const json& countries) {
   std::vector<Section> out;
+  auto missing = [&](const std::string& model) {
+    return std::find(in.missing_models.begin(), in.missing_models.end(), model) !=
+           in.missing_models.end();
+  };
+  if (!in.missing_models.empty() || !in.notes.empty()) {
+    Section s;
+    s.id = "about";
+    s.title = in.missing_models.empty() ? "About this report" : "Models not in this run";
+    for (const std::string& n : in.notes) s.intro += (s.intro.empty() ? "" : " ") + n;
+    if (!in.missing_models.empty()) {
+      std::string names;
+      for (const std::string& m : in.missing_models) names += (names.empty() ? "" : ", ") + m;
+      s.intro += std::string(s.intro.empty() ? "" : " ") + "This run did not include " +
+                 std::to_string(in.missing_models.size()) +
+                 " model(s) that apply to the scenario: " + names +
+                 ". Their forecasts and sections are missing from this report.";
+      if (!in.missing_hint.empty()) s.intro += " To add them: " + in.missing_hint + ".";
+    }
+    out.push_back(std::move(s));
+  }
   if (in.run.is_object()) {
     for (const auto& issue : in.run.value("issues", json::array())) {
       Section s;
@@ -165,6 +186,12 @@ std::vector<Section> build_sections(const ReportInput& in, const json& countries
       }
       if (s.charts.empty()) s.intro += " No timeline was computed for this report.";
       out.push_back(std::move(s));
+    } else if (missing("alliance")) {
+      out.push_back({"alliances",
+                     "Alliances",
+                     "Not in this run: the alliance model did not run (see \"Models not in this "
+                     "run\" above).",
+                     {}});
     }
     if (models.contains("crisis")) {
       Section s;
@@ -176,13 +203,19 @@ std::vector<Section> build_sections(const ReportInput& in, const json& countries
                                  : "Each crisis as a game tree, the equilibrium path highlighted, "
                                    "with the credibility thresholds.";
       out.push_back(std::move(s));
+    } else if (missing("crisis")) {
+      out.push_back({"crisis",
+                     "Crisis games",
+                     "Not in this run: the crisis model did not run (see \"Models not in this "
+                     "run\" above).",
+                     {}});
     }
   }
   if (in.map.is_object() && !in.map.value("forces", json::array()).empty()) {
     Section s;
     s.id = "map";
     s.title = "Map";
-    s.charts.push_back(map_chart(in.map, countries));
+    s.charts.push_back(map_chart(in.map, countries, in.map_after, in.map_after_date));
     out.push_back(std::move(s));
   }
   Section u;
@@ -200,6 +233,15 @@ std::vector<Section> build_sections(const ReportInput& in, const json& countries
   if (in.sensitivity.is_object())
     intro += "Sensitivity run " + in.sensitivity.value("run_id", json("")).dump() + " (" +
              in.sensitivity.value("method", std::string()) + "). ";
+  if (in.sensitivity.is_object()) {
+    std::string names;
+    for (const std::string& o : unmoved_outputs(in.sensitivity))
+      names += (names.empty() ? "" : ", ") + o;
+    if (!names.empty())
+      intro += "Nothing moves " + names +
+               ": every input's effect on them is 0 over its sampled range, so no tornado chart "
+               "is drawn for them. ";
+  }
   if (!in.sweep.is_object())
     intro +=
         "No sweep of this scenario in the run store: run `entente sweep` to add histograms of the "

@@ -141,5 +141,39 @@ TEST(Summary, StoredRunDocumentsAreCheckedFieldByField) {
   EXPECT_EQ(app::result_shape_error("run", nullptr), "result: expected an object, found null");
 }
 
+// Issue 17: Japan's choice appeared only in the JSON and the report's tree. The summary
+// says what each player's equilibrium strategy does at each of its nodes, on the path and
+// off it. The tree is written by hand: at the root the US does not threaten (probability
+// 1); after a threat the ally would support; after its support the US would strike.
+TEST(Summary, SaysWhatEachPlayerDoesOnAndOffThePath) {
+  nlohmann::json doc = document();
+  doc["models"]["crisis"]["games"][0]["tree"] = nlohmann::json::parse(R"({
+    "player": "USA", "children": [
+      {"action": "threaten", "on_path": false, "probability": 0, "node": {
+        "player": "JPN", "children": [
+          {"action": "support", "on_path": false, "probability": 1, "node": {
+            "player": "USA", "children": [
+              {"action": "strike", "probability": 1, "node": {"payoffs": {"USA": 1, "JPN": 0}}},
+              {"action": "back-down", "probability": 0, "node": {"payoffs": {"USA": 0, "JPN": 0}}}]}},
+          {"action": "free-ride", "on_path": false, "probability": 0,
+           "node": {"payoffs": {"USA": -1, "JPN": 1}}}]}},
+      {"action": "no-threat", "on_path": true, "probability": 1,
+       "node": {"payoffs": {"USA": 2, "JPN": 0}}}]})");
+  const std::string out = render_summary(doc, false);
+  EXPECT_NE(out.find("      USA: no-threat [on the path]; strike if JPN support [off the path]\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("      JPN: support if USA threaten [off the path]\n"), std::string::npos)
+      << out;
+  // A mixed strategy says how likely the chosen action is.
+  doc["models"]["crisis"]["games"][0]["tree"]["children"][0]["node"]["children"][0]["probability"] =
+      0.7;
+  EXPECT_NE(render_summary(doc, false).find("JPN: support (p 0.70) if USA threaten"),
+            std::string::npos);
+  // A malformed tree is skipped, never a crash.
+  doc["models"]["crisis"]["games"][0]["tree"] = nlohmann::json::parse(R"({"children": [7]})");
+  EXPECT_NO_THROW(render_summary(doc, false));
+}
+
 }  // namespace
 }  // namespace entente::cli

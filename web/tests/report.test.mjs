@@ -52,6 +52,35 @@ try {
   const untitled = await page.$$eval('div.chart svg.marks', (svgs) => svgs.filter((s) => !s.querySelector('.role-title')).length);
   if (untitled > 0) problems.push(`${untitled} chart(s) without a title`);
 
+  // The crisis trees as drawn (issue 17): no two text marks overlap and none leaves the SVG.
+  const treeProblems = await page.$$eval('div.chart[id^="chart-crisis-tree-"]', (els) => {
+    const out = [];
+    for (const el of els) {
+      const svg = el.querySelector('svg.marks');
+      if (!svg) continue;
+      const frame = svg.getBoundingClientRect();
+      const texts = [...svg.querySelectorAll('g.mark-text text')]
+        .filter((t) => t.textContent.trim() !== '')
+        .map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+      for (const t of texts) {
+        if (t.r.left < frame.left - 0.5 || t.r.right > frame.right + 0.5 || t.r.top < frame.top - 0.5 || t.r.bottom > frame.bottom + 0.5) {
+          out.push(`${el.id}: label "${t.text}" outside the chart`);
+        }
+      }
+      for (let i = 0; i < texts.length; i++) {
+        for (let k = i + 1; k < texts.length; k++) {
+          const a = texts[i].r, b = texts[k].r;
+          if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+            out.push(`${el.id}: labels "${texts[i].text}" and "${texts[k].text}" overlap`);
+          }
+        }
+      }
+      if (texts.length === 0) out.push(`${el.id}: no labels`);
+    }
+    return out;
+  });
+  problems.push(...treeProblems);
+
   mkdirSync(dirname(resolve(screenshot)), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`${charts.length} charts rendered; screenshot ${screenshot}`);
