@@ -73,6 +73,9 @@ const Place* Scenario::place(const std::string& wanted) const { return find_by_i
 const Line* Scenario::line(const std::string& wanted) const { return find_by_id(lines, wanted); }
 
 const Param* Scenario::param(const std::string& wanted) const { return find_by_id(params, wanted); }
+const Decision* Scenario::decision(const std::string& wanted) const {
+  return find_by_id(decisions, wanted);
+}
 
 const Threat* AllianceTerms::threat(const std::string& wanted) const {
   for (const Threat& t : threats) {
@@ -131,7 +134,17 @@ void Scenario::for_each_quantity(
       if (t.host_nation_support)
         visit(base + ".burden.host_nation_support", *t.host_nation_support);
       if (t.contributions) visit(base + ".burden.contributions", *t.contributions);
+      if (t.defence_spending) visit(base + ".burden.defence_spending", *t.defence_spending);
       for (Threat& th : t.threats) visit(base + ".threats." + th.target, th.level);
+      for (Signal& sg : t.signals) {
+        const std::string sb = base + ".signals." + sg.id;
+        if (sg.contributions) visit(sb + ".contributions", *sg.contributions);
+        if (sg.troops_abroad) visit(sb + ".troops_abroad", *sg.troops_abroad);
+        if (sg.host_nation_support) visit(sb + ".host_nation_support", *sg.host_nation_support);
+        if (sg.commitment) visit(sb + ".commitment", *sg.commitment);
+      }
+      for (Episode& e : t.episodes)
+        visit(base + ".episodes." + e.id + ".shares_risk", e.shares_risk);
     }
   }
   for (Force& f : forces) visit("forces." + f.id + ".strength", f.strength);
