@@ -188,7 +188,48 @@ struct Weights {
   double shift_congruence = 2.0;
   double shift_risk = 2.0;
   double honour_rate = 0.745;  // Leeds, Long & Mitchell (2000): obligations honoured
+  // Risk-sharing weight of conduct: past episodes and equilibrium choices in crisis games.
+  double conduct = 1.0;
+  double episode_half_life_days = 3650.0;  // a past crisis this old counts half
+  // How lateness discounts a signal (docs/alliance.md, "Timing"): kNone counts every signal
+  // fully; kExponential multiplies what it adds by 0.5^(days late / half-life).
+  enum class Lateness { kNone, kExponential };
+  Lateness lateness = Lateness::kExponential;
+  double lateness_half_life_days = 30.0;
+  // Weight of a crisis-game choice off the equilibrium path (a plan never carried out).
+  double off_path_weight = 0.0;
 };
+
+// One piece of evidence of a member's willingness to share risk: a past episode
+// (Episode) or its equilibrium choice in a crisis game (GameAction::shares_risk).
+struct ConductEvidence {
+  std::string member;        // the alliance member (root actor) it is about
+  std::string kind;          // "episode" or "game"
+  std::string id;            // episode id, or game id
+  std::string choice;        // game: the member's most probable action at `node`
+  std::string node;          // game: the decision node's label
+  bool on_path = false;      // game: the equilibrium path reaches `node`
+  Date date;                 // episode date; the evaluation date for a game
+  double shares_risk = 0.0;  // [0, 1]; for a game the equilibrium-weighted declared value
+  // Recency weight for an episode; for a game choice 1 on the equilibrium path, and the
+  // alliance option crisis_off_path_weight (default 0) off it.
+  double weight = 0.0;
+};
+
+// How one dated signal counted on the evaluation date.
+struct SignalUse {
+  std::string id;
+  Date date;
+  std::string needed_by;
+  Date needed_date;
+  int days_late = 0;      // max(0, date − needed date)
+  double discount = 1.0;  // what lateness leaves of its effect, in [0, 1]
+  bool visible = false;   // dated on or before the evaluation date
+};
+
+// What lateness leaves of a signal made `days_late` days after the decision it was meant
+// to influence (1 when on time).
+double lateness_discount(int days_late, const Weights& w);
 
 struct IssueDistance {
   std::string issue;
@@ -256,9 +297,13 @@ struct RiskSharing {
   // Share of the member's personnel inside enemy range, over the units that back this
   // alliance (Force::serves).
   std::optional<double> exposure;
+  // Recency-weighted mean of the member's conduct evidence (episodes, crisis choices).
+  std::optional<double> conduct;
   double value = 0.5;  // weighted mean of the components given; 0.5 when none
   std::vector<PollUse> polls;
-  std::vector<std::string> missing;  // components without data
+  std::vector<ConductEvidence> evidence;  // behind `conduct`
+  std::vector<SignalUse> signals;         // the member's signals, visible or not
+  std::vector<std::string> missing;       // components without data
 };
 
 std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w);
@@ -268,6 +313,50 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
                                       const std::vector<geo::UnitExposure>& exposure);
 std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
                                       const ScenarioIndex& index);
+// The same with evidence from crisis games (crisis_evidence()) added to the members' conduct;
+// evidence about actors that are not members of `a` is ignored.
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
+                                      const ScenarioIndex& index,
+                                      const std::vector<ConductEvidence>& games);
+
+// Whether the scenario declares any conduct evidence (an episode or a game action's
+// shares_risk): only then is a member without any listed as missing `conduct`.
+bool declares_conduct(const Scenario& s);
+
+// The equilibrium choices, in every inline game of `s` with actions tagged `shares_risk`,
+// of each player at its tagged nodes, solved by crisis::solve with `solver`; one item per
+// tagged node, `member` the player's root actor, weight 1 on the equilibrium path and
+// `off_path_weight` off it. The alliance model keeps those whose game has another player in
+// the same alliance. Throws as crisis::solve.
+std::vector<ConductEvidence> crisis_evidence(const Scenario& s, const std::string& solver = "auto",
+                                             double off_path_weight = 0.0);
+
+// The answer to "how much earlier would this signal have had to come to change the
+// alliance's health by `target`?", by search over the signal's date (docs/alliance.md).
+struct TimingSearch {
+  std::string member;
+  std::string signal;
+  double health = 0.0;         // with the signal at its date
+  double without = 0.0;        // with no signal at all
+  double on_time = 0.0;        // with the signal on the decision date (or today, if earlier)
+  double target = 0.0;         // the health change searched for
+  std::optional<Date> latest;  // the latest earlier date with health >= health + target
+  int days_earlier = 0;        // date − latest
+};
+
+// The search for signal `signal_id` of `member` in alliance `a`: every whole day from the
+// day before the signal's date back to the decision date (or the evaluation date, if
+// earlier), latest first; before that day the signal would count fully, as on it.
+// Throws std::invalid_argument when the member has no such signal.
+TimingSearch search_signal_timing(const Scenario& s, const Alliance& a, const Weights& w,
+                                  const ScenarioIndex& index,
+                                  const std::vector<ConductEvidence>& games,
+                                  const std::string& member, const std::string& signal_id,
+                                  double target);
+
+// The health of `a` with its members' risk sharing `risk` and congruence `c`, the weakest
+// member counting (as the model does).
+double health_of(const Congruence& c, const std::vector<RiskSharing>& risk, const Weights& w);
 
 struct Asymmetry {
   double index = 0.0;  // (max share − 1/n) / (1 − 1/n): 0 equal capabilities, 1 one holds all

@@ -19,10 +19,11 @@ struct Diagnostic {
   SourceLocation where;
   std::string path;
   std::string message;
+  bool warning = false;  // suspicious, not wrong: reported, never fatal
 };
 
-// Formats a diagnostic as `FILE:LINE:COL: error: PATH: MESSAGE` (the compiler convention,
-// so editors and CI annotate it).
+// Formats a diagnostic as `FILE:LINE:COL: error: PATH: MESSAGE` (`warning:` for a warning) (the
+// compiler convention, so editors and CI annotate it).
 std::string format_diagnostic(const Diagnostic& d);
 
 // Collects diagnostics; loaders keep going after an error so the user sees them all at once.

@@ -82,6 +82,38 @@ struct Threat {
   Quantity level;  // in [0, 1]: how much the member fears it
 };
 
+// A dated decision or deadline that signals are timed against (`decisions:` section), e.g.
+// the US decision to go to war in Iraq.
+struct Decision {
+  std::string id;
+  Date date;
+  std::string description;
+  SourceLocation where;
+};
+
+// A member's dated offer or contribution (`terms.M.signals`): what it adds to the member's
+// burden and stated commitment, when it came, and the decision it was meant to influence.
+struct Signal {
+  std::string id;
+  Date date;
+  std::string needed_by;                        // Decision::id
+  std::optional<Quantity> contributions;        // added to the member's burden contributions
+  std::optional<Quantity> troops_abroad;        // added to troops_abroad
+  std::optional<Quantity> host_nation_support;  // added to host_nation_support
+  std::optional<Quantity> commitment;           // added to the stated commitment, in [-1, 1]
+  std::string description;
+  SourceLocation where;
+};
+
+// A past crisis as evidence of a member's willingness to share risk (`terms.M.episodes`).
+struct Episode {
+  std::string id;
+  Date date;
+  Quantity shares_risk;  // [0, 1]: 0 free-rode, 1 shared the risk fully
+  std::string description;
+  SourceLocation where;
+};
+
 // What one member brings to an alliance and how it sees it: the inputs of the alliance
 // model's risk sharing and threat overlap. Every field is optional; a model uses the
 // terms that are given and says which are missing.
@@ -94,10 +126,19 @@ struct AllianceTerms {
   std::optional<Quantity> host_nation_support;
   // Personnel sent to allies' operations elsewhere (e.g. an Iraq deployment), ≥ 0.
   std::optional<Quantity> contributions;
+  // Military expenditure, ≥ 0, in one currency unit shared by every member (e.g. COW NMC
+  // milex, thousands of current US$): the burden measure of Olson & Zeckhauser (1966).
+  std::optional<Quantity> defence_spending;
   // Poll questions (Poll::question) whose polls of this member's public measure support
   // for the alliance.
   std::vector<std::string> support_polls;
   std::vector<Threat> threats;  // what this member fears, one entry per target
+  // Dated offers and contributions, each timed against the decision it was meant to
+  // influence (the alliance model discounts a late one; docs/alliance.md).
+  std::vector<Signal> signals;
+  // Past crises and how far this member shared the risk in each (evidence of its
+  // reliability, weighted by recency).
+  std::vector<Episode> episodes;
 
   [[nodiscard]] const Threat* threat(const std::string& target) const;
 };
@@ -181,7 +222,11 @@ struct Param {
 struct GameAction {
   std::string name;
   bool threat = false;  // a threat whose credibility the crisis model reports
-  int child = -1;       // index into ScenarioGame::nodes, -1 at a terminal
+  // The willingness to share risk this choice reveals, in [0, 1] (1: shares the risk, 0:
+  // free-rides), when declared: the alliance model reads a member's equilibrium choice
+  // as evidence for each alliance it shares with another player of the game.
+  std::optional<double> shares_risk;
+  int child = -1;  // index into ScenarioGame::nodes, -1 at a terminal
   // Terminal only: player actor id -> expression over game variables (docs/crisis.md).
   std::vector<std::pair<std::string, std::string>> payoffs;
   SourceLocation where;
@@ -276,6 +321,10 @@ struct Scenario {
   std::vector<Param> params;        // named numbers for game payoffs
   std::vector<ScenarioGame> games;  // declared crisis games
   std::vector<Event> events;        // sorted by date (stable)
+  std::vector<Decision> decisions;  // dated decisions signals are timed against
+  // What the loader found suspicious but not wrong (e.g. a burden field given for only one
+  // member of an alliance), each with file, line and field.
+  std::vector<Diagnostic> warnings;
   // How issues that declare no procedure of their own are decided, when the scenario says.
   std::optional<Procedure> procedure;
 
@@ -293,6 +342,7 @@ struct Scenario {
   [[nodiscard]] const Place* place(const std::string& wanted) const;
   [[nodiscard]] const Line* line(const std::string& wanted) const;
   [[nodiscard]] const Param* param(const std::string& wanted) const;
+  [[nodiscard]] const Decision* decision(const std::string& wanted) const;
   // The procedure that decides `issue`: its own, else the scenario's; nullptr when neither
   // declares one.
   [[nodiscard]] const Procedure* procedure_for(const Issue& issue) const;

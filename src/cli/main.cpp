@@ -138,7 +138,8 @@ int cmd_run(const RunArgs& args, const std::string& command) {
 int cmd_validate(const std::string& path) {
   try {
     const app::LoadedInput input = app::load_input(path);
-    (void)input;
+    // Warnings (suspicious, not wrong) go to stderr in the errors' format; the exit stays 0.
+    for (const Diagnostic& d : input.scenario.warnings) std::cerr << format_diagnostic(d) << "\n";
   } catch (const InputError& e) {
     return report_input_error(e);
   }

@@ -12,7 +12,7 @@ std::string format_diagnostic(const Diagnostic& d) {
     out += ":" + std::to_string(d.where.line);
     if (d.where.column > 0) out += ":" + std::to_string(d.where.column);
   }
-  out += ": error: ";
+  out += d.warning ? ": warning: " : ": error: ";
   if (!d.path.empty()) out += d.path + ": ";
   out += d.message;
   return out;

@@ -181,6 +181,8 @@ RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64
   nlohmann::json scenario_models = nlohmann::json::object();
   nlohmann::json warnings = nlohmann::json::array();
   for (const std::string& w : plan.skipped) warnings.push_back("skipped " + w);
+  // What the loader found suspicious (e.g. a burden field given for one member only).
+  for (const Diagnostic& d : s.warnings) warnings.push_back("scenario: " + format_diagnostic(d));
   bool any_forecast = false;
   for (const Result& r : out.results) {
     for (const std::string& w : r.warnings) warnings.push_back(r.model + ": " + w);

@@ -49,6 +49,17 @@ Timeline alliance_timeline(const Scenario& s, const TimelineRequest& request) {
     for (const Poll& p : s.polls) {
       if (!(p.date < request.from) && !(request.to < p.date)) dates.insert(p.date);
     }
+    // So are signals (dated offers in alliance terms) and the decisions they are timed to.
+    for (const Alliance& a : s.alliances) {
+      for (const AllianceTerms& t : a.terms) {
+        for (const Signal& sg : t.signals) {
+          if (!(sg.date < request.from) && !(request.to < sg.date)) dates.insert(sg.date);
+        }
+      }
+    }
+    for (const Decision& dc : s.decisions) {
+      if (!(dc.date < request.from) && !(request.to < dc.date)) dates.insert(dc.date);
+    }
   }
 
   Timeline out;
@@ -66,6 +77,16 @@ Timeline alliance_timeline(const Scenario& s, const TimelineRequest& request) {
     }
     for (const Poll& p : s.polls) {
       if (p.date == d) events.push_back("poll " + p.id);
+    }
+    for (const Alliance& a : s.alliances) {
+      for (const AllianceTerms& t : a.terms) {
+        for (const Signal& sg : t.signals) {
+          if (sg.date == d) events.push_back("signal " + sg.id);
+        }
+      }
+    }
+    for (const Decision& dc : s.decisions) {
+      if (dc.date == d) events.push_back("decision " + dc.id);
     }
     nlohmann::json list = nlohmann::json::array();
     for (const auto& a : r.details["alliances"]) {

@@ -99,6 +99,8 @@ py::dict alliance_dict(const Alliance& a) {
     put_optional(td, "troops_abroad", t.troops_abroad);
     put_optional(td, "host_nation_support", t.host_nation_support);
     put_optional(td, "contributions", t.contributions);
+    // Only when given, so that scenarios without it read as before.
+    if (t.defence_spending) put_optional(td, "defence_spending", t.defence_spending);
     td["support_polls"] = t.support_polls;
     py::list threats;
     for (const Threat& th : t.threats) {

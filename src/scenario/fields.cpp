@@ -64,9 +64,33 @@ std::vector<NumericField> numeric_fields(Scenario& s) {
         add(base + ".burden.contributions", t.member + " contributions", group, 0, kInf,
             *t.contributions);
       }
+      if (t.defence_spending) {
+        add(base + ".burden.defence_spending", t.member + " defence spending", group, 0, kInf,
+            *t.defence_spending);
+      }
       for (Threat& th : t.threats) {
         add(base + ".threats." + th.target, t.member + " threat from " + th.target, group, 0, 1,
             th.level);
+      }
+      for (Signal& sg : t.signals) {
+        const std::string sb = base + ".signals." + sg.id;
+        const std::string who = t.member + " " + sg.id;
+        if (sg.contributions) {
+          add(sb + ".contributions", who + " contributions", group, 0, kInf, *sg.contributions);
+        }
+        if (sg.troops_abroad) {
+          add(sb + ".troops_abroad", who + " troops abroad", group, 0, kInf, *sg.troops_abroad);
+        }
+        if (sg.host_nation_support) {
+          add(sb + ".host_nation_support", who + " host-nation support", group, 0, kInf,
+              *sg.host_nation_support);
+        }
+        if (sg.commitment)
+          add(sb + ".commitment", who + " commitment", group, -1, 1, *sg.commitment);
+      }
+      for (Episode& e : t.episodes) {
+        add(base + ".episodes." + e.id + ".shares_risk", t.member + " " + e.id + " risk sharing",
+            group, 0, 1, e.shares_risk);
       }
     }
   }

@@ -75,6 +75,9 @@ const Place* Scenario::place(const std::string& wanted) const { return find_by_i
 const Line* Scenario::line(const std::string& wanted) const { return find_by_id(lines, wanted); }
 
 const Param* Scenario::param(const std::string& wanted) const { return find_by_id(params, wanted); }
+const Decision* Scenario::decision(const std::string& wanted) const {
+  return find_by_id(decisions, wanted);
+}
 
 const Threat* AllianceTerms::threat(const std::string& wanted) const {
   for (const Threat& t : threats) {

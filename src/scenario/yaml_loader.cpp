@@ -81,6 +81,7 @@ class Loader {
     auto params = top.optional("params");
     auto games = top.optional("games");
     auto events = top.optional("events");
+    auto decisions = top.optional("decisions");
     auto procedure = top.optional("procedure");
     top.finish();
 
@@ -91,6 +92,7 @@ class Loader {
     if (places) load_places(*places, s);
     if (lines) load_lines(*lines, s);
     if (issues) load_issues(*issues, s);
+    if (decisions) load_decisions(*decisions, s);
     if (alliances) load_alliances(*alliances, s);
     if (forces) load_forces(*forces, s);
     if (weapons) load_weapons(*weapons, s);
@@ -581,18 +583,19 @@ class Loader {
 
   // The keys a member's alliance terms may have, and those of its burden.
   static const std::vector<std::string>& terms_fields() {
+    // Events may set these; signals and episodes are dated already and are not settable.
     static const std::vector<std::string> kFields = {"commitment", "burden", "support_polls",
                                                      "threats"};
     return kFields;
   }
   static const std::vector<std::string>& burden_fields() {
     static const std::vector<std::string> kFields = {"troops_abroad", "host_nation_support",
-                                                     "contributions"};
+                                                     "contributions", "defence_spending"};
     return kFields;
   }
 
   // `MEMBER: {commitment, burden, support_polls, threats}` for each member that has terms.
-  void read_terms(const YAML::Node& node, const std::string& path, Alliance& a) {
+  void read_terms(const YAML::Node& node, const std::string& path, Alliance& a, const Scenario& s) {
     if (!node.IsMap()) {
       r_.error(node, path,
                "expected a map from member to {commitment, burden, support_polls, threats}, "
@@ -614,7 +617,7 @@ class Loader {
       }
       AllianceTerms t;
       t.member = member;
-      if (read_member_terms(kv.second, mpath, t)) a.terms.push_back(std::move(t));
+      if (read_member_terms(kv.second, mpath, t, s)) a.terms.push_back(std::move(t));
     }
   }
 
@@ -626,7 +629,8 @@ class Loader {
     return msg;
   }
 
-  bool read_member_terms(const YAML::Node& node, const std::string& path, AllianceTerms& t) {
+  bool read_member_terms(const YAML::Node& node, const std::string& path, AllianceTerms& t,
+                         const Scenario& s) {
     if (!node.IsMap()) {
       r_.error(
           node, path,
@@ -639,8 +643,12 @@ class Loader {
     auto burden = m.optional("burden");
     auto polls = m.optional("support_polls");
     auto threats = m.optional("threats");
+    auto signals = m.optional("signals");
+    auto episodes = m.optional("episodes");
     m.finish();
     if (commitment) t.commitment = r_.quantity(*commitment, path + ".commitment", 0, 1);
+    if (signals) read_signals(*signals, path + ".signals", t, s);
+    if (episodes) read_episodes(*episodes, path + ".episodes", t);
     if (burden) read_burden(*burden, path + ".burden", t);
     if (polls) {
       if (auto v = read_questions(*polls, path + ".support_polls")) t.support_polls = *v;
@@ -654,7 +662,8 @@ class Loader {
   void read_burden(const YAML::Node& node, const std::string& path, AllianceTerms& t) {
     if (!node.IsMap()) {
       r_.error(node, path,
-               "expected {troops_abroad, host_nation_support, contributions}, got " +
+               "expected {troops_abroad, host_nation_support, contributions, defence_spending}, "
+               "got " +
                    detail::describe(node));
       return;
     }
@@ -662,11 +671,183 @@ class Loader {
     auto troops = m.optional("troops_abroad");
     auto hns = m.optional("host_nation_support");
     auto contributions = m.optional("contributions");
+    auto spending = m.optional("defence_spending");
     m.finish();
+    if (spending) t.defence_spending = r_.quantity(*spending, path + ".defence_spending", 0, kInf);
     if (troops) t.troops_abroad = r_.quantity(*troops, path + ".troops_abroad", 0, kInf);
     if (hns) t.host_nation_support = r_.quantity(*hns, path + ".host_nation_support", 0, kInf);
     if (contributions)
       t.contributions = r_.quantity(*contributions, path + ".contributions", 0, kInf);
+  }
+
+  // `decisions:`: dated decisions or deadlines that signals are timed against.
+  void load_decisions(const YAML::Node& node, Scenario& s) {
+    if (!r_.sequence(node, "decisions")) return;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "decisions[" + std::to_string(i) + "]";
+      const YAML::Node item = node[i];
+      if (!item.IsMap()) {
+        r_.error(item, path,
+                 "expected a decision {id, date, description}, got " + detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, path);
+      auto id = m.required("id");
+      auto date = m.required("date");
+      auto description = m.optional("description");
+      m.finish();
+      Decision d;
+      d.where = detail::location(r_.file(), item);
+      if (id) d.id = r_.id(*id, path + ".id").value_or("");
+      auto dt = date ? r_.date(*date, path + ".date") : std::nullopt;
+      if (description) d.description = r_.text(*description, path + ".description").value_or("");
+      if (d.id.empty() || !dt) continue;
+      d.date = *dt;
+      if (!unique(seen, *id, path + ".id", d.id, "decision")) continue;
+      s.decisions.push_back(std::move(d));
+    }
+  }
+
+  // `signals: [{id, date, needed_by, contributions | troops_abroad | host_nation_support |
+  // commitment, description}]`: dated offers, each timed against a declared decision.
+  void read_signals(const YAML::Node& node, const std::string& path, AllianceTerms& t,
+                    const Scenario& s) {
+    if (!r_.sequence(node, path)) return;
+    std::set<std::string> seen;
+    for (std::size_t k = 0; k < node.size(); ++k) {
+      const std::string spath = path + "[" + std::to_string(k) + "]";
+      const YAML::Node item = node[k];
+      if (!item.IsMap()) {
+        r_.error(item, spath,
+                 "expected a signal {id, date, needed_by, contributions, commitment, ...}, got " +
+                     detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, spath);
+      auto id = m.required("id");
+      auto date = m.required("date");
+      auto needed = m.required("needed_by");
+      auto contributions = m.optional("contributions");
+      auto troops = m.optional("troops_abroad");
+      auto hns = m.optional("host_nation_support");
+      auto commitment = m.optional("commitment");
+      auto description = m.optional("description");
+      m.finish();
+      Signal sg;
+      sg.where = detail::location(r_.file(), item);
+      if (id) sg.id = r_.id(*id, spath + ".id").value_or("");
+      auto dt = date ? r_.date(*date, spath + ".date") : std::nullopt;
+      if (needed) {
+        if (auto n = r_.id(*needed, spath + ".needed_by")) {
+          if (s.decision(*n) == nullptr) {
+            r_.error(*needed, spath + ".needed_by",
+                     unknown_ref("decision", *n, ids_of(s.decisions)));
+          } else {
+            sg.needed_by = *n;
+          }
+        }
+      }
+      if (contributions)
+        sg.contributions = r_.quantity(*contributions, spath + ".contributions", 0, kInf);
+      if (troops) sg.troops_abroad = r_.quantity(*troops, spath + ".troops_abroad", 0, kInf);
+      if (hns) sg.host_nation_support = r_.quantity(*hns, spath + ".host_nation_support", 0, kInf);
+      if (commitment) sg.commitment = r_.quantity(*commitment, spath + ".commitment", -1, 1);
+      if (description) sg.description = r_.text(*description, spath + ".description").value_or("");
+      if (!contributions && !troops && !hns && !commitment) {
+        r_.error(item, spath,
+                 "a signal must add something: expected at least one of contributions, "
+                 "troops_abroad, host_nation_support or commitment");
+        continue;
+      }
+      if (sg.id.empty() || !dt || sg.needed_by.empty()) continue;
+      sg.date = *dt;
+      if (!unique(seen, *id, spath + ".id", sg.id, "signal")) continue;
+      t.signals.push_back(std::move(sg));
+    }
+  }
+
+  // `episodes: [{id, date, shares_risk, description}]`: past crises as evidence.
+  void read_episodes(const YAML::Node& node, const std::string& path, AllianceTerms& t) {
+    if (!r_.sequence(node, path)) return;
+    std::set<std::string> seen;
+    for (std::size_t k = 0; k < node.size(); ++k) {
+      const std::string epath = path + "[" + std::to_string(k) + "]";
+      const YAML::Node item = node[k];
+      if (!item.IsMap()) {
+        r_.error(item, epath,
+                 "expected an episode {id, date, shares_risk, description}, got " +
+                     detail::describe(item));
+        continue;
+      }
+      auto m = r_.map(item, epath);
+      auto id = m.required("id");
+      auto date = m.required("date");
+      auto shares = m.required("shares_risk");
+      auto description = m.optional("description");
+      m.finish();
+      Episode e;
+      e.where = detail::location(r_.file(), item);
+      if (id) e.id = r_.id(*id, epath + ".id").value_or("");
+      auto dt = date ? r_.date(*date, epath + ".date") : std::nullopt;
+      auto v = shares ? r_.quantity(*shares, epath + ".shares_risk", 0, 1) : std::nullopt;
+      if (description) e.description = r_.text(*description, epath + ".description").value_or("");
+      if (e.id.empty() || !dt || !v) continue;
+      e.date = *dt;
+      e.shares_risk = *v;
+      if (!unique(seen, *id, epath + ".id", e.id, "episode")) continue;
+      t.episodes.push_back(std::move(e));
+    }
+  }
+
+  void warn(const YAML::Node& node, const std::string& path, std::string message, Scenario& s) {
+    Diagnostic d{detail::location(r_.file(), node), path, std::move(message)};
+    d.warning = true;
+    s.warnings.push_back(std::move(d));
+  }
+
+  // What the alliance model would otherwise do silently: a member without terms gets the
+  // neutral 0.5 risk sharing, and a burden field some members give but others do not is
+  // ignored (an unknown is not a zero).
+  void warn_terms(const YAML::Node& item, const std::optional<YAML::Node>& terms,
+                  const std::string& path, const Alliance& a, Scenario& s) {
+    for (const std::string& m : a.members) {
+      if (a.terms_of(m) != nullptr) continue;
+      warn(terms ? *terms : item, path + ".terms",
+           "member '" + m + "' has no terms; the alliance model gives it risk sharing 0.5 (no " +
+               "information): give its commitment, burden, support_polls or threats",
+           s);
+    }
+    if (!terms || !terms->IsMap()) return;
+    for (const std::string& field : burden_fields()) {
+      std::vector<std::string> have;
+      std::vector<std::string> lack;
+      std::optional<YAML::Node> first;
+      std::string first_path;
+      for (const std::string& m : a.members) {
+        const YAML::Node mt = (*terms)[m];
+        const bool given =
+            mt && mt.IsMap() && mt["burden"] && mt["burden"].IsMap() && mt["burden"][field];
+        if (given) {
+          if (!first) {
+            first = mt["burden"][field];
+            first_path = path + ".terms." + m + ".burden." + field;
+          }
+          have.push_back(m);
+        } else {
+          lack.push_back(m);
+        }
+      }
+      if (have.empty() || lack.empty()) continue;
+      std::string lacking;
+      for (const auto& m : lack) lacking += (lacking.empty() ? "" : ", ") + m;
+      warn(*first, first_path,
+           "burden field '" + field + "' is given for " + have.front() +
+               (have.size() > 1 ? " and others" : " only") + " but not for " + lacking +
+               "; the alliance model ignores a burden field unless every member gives it " +
+               "(an unknown is not a zero): give it for " + lacking + " too",
+           s);
+    }
   }
 
   std::optional<std::vector<std::string>> read_questions(const YAML::Node& node,
@@ -764,7 +945,8 @@ class Loader {
           }
         }
       }
-      if (terms && !a.members.empty()) read_terms(*terms, path + ".terms", a);
+      if (terms && !a.members.empty()) read_terms(*terms, path + ".terms", a, s);
+      if (!a.members.empty()) warn_terms(item, terms, path, a, s);
       if (!a.id.empty() && !unique(seen, *id, path + ".id", a.id, "alliance")) continue;
       s.alliances.push_back(std::move(a));
     }
@@ -1560,9 +1742,9 @@ class Loader {
       const std::string apath = path + ".actions[" + std::to_string(k) + "]";
       const YAML::Node item = (*actions)[k];
       if (!item.IsMap()) {
-        r_.error(
-            item, apath,
-            "expected an action {name, next | payoffs, threat}, got " + detail::describe(item));
+        r_.error(item, apath,
+                 "expected an action {name, next | payoffs, threat, shares_risk}, got " +
+                     detail::describe(item));
         continue;
       }
       auto am = r_.map(item, apath);
@@ -1570,9 +1752,11 @@ class Loader {
       auto threat = am.optional("threat");
       auto next = am.optional("next");
       auto payoffs = am.optional("payoffs");
+      auto shares_risk = am.optional("shares_risk");
       am.finish();
       GameAction a;
       a.where = detail::location(r_.file(), item);
+      if (shares_risk) a.shares_risk = r_.number_in(*shares_risk, apath + ".shares_risk", 0, 1);
       if (aname) a.name = r_.id(*aname, apath + ".name").value_or("");
       if (a.name.empty()) continue;
       if (!action_names.insert(a.name).second) {
@@ -1992,8 +2176,8 @@ class Loader {
         auto near = closest_match(sub, burden_fields());
         r_.error(key, vpath,
                  "cannot set '" + sub +
-                     "' of a burden; expected troops_abroad, host_nation_support or "
-                     "contributions" +
+                     "' of a burden; expected troops_abroad, host_nation_support, "
+                     "contributions or defence_spending" +
                      (near.empty() ? "" : "; did you mean '" + near + "'?"));
         return std::nullopt;
       }
@@ -2003,7 +2187,8 @@ class Loader {
         AllianceTerms& t = terms_of(sc);
         (sub == "troops_abroad"         ? t.troops_abroad
          : sub == "host_nation_support" ? t.host_nation_support
-                                        : t.contributions) = v;
+         : sub == "contributions"       ? t.contributions
+                                        : t.defence_spending) = v;
       };
       return c;
     }

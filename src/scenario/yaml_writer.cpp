@@ -57,6 +57,9 @@ void emit_game_node(YAML::Emitter& out, const ScenarioGame& g, int index,
   for (const GameAction& a : n.actions) {
     out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << a.name;
     if (a.threat) out << YAML::Key << "threat" << YAML::Value << "true";
+    if (a.shares_risk) {
+      out << YAML::Key << "shares_risk" << YAML::Value << detail::format_number(*a.shares_risk);
+    }
     if (a.child >= 0) {
       out << YAML::Key << "next" << YAML::Value;
       emit_game_node(out, g, a.child, history.empty() ? a.name : history + "/" + a.name);
@@ -117,12 +120,13 @@ void emit_terms(YAML::Emitter& out, const AllianceTerms& t) {
     out << YAML::Key << "commitment" << YAML::Value;
     emit_quantity(out, *t.commitment);
   }
-  if (t.troops_abroad || t.host_nation_support || t.contributions) {
+  if (t.troops_abroad || t.host_nation_support || t.contributions || t.defence_spending) {
     out << YAML::Key << "burden" << YAML::Value << YAML::BeginMap;
     const std::pair<const char*, const std::optional<Quantity>*> fields[] = {
         {"troops_abroad", &t.troops_abroad},
         {"host_nation_support", &t.host_nation_support},
-        {"contributions", &t.contributions}};
+        {"contributions", &t.contributions},
+        {"defence_spending", &t.defence_spending}};
     for (const auto& [name, q] : fields) {
       if (!*q) continue;
       out << YAML::Key << name << YAML::Value;
@@ -140,6 +144,40 @@ void emit_terms(YAML::Emitter& out, const AllianceTerms& t) {
       emit_quantity(out, th.level);
     }
     out << YAML::EndMap;
+  }
+  if (!t.signals.empty()) {
+    out << YAML::Key << "signals" << YAML::Value << YAML::BeginSeq;
+    for (const Signal& sg : t.signals) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << sg.id;
+      out << YAML::Key << "date" << YAML::Value << sg.date.str();
+      out << YAML::Key << "needed_by" << YAML::Value << sg.needed_by;
+      const std::pair<const char*, const std::optional<Quantity>*> fields[] = {
+          {"contributions", &sg.contributions},
+          {"troops_abroad", &sg.troops_abroad},
+          {"host_nation_support", &sg.host_nation_support},
+          {"commitment", &sg.commitment}};
+      for (const auto& [name, q] : fields) {
+        if (!*q) continue;
+        out << YAML::Key << name << YAML::Value;
+        emit_quantity(out, **q);
+      }
+      if (!sg.description.empty())
+        out << YAML::Key << "description" << YAML::Value << sg.description;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!t.episodes.empty()) {
+    out << YAML::Key << "episodes" << YAML::Value << YAML::BeginSeq;
+    for (const Episode& e : t.episodes) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << e.id;
+      out << YAML::Key << "date" << YAML::Value << e.date.str();
+      out << YAML::Key << "shares_risk" << YAML::Value;
+      emit_quantity(out, e.shares_risk);
+      if (!e.description.empty()) out << YAML::Key << "description" << YAML::Value << e.description;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
   }
   out << YAML::EndMap;
 }
@@ -246,6 +284,17 @@ std::string write_scenario_yaml(const Scenario& s) {
         out << YAML::Key << "procedure" << YAML::Value;
         detail::emit_procedure(out, *is.procedure);
       }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+
+  if (!s.decisions.empty()) {
+    out << YAML::Key << "decisions" << YAML::Value << YAML::BeginSeq;
+    for (const Decision& d : s.decisions) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << d.id;
+      out << YAML::Key << "date" << YAML::Value << d.date.str();
+      if (!d.description.empty()) out << YAML::Key << "description" << YAML::Value << d.description;
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;

@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "entente/embedded.hpp"
 #include "entente/model.hpp"
 #include "entente/scenario.hpp"
 #include "entente/scenario_io.hpp"
@@ -366,10 +367,16 @@ TEST(BdmEcCase, TraceExplainsEachMove) {
             "forecast 7.00: the weighted median after 10 rounds (stopped: rounds); it started at "
             "median 7.00, mean 7.39");
   EXPECT_EQ(r.trace[1].rfind("round 0: median 7.00, mean 7.39", 0), 0U) << r.trace[1];
-  EXPECT_NE(std::find(r.trace.begin(), r.trace.end(),
-                      "round 1: Belgium compromises with France (EU 0.24 vs -0.11), moves 7.00 → "
-                      "8.42"),
-            r.trace.end());
+  // Each move says why (issue 17): Belgium's |b/a| = 0.11 / 0.24, to two places as printed.
+  const auto belgium = std::find_if(r.trace.begin(), r.trace.end(), [](const std::string& line) {
+    return line.rfind(
+               "round 1: Belgium compromises with France (EU 0.24 vs -0.11), moves 7.00 → 8.42: "
+               "it expects to lose by resisting less than the challenger gains, so it moves "
+               "|b/a| = ",
+               0) == 0;
+  });
+  ASSERT_NE(belgium, r.trace.end());
+  EXPECT_NE(belgium->find("by offer=scholz-code"), std::string::npos) << *belgium;
   EXPECT_EQ(r.trace.back(), "round 10: median 7.00, mean 7.24");
 }
 
@@ -1007,6 +1014,55 @@ TEST(Bdm, NoCapabilityAnywhereGivesNoForecastLikeTheOtherModels) {
     EXPECT_FALSE(make_model(other, {})->run(s, RunContext{}).issues[0].forecast.has_value())
         << other;
   }
+}
+
+// Issue 17: under the design note's readings the Pentagon "loses a conflict to North Korea"
+// on korea-2003's nk-nuclear issue and moves across the whole scale. That is the conflict
+// rule of BDM (1994, 1997) and Scholz, Calbert & Smith (2011), as written in models-bdm.md
+// and as the Scholz-code reference run applies it (BdmEcCase above): when both expect to
+// gain (a > b > 0) the target, expecting less, takes the challenger's position in full —
+// however far. Checked here on every accepted conflict of the run, and the DoD's jump
+// named in the trace with the rule that picked it.
+TEST(BdmKorea, EveryConflictMoveIsTheRuleNotABug) {
+  LoadOptions lo;
+  lo.filename = "korea-2003.yaml";
+  lo.cinc = &default_cinc_table();
+  const Scenario korea = load_scenario_yaml(embedded_default_scenario(), lo).current();
+  Scenario one = korea;
+  one.issues.erase(std::remove_if(one.issues.begin(), one.issues.end(),
+                                  [](const Issue& is) { return is.id != "nk-nuclear"; }),
+                   one.issues.end());
+  const IssueResult r = run_bdm(one, design_note());
+  int conflicts = 0;
+  for (const auto& round : r.details.at("rounds")) {
+    if (round["round"] == 0) continue;
+    for (const auto& c : round["challenges"]) {
+      if (!c["accepted"].get<bool>() || c["class"] != "conflict") continue;
+      ++conflicts;
+      const double a = c["eu_challenger"].get<double>();
+      const double b = c["eu_target"].get<double>();
+      EXPECT_GT(a, b);
+      EXPECT_GT(b, 0.0);
+    }
+  }
+  EXPECT_GT(conflicts, 0);
+  // Round 1: the DoD at 89.72 takes North Korea's 0 (positions from the run itself).
+  const auto& r1 = r.details["rounds"][1];
+  EXPECT_EQ(r1["positions"]["USA-DOD"].get<double>(),
+            r.details["rounds"][0]["positions"]["PRK"].get<double>());
+  const auto dod = std::find_if(r.trace.begin(), r.trace.end(), [](const std::string& line) {
+    return line.rfind(
+               "round 1: US Department of Defense (Pentagon, Rumsfeld) loses a conflict "
+               "to North Korea (Kim Jong-il)",
+               0) == 0;
+  });
+  ASSERT_NE(dod, r.trace.end());
+  EXPECT_NE(dod->find("takes the challenger's position"), std::string::npos) << *dod;
+  EXPECT_NE(dod->find("by offer=highest-eu"), std::string::npos) << *dod;
+  // Scholz's code (the defaults) picks conflicts by the least move instead; on this issue it
+  // finds none the DoD accepts, and the forecast stays at the initial median.
+  const IssueResult scholz = run_bdm(one);
+  EXPECT_EQ(*scholz.forecast, r.details["rounds"][0]["median"].get<double>());
 }
 
 }  // namespace

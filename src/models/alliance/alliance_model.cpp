@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "entente/alliance.hpp"
+#include "entente/crisis.hpp"
 #include "entente/embedded.hpp"
 #include "entente/geo.hpp"
 #include "entente/model.hpp"
@@ -86,6 +87,41 @@ const ModelInfo& alliance_info() {
            "(off: every sample uses the estimates)",
            {"on", "off"},
            T::kString},
+          {"w_conduct",
+           "1",
+           "risk-sharing weight of conduct: past episodes and equilibrium choices in crisis games",
+           {},
+           T::kNumber},
+          {"episode_half_life",
+           "3650",
+           "days after which a past episode counts half",
+           {},
+           T::kNumber},
+          {"lateness",
+           "exponential",
+           "how lateness discounts a signal made after the decision it was meant to influence: "
+           "exponential (halves every lateness_half_life days) or none",
+           {"exponential", "none"},
+           T::kString},
+          {"lateness_half_life",
+           "30",
+           "days late after which a signal counts half",
+           {},
+           T::kNumber},
+          {"timing_target",
+           "0.05",
+           "health change the search for how much earlier a signal had to come looks for, > 0",
+           {},
+           T::kNumber},
+          {"crisis_off_path_weight",
+           "0",
+           "weight in [0, 1] of a member's crisis-game choice off the equilibrium path (on the "
+           "path it weighs 1)",
+           {},
+           T::kNumber},
+          {"crisis_solver", "auto",
+           "solver for the crisis games whose choices are conduct evidence (as crisis.solver)",
+           crisis::solver_choices()},
       }};
   return kInfo;
 }
@@ -132,14 +168,27 @@ class AllianceModel final : public Model {
     w_.shift_congruence = o.number("shift_congruence");
     w_.shift_risk = o.number("shift_risk");
     w_.honour_rate = o.number("honour_rate");
+    w_.conduct = o.number("w_conduct");
+    w_.episode_half_life_days = o.number("episode_half_life");
+    w_.lateness =
+        o.str("lateness") == "none" ? Weights::Lateness::kNone : Weights::Lateness::kExponential;
+    w_.lateness_half_life_days = o.number("lateness_half_life");
+    timing_target_ = o.number("timing_target");
+    if (!(timing_target_ > 0 && timing_target_ <= 1)) {
+      throw std::invalid_argument("timing_target: expected a health change in (0, 1]");
+    }
+    crisis_solver_ = o.str("crisis_solver");
+    w_.off_path_weight = o.number("crisis_off_path_weight");
     auto in01 = [](double v, const char* name) {
       if (!(v >= 0 && v <= 1))
         throw std::invalid_argument(std::string(name) + ": expected a number in [0, 1]");
     };
     in01(w_.threat, "threat_weight");
     in01(w_.honour_rate, "honour_rate");
+    in01(w_.off_path_weight, "crisis_off_path_weight");
     for (double v : {w_.commitment, w_.support, w_.burden, w_.exposure, w_.shift_congruence,
-                     w_.shift_risk, w_.poll_half_life_days}) {
+                     w_.shift_risk, w_.poll_half_life_days, w_.conduct, w_.episode_half_life_days,
+                     w_.lateness_half_life_days}) {
       if (!(v >= 0) || !std::isfinite(v)) {
         throw std::invalid_argument("alliance weights and the half-life must be finite and >= 0");
       }
@@ -188,6 +237,17 @@ class AllianceModel final : public Model {
     }
     // Every alliance reads the same roots, capabilities and unit exposures.
     const alliance::ScenarioIndex index(s);
+    // The crisis games' equilibrium choices that are conduct evidence, solved once here (the
+    // models run independently, so the alliance model solves the games itself through the
+    // crisis library, as the crisis model does).
+    std::vector<alliance::ConductEvidence> evidence;
+    try {
+      evidence = alliance::crisis_evidence(s, crisis_solver_, w_.off_path_weight);
+    } catch (const std::runtime_error& e) {
+      // A game that cannot be solved (the crisis model reports why) gives no evidence.
+      result.warnings.push_back(std::string("crisis games not used as conduct evidence: ") +
+                                e.what());
+    }
     for (const Alliance& a : s.alliances) {
       context.check_stop();
       // The loader guarantees two members; a hand-built scenario may not.
@@ -195,7 +255,8 @@ class AllianceModel final : public Model {
         result.warnings.push_back(a.id + ": fewer than 2 members; skipped");
         continue;
       }
-      nlohmann::json j = evaluate(s, a, index, hazard, draws, result, context.details);
+      nlohmann::json j = evaluate(s, a, index, evidence_for(s, a, evidence), hazard, draws, result,
+                                  context.details);
       if (context.details) list.push_back(std::move(j));
     }
     // A Monte Carlo sample reads only the outputs; its JSON would cost more than the model.
@@ -246,17 +307,40 @@ class AllianceModel final : public Model {
     }
   }
 
+  // The crisis evidence about `a`'s members from games in which another member plays too.
+  static std::vector<alliance::ConductEvidence> evidence_for(
+      const Scenario& s, const Alliance& a, const std::vector<alliance::ConductEvidence>& all) {
+    std::vector<alliance::ConductEvidence> out;
+    auto member = [&](const std::string& id) {
+      return std::find(a.members.begin(), a.members.end(), id) != a.members.end();
+    };
+    for (const auto& ev : all) {
+      if (!member(ev.member)) continue;
+      const auto g = std::find_if(s.games.begin(), s.games.end(),
+                                  [&](const ScenarioGame& x) { return x.id == ev.id; });
+      if (g == s.games.end()) continue;
+      const bool partner = std::any_of(g->players.begin(), g->players.end(), [&](const auto& p) {
+        const std::string& root = s.root_actor(p);
+        return root != ev.member && member(root);
+      });
+      if (partner) out.push_back(ev);
+    }
+    return out;
+  }
+
   // One alliance's results as JSON, its sweep outputs (health, p_holds per horizon,
   // p_honours) appended to result.outputs; only the outputs when `details` is false.
   // `hazard` is the fit or a sweep sample's draw of it; `draws` (detailed runs) give the
   // p_holds intervals.
   nlohmann::json evaluate(const Scenario& s, const Alliance& a,
-                          const alliance::ScenarioIndex& index, const alliance::HazardModel& hazard,
+                          const alliance::ScenarioIndex& index,
+                          const std::vector<alliance::ConductEvidence>& games,
+                          const alliance::HazardModel& hazard,
                           const std::vector<alliance::HazardModel>& draws, Result& result,
                           bool details) const {
     const Date at = s.applied_through.value_or(s.as_of);
     const alliance::Congruence c = alliance::congruence(s, a, w_, index);
-    const auto risk = alliance::risk_sharing(s, a, w_, index);
+    const auto risk = alliance::risk_sharing(s, a, w_, index, games);
 
     // The alliance is as willing as its least willing member.
     const alliance::RiskSharing* weakest = &risk.front();
@@ -321,8 +405,41 @@ class AllianceModel final : public Model {
           {"value", r.value},        {"commitment", opt(r.commitment)}, {"support", opt(r.support)},
           {"burden", opt(r.burden)}, {"exposure", opt(r.exposure)},     {"polls", polls},
           {"missing", r.missing}};
+      // Only where the scenario uses them, so older scenarios report as before.
+      if (r.conduct || !r.evidence.empty()) {
+        nlohmann::json ev = nlohmann::json::array();
+        for (const auto& e : r.evidence) {
+          nlohmann::json item = {{"kind", e.kind},
+                                 {"id", e.id},
+                                 {"date", e.date.str()},
+                                 {"shares_risk", e.shares_risk},
+                                 {"weight", e.weight}};
+          if (e.kind == "game") {
+            item["node"] = e.node;
+            item["choice"] = e.choice;
+            item["on_path"] = e.on_path;
+          }
+          ev.push_back(std::move(item));
+        }
+        rj[r.member]["conduct"] = opt(r.conduct);
+        rj[r.member]["evidence"] = ev;
+      }
+      if (!r.signals.empty()) {
+        nlohmann::json sj = nlohmann::json::array();
+        for (const auto& u : r.signals) {
+          sj.push_back({{"id", u.id},
+                        {"date", u.date.str()},
+                        {"needed_by", u.needed_by},
+                        {"needed_date", u.needed_date.str()},
+                        {"days_late", u.days_late},
+                        {"discount", u.discount},
+                        {"visible", u.visible}});
+        }
+        rj[r.member]["signals"] = sj;
+      }
     }
     j["risk_sharing"] = rj;
+    crisis_and_timing(s, a, index, games, c, risk, health, j, result);
 
     nlohmann::json aj;
     aj["index"] = asym.index;
@@ -371,7 +488,8 @@ class AllianceModel final : public Model {
         {"commitment", {weakest->commitment, w_.commitment}},
         {"public support", {weakest->support, w_.support}},
         {"burden sharing", {weakest->burden, w_.burden}},
-        {"exposure", {weakest->exposure, w_.exposure}}};
+        {"exposure", {weakest->exposure, w_.exposure}},
+        {"conduct", {weakest->conduct, w_.conduct}}};
     double comp_weight = 0.0;
     for (const auto& [name, cw] : comps) {
       if (cw.first) comp_weight += cw.second;
@@ -440,7 +558,86 @@ class AllianceModel final : public Model {
     return j;
   }
 
+  // What Japan-style crisis choices did to the score, and how much earlier each signal had to
+  // come: the `crisis_choices` and `signals` entries of the alliance's JSON, with trace lines.
+  void crisis_and_timing(const Scenario& s, const Alliance& a, const alliance::ScenarioIndex& index,
+                         const std::vector<alliance::ConductEvidence>& games,
+                         const alliance::Congruence& c,
+                         const std::vector<alliance::RiskSharing>& risk, double health,
+                         nlohmann::json& j, Result& result) const {
+    if (!games.empty()) {
+      // The same alliance without the games' evidence: what the choices moved.
+      const auto without = alliance::risk_sharing(s, a, w_, index);
+      const double health_without = alliance::health_of(c, without, w_);
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& ev : games) {
+        const auto r = std::find_if(risk.begin(), risk.end(),
+                                    [&](const auto& x) { return x.member == ev.member; });
+        const auto r0 = std::find_if(without.begin(), without.end(),
+                                     [&](const auto& x) { return x.member == ev.member; });
+        if (r == risk.end() || r0 == without.end()) continue;
+        list.push_back({{"game", ev.id},
+                        {"member", ev.member},
+                        {"node", ev.node},
+                        {"choice", ev.choice},
+                        {"on_path", ev.on_path},
+                        {"shares_risk", ev.shares_risk},
+                        {"weight", ev.weight},
+                        {"risk_sharing_without", r0->value},
+                        {"risk_sharing", r->value},
+                        {"health_without", health_without},
+                        {"health", health}});
+        result.trace.push_back(fmt::format(
+            "{}: {} chooses {} at {} in game {} ({} the equilibrium path, so it weighs {:.2f}; "
+            "shares_risk {:.2f}): its risk sharing {:.3f} -> {:.3f}, health {:.3f} -> {:.3f}",
+            a.id, ev.member, ev.choice, ev.node, ev.id, ev.on_path ? "on" : "off", ev.weight,
+            ev.shares_risk, r0->value, r->value, health_without, health));
+      }
+      j["crisis_choices"] = list;
+    }
+    nlohmann::json signals = nlohmann::json::array();
+    for (const AllianceTerms& t : a.terms) {
+      for (const Signal& sg : t.signals) {
+        const alliance::TimingSearch ts =
+            alliance::search_signal_timing(s, a, w_, index, games, t.member, sg.id, timing_target_);
+        const alliance::SignalUse* use = nullptr;
+        for (const auto& r : risk) {
+          for (const auto& u : r.signals) {
+            if (r.member == t.member && u.id == sg.id) use = &u;
+          }
+        }
+        nlohmann::json sj = {{"member", t.member},           {"id", sg.id},
+                             {"date", sg.date.str()},        {"needed_by", sg.needed_by},
+                             {"health", ts.health},          {"health_without", ts.without},
+                             {"health_on_time", ts.on_time}, {"target", ts.target}};
+        if (use != nullptr) {
+          sj["needed_date"] = use->needed_date.str();
+          sj["days_late"] = use->days_late;
+          sj["discount"] = use->discount;
+          sj["visible"] = use->visible;
+        }
+        sj["earlier"] = ts.latest
+                            ? nlohmann::json{{"date", ts.latest->str()}, {"days", ts.days_earlier}}
+                            : nlohmann::json(nullptr);
+        signals.push_back(sj);
+        const std::string when =
+            ts.latest
+                ? fmt::format("it would have had to come by {} ({} days earlier)", ts.latest->str(),
+                              ts.days_earlier)
+                : fmt::format("no date would have done it (on time it gives {:.3f})", ts.on_time);
+        result.trace.push_back(fmt::format(
+            "{}: {}'s signal {} ({}, {} days after {}; counts {:.2f}): health {:.3f} with it, "
+            "{:.3f} without; to raise health by {:.2f} {}",
+            a.id, t.member, sg.id, sg.date.str(), use != nullptr ? use->days_late : 0, sg.needed_by,
+            use != nullptr ? use->discount : 1.0, ts.health, ts.without, ts.target, when));
+      }
+    }
+    if (!signals.empty()) j["signals"] = signals;
+  }
+
   Weights w_;
+  double timing_target_ = 0.05;
+  std::string crisis_solver_ = "auto";
   std::vector<int> horizons_;
   alliance::HazardModel hazard_;
   int draws_ = 1000;

@@ -3,9 +3,12 @@
 // docs/alliance.md derives each formula; the comments here say why a choice was made.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "entente/alliance.hpp"
+#include "entente/crisis.hpp"
+#include "entente/games.hpp"
 #include "entente/geo.hpp"
 
 namespace entente::alliance {
@@ -257,29 +260,80 @@ bool serves(const std::vector<std::string>& serves, const std::string& id) {
 // risk_sharing() with poll_of(poll index, member index) saying whether a poll's public is
 // the member's, and for_each_unit(member index, f) calling f(strength, exposed) for the
 // member's units in force order.
+int days_between(const Date& from, const Date& to) {
+  return static_cast<int>(to.days_since_epoch() - from.days_since_epoch());
+}
+
+// How each of a member's signals counts today: visible when dated on or before today, its
+// effect discounted by its lateness against the decision it was meant to influence.
+std::vector<SignalUse> signal_uses(const Scenario& s, const AllianceTerms& t, const Date& today,
+                                   const Weights& w) {
+  std::vector<SignalUse> out;
+  for (const Signal& sg : t.signals) {
+    SignalUse u;
+    u.id = sg.id;
+    u.date = sg.date;
+    u.needed_by = sg.needed_by;
+    const Decision* d = s.decision(sg.needed_by);
+    u.needed_date = d != nullptr ? d->date : sg.date;
+    u.days_late = std::max(0, days_between(u.needed_date, sg.date));
+    u.discount = lateness_discount(u.days_late, w);
+    u.visible = !(sg.date > today);
+    out.push_back(u);
+  }
+  return out;
+}
+
 template <typename PollOf, typename ForEachUnit>
 std::vector<RiskSharing> risk_sharing_with(const Scenario& s, const Alliance& a, const Weights& w,
-                                           PollOf&& poll_of, ForEachUnit&& for_each_unit) {
+                                           PollOf&& poll_of, ForEachUnit&& for_each_unit,
+                                           const std::vector<ConductEvidence>* games = nullptr) {
   std::vector<RiskSharing> out;
   const std::vector<double> share = shares(s, a);
   const Date today = date_of(s);
+  // Each member's signals as they count today; a signal adds its discounted amounts to the
+  // member's burden fields and stated commitment.
+  std::vector<std::vector<SignalUse>> uses(a.members.size());
+  for (std::size_t i = 0; i < a.members.size(); ++i) {
+    if (const AllianceTerms* t = a.terms_of(a.members[i])) uses[i] = signal_uses(s, *t, today, w);
+  }
+  auto signalled = [&](std::size_t i, std::optional<Quantity> Signal::*field) {
+    std::optional<double> add;
+    const AllianceTerms* t = a.terms_of(a.members[i]);
+    if (t == nullptr) return add;
+    for (std::size_t k = 0; k < t->signals.size(); ++k) {
+      const Signal& sg = t->signals[k];
+      if (!uses[i][k].visible || !(sg.*field)) continue;
+      add = add.value_or(0.0) + uses[i][k].discount * (sg.*field)->value;
+    }
+    return add;
+  };
 
   // Burden: a component counts when every member gives it (a missing value is unknown,
   // not zero) and someone contributes.
   struct Component {
     const char* name;
     std::optional<Quantity> AllianceTerms::*field;
+    std::optional<Quantity> Signal::*signal;  // the signals' share of it, if any
   };
-  const Component components[] = {{"troops_abroad", &AllianceTerms::troops_abroad},
-                                  {"host_nation_support", &AllianceTerms::host_nation_support},
-                                  {"contributions", &AllianceTerms::contributions}};
+  const Component components[] = {
+      {"troops_abroad", &AllianceTerms::troops_abroad, &Signal::troops_abroad},
+      {"host_nation_support", &AllianceTerms::host_nation_support, &Signal::host_nation_support},
+      {"contributions", &AllianceTerms::contributions, &Signal::contributions},
+      {"defence_spending", &AllianceTerms::defence_spending, nullptr}};
+  const bool conduct_declared = declares_conduct(s);
   std::vector<std::vector<double>> burden_scores(a.members.size());
   for (const Component& comp : components) {
     std::vector<double> values;
-    for (const std::string& m : a.members) {
-      const AllianceTerms* t = a.terms_of(m);
-      if (t == nullptr || !(t->*comp.field)) break;
-      values.push_back(std::max(0.0, (t->*comp.field)->value));
+    for (std::size_t i = 0; i < a.members.size(); ++i) {
+      const AllianceTerms* t = a.terms_of(a.members[i]);
+      if (t == nullptr) break;
+      // A visible signal gives the field for its member even without a base value.
+      const std::optional<double> extra =
+          comp.signal != nullptr ? signalled(i, comp.signal) : std::nullopt;
+      if (!(t->*comp.field) && !extra) break;
+      const double base = (t->*comp.field) ? (t->*comp.field)->value : 0.0;
+      values.push_back(std::max(0.0, base + extra.value_or(0.0)));
     }
     if (values.size() != a.members.size()) continue;
     double total = 0.0;
@@ -298,7 +352,43 @@ std::vector<RiskSharing> risk_sharing_with(const Scenario& s, const Alliance& a,
     RiskSharing r;
     r.member = m;
     const AllianceTerms* t = a.terms_of(m);
-    if (t != nullptr && t->commitment) r.commitment = t->commitment->value;
+    if (t != nullptr && t->commitment) {
+      // A signal moves the stated commitment the partner perceives, as far as it is on time.
+      r.commitment = std::clamp(
+          t->commitment->value + signalled(i, &Signal::commitment).value_or(0.0), 0.0, 1.0);
+    }
+    r.signals = uses[i];
+
+    // Conduct: past episodes, weighted by recency, and the member's choices in the crisis
+    // games it plays with a partner (weight 1: today's evidence).
+    if (t != nullptr) {
+      for (const Episode& e : t->episodes) {
+        if (e.date > today) continue;
+        const double age = static_cast<double>(days_between(e.date, today));
+        ConductEvidence ev;
+        ev.member = m;
+        ev.kind = "episode";
+        ev.id = e.id;
+        ev.date = e.date;
+        ev.shares_risk = e.shares_risk.value;
+        ev.weight = std::pow(0.5, age / std::max(1.0, w.episode_half_life_days));
+        r.evidence.push_back(std::move(ev));
+      }
+    }
+    if (games != nullptr) {
+      for (const ConductEvidence& ev : *games) {
+        if (ev.member == m) r.evidence.push_back(ev);
+      }
+    }
+    if (!r.evidence.empty()) {
+      double sum = 0.0;
+      double weight = 0.0;
+      for (const ConductEvidence& ev : r.evidence) {
+        sum += ev.weight * ev.shares_risk;
+        weight += ev.weight;
+      }
+      if (weight > 0) r.conduct = sum / weight;
+    }
 
     if (t != nullptr && !t->support_polls.empty()) {
       double sum = 0.0;
@@ -348,6 +438,9 @@ std::vector<RiskSharing> risk_sharing_with(const Scenario& s, const Alliance& a,
     add(r.support, w.support, "support");
     add(r.burden, w.burden, "burden");
     add(r.exposure, w.exposure, "exposure");
+    // Listed as missing only where the scenario uses conduct at all, so that scenarios
+    // written before it report as they did.
+    if (r.conduct || conduct_declared) add(r.conduct, w.conduct, "conduct");
     if (den > 0) r.value = num / den;
     out.push_back(std::move(r));
   }
@@ -373,6 +466,12 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
 
 std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
                                       const ScenarioIndex& index) {
+  return risk_sharing(s, a, w, index, {});
+}
+
+std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, const Weights& w,
+                                      const ScenarioIndex& index,
+                                      const std::vector<ConductEvidence>& games) {
   std::vector<int> member_ids;
   for (const std::string& m : a.members) member_ids.push_back(index.root_id(m));
   return risk_sharing_with(
@@ -383,7 +482,157 @@ std::vector<RiskSharing> risk_sharing(const Scenario& s, const Alliance& a, cons
           if (u.serves != nullptr && !serves(*u.serves, a.id)) continue;
           f(u.strength, u.exposed);
         }
-      });
+      },
+      &games);
+}
+
+double lateness_discount(int days_late, const Weights& w) {
+  if (w.lateness == Weights::Lateness::kNone || days_late <= 0) return 1.0;
+  return std::pow(0.5, static_cast<double>(days_late) / std::max(1.0, w.lateness_half_life_days));
+}
+
+bool declares_conduct(const Scenario& s) {
+  for (const Alliance& a : s.alliances) {
+    for (const AllianceTerms& t : a.terms) {
+      if (!t.episodes.empty()) return true;
+    }
+  }
+  for (const ScenarioGame& g : s.games) {
+    for (const GameNode& n : g.nodes) {
+      for (const GameAction& act : n.actions) {
+        if (act.shares_risk) return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::vector<ConductEvidence> crisis_evidence(const Scenario& s, const std::string& solver,
+                                             double off_path_weight) {
+  std::vector<ConductEvidence> out;
+  const Date today = date_of(s);
+  std::optional<std::map<std::string, double>> values;  // computed once, when needed
+  for (const ScenarioGame& g : s.games) {
+    // Inline games only: a .efg file's actions carry no shares_risk tag.
+    bool tagged = false;
+    for (const GameNode& n : g.nodes) {
+      for (const GameAction& act : n.actions) tagged = tagged || act.shares_risk.has_value();
+    }
+    if (!tagged) continue;
+    if (!values) values = crisis::game_variables(s);
+    const crisis::Solution sol = crisis::solve(g, *values, solver);
+    const games::ExtensiveGame& eg = sol.game;
+    for (const GameNode& n : g.nodes) {
+      bool any = false;
+      for (const GameAction& act : n.actions) any = any || act.shares_risk.has_value();
+      if (!any) continue;
+      // The solved game's node with this label (build_game keeps the declared labels).
+      int node = -1;
+      for (std::size_t k = 0; k < eg.nodes().size(); ++k) {
+        if (eg.nodes()[k].label == n.label && eg.nodes()[k].infoset >= 0) {
+          node = static_cast<int>(k);
+          break;
+        }
+      }
+      if (node < 0) continue;
+      double tagged_p = 0.0;
+      double sum = 0.0;
+      double best = -1.0;
+      std::string choice;
+      for (std::size_t k = 0; k < n.actions.size(); ++k) {
+        const double p = games::action_probability(eg, sol.profile, node, static_cast<int>(k));
+        if (p > best) {
+          best = p;
+          choice = n.actions[k].name;
+        }
+        if (n.actions[k].shares_risk) {
+          tagged_p += p;
+          sum += p * *n.actions[k].shares_risk;
+        }
+      }
+      // The member chose an untagged action: its choice says nothing declared.
+      if (!(tagged_p > 0)) continue;
+      ConductEvidence ev;
+      ev.member = s.root_actor(n.player);
+      ev.kind = "game";
+      ev.id = g.id;
+      ev.choice = choice;
+      ev.node = n.label;
+      ev.on_path = std::any_of(sol.path.begin(), sol.path.end(),
+                               [&](const crisis::Step& st) { return st.node == n.label; });
+      ev.date = today;
+      ev.shares_risk = sum / tagged_p;
+      ev.weight = ev.on_path ? 1.0 : off_path_weight;
+      out.push_back(std::move(ev));
+    }
+  }
+  return out;
+}
+
+double health_of(const Congruence& c, const std::vector<RiskSharing>& risk, const Weights& w) {
+  double weakest = risk.empty() ? 0.5 : risk.front().value;
+  for (const RiskSharing& r : risk) weakest = std::min(weakest, r.value);
+  return health(c.value, weakest, w);
+}
+
+TimingSearch search_signal_timing(const Scenario& s, const Alliance& a, const Weights& w,
+                                  const ScenarioIndex& index,
+                                  const std::vector<ConductEvidence>& games,
+                                  const std::string& member, const std::string& signal_id,
+                                  double target) {
+  TimingSearch out;
+  out.member = member;
+  out.signal = signal_id;
+  out.target = target;
+  const Congruence c = congruence(s, a, w, index);
+  Alliance moved = a;
+  Signal* sg = nullptr;
+  std::size_t terms_index = 0;
+  for (std::size_t k = 0; k < moved.terms.size(); ++k) {
+    if (moved.terms[k].member != member) continue;
+    for (Signal& x : moved.terms[k].signals) {
+      if (x.id == signal_id) {
+        sg = &x;
+        terms_index = k;
+      }
+    }
+  }
+  if (sg == nullptr) throw std::invalid_argument("no signal " + signal_id + " of " + member);
+  const Date actual = sg->date;
+  auto health_at = [&](const Date& d) {
+    sg->date = d;
+    return health_of(c, risk_sharing(s, moved, w, index, games), w);
+  };
+  out.health = health_at(actual);
+  {
+    Alliance none = a;
+    auto& list = none.terms[terms_index].signals;
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const Signal& x) { return x.id == signal_id; }),
+               list.end());
+    out.without = health_of(c, risk_sharing(s, none, w, index, games), w);
+  }
+  const Decision* d = s.decision(sg->needed_by);
+  const Date today = date_of(s);
+  Date best = d != nullptr ? d->date : actual;
+  if (today < best) best = today;  // a signal after the evaluation date is not seen yet
+  if (actual < best) best = actual;
+  out.on_time = health_at(best);
+  const double goal = out.health + target;
+  // Before `best` the signal is on time and seen: health is what it is at `best`. So scan
+  // day by day from the day before the signal's date back to `best`; the first day that
+  // reaches the goal is the latest. A scan, not a bisection: health need not fall as the
+  // signal comes later (a partner's burden share rises as this member's contribution is
+  // discounted, and the weakest member may change).
+  for (long day = actual.days_since_epoch() - 1; day >= best.days_since_epoch(); --day) {
+    if (health_at(Date::from_days_since_epoch(day)) >= goal) {
+      out.latest = Date::from_days_since_epoch(day);
+      out.days_earlier = static_cast<int>(actual.days_since_epoch() - day);
+      break;
+    }
+  }
+  sg->date = actual;
+  return out;
 }
 
 namespace {

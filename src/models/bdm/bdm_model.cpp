@@ -296,15 +296,49 @@ class BdmModel final : public Model {
         d["risk_exponents"] = nlohmann::json::object();
       }
       d["rounds"] = std::move(rounds_json);
-      trace(rounds, names, out.trace);
+      trace(rounds, names, config_.offer, out.trace);
     }
     return out;
   }
 
   // Readable lines after the headline: the start, every accepted move, and each round's
   // median and mean.
+  // Why a target made the move it made: what its class means, in the target's own
+  // expected utilities, and the rule that picked this offer among those it received.
+  static std::string why(const Offer& o, OfferRule rule) {
+    std::string out;
+    switch (o.kind) {
+      case ChallengeClass::kConflict:
+        out =
+            "both expect to gain from a contest and it expects less, so it expects to lose and "
+            "takes the challenger's position";
+        break;
+      case ChallengeClass::kCompromise:
+        out = fmt::format(
+            "it expects to lose by resisting less than the challenger gains, so it moves |b/a| "
+            "= {:.2f} of the way",
+            o.eu_challenger != 0 ? std::abs(o.eu_target / o.eu_challenger) : 0.0);
+        break;
+      case ChallengeClass::kCapitulation:
+        out = "it expects to lose more by resisting than the challenger gains, so it gives in";
+        break;
+      case ChallengeClass::kStalemate:
+        return "";
+    }
+    const char* rule_text =
+        rule == OfferRule::kHighestEu
+            ? "offer=highest-eu: the most enforceable class (conflict) first, then the "
+              "challenger's highest EU"
+        : rule == OfferRule::kLeastMove
+            ? "offer=least-move: the least move, then the highest EU"
+            : "offer=scholz-code: conflicts first by least move, then compromises by the lowest "
+              "EU-weighted position";
+    // The same at every detail level: the trace must not depend on what `details` keeps.
+    return out + "; chosen by " + rule_text;
+  }
+
   static void trace(const std::vector<Round>& rounds, const std::vector<std::string>& names,
-                    std::vector<std::string>& lines) {
+                    OfferRule rule, std::vector<std::string>& lines) {
     for (const Round& r : rounds) {
       if (r.round == 0) {
         const auto [lo, hi] = std::minmax_element(r.positions.begin(), r.positions.end());
@@ -319,9 +353,9 @@ class BdmModel final : public Model {
         const auto c = static_cast<std::size_t>(o.challenger);
         const auto t = static_cast<std::size_t>(o.target);
         lines.push_back(
-            fmt::format("round {}: {} {} {} (EU {:.2f} vs {:.2f}), moves {:.2f} → {:.2f}", r.round,
-                        names[t], move_verb(o.kind), names[c], o.eu_challenger, o.eu_target,
-                        before.positions[t], o.new_position));
+            fmt::format("round {}: {} {} {} (EU {:.2f} vs {:.2f}), moves {:.2f} → {:.2f}: {}",
+                        r.round, names[t], move_verb(o.kind), names[c], o.eu_challenger,
+                        o.eu_target, before.positions[t], o.new_position, why(o, rule)));
       }
       lines.push_back(
           fmt::format("round {}: median {:.2f}, mean {:.2f}", r.round, r.median, r.mean));

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "entente/alliance.hpp"
 #include "entente/embedded.hpp"
@@ -17,6 +18,7 @@ namespace entente {
 namespace {
 
 using alliance::Weights;
+using Options = std::map<std::string, std::string>;
 
 Actor actor(const std::string& id, double capability, const std::string& parent = "") {
   Actor a;
@@ -506,14 +508,226 @@ TEST(AllianceKorea, RelocationRemarksLowerUsRiskSharingAndHealth) {
   EXPECT_LT(after["p_holds"]["5"].get<double>(), before["p_holds"]["5"].get<double>());
 }
 
+const Signal& korea_signal(const std::string& id) {
+  for (const AllianceTerms& t : korea().alliance("us-rok")->terms) {
+    for (const Signal& sg : t.signals) {
+      if (sg.id == id) return sg;
+    }
+  }
+  throw std::logic_error("no signal " + id);
+}
+
 TEST(AllianceKorea, IraqOfferRaisesRokBurdenAndRiskSharing) {
-  const Date e = event_date("iraq-offer");
-  const auto before = us_rok_at(day_before(e));
-  const auto after = us_rok_at(e);
-  EXPECT_GT(after["risk_sharing"]["ROK"]["burden"].get<double>(),
-            before["risk_sharing"]["ROK"]["burden"].get<double>());
-  EXPECT_GT(after["risk_sharing"]["ROK"]["value"].get<double>(),
+  // The offer (20 Mar 2003) raises Seoul's stated commitment; the Assembly's approval (2 Apr)
+  // adds its 700 personnel to the contributions. Each raises ROK's risk sharing.
+  const Date offer = korea_signal("iraq-offer").date;
+  const Date approved = korea_signal("iraq-dispatch-approved").date;
+  const auto before = us_rok_at(day_before(offer));
+  const auto offered = us_rok_at(offer);
+  EXPECT_GT(offered["risk_sharing"]["ROK"]["commitment"].get<double>(),
+            before["risk_sharing"]["ROK"]["commitment"].get<double>());
+  EXPECT_GT(offered["risk_sharing"]["ROK"]["value"].get<double>(),
             before["risk_sharing"]["ROK"]["value"].get<double>());
+  const auto pending = us_rok_at(day_before(approved));
+  const auto sent = us_rok_at(approved);
+  EXPECT_GT(sent["risk_sharing"]["ROK"]["burden"].get<double>(),
+            pending["risk_sharing"]["ROK"]["burden"].get<double>());
+  // Issue 17: the US leads the operation Seoul joins, so Seoul's contribution does not make
+  // the US look like a free-rider: its burden falls by less than 0.01, where it fell from
+  // 0.268 to 0.179 when the US had no contributions.
+  EXPECT_NEAR(sent["risk_sharing"]["USA"]["burden"].get<double>(),
+              pending["risk_sharing"]["USA"]["burden"].get<double>(), 0.01);
+}
+
+// --- timing (issue 17) ------------------------------------------------------------------
+
+// The toy alliance with a decision on 1 Jan 2003 and one ROK signal `k` days after it
+// (as_of 15 Mar 2003: visible for k <= 73).
+Scenario with_signal(int days_late) {
+  Scenario s = two_member();
+  s.decisions = {Decision{"d", Date{2003, 1, 1}, "the decision", {}}};
+  Alliance& a = s.alliances[0];
+  for (AllianceTerms& t : a.terms) {
+    if (t.member == "US") t.contributions = 1000.0;
+    if (t.member == "ROK") {
+      t.commitment = 0.0;
+      t.contributions = 0.0;
+      Signal sg;
+      sg.id = "offer";
+      sg.date = Date::from_days_since_epoch(Date{2003, 1, 1}.days_since_epoch() + days_late);
+      sg.needed_by = "d";
+      sg.contributions = 500.0;
+      sg.commitment = 0.4;
+      t.signals = {sg};
+    }
+  }
+  return s;
+}
+
+TEST(AllianceTiming, LatenessDiscountByHand) {
+  Weights w;  // exponential, half-life 30 days
+  EXPECT_EQ(alliance::lateness_discount(0, w), 1.0);
+  EXPECT_EQ(alliance::lateness_discount(-5, w), 1.0);  // early counts fully
+  EXPECT_DOUBLE_EQ(alliance::lateness_discount(30, w), 0.5);
+  EXPECT_DOUBLE_EQ(alliance::lateness_discount(60, w), 0.25);
+  w.lateness = Weights::Lateness::kNone;
+  EXPECT_EQ(alliance::lateness_discount(60, w), 1.0);
+}
+
+TEST(AllianceTiming, LaterSignalsRaiseRiskSharingAndHealthLess) {
+  const Weights w;
+  double prev_health = 2.0;
+  double prev_risk = 2.0;
+  double first_health = 0.0;
+  for (int late : {0, 10, 30, 60, 73}) {
+    const Scenario s = with_signal(late);
+    const alliance::ScenarioIndex index(s);
+    const auto c = alliance::congruence(s, s.alliances[0], w, index);
+    const auto r = alliance::risk_sharing(s, s.alliances[0], w, index);
+    const double rok = r[1].value;
+    const double h = alliance::health_of(c, r, w);
+    // ROK, the signaller, is the least willing member throughout, so health follows it.
+    // (Were its partner the least willing, a later signal could raise health: burden is
+    // relative, and the partner's share grows as the signal is discounted.)
+    ASSERT_LT(rok, r[0].value);
+    // ROK's commitment: 0 + 0.4 × 0.5^(late/30), by hand.
+    EXPECT_NEAR(*r[1].commitment, 0.4 * std::pow(0.5, late / 30.0), 1e-12);
+    EXPECT_LT(rok, prev_risk);
+    EXPECT_LE(h, prev_health);
+    if (late == 0) first_health = h;
+    prev_risk = rok;
+    prev_health = h;
+  }
+  EXPECT_LT(prev_health, first_health);  // over the whole range health strictly falls
+  // With lateness=none every date counts the same.
+  Weights none;
+  none.lateness = Weights::Lateness::kNone;
+  const Scenario early = with_signal(0);
+  const Scenario late = with_signal(60);
+  EXPECT_EQ(alliance::risk_sharing(early, early.alliances[0], none)[1].value,
+            alliance::risk_sharing(late, late.alliances[0], none)[1].value);
+  // After the evaluation date a signal is not seen at all.
+  const Scenario future = with_signal(80);
+  EXPECT_EQ(*alliance::risk_sharing(future, future.alliances[0], w)[1].commitment, 0.0);
+}
+
+TEST(AllianceTiming, HowMuchEarlierIsConsistentWithRerunningAtThatDate) {
+  // korea-2003 on 15 Apr 2003: both Iraq signals seen, both late for the war decision.
+  const Scenario s = korea().at(Date{2003, 4, 15});
+  const Alliance& a = *s.alliance("us-rok");
+  const Weights w;
+  const alliance::ScenarioIndex index(s);
+  const auto full = alliance::search_signal_timing(s, a, w, index, {}, "ROK", "iraq-offer", 1.0);
+  ASSERT_GT(full.on_time, full.health);  // on time it would have counted more
+  EXPECT_FALSE(full.latest);             // no date raises health by a whole 1.0
+  // A target that can be reached: half of what coming on time would add.
+  const double target = (full.on_time - full.health) / 2;
+  const auto t = alliance::search_signal_timing(s, a, w, index, {}, "ROK", "iraq-offer", target);
+  ASSERT_TRUE(t.latest);
+  EXPECT_EQ(t.days_earlier,
+            korea_signal("iraq-offer").date.days_since_epoch() - t.latest->days_since_epoch());
+  // Rerun the whole model with the signal moved to that date, and to the day after.
+  auto health_with_offer_on = [&](const Date& d) {
+    Scenario moved = s;
+    for (AllianceTerms& tm : moved.alliances[0].terms) {
+      for (Signal& sg : tm.signals) {
+        if (sg.id == "iraq-offer") sg.date = d;
+      }
+    }
+    const Result r = make_model("alliance")->run(moved, RunContext{});
+    for (const auto& j : r.details["alliances"]) {
+      if (j["id"] == "us-rok") return j["health"].get<double>();
+    }
+    ADD_FAILURE();
+    return 0.0;
+  };
+  EXPECT_GE(health_with_offer_on(*t.latest), t.health + target - 1e-12);
+  EXPECT_LT(health_with_offer_on(Date::from_days_since_epoch(t.latest->days_since_epoch() + 1)),
+            t.health + target);
+}
+
+TEST(AllianceTiming, TheRunReportsTheSearchForEverySignal) {
+  const Result r = make_model("alliance")->run(korea().at(Date{2003, 4, 15}), RunContext{});
+  for (const auto& j : r.details["alliances"]) {
+    if (j["id"] != "us-rok") continue;
+    ASSERT_EQ(j["signals"].size(), 2U);
+    const auto& offer = j["signals"][0];
+    EXPECT_EQ(offer["id"], "iraq-offer");
+    EXPECT_EQ(offer["needed_by"], "us-iraq-war");
+    EXPECT_EQ(offer["days_late"], 3);  // 20 Mar against 17 Mar
+    EXPECT_DOUBLE_EQ(offer["discount"].get<double>(), std::pow(0.5, 3.0 / 30));
+    EXPECT_EQ(offer["target"], 0.05);
+    return;
+  }
+  ADD_FAILURE() << "no us-rok";
+}
+
+// --- conduct: crisis choices and past episodes (issue 17) ---------------------------------
+
+nlohmann::json us_japan(const Scenario& s, const Options& options = {}) {
+  const Result r = make_model("alliance", options)->run(s.at(s.as_of), RunContext{});
+  for (const auto& a : r.details["alliances"]) {
+    if (a["id"] == "us-japan") return a;
+  }
+  ADD_FAILURE() << "no us-japan";
+  return {};
+}
+
+Scenario korea_with(const std::string& param, double value) {
+  Scenario s = korea();
+  for (Param& p : s.params) {
+    if (p.id == param) p.value = value;
+  }
+  return s;
+}
+
+TEST(AllianceConduct, JapansChoiceInTheCrisisGameMovesItsRiskSharingTheDeclaredWay) {
+  // Make supporting a strike a large gain or a large cost for Japan: its equilibrium choice
+  // at jpn-decides flips between the actions tagged shares_risk 1 (support) and 0 (decline).
+  // At as_of the US does not threaten, so Japan's node is off the path: counted here with
+  // crisis_off_path_weight=1 (the default, 0, is checked below).
+  const Options off_path = {{"crisis_off_path_weight", "1"}};
+  const auto sup = us_japan(korea_with("jpn_support_cost", -1000), off_path);
+  const auto dec = us_japan(korea_with("jpn_support_cost", 1000), off_path);
+  ASSERT_EQ(sup["crisis_choices"].size(), 1U);
+  ASSERT_EQ(dec["crisis_choices"].size(), 1U);
+  EXPECT_EQ(sup["crisis_choices"][0]["choice"], "support");
+  EXPECT_EQ(dec["crisis_choices"][0]["choice"], "decline");
+  EXPECT_EQ(sup["crisis_choices"][0]["member"], "JPN");
+  const double r_sup = sup["risk_sharing"]["JPN"]["value"].get<double>();
+  const double r_dec = dec["risk_sharing"]["JPN"]["value"].get<double>();
+  EXPECT_GT(r_sup, r_dec);
+  // Conduct by hand: the 1994 episode (shares_risk 0.2, dated 21 Oct 1994) weighs
+  // 0.5^(age / 3650 days) at as_of; the game choice weighs 1.
+  const double age =
+      static_cast<double>(korea().as_of.days_since_epoch() - Date{1994, 10, 21}.days_since_epoch());
+  const double w94 = std::pow(0.5, age / 3650.0);
+  EXPECT_NEAR(sup["risk_sharing"]["JPN"]["conduct"].get<double>(), (w94 * 0.2 + 1.0) / (w94 + 1),
+              1e-12);
+  EXPECT_NEAR(dec["risk_sharing"]["JPN"]["conduct"].get<double>(), (w94 * 0.2) / (w94 + 1), 1e-12);
+  EXPECT_FALSE(sup["crisis_choices"][0]["on_path"].get<bool>());
+  // By default an off-path choice is reported with weight 0 and moves nothing.
+  const auto dflt = us_japan(korea_with("jpn_support_cost", 1000));
+  EXPECT_EQ(dflt["crisis_choices"][0]["weight"], 0.0);
+  EXPECT_EQ(dflt["crisis_choices"][0]["risk_sharing"],
+            dflt["crisis_choices"][0]["risk_sharing_without"]);
+  EXPECT_NEAR(dflt["risk_sharing"]["JPN"]["conduct"].get<double>(), 0.2, 1e-12);  // 1994 alone
+  // The choice counts in US–Japan only: China–DPRK and US–ROK have no crisis choices.
+  const Result r = make_model("alliance")->run(korea().current(), RunContext{});
+  for (const auto& a : r.details["alliances"]) {
+    if (a["id"] != "us-japan") {
+      EXPECT_FALSE(a.contains("crisis_choices")) << a["id"];
+    }
+  }
+}
+
+TEST(AllianceConduct, WithoutTagsOrEpisodesNothingChanges) {
+  // The toy alliance declares no conduct: no conduct component, nothing listed missing.
+  const Scenario s = two_member();
+  for (const auto& r : alliance::risk_sharing(s, s.alliances[0], Weights{})) {
+    EXPECT_FALSE(r.conduct);
+    EXPECT_EQ(std::find(r.missing.begin(), r.missing.end(), "conduct"), r.missing.end());
+  }
 }
 
 TEST(AllianceKorea, UsForcesNorthOfTheHanAreHostages) {
