@@ -114,6 +114,12 @@ struct Output {
   double value = 0.0;
   double lo = 0.0;  // the range it can take, for histograms
   double hi = 1.0;
+  // For people, when the run keeps details (empty in Monte Carlo samples, which read only
+  // the value): what the number is ("P(holds 5 years)") and what it belongs to (the
+  // alliance's or game's name). Front ends list a scenario model's outputs from these
+  // alone (the server's forecasts, the CSV export), without knowing the model.
+  std::string label;
+  std::string group;
 };
 
 // A model's answer for one issue.

@@ -211,7 +211,10 @@ RunOutput execute_run(const Scenario& scenario, const RunPlan& plan, std::uint64
       if (!r.outputs.empty()) {
         nlohmann::json outputs = nlohmann::json::array();
         for (const Output& o : r.outputs) {
-          outputs.push_back({{"name", o.name}, {"value", o.value}, {"lo", o.lo}, {"hi", o.hi}});
+          nlohmann::json j = {{"name", o.name}, {"value", o.value}, {"lo", o.lo}, {"hi", o.hi}};
+          if (!o.label.empty()) j["label"] = o.label;
+          if (!o.group.empty()) j["group"] = o.group;
+          outputs.push_back(std::move(j));
         }
         m["outputs"] = std::move(outputs);
       }

@@ -99,39 +99,25 @@ std::vector<Forecast> forecasts_of(const json& document) {
                      number(m.value("forecast", json()))});
     }
   }
+  // Scenario models, whichever they are: their outputs, as each model labels them. A stored
+  // document from before outputs carried labels falls back to the output's own name.
   const json models = document.value("models", json::object());
-  if (const auto it = models.find("alliance"); it != models.end() && it->is_object()) {
-    for (const json& a : it->value("alliances", json::array())) {
-      const std::string id = a.value("id", std::string());
-      const std::string group = name_or_id(a.value("name", std::string()), id);
-      const std::string key = "alliance/" + id + "/";
-      out.push_back(
-          {key + "health", group, "alliance", "health", number(a.value("health", json()))});
-      // Horizons in numeric order, not the JSON object's ("10" sorts before "5").
-      std::map<int, double> holds;
-      const json p_holds = a.value("p_holds", json::object());
-      for (const auto& [h, p] : p_holds.items()) {
-        if (p.is_number()) holds[std::atoi(h.c_str())] = p.get<double>();
-      }
-      for (const auto& [h, p] : holds) {
-        out.push_back({fmt::format("{}p_holds/{}y", key, h), group, "alliance",
-                       fmt::format("P(holds {} year{})", h, h == 1 ? "" : "s"), p});
-      }
-      if (const auto p = number(a.value("p_honours", json()))) {
-        out.push_back({key + "p_honours", group, "alliance", "P(honours obligations)", p});
-      }
-    }
-  }
-  if (const auto it = models.find("crisis"); it != models.end() && it->is_object()) {
-    for (const json& g : it->value("games", json::array())) {
-      const std::string id = g.value("id", std::string());
-      const std::string group = name_or_id(g.value("name", std::string()), id);
-      for (const json& t : g.value("threats", json::array())) {
-        const std::string action = t.value("action", std::string());
-        out.push_back({"crisis/" + id + "/" + action + "/credible", group, "crisis",
-                       "threat '" + action + "' credible (1 yes, 0 no)",
-                       t.value("credible", false) ? 1.0 : 0.0});
-      }
+  for (const auto& [model, m] : models.items()) {
+    if (!m.is_object()) continue;
+    const auto outputs = m.find("outputs");
+    if (outputs == m.end() || !outputs->is_array()) continue;
+    for (const json& o : *outputs) {
+      if (!o.is_object()) continue;
+      const std::string name = o.value("name", std::string());
+      const auto value = number(o.value("value", json()));
+      if (name.empty() || !value) continue;
+      const std::string head = name.substr(0, name.find('/'));
+      const std::string rest =
+          name.find('/') == std::string::npos ? name : name.substr(head.size() + 1);
+      const json label = o.value("label", json());
+      const json group = o.value("group", json());
+      out.push_back({model + "/" + name, group.is_string() ? group.get<std::string>() : head, model,
+                     label.is_string() ? label.get<std::string>() : rest, value});
     }
   }
   return out;

@@ -608,21 +608,48 @@ TEST(ServerForecasts, CompareRowsPairByKey) {
   EXPECT_TRUE(rows[2]["a"].is_null());
 }
 
-TEST(ServerForecasts, AllianceHorizonsInNumericOrder) {
-  const json doc = {{"issues", json::array()},
-                    {"models",
-                     {{"alliance",
-                       {{"alliances",
-                         {{{"id", "a"},
-                           {"name", "A"},
-                           {"health", 0.5},
-                           {"p_holds", {{"10", 0.4}, {"1", 0.9}, {"5", 0.6}}}}}}}}}}};
+// Scenario models' forecasts come from their typed outputs alone: a model the server has
+// never heard of is listed as the alliance and crisis models are, in the model's order,
+// with its labels (an unlabelled output, as stored by an older entente, by its name).
+TEST(ServerForecasts, AnyScenarioModelsOutputsAreListedWithTheirLabels) {
+  const json doc = {
+      {"issues", json::array()},
+      {"models",
+       {{"vote",
+         {{"outputs",
+           {{{"name", "council/pass"}, {"value", 0.25}, {"label", "P(passes)"}, {"group", "EU"}},
+            {{"name", "council/turnout"}, {"value", 0.5}},
+            {{"name", "bad"}, {"value", "x"}}}}}}}}};
   const auto f = forecasts_of(doc);
-  ASSERT_EQ(f.size(), 4U);
-  EXPECT_EQ(f[0].key, "alliance/a/health");
-  EXPECT_EQ(f[1].key, "alliance/a/p_holds/1y");
-  EXPECT_EQ(f[2].key, "alliance/a/p_holds/5y");
-  EXPECT_EQ(f[3].key, "alliance/a/p_holds/10y");
+  ASSERT_EQ(f.size(), 2U);
+  EXPECT_EQ(f[0].key, "vote/council/pass");
+  EXPECT_EQ(f[0].group, "EU");
+  EXPECT_EQ(f[0].label, "P(passes)");
+  EXPECT_EQ(f[0].value, 0.25);
+  EXPECT_EQ(f[1].key, "vote/council/turnout");
+  EXPECT_EQ(f[1].group, "council");
+  EXPECT_EQ(f[1].label, "turnout");
+}
+
+// The alliance model labels its horizons itself, in numeric order.
+TEST(ServerForecasts, AllianceOutputsCarryTheirLabels) {
+  RunRequest request;
+  request.models = {"alliance"};
+  const json doc = engine_document(korea(), request);
+  std::vector<std::string> keys;
+  std::vector<std::string> labels;
+  for (const Forecast& f : forecasts_of(doc)) {
+    if (f.key.rfind("alliance/us-rok/", 0) == 0) {
+      keys.push_back(f.key);
+      labels.push_back(f.label);
+    }
+  }
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"alliance/us-rok/health", "alliance/us-rok/p_holds/1y",
+                                      "alliance/us-rok/p_holds/5y", "alliance/us-rok/p_holds/10y",
+                                      "alliance/us-rok/p_honours"}));
+  EXPECT_EQ(labels, (std::vector<std::string>{"health", "P(holds 1 year)", "P(holds 5 years)",
+                                              "P(holds 10 years)", "P(honours obligations)"}));
 }
 
 TEST(ServerApiStore, AnUnopenableStoreFailsAtStart) {

@@ -357,17 +357,23 @@ class AllianceModel final : public Model {
       x = alliance::structural_covariates(s, a, at, default_cinc_table(), warnings);
       for (auto& w : warnings) result.warnings.push_back(std::move(w));
     }
-    result.outputs.push_back({a.id + "/health", health, 0.0, 1.0});
+    // Labels only when details are kept: a Monte Carlo sample reads the values alone.
+    const std::string group = details ? (a.name.empty() ? a.id : a.name) : std::string();
+    auto label = [&](const std::string& text) { return details ? text : std::string(); };
+    result.outputs.push_back({a.id + "/health", health, 0.0, 1.0, label("health"), group});
     std::vector<double> holds;
     std::optional<double> honours;
     if (!hazard.empty()) {
       holds = alliance::p_holds(hazard, x, shift, horizons_);
       for (std::size_t k = 0; k < horizons_.size(); ++k) {
+        const int h = horizons_[k];
         result.outputs.push_back(
-            {a.id + "/p_holds/" + std::to_string(horizons_[k]) + "y", holds[k], 0.0, 1.0});
+            {a.id + "/p_holds/" + std::to_string(h) + "y", holds[k], 0.0, 1.0,
+             label("P(holds " + std::to_string(h) + (h == 1 ? " year)" : " years)")), group});
       }
       honours = alliance::p_honours(hazard, x, shift, w_);
-      result.outputs.push_back({a.id + "/p_honours", *honours, 0.0, 1.0});
+      result.outputs.push_back(
+          {a.id + "/p_honours", *honours, 0.0, 1.0, label("P(honours obligations)"), group});
     }
     if (!details) return nullptr;
 

@@ -137,7 +137,7 @@ class CrisisModel final : public Model {
       for (const ScenarioGame& g : s.games) {
         for (const auto& t : crisis::threat_credibility(s, g, solver_)) {
           result.outputs.push_back(
-              {g.id + "/" + t.action + "/credible", t.credible ? 1.0 : 0.0, 0.0, 1.0});
+              {g.id + "/" + t.action + "/credible", t.credible ? 1.0 : 0.0, 0.0, 1.0, "", ""});
         }
       }
       return result;
@@ -157,8 +157,12 @@ class CrisisModel final : public Model {
         throw;
       }
       for (const auto& t : sol.threats) {
-        result.outputs.push_back(
-            {g.id + "/" + t.action + "/credible", t.credible ? 1.0 : 0.0, 0.0, 1.0});
+        Output o{g.id + "/" + t.action + "/credible", t.credible ? 1.0 : 0.0, 0.0, 1.0, "", ""};
+        if (context.details) {
+          o.label = "threat '" + t.action + "' credible (1 yes, 0 no)";
+          o.group = g.name.empty() ? g.id : g.name;
+        }
+        result.outputs.push_back(std::move(o));
       }
       if (!context.details) continue;
       nlohmann::json j;
