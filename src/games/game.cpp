@@ -582,16 +582,6 @@ template <>
 double prob_of<double>(const Profile& prof, int player0, int local, int action) {
   return prof.approx[idx(player0)][idx(local)][idx(action)];
 }
-template <class T>
-T from_rational(const Rational& q);
-template <>
-Rational from_rational<Rational>(const Rational& q) {
-  return q;
-}
-template <>
-double from_rational<double>(const Rational& q) {
-  return q.get_d();
-}
 
 template <class T>
 std::vector<T> strategic_payoffs(const StrategicGame& g, const Profile& prof) {
@@ -603,7 +593,7 @@ std::vector<T> strategic_payoffs(const StrategicGame& g, const Profile& prof) {
     T w(1);
     for (int p = 0; p < n && w != 0; ++p) w *= prob_of<T>(prof, p, 0, s[idx(p)]);
     if (w != 0) {
-      for (int p = 0; p < n; ++p) out[idx(p)] += w * from_rational<T>(g.payoff(c, p));
+      for (int p = 0; p < n; ++p) out[idx(p)] += w * detail::from_rational<T>(g.payoff(c, p));
     }
     for (int p = 0; p < n; ++p) {
       if (++s[idx(p)] < g.num_strategies(p)) break;
@@ -623,14 +613,14 @@ std::vector<T> tree_payoffs(const ExtensiveGame& g, const Profile& prof) {
     const Node& node = g.node(n);
     if (node.outcome >= 0) {
       for (std::size_t p = 0; p < out.size(); ++p) {
-        out[p] += prob * from_rational<T>(g.outcomes()[idx(node.outcome)].payoffs[p]);
+        out[p] += prob * detail::from_rational<T>(g.outcomes()[idx(node.outcome)].payoffs[p]);
       }
     }
     if (node.kind == NodeKind::kTerminal) return;
     const Infoset& h = g.infoset(node.infoset);
     for (std::size_t a = 0; a < node.children.size(); ++a) {
       T q = node.kind == NodeKind::kChance
-                ? from_rational<T>(h.probs[a])
+                ? detail::from_rational<T>(h.probs[a])
                 : prob_of<T>(prof, h.player - 1, local[idx(node.infoset)], static_cast<int>(a));
       if (q != 0) walk(node.children[a], T(prob * q));
     }

@@ -1,5 +1,7 @@
 #include "entente/refinements.hpp"
 
+#include "solvers.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -44,17 +46,6 @@ bool zero_move(const ExtensiveGame& g, const Profile& prof, int node, int action
   const int k = g.local_index(g.node(node).infoset);
   if (prof.exact) return prof.probs[idx(h.player - 1)][idx(k)][idx(action)] == 0;
   return prof.approx[idx(h.player - 1)][idx(k)][idx(action)] == 0.0;
-}
-
-template <class T>
-T from_rational(const Rational& q);
-template <>
-Rational from_rational<Rational>(const Rational& q) {
-  return q;
-}
-template <>
-double from_rational<double>(const Rational& q) {
-  return q.get_d();
 }
 
 template <class T>
@@ -119,7 +110,8 @@ T subgame_gain(const ExtensiveGame& g, const Profile& prof, const Layout& l, int
     const int n = l.order[k];
     const Node& node = g.node(n);
     if (node.outcome >= 0) {
-      const T u = from_rational<T>(g.outcomes()[idx(node.outcome)].payoffs[idx(player - 1)]);
+      const T u =
+          detail::from_rational<T>(g.outcomes()[idx(node.outcome)].payoffs[idx(player - 1)]);
       value += all[idx(n)] * u;
       bucket[idx(seq[idx(n)])] += others[idx(n)] * u;
     }

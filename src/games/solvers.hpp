@@ -22,6 +22,19 @@ SolverEntry enummixed_entry();
 SolverEntry lcp_entry();
 SolverEntry logit_entry();
 
+// An exact number in the arithmetic T a computation runs in (Rational or double), so one
+// template serves both the exact and the floating-point evaluation of a profile.
+template <class T>
+T from_rational(const Rational& q);
+template <>
+inline Rational from_rational<Rational>(const Rational& q) {
+  return q;
+}
+template <>
+inline double from_rational<double>(const Rational& q) {
+  return q.get_d();
+}
+
 // Keeps one solve within its Budget: wall-clock time since construction, and an account of
 // the bytes the solver holds in its large structures (each solver charges what it
 // allocates in bulk and releases what it frees), so a budget stops a solve at the same point

@@ -281,7 +281,7 @@ YAML::Node yaml_of(const py::handle& v, const std::string& path) {
 // number replaces the field's nominal value), checked against the same inclusive range;
 // nullopt for anything else, or a value the loader would refuse, which then goes through
 // the loader for its diagnostics.
-std::optional<Change> quick_change(const Scenario& s, const std::string& path,
+std::optional<Change> quick_change(const std::vector<NumericField>& fields, const std::string& path,
                                    const py::handle& v) {
   if (py::isinstance<py::bool_>(v) ||
       !(py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v))) {
@@ -289,8 +289,6 @@ std::optional<Change> quick_change(const Scenario& s, const std::string& path,
   }
   const double x = v.cast<double>();
   if (!std::isfinite(x)) return std::nullopt;
-  Scenario probe = s;
-  const std::vector<NumericField> fields = numeric_fields(probe);
   const auto it = std::find_if(fields.begin(), fields.end(),
                                [&](const NumericField& f) { return f.path == path; });
   // Coordinates are events of their own kind (a move to a place or to coordinates): the
@@ -330,8 +328,11 @@ PyScenario with_changes(const PyScenario& self, const py::dict& changes, const s
   const std::optional<Date> when =
       date.empty() ? std::optional<Date>(in.scenario.as_of) : Date::parse(date);
   std::vector<Change> quick;
+  // The table points into the copy it was made from; only its paths and ranges are read.
+  Scenario probe = in.scenario;
+  const std::vector<NumericField> fields = numeric_fields(probe);
   for (const auto& [key, value] : changes) {
-    auto c = quick_change(in.scenario, py::str(key).cast<std::string>(), value);
+    auto c = quick_change(fields, py::str(key).cast<std::string>(), value);
     if (!c || !when) break;
     quick.push_back(std::move(*c));
   }

@@ -694,6 +694,14 @@ Chart map_chart(const json& layers, const json& countries, const json& after,
   }
   const json filter =
       two ? json::array({{{"filter", "datum.posture === posture"}}}) : json::array();
+  // The rings' stroke and fill share one legend: the weapon and its range.
+  const json ring_legend = {
+      {"field", "properties.label"},
+      {"type", "nominal"},
+      {"title", "Enemy weapon — range"},
+      {"scale", {{"range", kPalette}}},
+      {"legend",
+       {{"orient", "bottom"}, {"columns", 1}, {"labelLimit", 560}, {"symbolType", "stroke"}}}};
   json params = json::array();
   if (two) {
     params.push_back({{"name", "posture"},
@@ -722,26 +730,8 @@ Chart map_chart(const json& layers, const json& countries, const json& after,
          {"mark",
           {{"type", "geoshape"}, {"fillOpacity", 0.06}, {"strokeWidth", 1.4}, {"clip", true}}},
          {"encoding",
-          {{"stroke",
-            {{"field", "properties.label"},
-             {"type", "nominal"},
-             {"title", "Enemy weapon — range"},
-             {"scale", {{"range", kPalette}}},
-             {"legend",
-              {{"orient", "bottom"},
-               {"columns", 1},
-               {"labelLimit", 560},
-               {"symbolType", "stroke"}}}}},
-           {"fill",
-            {{"field", "properties.label"},
-             {"type", "nominal"},
-             {"title", "Enemy weapon — range"},
-             {"scale", {{"range", kPalette}}},
-             {"legend",
-              {{"orient", "bottom"},
-               {"columns", 1},
-               {"labelLimit", 560},
-               {"symbolType", "stroke"}}}}},
+          {{"stroke", ring_legend},
+           {"fill", ring_legend},
            {"tooltip",
             {{{"field", "properties.system"}, {"title", "Weapon"}},
              {{"field", "properties.range_km"}, {"title", "Range (km)"}, {"format", ".0f"}},

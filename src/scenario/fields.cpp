@@ -126,6 +126,22 @@ void set_numeric_field(Scenario& s, const std::string& path, double value) {
   const auto it = std::find_if(fields.begin(), fields.end(),
                                [&](const NumericField& f) { return f.path == path; });
   if (it == fields.end()) {
+    // A stance that does not exist: say which part is missing.
+    const std::size_t a = path.find('.');
+    const std::size_t b = a == std::string::npos ? a : path.find('.', a + 1);
+    if (path.rfind("issues.", 0) == 0 && b != std::string::npos &&
+        path.compare(b, 11, ".positions.") == 0) {
+      const std::string issue = path.substr(a + 1, b - a - 1);
+      const std::string rest = path.substr(b + 11);
+      const std::string actor = rest.substr(0, rest.find('.'));
+      if (s.issue(issue) == nullptr) {
+        throw std::invalid_argument(fmt::format("{}: no issue '{}'", path, issue));
+      }
+      if (s.issue(issue)->stance(actor) == nullptr) {
+        throw std::invalid_argument(
+            fmt::format("{}: '{}' takes no position on issue '{}'", path, actor, issue));
+      }
+    }
     // Name the kind of path that exists, from the first component given.
     const std::string head = path.substr(0, path.find('.'));
     std::vector<std::string> same_head;

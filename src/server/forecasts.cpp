@@ -21,18 +21,6 @@ using nlohmann::json;
 // move a division from the DMZ to south of the Han River (about 1°) and beyond.
 constexpr double kLatitudeSpan = 1.5;
 
-std::vector<std::string> split(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (true) {
-    const std::size_t j = path.find('.', i);
-    out.push_back(path.substr(i, j == std::string::npos ? std::string::npos : j - i));
-    if (j == std::string::npos) break;
-    i = j + 1;
-  }
-  return out;
-}
-
 std::string name_or_id(const std::string& name, const std::string& id) {
   return name.empty() ? id : name;
 }
@@ -72,18 +60,6 @@ std::vector<Input> inputs_of(const Scenario& s) {
 }
 
 void apply_input(Scenario& s, const std::string& path, double value) {
-  // An issue's stance that does not exist gets the precise reason, not the table's list.
-  const auto parts = split(path);
-  if (parts.size() == 5 && parts[0] == "issues" && parts[2] == "positions") {
-    const Issue* issue = s.issue(parts[1]);
-    if (issue == nullptr) {
-      throw std::invalid_argument(fmt::format("{}: no issue '{}'", path, parts[1]));
-    }
-    if (issue->stance(parts[3]) == nullptr) {
-      throw std::invalid_argument(
-          fmt::format("{}: '{}' takes no position on issue '{}'", path, parts[3], parts[1]));
-    }
-  }
   set_numeric_field(s, path, value);
 }
 

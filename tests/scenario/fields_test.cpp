@@ -113,6 +113,11 @@ TEST(Fields, SettingChecksTheLoadersRange) {
                         "params.cost"));
   EXPECT_THAT(error("actors.A.name", 1), HasSubstr("e.g. actors.A.capability"));
   EXPECT_THAT(error("nothing", 1), HasSubstr("under actors, issues, alliances"));
+  // A stance that does not exist is named precisely (the what-if and with_changes say so).
+  EXPECT_EQ(error("issues.deal.positions.C.position", 1),
+            "issues.deal.positions.C.position: 'C' takes no position on issue 'deal'");
+  EXPECT_EQ(error("issues.nope.positions.A.position", 1),
+            "issues.nope.positions.A.position: no issue 'nope'");
 }
 
 }  // namespace
