@@ -13,7 +13,13 @@ ctest:
    median. The Python side is also timed with arrays=False and with mimalloc preloaded,
    the allocator the CLI links.
 2. 1,000 one-input what-if runs in a Python loop on one core (the process pinned to one
-   CPU): with_changes on the US nk-nuclear position, then run; runs per second."""
+   CPU): with_changes on the US nk-nuclear position, then run; runs per second.
+3. With --instructions: the instructions one sample costs, CLI against Python, counted by
+   valgrind's callgrind on one thread as the difference between a sweep of --ir-samples
+   and one of a third as many (start-up cancels out), each in one block (checkpoints are
+   saved by the wall clock, which valgrind slows; one block saves once). Unlike times, the
+   count does not move with other users of a shared machine; it does not see cache misses
+   or page faults."""
 from __future__ import annotations
 
 import argparse
@@ -31,11 +37,14 @@ BIN = os.environ.get("ENTENTE_BIN", str(ROOT / "build" / "entente"))
 MIMALLOC = "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2"
 
 PY_SWEEP = """
-import sys, time, entente
+import resource, sys, time, entente
 s = entente.default_scenario()
-t = time.perf_counter()
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+t, c = time.perf_counter(), cpu()
 entente.sweep(s, samples=int(sys.argv[1]), db=sys.argv[2], arrays=sys.argv[3] == "1")
-print(time.perf_counter() - t)
+print(time.perf_counter() - t, cpu() - c)
 """
 
 
@@ -59,6 +68,7 @@ def sweep_bench(samples: int, reps: int) -> None:
     wall: dict[str, list[float]] = {k: [] for k in variants}
     cpu: dict[str, list[float]] = {k: [] for k in variants}
     call: dict[str, list[float]] = {k: [] for k in variants}
+    call_cpu: dict[str, list[float]] = {k: [] for k in variants}
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(reps):
             for name, how in variants.items():
@@ -66,23 +76,71 @@ def sweep_bench(samples: int, reps: int) -> None:
                 if how is None:
                     w, c, _ = timed([BIN, "sweep", "-n", str(samples), "-q", "--db", db])
                     call[name].append(w)
+                    call_cpu[name].append(c)
                 else:
                     w, c, out = timed(["/usr/bin/python3", "-c", PY_SWEEP, str(samples), db,
                                        how[1]], how[0])
-                    call[name].append(float(out.split()[-1]))
+                    call[name].append(float(out.split()[-2]))
+                    call_cpu[name].append(float(out.split()[-1]))
                 wall[name].append(w)
                 cpu[name].append(c)
     base_wall, base_cpu = min(wall["cli"]), min(cpu["cli"])
     print(f"sweep of korea-2003, {samples} samples, every model, {os.cpu_count()} threads, "
           f"{reps} reps interleaved; minimum (median) over the reps:")
-    print(f"  {'':<20} {'process wall s':>16} {'sweep call s':>14} {'CPU s':>14}   vs the CLI")
+    print("  (the CLI's sweep call is its whole process; CPU is user + system, every thread)")
+    print(f"  {'':<20} {'process wall s':>16} {'sweep call s':>14} {'process CPU s':>14}"
+          f" {'call CPU s':>14}   vs the CLI")
     for name in variants:
         print(f"  {name:<20} {min(wall[name]):7.2f} ({statistics.median(wall[name]):6.2f})"
               f" {min(call[name]):6.2f} ({statistics.median(call[name]):5.2f})"
               f" {min(cpu[name]):6.2f} ({statistics.median(cpu[name]):5.2f})"
+              f" {min(call_cpu[name]):6.2f} ({statistics.median(call_cpu[name]):5.2f})"
               f"   wall {100 * (min(wall[name]) / base_wall - 1):+5.1f}%,"
               f" call {100 * (min(call[name]) / base_wall - 1):+5.1f}%,"
-              f" CPU {100 * (min(cpu[name]) / base_cpu - 1):+5.1f}%")
+              f" CPU {100 * (min(cpu[name]) / base_cpu - 1):+5.1f}%,"
+              f" call CPU {100 * (min(call_cpu[name]) / base_cpu - 1):+5.1f}%")
+
+
+PY_SWEEP_ONE_THREAD = """
+import sys, entente
+entente.sweep(entente.default_scenario(), samples=int(sys.argv[1]), db=sys.argv[2], threads=1,
+              block_size=int(sys.argv[1]))
+"""
+
+
+def callgrind_instructions(argv: list[str], env: dict[str, str] | None = None) -> int:
+    """Instructions executed by a process, as callgrind counts them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "callgrind.out")
+        subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv],
+                       check=True, capture_output=True, env=env)
+        for line in open(out, encoding="utf-8"):
+            if line.startswith("summary:") or line.startswith("totals:"):
+                return int(line.split()[1])
+    raise RuntimeError("no instruction total in callgrind's output")
+
+
+def instructions_bench(samples: int) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "build" / "python"))
+    small = max(1, samples // 3)
+    per_sample = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("cli", "python"):
+            counts = []
+            for n in (small, samples):
+                db = os.path.join(tmp, f"{name}-{n}.db")
+                if name == "cli":
+                    argv = [BIN, "sweep", "-n", str(n), "-q", "--threads", "1", "--block-size",
+                            str(n), "--db", db]
+                    counts.append(callgrind_instructions(argv))
+                else:
+                    argv = ["/usr/bin/python3", "-c", PY_SWEEP_ONE_THREAD, str(n), db]
+                    counts.append(callgrind_instructions(argv, env))
+            per_sample[name] = (counts[1] - counts[0]) / (samples - small)
+    print(f"instructions per sample of a korea-2003 sweep, one thread (callgrind, "
+          f"{small} and {samples} samples):")
+    for name, ir in per_sample.items():
+        print(f"  {name:<8} {ir / 1e6:7.3f} M   vs the CLI {100 * (ir / per_sample['cli'] - 1):+5.1f}%")
 
 
 def whatif_bench(runs: int, models: list[str] | None) -> None:
@@ -112,11 +170,18 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--runs", type=int, default=1000)
     ap.add_argument("--skip-sweep", action="store_true")
+    ap.add_argument("--skip-whatif", action="store_true")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count instructions per sample with callgrind")
+    ap.add_argument("--ir-samples", type=int, default=300)
     args = ap.parse_args()
+    if args.instructions:
+        instructions_bench(args.ir_samples)
     if not args.skip_sweep:
         sweep_bench(args.samples, args.reps)
-    for models in (["compromise", "median", "nash", "bdm"], None):
-        whatif_bench(args.runs, models)
+    if not args.skip_whatif:
+        for models in (["compromise", "median", "nash", "bdm"], None):
+            whatif_bench(args.runs, models)
     return 0
 
 

@@ -94,6 +94,20 @@ std::vector<ThreatCredibility> threat_credibility(const Scenario& scenario,
                                                   const ScenarioGame& game,
                                                   const std::string& solver = "auto");
 
+// What play does at one declared node of an inline game in the equilibrium solve() finds.
+struct NodeChoice {
+  int action = -1;       // index into the node's actions; -1: the node is not in the tree
+  bool on_path = false;  // solve()'s path passes a node with this label
+};
+
+// The pure choice at each declared node of `game` (out[i] for game.nodes[i]) in the
+// equilibrium solve(game, game_variables(scenario), solver) finds, by threat_credibility()'s
+// compiled path. Returns false, leaving `out` unspecified, where that path does not apply
+// (a .efg game, imperfect information, another solver, a draw it cannot take): the caller
+// then goes through solve(), which decides the same way.
+bool pure_choices(const Scenario& scenario, const ScenarioGame& game, const std::string& solver,
+                  std::vector<NodeChoice>& out);
+
 // A numeric input of the scenario that a game's payoffs depend on, directly (a param, a
 // capability) or through force exposure (unit strength and latitude, enemy weapon range and
 // count), with the interval searched.

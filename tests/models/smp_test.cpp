@@ -525,6 +525,52 @@ TEST(SmpKtab, UnrecordedProbabilitiesLeaveTheRunAndItsLastStateUnchanged) {
   EXPECT_EQ(full.states.back().actor_probability, lean.states.back().actor_probability);
 }
 
+TEST(SmpKtab, UnkeptStepRecordsLeaveEveryPositionUnchanged) {
+  // A Monte Carlo sample keeps no step records (challenges, bargains, options): the turns
+  // reuse one record on the thread. Under every bargain model and both transitions the run
+  // must be the kept run to the bit, and a kept run made after lean ones on the same thread
+  // must equal a fresh one (nothing of the reused record leaks into it).
+  const smp::Prepared p = prepared_csv("dummyData_3Dim.csv");
+  for (const smp::BargainModel model :
+       {smp::BargainModel::kInitOnlyInterp, smp::BargainModel::kInitRcvrInterp,
+        smp::BargainModel::kPwCompInterp}) {
+    for (const smp::Transition transition :
+         {smp::Transition::kDeterministic, smp::Transition::kStochastic}) {
+      smp::Parameters params = p.params;
+      params.bargain_model = model;
+      params.transition = transition;
+      params.max_turns = 12;
+      const smp::Trajectory full = smp::run(p.problem, params);
+      smp::Parameters lean_params = params;
+      lean_params.keep_steps = false;
+      const smp::Trajectory lean = smp::run(p.problem, lean_params);
+      const smp::Trajectory again = smp::run(p.problem, params);
+      const std::string what = "bargain model " + std::to_string(static_cast<int>(model)) +
+                               ", transition " + std::to_string(static_cast<int>(transition));
+      ASSERT_EQ(full.states.size(), lean.states.size()) << what;
+      ASSERT_GT(full.states.size(), 2U) << what;
+      EXPECT_EQ(full.change_ratio, lean.change_ratio) << what;
+      EXPECT_EQ(full.stop_reason, lean.stop_reason) << what;
+      for (std::size_t t = 0; t < full.states.size(); ++t) {
+        EXPECT_EQ(full.states[t].position, lean.states[t].position) << what << ", turn " << t;
+        EXPECT_EQ(full.states[t].ideal, lean.states[t].ideal) << what << ", turn " << t;
+        EXPECT_EQ(full.states[t].risk, lean.states[t].risk) << what << ", turn " << t;
+        EXPECT_TRUE(lean.states[t].bargains.empty()) << what << ", turn " << t;
+        EXPECT_TRUE(lean.states[t].options.empty()) << what << ", turn " << t;
+        EXPECT_EQ(full.states[t].position, again.states[t].position) << what << ", turn " << t;
+        EXPECT_EQ(full.states[t].options, again.states[t].options) << what << ", turn " << t;
+        EXPECT_EQ(full.states[t].option_probability, again.states[t].option_probability)
+            << what << ", turn " << t;
+        EXPECT_EQ(full.states[t].bargains.size(), again.states[t].bargains.size())
+            << what << ", turn " << t;
+      }
+      EXPECT_FALSE(full.states.front().bargains.empty()) << what;
+      EXPECT_EQ(full.states.back().unique_probability, lean.states.back().unique_probability)
+          << what;
+    }
+  }
+}
+
 TEST(SmpKtab, XmlAndCsvOfDummyData3DimGiveTheSameRun) {
   // dummyData_3Dim.xml has no IdealAdjustment (the schema makes it optional; KTAB's current
   // reader demands it): read as the identity, the run is the CSV's.

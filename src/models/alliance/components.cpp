@@ -519,6 +519,30 @@ std::vector<ConductEvidence> crisis_evidence(const Scenario& s, const std::strin
       for (const GameAction& act : n.actions) tagged = tagged || act.shares_risk.has_value();
     }
     if (!tagged) continue;
+    // A sweep asks this of every sample: the compiled path when it applies, which decides
+    // as solve() does (tested against it), else solve().
+    thread_local std::vector<crisis::NodeChoice> choices;
+    if (crisis::pure_choices(s, g, solver, choices)) {
+      for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+        const GameNode& n = g.nodes[i];
+        if (choices[i].action < 0) continue;
+        const GameAction& act = n.actions[static_cast<std::size_t>(choices[i].action)];
+        // The member chose an untagged action: its choice says nothing declared.
+        if (!act.shares_risk) continue;
+        ConductEvidence ev;
+        ev.member = s.root_actor(n.player);
+        ev.kind = "game";
+        ev.id = g.id;
+        ev.choice = act.name;
+        ev.node = n.label;
+        ev.on_path = choices[i].on_path;
+        ev.date = today;
+        ev.shares_risk = *act.shares_risk;
+        ev.weight = ev.on_path ? 1.0 : off_path_weight;
+        out.push_back(std::move(ev));
+      }
+      continue;
+    }
     if (!values) values = crisis::game_variables(s);
     const crisis::Solution sol = crisis::solve(g, *values, solver);
     const games::ExtensiveGame& eg = sol.game;

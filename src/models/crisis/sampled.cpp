@@ -87,8 +87,10 @@ struct CompiledGame {
     int infoset = -1;
     std::vector<int> children;
   };
-  std::vector<TreeNode> nodes;  // numbered as build_game() numbers them
-  std::vector<int> postorder;   // reversed prefix order, as backward induction visits
+  std::vector<TreeNode> nodes;      // numbered as build_game() numbers them
+  std::vector<int> postorder;       // reversed prefix order, as backward induction visits
+  std::vector<std::string> labels;  // per tree node, as build_game() labels it
+  std::vector<int> declared_at;     // per declared node: the first tree node with its label
   struct Payoff {
     int node = 0;
     std::size_t player = 0;
@@ -146,6 +148,14 @@ void compile_game(CompiledGame& c, const Scenario& s, const ScenarioGame& game,
         return;  // chance, or a terminal without payoffs: not a tree built from a declaration
       }
       c.nodes.push_back(std::move(t));
+    }
+    for (const games::Node& n : eg.nodes()) c.labels.push_back(n.label);
+    for (const GameNode& d : game.nodes) {
+      int at = -1;
+      for (std::size_t k = 0; k < eg.nodes().size() && at < 0; ++k) {
+        if (eg.nodes()[k].label == d.label && eg.nodes()[k].infoset >= 0) at = static_cast<int>(k);
+      }
+      c.declared_at.push_back(at);
     }
     c.postorder = eg.prefix_order();
     std::reverse(c.postorder.begin(), c.postorder.end());
@@ -271,7 +281,8 @@ std::vector<ThreatCredibility> threats_of(const Solution& sol) {
 // Thrown where solve() would have to report something: it is left to do so.
 struct Unsupported {};
 
-std::vector<ThreatCredibility> credibility_fast(CompiledGame& c, const Scenario& s) {
+// Backward induction on the compiled tree at the scenario's values: fills c.choice.
+void solve_fast(CompiledGame& c, const Scenario& s) {
   // Where game_variables() may fail, it is left to do so.
   if (!s.forces.empty() && !geo::weapon_distances_defined(s)) throw Unsupported{};
   using Kind = CompiledGame::Source::Kind;
@@ -303,6 +314,10 @@ std::vector<ThreatCredibility> credibility_fast(CompiledGame& c, const Scenario&
     c.choice[static_cast<std::size_t>(t.infoset)] = static_cast<int>(best);
     std::copy_n(at(t.children[best]), np, at(v));
   }
+}
+
+std::vector<ThreatCredibility> credibility_fast(CompiledGame& c, const Scenario& s) {
+  solve_fast(c, s);
   std::vector<ThreatCredibility> out;
   out.reserve(c.threats.size());
   for (const CompiledGame::Threat& t : c.threats) {
@@ -311,15 +326,13 @@ std::vector<ThreatCredibility> credibility_fast(CompiledGame& c, const Scenario&
   return out;
 }
 
-}  // namespace
-
-std::vector<ThreatCredibility> threat_credibility(const Scenario& scenario,
-                                                  const ScenarioGame& game,
-                                                  const std::string& solver) {
+// The compiled form of `game` for this thread, compiled anew when the game or the
+// scenario's shape changed.
+CompiledGame& compiled(const Scenario& scenario, const ScenarioGame& game,
+                       const std::string& solver) {
   // Bounded so that a long-lived thread shown many games does not grow forever.
   constexpr std::size_t kCacheLimit = 16;
   thread_local std::vector<std::unique_ptr<CompiledGame>> cache;
-  if (game.efg) return threats_of(solve(game, game_variables(scenario), solver));
   std::unique_ptr<CompiledGame>* slot = nullptr;
   for (auto& entry : cache) {
     if (entry->solver == solver && same_game(entry->game, game)) slot = &entry;
@@ -332,16 +345,60 @@ std::vector<ThreatCredibility> threat_credibility(const Scenario& scenario,
     *slot = std::make_unique<CompiledGame>();
     compile_game(**slot, scenario, game, solver);
   }
-  CompiledGame* const c = slot->get();
-  if (c->fast) {
+  return **slot;
+}
+
+}  // namespace
+
+std::vector<ThreatCredibility> threat_credibility(const Scenario& scenario,
+                                                  const ScenarioGame& game,
+                                                  const std::string& solver) {
+  if (game.efg) return threats_of(solve(game, game_variables(scenario), solver));
+  CompiledGame& c = compiled(scenario, game, solver);
+  if (c.fast) {
     try {
-      return credibility_fast(*c, scenario);
+      return credibility_fast(c, scenario);
     } catch (const std::exception&) {
       // solve() below reports it as it always has.
     } catch (const Unsupported&) {
     }
   }
   return threats_of(solve(game, game_variables(scenario), solver));
+}
+
+bool pure_choices(const Scenario& scenario, const ScenarioGame& game, const std::string& solver,
+                  std::vector<NodeChoice>& out) {
+  if (game.efg) return false;
+  for (const GameNode& n : game.nodes) {
+    if (n.label.empty()) return false;  // solve() names such a node otherwise
+  }
+  CompiledGame& c = compiled(scenario, game, solver);
+  if (!c.fast) return false;
+  try {
+    solve_fast(c, scenario);
+  } catch (const std::exception&) {
+    return false;
+  } catch (const Unsupported&) {
+    return false;
+  }
+  out.assign(game.nodes.size(), NodeChoice{});
+  // The play from the root, as solve()'s path follows it.
+  int at = 0;
+  while (c.nodes[static_cast<std::size_t>(at)].player >= 0) {
+    const CompiledGame::TreeNode& t = c.nodes[static_cast<std::size_t>(at)];
+    const std::string& label = c.labels[static_cast<std::size_t>(at)];
+    for (std::size_t i = 0; i < game.nodes.size(); ++i) {
+      if (game.nodes[i].label == label) out[i].on_path = true;
+    }
+    at = t.children[static_cast<std::size_t>(c.choice[static_cast<std::size_t>(t.infoset)])];
+  }
+  for (std::size_t i = 0; i < game.nodes.size(); ++i) {
+    const int node = c.declared_at[i];
+    if (node < 0) continue;
+    const int infoset = c.nodes[static_cast<std::size_t>(node)].infoset;
+    out[i].action = c.choice[static_cast<std::size_t>(infoset)];
+  }
+  return true;
 }
 
 }  // namespace entente::crisis

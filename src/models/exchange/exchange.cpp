@@ -26,6 +26,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -141,13 +142,11 @@ class ExchangeModel final : public Model {
     }
     std::sort(actors.begin(), actors.end());
     actors.erase(std::unique(actors.begin(), actors.end()), actors.end());
-    std::map<std::string, int> index;
-    for (std::size_t i = 0; i < actors.size(); ++i) index[actors[i]] = static_cast<int>(i);
 
     std::vector<IssueState> issues;
     issues.reserve(scenario.issues.size());
     for (const Issue& issue : scenario.issues) {
-      issues.push_back(prepare(scenario, issue, actors.size(), index, result.warnings));
+      issues.push_back(prepare(scenario, issue, actors, result.warnings));
     }
     std::vector<double> initial(issues.size(), 0.0);
     for (std::size_t k = 0; k < issues.size(); ++k) {
@@ -180,9 +179,11 @@ class ExchangeModel final : public Model {
             std::max(e.a, e.b)};
   }
 
-  static IssueState prepare(const Scenario& scenario, const Issue& issue, std::size_t n_actors,
-                            const std::map<std::string, int>& index,
+  // `actors`: every actor with a stance, sorted and distinct (an actor's index is its place).
+  static IssueState prepare(const Scenario& scenario, const Issue& issue,
+                            const std::vector<std::string>& actors,
                             std::vector<std::string>& warnings) {
+    const std::size_t n_actors = actors.size();
     IssueState st;
     st.issue = &issue;
     st.lo = issue.scale.min;
@@ -197,7 +198,11 @@ class ExchangeModel final : public Model {
               [](const Player& x, const Player& y) { return x.actor < y.actor; });
     for (const Player& p : players) {
       Slot s;
-      s.actor = index.at(p.actor);
+      const auto at = std::lower_bound(actors.begin(), actors.end(), p.actor);
+      if (at == actors.end() || *at != p.actor) {
+        throw std::logic_error("exchange: actor " + p.actor + " missing from the actor list");
+      }
+      s.actor = static_cast<int>(at - actors.begin());
       s.ideal = (p.position - st.lo) / st.width * kNormalWidth;
       s.vote = s.ideal;
       s.salience = p.salience;

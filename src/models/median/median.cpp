@@ -47,8 +47,10 @@ struct Point {
 };
 
 // Distinct positions in increasing order. Players are taken in (position, actor) order so
-// that sums, and hence the result, do not depend on the order of actors in the file.
-std::vector<Point> points_of(std::vector<Player> players) {
+// that sums, and hence the result, do not depend on the order of actors in the file. Each
+// point lists its actors only when `with_actors` (the details; a Monte Carlo sample reads
+// the median alone).
+std::vector<Point> points_of(std::vector<Player> players, bool with_actors) {
   std::sort(players.begin(), players.end(), [](const Player& a, const Player& b) {
     return std::tie(a.position, a.actor) < std::tie(b.position, b.actor);
   });
@@ -58,7 +60,7 @@ std::vector<Point> points_of(std::vector<Player> players) {
       points.push_back(Point{p.position, 0.0, {}});
     }
     points.back().weight += p.capability * p.salience;
-    points.back().actors.push_back(p.actor);
+    if (with_actors) points.back().actors.push_back(p.actor);
   }
   return points;
 }
@@ -143,7 +145,7 @@ IssueResult median_issue(const Scenario& scenario, const Issue& issue,
     out.trace.push_back("no forecast: " + why);
     return out;
   }
-  const std::vector<Point> points = points_of(players);
+  const std::vector<Point> points = points_of(players, details);
   double total = 0.0;
   for (const Point& p : points) total += p.weight;
   if (!(total > 0)) {

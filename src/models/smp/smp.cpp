@@ -390,13 +390,15 @@ class SmpModel final : public Model {
       const std::string label =
           config_.joint ? std::string("joint run") : "issue " + g.issues.front()->id;
       for (const std::string& n : notes) result.warnings.push_back(label + ": " + n);
-      runs.push_back(run_group(g, params, by_issue, result.warnings, context));
+      nlohmann::json record = run_group(g, params, by_issue, result.warnings, context);
+      if (context.details) runs.push_back(std::move(record));
     }
     for (const Issue& is : scenario.issues) {
       IssueResult ir = std::move(by_issue[is.id]);
       ir.issue = is.id;
       result.issues.push_back(std::move(ir));
     }
+    if (!context.details) return result;  // a Monte Carlo sample reads the forecasts only
     result.details["parameters"] =
         parameters_json(params, config_.seed_from_run ? "run (" + std::to_string(params.seed) + ")"
                                                       : std::to_string(params.seed));
@@ -413,13 +415,15 @@ class SmpModel final : public Model {
     const bool details = context.details;
     nlohmann::json record;
     std::vector<std::string> issue_ids;
-    for (const Issue* is : g.issues) issue_ids.push_back(is->id);
-    record["issues"] = issue_ids;
+    std::vector<std::string> ids;
     const std::size_t n = g.actors.size();
     const std::size_t d = g.issues.size();
-    std::vector<std::string> ids;
-    for (const Actor* a : g.actors) ids.push_back(a->id);
-    record["actors"] = ids;
+    if (details) {  // a Monte Carlo sample reads no record
+      for (const Issue* is : g.issues) issue_ids.push_back(is->id);
+      record["issues"] = issue_ids;
+      for (const Actor* a : g.actors) ids.push_back(a->id);
+      record["actors"] = ids;
+    }
     if (n < 2 || d == 0) {
       const std::string why = fmt::format(
           "no forecast: SMP needs at least 2 actors with positive capability and a stance on "
@@ -437,6 +441,7 @@ class SmpModel final : public Model {
     smp::Parameters run_params = params;
     // A Monte Carlo sample reads only the final state's probabilities.
     run_params.record_probabilities = details;
+    run_params.keep_steps = details;
     smp::Hooks hooks;
     if (context.stop != nullptr) hooks.before_turn = [&](int) { context.check_stop(); };
     const smp::Trajectory tr = smp::run(problem, run_params, hooks);

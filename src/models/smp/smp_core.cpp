@@ -200,9 +200,9 @@ void victory_matrix(VictoryModel model, const Matrix& c, Matrix& p) {
   }
 }
 
-std::vector<double> conditional_pce(const Matrix& pv) {
+void conditional_pce(const Matrix& pv, std::vector<double>& p) {
   const std::size_t m = pv.rows();
-  std::vector<double> p(m);
+  p.resize(m);
   for (std::size_t i = 0; i < m; ++i) {
     double pi = 1.0;
     for (std::size_t j = 0; j < m; ++j) pi = pi * pv(i, j);
@@ -210,7 +210,6 @@ std::vector<double> conditional_pce(const Matrix& pv) {
   }
   const double total = sum(p.data(), m);
   for (double& x : p) x = x / total;
-  return p;
 }
 
 // The limit of the lazy iteration p <- (p + L p)/2 from `p`, for the linear map L that
@@ -325,19 +324,32 @@ std::vector<double> markov_uniform_pce(const Matrix& pv) {
   return markov_iterate(m, step, kMarkovUniformTolerance);
 }
 
-std::vector<double> pce_from_coalitions(PceModel pce, VictoryModel victory, const Matrix& c) {
-  thread_local Matrix pv;  // scratch, as PCEs are computed many times a turn
+// Into `out` (its storage reused), as PCEs are computed many times a turn.
+void pce_from_coalitions(PceModel pce, VictoryModel victory, const Matrix& c,
+                         std::vector<double>& out) {
+  thread_local Matrix pv;  // scratch
   victory_matrix(victory, c, pv);
   switch (pce) {
     case PceModel::kConditional:
-      return conditional_pce(pv);
+      conditional_pce(pv, out);
+      return;
     case PceModel::kMarkovIncentive:
-      return markov_incentive_pce(c, pv);
+      out = markov_incentive_pce(c, pv);
+      return;
     case PceModel::kMarkovUniform:
-      return markov_uniform_pce(pv);
+      out = markov_uniform_pce(pv);
+      return;
   }
-  return conditional_pce(pv);
+  conditional_pce(pv, out);
 }
+
+// risk_from_probability() into `r`, its storage reused.
+void risk_from_probability_into(const std::vector<double>& p, RiskRange range,
+                                std::vector<double>& r);
+
+// scalar_pce() into `out`, its storage reused.
+void scalar_pce_into(const std::vector<double>& w, const Matrix& u, VotingRule rule,
+                     VictoryModel victory, PceModel pce, int threads, std::vector<double>& out);
 
 double estimate_risk(double rh, double ri, RiskAdjust adjust) {
   switch (adjust) {
@@ -552,18 +564,19 @@ class Analysis {
         kernels_(constants.kernels) {
     n_ = problem.capability.size();
     d_ = position.cols();
-    ideal_t_ = Matrix(d_, n_);
+    ideal_t_.reshape(d_, n_);
     for (std::size_t i = 0; i < n_; ++i) {
       for (std::size_t k = 0; k < d_; ++k) ideal_t_(k, i) = ideal(i, k);
     }
     // distance_(i, j) = distance_to(i, position.row(j)), the same operations laid out over
     // positions j so that they vectorise.
-    Matrix position_t(d_, n_);
+    thread_local Matrix position_t;  // scratch: an analysis is made every turn
+    position_t.reshape(d_, n_);
     for (std::size_t j = 0; j < n_; ++j) {
       for (std::size_t k = 0; k < d_; ++k) position_t(k, j) = position(j, k);
     }
-    distance_ = Matrix(n_, n_);
-    distance_t_ = Matrix(n_, n_);
+    distance_.reshape(n_, n_);  // every entry is written below
+    distance_t_.reshape(n_, n_);
     for (std::size_t i = 0; i < n_; ++i) {
       double* row = distance_.row(i);
       for (std::size_t j = 0; j < n_; ++j) row[j] = 0.0;
@@ -798,15 +811,17 @@ class Analysis {
   // Risk attitudes from the risk-neutral PCE over all actors' positions (duplicates
   // included, as in KTAB), then every actor's estimate of every other's.
   void infer_risk() {
-    Matrix neutral(n_, n_);
+    thread_local Matrix neutral;  // scratch: risk is inferred every turn
+    neutral.reshape(n_, n_);
     for (std::size_t i = 0; i < n_; ++i) {
       for (std::size_t j = 0; j < n_; ++j) neutral(i, j) = distance_utility(distance_(i, j), 0.0);
     }
     thread_local Matrix c;
     coalitions(params_.voting, problem_.capability, neutral, c, params_.threads);
-    const std::vector<double> p = pce_from_coalitions(params_.pce, params_.victory, c);
-    risk_ = risk_from_probability(p, params_.risk_range);
-    risk_estimate_ = Matrix(n_, n_);
+    thread_local std::vector<double> p;  // scratch
+    pce_from_coalitions(params_.pce, params_.victory, c, p);
+    risk_from_probability_into(p, params_.risk_range, risk_);
+    risk_estimate_.reshape(n_, n_);
     for (std::size_t h = 0; h < n_; ++h) {
       for (std::size_t i = 0; i < n_; ++i) {
         risk_estimate_(h, i) = estimate_risk(risk_[h], risk_[i], params_.risk_adjust);
@@ -816,6 +831,41 @@ class Analysis {
     for (std::size_t a = 0; a < n_; ++a) own_risk_estimate_[a] = risk_estimate_(a, a);
   }
 
+  // Where an analysis keeps its tables: reused from turn to turn on a thread (one analysis
+  // at a time; a second would overwrite the first's, so it is refused), since a Monte
+  // Carlo sample makes thousands of analyses and allocating them was a tenth of its time.
+  struct Storage {
+    bool in_use = false;
+    Matrix ideal_t;
+    std::vector<double> own_risk_estimate;
+    Matrix distance;
+    Matrix distance_t;
+    std::vector<double> risk;
+    Matrix risk_estimate;
+  };
+  static Storage& thread_storage() {
+    thread_local Storage storage;
+    return storage;
+  }
+  // Holds the thread's storage for the analysis's lifetime, released even when the
+  // constructor throws (a member's destructor runs then, the class's does not).
+  class Claim {
+   public:
+    explicit Claim(Storage& s) : storage_(s) {
+      if (s.in_use) throw std::logic_error("smp: two analyses at once on one thread");
+      s.in_use = true;
+    }
+    ~Claim() { storage_.in_use = false; }
+    Claim(const Claim&) = delete;
+    Claim& operator=(const Claim&) = delete;
+    Claim(Claim&&) = delete;
+    Claim& operator=(Claim&&) = delete;
+    [[nodiscard]] Storage& storage() const { return storage_; }
+
+   private:
+    Storage& storage_;
+  };
+
   const Problem& problem_;
   const Parameters& params_;
   const Matrix& ideal_;
@@ -824,13 +874,15 @@ class Analysis {
   const std::vector<double>& total_salience_;
   const std::vector<double>& salience_sq_;
   const std::vector<double>& weight_;
-  const Matrix& salience_t_;               // d × n
-  Matrix ideal_t_;                         // d × n
-  std::vector<double> own_risk_estimate_;  // risk_estimate_(a, a)
-  Matrix distance_;                        // distance_(i, j): from i's ideal to j's position
-  Matrix distance_t_;                      // its transpose, for contiguous access by position
-  std::vector<double> risk_;
-  Matrix risk_estimate_;  // (h, i): h's estimate of i's risk attitude
+  const Matrix& salience_t_;  // d × n
+  Claim claim_{thread_storage()};
+  Storage& storage_ = claim_.storage();
+  Matrix& ideal_t_ = storage_.ideal_t;                                   // d × n
+  std::vector<double>& own_risk_estimate_ = storage_.own_risk_estimate;  // risk_estimate_(a, a)
+  Matrix& distance_ = storage_.distance;      // distance_(i, j): from i's ideal to j's position
+  Matrix& distance_t_ = storage_.distance_t;  // its transpose, for contiguous access by position
+  std::vector<double>& risk_ = storage_.risk;
+  Matrix& risk_estimate_ = storage_.risk_estimate;  // (h, i): h's estimate of i's risk attitude
   const Matrix& off_diagonal_;
   Kernels kernels_;
 };
@@ -871,14 +923,14 @@ int interpolation_power(Interpolation how) {
   return 0;
 }
 
-// salience_pow holds s^n for the interpolation's n (see Constants).
-Bargain interpolate(const Problem& problem, const Matrix& salience_pow, Interpolation how, int i,
-                    int j, const double* pos_i, const double* pos_j, double prob_i, double prob_j,
-                    BargainKind kind) {
+// Fills `b` (its storage reused); salience_pow holds s^n for the interpolation's n (see
+// Constants).
+void interpolate(const Problem& problem, const Matrix& salience_pow, Interpolation how, int i,
+                 int j, const double* pos_i, const double* pos_j, double prob_i, double prob_j,
+                 BargainKind kind, Bargain& b) {
   const std::size_t d = problem.position.cols();
   const auto ui = static_cast<std::size_t>(i);
   const auto uj = static_cast<std::size_t>(j);
-  Bargain b;
   b.initiator = i;
   b.receiver = j;
   b.kind = kind;
@@ -915,7 +967,6 @@ Bargain interpolate(const Problem& problem, const Matrix& salience_pow, Interpol
     keep_between(bik, pos_i[k]);
     keep_between(bjk, pos_j[k]);
   }
-  return b;
 }
 
 double state_distance(const Matrix& a, const Matrix& b) {
@@ -980,9 +1031,10 @@ Matrix new_ideals(const Problem& problem, const Matrix& old_ideal, const Matrix&
   const std::size_t n = position.rows();
   const std::size_t d = position.cols();
   Matrix ideal(n, d);
+  std::vector<double> x(d);
   for (std::size_t i = 0; i < n; ++i) {
     double si = 0.0;
-    std::vector<double> x(d, 0.0);
+    std::fill(x.begin(), x.end(), 0.0);
     for (std::size_t j = 0; j < n; ++j) {
       const double aij = problem.accommodation(i, j);
       si = si + aij;
@@ -1042,25 +1094,40 @@ ENTENTE_SMP_CLONES void add_other_views(const Matrix& own_view, int initiator, i
   }
 }
 
-// One turn: challenges, bargains, and the choice among each actor's bargains.
+// One turn from `position`: challenges, bargains, and the choice among each actor's
+// bargains, recorded in `st`'s step fields (whose storage is reused: a Monte Carlo sample
+// runs thousands of turns, and allocation was a tenth of their time).
 void step(const Problem& problem, const Parameters& params, const Constants& constants,
-          const Hooks& hooks, int turn, const Analysis& an, State& st, KtabPrng& rng,
-          Matrix& next_position) {
+          const Hooks& hooks, int turn, const Analysis& an, const Matrix& position, State& st,
+          KtabPrng& rng, Matrix& next_position) {
   const std::size_t n = problem.capability.size();
   const std::size_t d = problem.position.cols();
   st.challenges.clear();
-  st.bargains.clear();
-  std::vector<std::vector<int>> options(n);
-  for (std::size_t i = 0; i < n; ++i) options[i].push_back(-1);  // the status quo
-  auto add_option = [&](Bargain b) {
-    const int index = static_cast<int>(st.bargains.size());
+  // Bargains are counted in place, their vectors kept, and the surplus dropped at the end.
+  std::size_t bargain_count = 0;
+  auto new_bargain = [&]() -> Bargain& {
+    if (bargain_count == st.bargains.size()) st.bargains.emplace_back();
+    return st.bargains[bargain_count++];
+  };
+  // Per-thread scratch is bound to local references: a lambda run on a worker thread that
+  // named a thread_local would see the worker's own, empty instance.
+  thread_local std::vector<std::vector<int>> options_storage;
+  std::vector<std::vector<int>>& options = options_storage;
+  if (options.size() < n) options.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    options[i].clear();
+    options[i].push_back(-1);  // the status quo
+  }
+  auto add_option = [&](const Bargain& b) {
+    const int index = static_cast<int>(&b - st.bargains.data());
     options[static_cast<std::size_t>(b.initiator)].push_back(index);
     options[static_cast<std::size_t>(b.receiver)].push_back(index);
-    st.bargains.push_back(std::move(b));
   };
   // Each initiator's estimates of its gain from challenging every other actor: the O(n³)
   // part of a turn, independent across initiators, so split over threads by initiator.
-  std::vector<Analysis::OwnEstimate> estimates(n * n);
+  thread_local std::vector<Analysis::OwnEstimate> estimates_storage;
+  std::vector<Analysis::OwnEstimate>& estimates = estimates_storage;
+  estimates.assign(n * n, Analysis::OwnEstimate{});
   const auto workers =
       static_cast<std::size_t>(std::max(1, std::min(params.threads, static_cast<int>(n))));
   // Interleaved, since later initiators cost the same as earlier ones.
@@ -1092,29 +1159,27 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
     // challenge(i, j, i, j), with the victory estimate own_challenges made.
     ch.by_initiator_on_target = an.gain(j, own[j].victory, an.util(i, j, i), an.util(i, j, j));
     std::tie(ch.by_target_on_initiator, ch.by_target) = an.challenge_pair(j, i, j, i, j);
-    const double* pi = st.position.row(i);
-    const double* pj = st.position.row(j);
-    Bargain from_i =
-        interpolate(problem, constants.salience_pow, params.interpolation, ch.initiator, best, pi,
-                    pj, best_prob, 1 - best_prob, BargainKind::kInitiator);
+    const double* pi = position.row(i);
+    const double* pj = position.row(j);
     // KTAB forms the receiver's bargain from j's estimate of i's expected *gain*, where
     // the comment says "probability" (smpbcn.cpp, pjiJ); kept so results match. Only the
     // initiator's bargain is used by the default InitOnlyInterp, so the other is skipped.
     const double pjij = ch.by_target_on_initiator.gain;
-    Bargain from_j;
-    if (params.bargain_model != BargainModel::kInitOnlyInterp) {
-      from_j = interpolate(problem, constants.salience_pow, params.interpolation, ch.initiator,
-                           best, pi, pj, pjij, 1 - pjij, BargainKind::kReceiver);
-    }
     st.challenges.push_back(ch);
     switch (params.bargain_model) {
-      case BargainModel::kInitOnlyInterp:
-        add_option(std::move(from_i));
+      case BargainModel::kInitOnlyInterp: {
+        Bargain& from_i = new_bargain();
+        interpolate(problem, constants.salience_pow, params.interpolation, ch.initiator, best, pi,
+                    pj, best_prob, 1 - best_prob, BargainKind::kInitiator, from_i);
+        add_option(from_i);
         break;
+      }
       case BargainModel::kInitRcvrInterp: {
-        const int a = static_cast<int>(st.bargains.size());
-        st.bargains.push_back(std::move(from_i));
-        st.bargains.push_back(std::move(from_j));
+        const int a = static_cast<int>(bargain_count);
+        interpolate(problem, constants.salience_pow, params.interpolation, ch.initiator, best, pi,
+                    pj, best_prob, 1 - best_prob, BargainKind::kInitiator, new_bargain());
+        interpolate(problem, constants.salience_pow, params.interpolation, ch.initiator, best, pi,
+                    pj, pjij, 1 - pjij, BargainKind::kReceiver, new_bargain());
         options[i].push_back(a);
         options[i].push_back(a + 1);
         options[j].push_back(a);
@@ -1126,7 +1191,13 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
         // the initiator (brgnJIJ->actInit->sCap), kept so results match.
         const double wi = problem.capability[i] * an.total_salience(i);
         const double wj = problem.capability[i] * an.total_salience(j);
-        Bargain b;
+        thread_local Bargain from_i;
+        thread_local Bargain from_j;
+        interpolate(problem, constants.salience_pow, params.interpolation, ch.initiator, best, pi,
+                    pj, best_prob, 1 - best_prob, BargainKind::kInitiator, from_i);
+        interpolate(problem, constants.salience_pow, params.interpolation, ch.initiator, best, pi,
+                    pj, pjij, 1 - pjij, BargainKind::kReceiver, from_j);
+        Bargain& b = new_bargain();
         b.initiator = ch.initiator;
         b.receiver = best;
         b.kind = BargainKind::kCompromise;
@@ -1138,11 +1209,12 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
           b.receiver_position[k] =
               (wi * from_i.receiver_position[k] + wj * from_j.receiver_position[k]) / (wi + wj);
         }
-        add_option(std::move(b));
+        add_option(b);
         break;
       }
     }
   }
+  st.bargains.resize(bargain_count);
 
   // Utility to each actor of the state each bargain would bring about: the mean over
   // actors' positions with the two principals' replaced (KTAB's brgnUtil). It does not
@@ -1150,8 +1222,12 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
   // Laid out by bargain, and summed over actors in parallel, each actor's sum in KTAB's
   // order (so to the bit): brgn_util(b, a) is actor a's utility for bargain b.
   const std::size_t nb = st.bargains.size();
-  Matrix brgn_util(nb + 1, n);  // row nb: the status quo
-  Matrix own_view(n, n);        // own_view(m, a) = util(a, a, m)
+  thread_local Matrix brgn_util_storage;
+  thread_local Matrix own_view_storage;
+  Matrix& brgn_util = brgn_util_storage;  // (nb + 1) × n; row nb: the status quo
+  Matrix& own_view = own_view_storage;    // n × n: own_view(m, a) = util(a, a, m)
+  brgn_util.reshape(nb + 1, n);
+  own_view.reshape(n, n);
   for (std::size_t m = 0; m < n; ++m) an.own_views(m, own_view.row(m));
   const double count = static_cast<double>(n);
   {
@@ -1166,7 +1242,8 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
   // O(n³) with n bargains: split over threads by bargain (rows) when large.
   const std::size_t bargain_workers = workers_for(params.threads, nb);
   on_threads(bargain_workers, [&](std::size_t t) {
-    std::vector<double> at_receiver(n);
+    thread_local std::vector<double> at_receiver;
+    at_receiver.resize(n);
     for (std::size_t b = t; b < nb; b += bargain_workers) {
       const Bargain& bg = st.bargains[b];
       double* u = brgn_util.row(b);
@@ -1178,17 +1255,25 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
     }
   });
 
-  std::vector<int> order(n);
+  thread_local std::vector<int> order_storage;
+  std::vector<int>& order = order_storage;
+  order.resize(n);
   for (std::size_t k = 0; k < n; ++k) order[k] = static_cast<int>(k);
   if (hooks.resolve_order) order = hooks.resolve_order(turn);
-  st.options.assign(n, {});
+  // Resized, not reassigned, so that a reused record keeps its vectors; an actor a replay
+  // hook leaves out keeps empty ones, as before.
+  st.options.resize(n);
+  st.option_probability.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    st.options[k].clear();
+    st.option_probability[k].clear();
+  }
   st.chosen.assign(n, 0);
-  st.option_probability.assign(n, {});
-  next_position = st.position;
+  next_position = position;
   for (int kk : order) {
     const auto k = static_cast<std::size_t>(kk);
-    // (Copied when a replay hook orders the actors, which need not list each once.)
-    std::vector<int> list = hooks.resolve_order ? options[k] : std::move(options[k]);
+    std::vector<int>& list = st.options[k];
+    list = options[k];  // copied: a replay hook need not list each actor once
     if (hooks.option_order) list = hooks.option_order(turn, kk, st.bargains, list);
     thread_local Matrix u;  // scratch
     u.reshape(n, list.size());
@@ -1197,14 +1282,12 @@ void step(const Problem& problem, const Parameters& params, const Constants& con
         u(a, m) = brgn_util(list[m] < 0 ? nb : static_cast<std::size_t>(list[m]), a);
       }
     }
-    std::vector<double> p =
-        scalar_pce(problem.capability, u, params.voting, params.victory, params.pce);
+    std::vector<double>& p = st.option_probability[k];
+    scalar_pce_into(problem.capability, u, params.voting, params.victory, params.pce, 1, p);
     const std::size_t chosen =
         params.transition == Transition::kDeterministic ? index_of_max(p) : rng.select(p);
     const int b = list[chosen];
-    st.options[k] = std::move(list);
     st.chosen[k] = static_cast<int>(chosen);
-    st.option_probability[k] = std::move(p);
     if (b < 0) continue;  // the status quo: k keeps its position
     const Bargain& bg = st.bargains[static_cast<std::size_t>(b)];
     const std::vector<double>& x =
@@ -1279,11 +1362,22 @@ std::pair<double, double> victory_probability(VictoryModel model, double s1, dou
   return {x1 / (x1 + x2), x2 / (x1 + x2)};
 }
 
-std::vector<double> scalar_pce(const std::vector<double>& w, const Matrix& u, VotingRule rule,
-                               VictoryModel victory, PceModel pce, int threads) {
+namespace {
+
+void scalar_pce_into(const std::vector<double>& w, const Matrix& u, VotingRule rule,
+                     VictoryModel victory, PceModel pce, int threads, std::vector<double>& out) {
   thread_local Matrix c;  // scratch, as PCEs are computed many times a turn
   coalitions(rule, w, u, c, threads);
-  return pce_from_coalitions(pce, victory, c);
+  pce_from_coalitions(pce, victory, c, out);
+}
+
+}  // namespace
+
+std::vector<double> scalar_pce(const std::vector<double>& w, const Matrix& u, VotingRule rule,
+                               VictoryModel victory, PceModel pce, int threads) {
+  std::vector<double> out;
+  scalar_pce_into(w, u, rule, victory, pce, threads, out);
+  return out;
 }
 
 double distance_utility(double d, double r) {
@@ -1292,16 +1386,25 @@ double distance_utility(double d, double r) {
 }
 
 std::vector<double> risk_from_probability(const std::vector<double>& p, RiskRange range) {
+  std::vector<double> r;
+  risk_from_probability_into(p, range, r);
+  return r;
+}
+
+namespace {
+
+void risk_from_probability_into(const std::vector<double>& p, RiskRange range,
+                                std::vector<double>& r) {
   double p_min = 1.0;
   double p_max = 0.0;
   for (double x : p) {
     p_min = (x < p_min) ? x : p_min;
     p_max = (x > p_max) ? x : p_max;
   }
-  std::vector<double> r(p.size(), 0.0);
+  r.assign(p.size(), 0.0);
   // All positions equally likely (e.g. all actors at one point): nothing to infer, so
   // everyone is risk-neutral; KTAB would divide by zero here.
-  if (!(p_max > p_min)) return r;
+  if (!(p_max > p_min)) return;
   for (std::size_t i = 0; i < p.size(); ++i) {
     switch (range) {
       case RiskRange::kMin:
@@ -1315,8 +1418,9 @@ std::vector<double> risk_from_probability(const std::vector<double>& p, RiskRang
         break;
     }
   }
-  return r;
 }
+
+}  // namespace
 
 std::string check_problem(const Problem& problem) {
   const std::size_t n = problem.capability.size();
@@ -1411,7 +1515,10 @@ Trajectory run(const Problem& problem, const Parameters& params, const Hooks& ho
         st.unique_probability = an.unique_probability(st.unique);
         set_actor_probability(st);
       }
-      step(problem, params, constants, hooks, turn, an, st, rng, next_position);
+      // Reused by the turns of every run on this thread that keeps no step records.
+      thread_local State scratch;
+      step(problem, params, constants, hooks, turn, an, st.position,
+           params.keep_steps ? st : scratch, rng, next_position);
     }
     State next;
     next.ideal = new_ideals(problem, st.ideal, next_position);

@@ -72,6 +72,11 @@ struct Parameters {
   // actor_probability). When false only the last state has them, which is all a forecast
   // reads; no position, risk attitude or choice changes.
   bool record_probabilities = true;
+  // Whether every state keeps the record of its step (challenges, bargains, options,
+  // choices). When false the states keep positions, ideals and risk attitudes only, and one
+  // record is reused from turn to turn: all a Monte Carlo sample reads, with fewer
+  // allocations. No position changes.
+  bool keep_steps = true;
 };
 
 // A dense row-major matrix of doubles.

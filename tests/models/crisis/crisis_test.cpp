@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "entente/crisis.hpp"
 #include "entente/embedded.hpp"
@@ -340,6 +341,63 @@ TEST(CrisisKorea, FastCredibilityMatchesTheExactSolverOnDraws) {
     EXPECT_GT(n, 0) << action;
     EXPECT_LT(n, draws) << action;
   }
+}
+
+// pure_choices() is what the alliance model reads of a tagged game on every sample: the
+// choice at every declared node and whether play passes it, by the same compiled path. It
+// must agree with solve()'s profile and path on every draw (both sides of the flip).
+TEST(CrisisKorea, PureChoicesMatchTheExactSolversProfileAndPath) {
+  int draws = 0;
+  int off_path = 0;
+  std::set<std::string> choices_seen;
+  for (const Scenario& base : {korea().current(), relocated_in_2003()}) {
+    for (std::uint64_t i = 0; i < 100; ++i) {
+      Scenario s = draw_sample(base, sample_seed(12, i));
+      for (Param& p : s.params) {
+        if (p.id == "us_cost_per_exposed_soldier") {
+          p.value = Quantity(0.002 + 0.006 * static_cast<double>(i) / 100.0);
+        }
+      }
+      const ScenarioGame& g = s.games.at(0);
+      const crisis::Solution exact = crisis::solve(g, crisis::game_variables(s));
+      std::vector<crisis::NodeChoice> fast;
+      ASSERT_TRUE(crisis::pure_choices(s, g, "auto", fast));
+      ASSERT_EQ(fast.size(), g.nodes.size());
+      const games::ExtensiveGame& eg = exact.game;
+      for (std::size_t d = 0; d < g.nodes.size(); ++d) {
+        const GameNode& n = g.nodes[d];
+        int node = -1;
+        for (std::size_t k = 0; k < eg.nodes().size() && node < 0; ++k) {
+          if (eg.nodes()[k].label == n.label && eg.nodes()[k].infoset >= 0) {
+            node = static_cast<int>(k);
+          }
+        }
+        ASSERT_GE(node, 0) << n.label;
+        int best = 0;
+        for (std::size_t a = 1; a < n.actions.size(); ++a) {
+          if (games::action_probability(eg, exact.profile, node, static_cast<int>(a)) >
+              games::action_probability(eg, exact.profile, node, best)) {
+            best = static_cast<int>(a);
+          }
+        }
+        const bool on_path =
+            std::any_of(exact.path.begin(), exact.path.end(),
+                        [&](const crisis::Step& st) { return st.node == n.label; });
+        EXPECT_EQ(fast[d].action, best) << n.label << " at draw " << i;
+        EXPECT_EQ(fast[d].on_path, on_path) << n.label << " at draw " << i;
+        off_path += on_path ? 0 : 1;
+        choices_seen.insert(n.label + ":" + n.actions[static_cast<std::size_t>(best)].name);
+      }
+      ++draws;
+    }
+  }
+  EXPECT_EQ(draws, 200);
+  EXPECT_GT(off_path, 0);  // some node is off the path, so on_path is tested both ways
+  // Some node's choice flips across the draws, so the choices are tested both ways.
+  EXPECT_GT(choices_seen.size(), korea().current().games.at(0).nodes.size());
+  // A game the compiled path does not take (another solver) is left to solve().
+  std::vector<crisis::NodeChoice> out;
+  EXPECT_FALSE(crisis::pure_choices(korea().current(), korea().current().games.at(0), "lcp", out));
 }
 
 // Another scenario with the same game, a game with another tree, and a solver that is not
