@@ -207,21 +207,28 @@ ScenarioIndex::ScenarioIndex(const Scenario& s) {
   };
   // Every actor's root once. root_actor(id) walks from actor(id), the first actor with that
   // id, so a name's root is that actor's; a name no actor has is its own root.
+  // Reserved throughout: a sweep builds an index for every sample.
+  roots.reserve(s.actors.size() + s.polls.size() + s.forces.size());
   std::vector<int> actor_roots;
   actor_roots.reserve(s.actors.size());
   for (const Actor& a : s.actors) actor_roots.push_back(id_of(s.root_actor(a.id)));
   auto root_of = [&](const Actor* a, const std::string& name) {
     return a == nullptr ? id_of(name) : actor_roots[static_cast<std::size_t>(a - s.actors.data())];
   };
+  stance_roots.reserve(s.issues.size());
+  stance_capabilities.reserve(s.issues.size());
   for (const Issue& issue : s.issues) {
     auto& ids = stance_roots.emplace_back();
     auto& caps = stance_capabilities.emplace_back();
+    ids.reserve(issue.stances.size());
+    caps.reserve(issue.stances.size());
     for (const Stance& st : issue.stances) {
       const Actor* a = s.actor(st.actor);
       ids.push_back(root_of(a, st.actor));
       caps.push_back(a == nullptr ? 0.0 : std::max(0.0, a->capability.value));  // capability_of
     }
   }
+  poll_roots.reserve(s.polls.size());
   for (const Poll& p : s.polls) poll_roots.push_back(root_of(s.actor(p.actor), p.actor));
   units.reserve(s.forces.size());
   if (!geo::weapon_distances_defined(s)) {
