@@ -519,6 +519,20 @@ std::vector<ConductEvidence> crisis_evidence(const Scenario& s, const std::strin
   std::vector<ConductEvidence> out;
   const Date today = date_of(s);
   std::optional<std::map<std::string, double>> values;  // computed once, when needed
+  auto add = [&](const ScenarioGame& g, const GameNode& n, const std::string& choice, bool on_path,
+                 double shares_risk) {
+    ConductEvidence ev;
+    ev.member = s.root_actor(n.player);
+    ev.kind = "game";
+    ev.id = g.id;
+    ev.choice = choice;
+    ev.node = n.label;
+    ev.on_path = on_path;
+    ev.date = today;
+    ev.shares_risk = shares_risk;
+    ev.weight = on_path ? 1.0 : off_path_weight;
+    out.push_back(std::move(ev));
+  };
   for (const ScenarioGame& g : s.games) {
     // Inline games only: a .efg file's actions carry no shares_risk tag.
     bool tagged = false;
@@ -535,18 +549,7 @@ std::vector<ConductEvidence> crisis_evidence(const Scenario& s, const std::strin
         if (choices[i].action < 0) continue;
         const GameAction& act = n.actions[static_cast<std::size_t>(choices[i].action)];
         // The member chose an untagged action: its choice says nothing declared.
-        if (!act.shares_risk) continue;
-        ConductEvidence ev;
-        ev.member = s.root_actor(n.player);
-        ev.kind = "game";
-        ev.id = g.id;
-        ev.choice = act.name;
-        ev.node = n.label;
-        ev.on_path = choices[i].on_path;
-        ev.date = today;
-        ev.shares_risk = *act.shares_risk;
-        ev.weight = ev.on_path ? 1.0 : off_path_weight;
-        out.push_back(std::move(ev));
+        if (act.shares_risk) add(g, n, act.name, choices[i].on_path, *act.shares_risk);
       }
       continue;
     }
@@ -583,18 +586,10 @@ std::vector<ConductEvidence> crisis_evidence(const Scenario& s, const std::strin
       }
       // The member chose an untagged action: its choice says nothing declared.
       if (!(tagged_p > 0)) continue;
-      ConductEvidence ev;
-      ev.member = s.root_actor(n.player);
-      ev.kind = "game";
-      ev.id = g.id;
-      ev.choice = choice;
-      ev.node = n.label;
-      ev.on_path = std::any_of(sol.path.begin(), sol.path.end(),
-                               [&](const crisis::Step& st) { return st.node == n.label; });
-      ev.date = today;
-      ev.shares_risk = sum / tagged_p;
-      ev.weight = ev.on_path ? 1.0 : off_path_weight;
-      out.push_back(std::move(ev));
+      add(g, n, choice,
+          std::any_of(sol.path.begin(), sol.path.end(),
+                      [&](const crisis::Step& st) { return st.node == n.label; }),
+          sum / tagged_p);
     }
   }
   return out;

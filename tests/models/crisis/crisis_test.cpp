@@ -310,6 +310,19 @@ TEST(CrisisKorea, JapanDecliningKeepsChinaFromRestraining) {
   EXPECT_FALSE(credible(s, "restrain"));
 }
 
+// Draw i of `count` from `base` (stream `seed`), with the cost per exposed soldier spread
+// evenly over [0.002, 0.008], both sides of the strike's flip (about 0.0051).
+Scenario draw_across_the_flip(const Scenario& base, std::uint64_t seed, std::uint64_t i,
+                              std::uint64_t count) {
+  Scenario s = draw_sample(base, sample_seed(seed, i));
+  for (Param& p : s.params) {
+    if (p.id == "us_cost_per_exposed_soldier") {
+      p.value = Quantity(0.002 + 0.006 * static_cast<double>(i) / static_cast<double>(count));
+    }
+  }
+  return s;
+}
+
 // threat_credibility() solves backward-induction games in doubles on a tree compiled once
 // per thread; it must say what the exact solver says on every draw. The cost per exposed
 // soldier is spread over both sides of the strike's flip (about 0.0051), on the 2003 bases
@@ -319,12 +332,7 @@ TEST(CrisisKorea, FastCredibilityMatchesTheExactSolverOnDraws) {
   int draws = 0;
   for (const Scenario& base : {korea().current(), relocated_in_2003()}) {
     for (std::uint64_t i = 0; i < 200; ++i) {
-      Scenario s = draw_sample(base, sample_seed(11, i));
-      for (Param& p : s.params) {
-        if (p.id == "us_cost_per_exposed_soldier") {
-          p.value = Quantity(0.002 + 0.006 * static_cast<double>(i) / 200.0);
-        }
-      }
+      const Scenario s = draw_across_the_flip(base, 11, i, 200);
       const ScenarioGame& g = s.games.at(0);
       const auto exact = crisis::solve(g, crisis::game_variables(s)).threats;
       const auto fast = crisis::threat_credibility(s, g);
@@ -352,12 +360,7 @@ TEST(CrisisKorea, PureChoicesMatchTheExactSolversProfileAndPath) {
   std::set<std::string> choices_seen;
   for (const Scenario& base : {korea().current(), relocated_in_2003()}) {
     for (std::uint64_t i = 0; i < 100; ++i) {
-      Scenario s = draw_sample(base, sample_seed(12, i));
-      for (Param& p : s.params) {
-        if (p.id == "us_cost_per_exposed_soldier") {
-          p.value = Quantity(0.002 + 0.006 * static_cast<double>(i) / 100.0);
-        }
-      }
+      const Scenario s = draw_across_the_flip(base, 12, i, 100);
       const ScenarioGame& g = s.games.at(0);
       const crisis::Solution exact = crisis::solve(g, crisis::game_variables(s));
       std::vector<crisis::NodeChoice> fast;
