@@ -30,6 +30,17 @@ double distance_km(const GeoPoint& a, const GeoPoint& b);
 // Earth's circumference, such as any front line.
 double distance_to_polyline_km(const GeoPoint& p, const std::vector<GeoPoint>& line);
 
+// Bounds on distance_to_polyline_km(p, line) from the distances to the line's vertices
+// alone, without searching its segments (a remembered distance gives both bounds):
+// lower_km <= d <= upper_km for the value d that distance_to_polyline_km returns, so a
+// comparison of d with a range that the bounds decide is decided as d would decide it.
+// Throws std::invalid_argument when `line` is empty.
+struct DistanceBounds {
+  double lower_km = 0.0;
+  double upper_km = 0.0;
+};
+DistanceBounds polyline_bounds_km(const GeoPoint& p, const std::vector<GeoPoint>& line);
+
 // Distance, in km, from a weapon's firing positions (the nearest site) or, when it is
 // deployed along a line, from that line. Throws std::invalid_argument when the weapon has
 // neither sites nor a line known to `scenario`.
@@ -64,11 +75,16 @@ class WeaponDistances {
   WeaponDistances(const Scenario& scenario, const GeoPoint& target)
       : scenario_(&scenario), target_(target) {}
   double operator()(const Weapon& weapon);
+  // (*this)(weapon) <= range_km, decided as that comparison would be, but searching a
+  // front line's segments only when polyline_bounds_km leaves it open: exposure tests ask
+  // only this, and a unit is rarely within a millimetre of a weapon's reach.
+  bool within(const Weapon& weapon, double range_km);
 
  private:
   const Scenario* scenario_;
   GeoPoint target_;
   std::vector<std::pair<const std::string*, double>> lines_;  // front line id, km
+  std::vector<std::pair<const std::string*, DistanceBounds>> bounds_;
 };
 
 // False when weapon_distance_km would throw for a weapon with a positive count (an unknown
@@ -107,12 +123,14 @@ struct WeaponHit {
 // The weapons that reach `force`, in scenario order, into `out` (cleared first): those
 // with a positive count, hostile[k] != 0 and a distance (weapon_distance_km) at most
 // their range. With `first_only`, it stops at the first, for callers that only ask
-// whether the unit is exposed. The one exposure test that force_exposure and the models'
-// Monte Carlo paths share. Precondition: hostile.size() == scenario.weapons.size().
-// Throws as weapon_distance_km does.
+// whether the unit is exposed. Without `distances`, the hits' distance_km are NaN and
+// front lines are searched only where WeaponDistances::within needs it (the same hits).
+// The one exposure test that force_exposure and the models' Monte Carlo paths share.
+// Precondition: hostile.size() == scenario.weapons.size(). Throws as weapon_distance_km
+// does.
 void weapons_reaching(const Scenario& scenario, const Force& force,
                       const std::vector<char>& hostile, bool first_only,
-                      std::vector<WeaponHit>& out);
+                      std::vector<WeaponHit>& out, bool distances = true);
 
 // One enemy weapon system that reaches a unit.
 struct Reach {

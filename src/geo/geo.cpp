@@ -234,27 +234,100 @@ bool same_points(const std::vector<GeoPoint>& a, const std::vector<GeoPoint>& b)
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), same_point);
 }
 
+using PolylineMemo = std::unordered_multimap<std::uint64_t, std::pair<PolylineKey, double>>;
+
+PolylineMemo& polyline_memo() {
+  thread_local PolylineMemo memo;
+  return memo;
+}
+
+// The remembered distance from p to the line, if any.
+const double* find_polyline_km(const PolylineMemo& memo, std::uint64_t h, const GeoPoint& p,
+                               const std::vector<GeoPoint>& line) {
+  const auto [first, last] = memo.equal_range(h);
+  for (auto it = first; it != last; ++it) {
+    const PolylineKey& k = it->second.first;
+    if (same_point(k.p, p) && same_points(k.line, line)) return &it->second.second;
+  }
+  return nullptr;
+}
+
+// The distances from p to each vertex of `line` (into to_vertex, metres) and, per segment,
+// a lower bound on the distance to it, sorted ascending (into order). For q on a segment
+// a-b, d(p,q) >= d(p,a) - d(a,q) and d(p,q) >= d(p,b) - d(q,b), with d(a,q) + d(q,b) = |ab|,
+// so d(p,q) >= (d(p,a) + d(p,b) - |ab|) / 2. Returns the nearest vertex's distance.
+double polyline_bounds(const GeoPoint& p, const std::vector<GeoPoint>& line,
+                       std::vector<double>& to_vertex,
+                       std::vector<std::pair<double, std::size_t>>& order) {
+  const auto& g = wgs84();
+  to_vertex.resize(line.size());
+  double nearest = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    g.Inverse(p.lat, p.lon, line[i].lat, line[i].lon, to_vertex[i]);
+    nearest = std::min(nearest, to_vertex[i]);
+  }
+  order.clear();
+  for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+    double length = 0.0;
+    g.Inverse(line[i].lat, line[i].lon, line[i + 1].lat, line[i + 1].lon, length);
+    order.emplace_back(0.5 * (to_vertex[i] + to_vertex[i + 1] - length), i);
+  }
+  std::sort(order.begin(), order.end());
+  return nearest;
+}
+
+// How far a lower bound must exceed a distance to prove it larger: the inverses round at
+// nanometres, so a millimetre is safe and costs no search that matters.
+constexpr double kBoundMarginM = 1e-3;
+
 }  // namespace
 
 double distance_to_polyline_km(const GeoPoint& p, const std::vector<GeoPoint>& line) {
   if (line.empty()) throw std::invalid_argument("distance to an empty line");
   if (line.size() == 1) return distance_km(p, line.front());
   constexpr std::size_t kMaxMemo = 10000;
-  thread_local std::unordered_multimap<std::uint64_t, std::pair<PolylineKey, double>> memo;
+  PolylineMemo& memo = polyline_memo();
   const std::uint64_t h = polyline_hash(p, line);
-  const auto [first, last] = memo.equal_range(h);
-  for (auto it = first; it != last; ++it) {
-    const PolylineKey& k = it->second.first;
-    if (same_point(k.p, p) && same_points(k.line, line)) return it->second.second;
-  }
-  double best = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+  if (const double* km = find_polyline_km(memo, h, p, line)) return *km;
+  // Most segments of a line are far from the point: a segment is searched (~80 geodesic
+  // inverses) only when its lower bound leaves it a chance to hold the nearest point. A
+  // segment whose bound exceeds the best distance found by more than the inverses'
+  // rounding could only have given a larger distance, so the minimum, and every result,
+  // is the one the search of every segment gives. (The search's endpoint distances are the
+  // same inverses as the vertices' here.)
+  thread_local std::vector<double> to_vertex_tl;
+  thread_local std::vector<std::pair<double, std::size_t>> order_tl;
+  std::vector<double>& to_vertex = to_vertex_tl;
+  std::vector<std::pair<double, std::size_t>>& order = order_tl;
+  double best = polyline_bounds(p, line, to_vertex, order);
+  for (const auto& [bound, i] : order) {
+    if (bound > best + kBoundMarginM) break;
     best = std::min(best, distance_to_segment_m(p, line[i], line[i + 1]));
   }
   const double km = best / 1000.0;
   if (memo.size() >= kMaxMemo) memo.clear();
   memo.emplace(h, std::make_pair(PolylineKey{p, line, h}, km));
   return km;
+}
+
+DistanceBounds polyline_bounds_km(const GeoPoint& p, const std::vector<GeoPoint>& line) {
+  if (line.empty()) throw std::invalid_argument("distance to an empty line");
+  if (line.size() == 1) {
+    const double km = distance_km(p, line.front());
+    return {km, km};
+  }
+  if (const double* km = find_polyline_km(polyline_memo(), polyline_hash(p, line), p, line)) {
+    return {*km, *km};
+  }
+  thread_local std::vector<double> to_vertex_tl;
+  thread_local std::vector<std::pair<double, std::size_t>> order_tl;
+  std::vector<double>& to_vertex = to_vertex_tl;
+  std::vector<std::pair<double, std::size_t>>& order = order_tl;
+  const double nearest = polyline_bounds(p, line, to_vertex, order);
+  // distance_to_polyline_km's minimum starts at the nearest vertex and only falls; every
+  // segment value it takes is at least that segment's bound, less the inverses' rounding.
+  const double lower = std::min(nearest, order.front().first) - kBoundMarginM;
+  return {std::max(0.0, lower) / 1000.0, nearest / 1000.0};
 }
 
 double weapon_distance_km(const Scenario& scenario, const Weapon& weapon, const GeoPoint& target) {
@@ -301,6 +374,25 @@ EnemyTest enemies_outside_alliances(const Scenario& scenario) {
     }
     return true;
   };
+}
+
+bool WeaponDistances::within(const Weapon& weapon, double range_km) {
+  if (weapon.front_line.empty()) return (*this)(weapon) <= range_km;
+  for (const auto& [line, km] : lines_) {
+    if (*line == weapon.front_line) return km <= range_km;
+  }
+  const Line* l = scenario_->line(weapon.front_line);
+  if (l == nullptr) return (*this)(weapon) <= range_km;  // which throws, naming the line
+  const DistanceBounds* b = nullptr;
+  for (const auto& [line, bounds] : bounds_) {
+    if (*line == weapon.front_line) b = &bounds;
+  }
+  if (b == nullptr)
+    b = &bounds_.emplace_back(&weapon.front_line, polyline_bounds_km(target_, l->points)).second;
+  // Division by 1000 and the minimum are monotone: these decide as the distance would.
+  if (b->upper_km <= range_km) return true;
+  if (b->lower_km > range_km) return false;
+  return (*this)(weapon) <= range_km;
 }
 
 double WeaponDistances::operator()(const Weapon& weapon) {
@@ -374,12 +466,19 @@ const std::vector<char>& HostileWeapons::of(const std::string& unit_owner) {
 
 void weapons_reaching(const Scenario& scenario, const Force& force,
                       const std::vector<char>& hostile, bool first_only,
-                      std::vector<WeaponHit>& out) {
+                      std::vector<WeaponHit>& out, bool distances) {
   out.clear();
   WeaponDistances km(scenario, force.location);
   for (std::size_t k = 0; k < scenario.weapons.size(); ++k) {
     const Weapon& w = scenario.weapons[k];
     if (!(w.count.value > 0) || hostile[k] == 0) continue;
+    if (!distances) {
+      if (km.within(w, w.range_km.value)) {
+        out.push_back({k, std::numeric_limits<double>::quiet_NaN()});
+        if (first_only) return;
+      }
+      continue;
+    }
     const double d = km(w);
     if (d <= w.range_km.value) {
       out.push_back({k, d});

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <random>
 
 #include "entente/geo.hpp"
 
@@ -56,6 +58,77 @@ TEST(Geo, PolylineTakesTheNearestSegment) {
   EXPECT_LT(d, geo::distance_km(p, {0, 1}));
   EXPECT_NEAR(d, geo::distance_km(p, {1, 3}), 0.5);  // ≈ straight south; not exact on the ellipsoid
   EXPECT_LE(d, geo::distance_km(p, {1, 3}) + 1e-9);
+}
+
+// A zigzag the size of the Korean front (eight vertices over ~250 km) and points drawn
+// around it; a fixed seed, so a failure is reproducible.
+std::vector<GeoPoint> zigzag_line() {
+  return {{37.7, 126.1},  {37.95, 126.7}, {38.1, 127.1},  {38.3, 127.5},
+          {38.25, 127.9}, {38.35, 128.2}, {38.6, 128.35}, {38.62, 128.37}};
+}
+
+std::vector<GeoPoint> points_near_the_line(unsigned seed, int n) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> lat(37.0, 39.5);
+  std::uniform_real_distribution<double> lon(125.5, 129.0);
+  std::vector<GeoPoint> out;
+  for (int i = 0; i < n; ++i) out.push_back({lat(rng), lon(rng)});
+  return out;
+}
+
+TEST(Geo, PolylineDistanceIsTheMinimumOverEverySegmentsSearch) {
+  // The search skips segments whose triangle-inequality bound cannot beat the best
+  // distance found; the result must be exactly what searching every segment gives (each
+  // two-point line is searched whole, its bound never exceeding its nearer endpoint).
+  const std::vector<GeoPoint> line = zigzag_line();
+  for (const GeoPoint& p : points_near_the_line(7, 60)) {
+    double every = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+      every = std::min(every, geo::distance_to_polyline_km(p, {line[i], line[i + 1]}));
+    }
+    EXPECT_EQ(geo::distance_to_polyline_km(p, line), every) << p.lat << ", " << p.lon;
+  }
+}
+
+TEST(Geo, PolylineBoundsHoldTheDistanceAndDecideRangesAsItWould) {
+  const std::vector<GeoPoint> line = zigzag_line();
+  for (const GeoPoint& p : points_near_the_line(11, 40)) {
+    // Bounds first: once the distance is remembered, they collapse onto it.
+    const geo::DistanceBounds b = geo::polyline_bounds_km(p, line);
+    const double d = geo::distance_to_polyline_km(p, line);
+    EXPECT_LE(b.lower_km, d);
+    EXPECT_LE(d, b.upper_km);
+    const geo::DistanceBounds again = geo::polyline_bounds_km(p, line);
+    EXPECT_EQ(again.lower_km, d);
+    EXPECT_EQ(again.upper_km, d);
+    // Ranges at and around the distance and the bounds, each decided by within() with
+    // nothing remembered: the line gets k extra copies of its last vertex, a zero-length
+    // segment that moves no distance but makes a line the memo has not seen.
+    const std::vector<double> ranges = {d,
+                                        std::nextafter(d, 0.0),
+                                        std::nextafter(d, 1e9),
+                                        d - 1e-6,
+                                        d + 1e-6,
+                                        d - 1.0,
+                                        d + 1.0,
+                                        b.lower_km,
+                                        b.upper_km,
+                                        0.0,
+                                        1e4};
+    std::vector<GeoPoint> fresh = line;
+    for (const double r : ranges) {
+      fresh.push_back(line.back());
+      Scenario s;
+      s.lines.push_back({"front", "", fresh});
+      Weapon gun;
+      gun.id = "gun";
+      gun.count = 1.0;
+      gun.front_line = "front";
+      geo::WeaponDistances table(s, p);
+      EXPECT_EQ(table.within(gun, r), d <= r) << p.lat << ", " << p.lon << " r " << r;
+    }
+    EXPECT_EQ(geo::distance_to_polyline_km(p, fresh), d);  // the copies moved nothing
+  }
 }
 
 // Three owners: A and B allied, C outside; C's gun at the origin reaches 20 km.

@@ -246,7 +246,7 @@ ScenarioIndex::ScenarioIndex(const Scenario& s) {
   geo::HostileWeapons hostile(s);
   std::vector<geo::WeaponHit> hit;
   for (const Force& f : s.forces) {
-    geo::weapons_reaching(s, f, hostile.of(f.owner), true, hit);
+    geo::weapons_reaching(s, f, hostile.of(f.owner), true, hit, /*distances=*/false);
     const bool exposed = !hit.empty();
     units.push_back({root_of(s.actor(f.owner), f.owner), f.strength.value, exposed, &f.serves});
   }

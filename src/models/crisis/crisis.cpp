@@ -58,12 +58,13 @@ std::pair<double, double> interval(const Quantity& q, double floor) {
   return {std::max(floor, v - half), v + half};
 }
 
+// Whether each threat is credible, as solve() reports it. The flip search asks this a few
+// hundred times per game, so it takes threat_credibility()'s compiled path (the same
+// decisions as solve(), in doubles) where the game allows it.
 std::vector<bool> credibility(const Scenario& s, const ScenarioGame& game,
                               const std::string& solver) {
-  const Solution sol = solve(game, game_variables(s), solver);
   std::vector<bool> out;
-  out.reserve(sol.threats.size());
-  for (const auto& t : sol.threats) out.push_back(t.credible);
+  for (const auto& t : threat_credibility(s, game, solver)) out.push_back(t.credible);
   return out;
 }
 

@@ -241,7 +241,8 @@ void add_exposure(CompiledGame& c, const Scenario& s) {
     if (counted == nullptr)
       counted = &counted_by.emplace_back(&f.owner, std::vector<const std::string*>{}).second;
     // What geo::force_exposure() finds for this unit.
-    geo::weapons_reaching(s, f, hostile.of(f.owner), false, reached);
+    geo::weapons_reaching(s, f, hostile.of(f.owner), false, reached,
+                          /*distances=*/false);
     const double strength = f.strength.value;
     for (const Source* src : fed) {
       switch (src->exposure) {
