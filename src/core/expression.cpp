@@ -19,10 +19,37 @@ namespace {
 
 int position_of(const mu::Parser::exception_type& e) { return std::max(0, e.GetPos()); }
 
+// The full parse behind used_variables.
+std::vector<std::string> parse_used_variables(const std::string& text,
+                                              const std::vector<std::string>& known);
+
 }  // namespace
 
 std::vector<std::string> used_variables(const std::string& text,
                                         const std::vector<std::string>& known) {
+  // A text that parsed once uses exactly the variables it used then: with every one of
+  // them known again, the parse succeeds with that answer, and only a missing one needs the
+  // parser's message. The crisis model asks this of every payoff on every run (its flip
+  // inputs), and a parse defines every known name first: a hundred times the lookup.
+  constexpr std::size_t kCacheLimit = 4096;
+  thread_local std::unordered_map<std::string, std::vector<std::string>> cache_tl;
+  auto& cache = cache_tl;
+  if (const auto hit = cache.find(text); hit != cache.end()) {
+    const bool all_known = std::all_of(hit->second.begin(), hit->second.end(), [&](const auto& v) {
+      return std::find(known.begin(), known.end(), v) != known.end();
+    });
+    if (all_known) return hit->second;
+  }
+  std::vector<std::string> out = parse_used_variables(text, known);
+  if (cache.size() >= kCacheLimit) cache.clear();
+  cache.insert_or_assign(text, out);
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> parse_used_variables(const std::string& text,
+                                              const std::vector<std::string>& known) {
   mu::Parser p;
   // Every known name is bound to one dummy: only the parse matters here.
   double dummy = 1.0;
@@ -51,6 +78,8 @@ std::vector<std::string> used_variables(const std::string& text,
     throw ExpressionError("expression does not parse: " + e.GetMsg(), position_of(e));
   }
 }
+
+}  // namespace
 
 namespace {
 

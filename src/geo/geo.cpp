@@ -234,16 +234,25 @@ bool same_points(const std::vector<GeoPoint>& a, const std::vector<GeoPoint>& b)
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), same_point);
 }
 
-using PolylineMemo = std::unordered_multimap<std::uint64_t, std::pair<PolylineKey, double>>;
+// What is known of one point's distance to one line: bounds (lower_km <= d <= upper_km),
+// or the distance itself (exact: both equal to it).
+struct PolylineEntry {
+  DistanceBounds bounds;
+  bool exact = false;
+};
+using PolylineMemo = std::unordered_multimap<std::uint64_t, std::pair<PolylineKey, PolylineEntry>>;
+
+// Bounded so that a long-lived thread shown many places does not grow forever.
+constexpr std::size_t kMaxPolylineMemo = 10000;
 
 PolylineMemo& polyline_memo() {
   thread_local PolylineMemo memo;
   return memo;
 }
 
-// The remembered distance from p to the line, if any.
-const double* find_polyline_km(const PolylineMemo& memo, std::uint64_t h, const GeoPoint& p,
-                               const std::vector<GeoPoint>& line) {
+// What is remembered of p and the line, if anything.
+PolylineEntry* find_polyline(PolylineMemo& memo, std::uint64_t h, const GeoPoint& p,
+                             const std::vector<GeoPoint>& line) {
   const auto [first, last] = memo.equal_range(h);
   for (auto it = first; it != last; ++it) {
     const PolylineKey& k = it->second.first;
@@ -285,10 +294,10 @@ constexpr double kBoundMarginM = 1e-3;
 double distance_to_polyline_km(const GeoPoint& p, const std::vector<GeoPoint>& line) {
   if (line.empty()) throw std::invalid_argument("distance to an empty line");
   if (line.size() == 1) return distance_km(p, line.front());
-  constexpr std::size_t kMaxMemo = 10000;
   PolylineMemo& memo = polyline_memo();
   const std::uint64_t h = polyline_hash(p, line);
-  if (const double* km = find_polyline_km(memo, h, p, line)) return *km;
+  PolylineEntry* known = find_polyline(memo, h, p, line);
+  if (known != nullptr && known->exact) return known->bounds.upper_km;
   // Most segments of a line are far from the point: a segment is searched (~80 geodesic
   // inverses) only when its lower bound leaves it a chance to hold the nearest point. A
   // segment whose bound exceeds the best distance found by more than the inverses'
@@ -305,8 +314,12 @@ double distance_to_polyline_km(const GeoPoint& p, const std::vector<GeoPoint>& l
     best = std::min(best, distance_to_segment_m(p, line[i], line[i + 1]));
   }
   const double km = best / 1000.0;
-  if (memo.size() >= kMaxMemo) memo.clear();
-  memo.emplace(h, std::make_pair(PolylineKey{p, line, h}, km));
+  if (known != nullptr) {
+    *known = {{km, km}, true};
+    return km;
+  }
+  if (memo.size() >= kMaxPolylineMemo) memo.clear();
+  memo.emplace(h, std::make_pair(PolylineKey{p, line, h}, PolylineEntry{{km, km}, true}));
   return km;
 }
 
@@ -316,9 +329,10 @@ DistanceBounds polyline_bounds_km(const GeoPoint& p, const std::vector<GeoPoint>
     const double km = distance_km(p, line.front());
     return {km, km};
   }
-  if (const double* km = find_polyline_km(polyline_memo(), polyline_hash(p, line), p, line)) {
-    return {*km, *km};
-  }
+  // Remembered too: a sweep asks of the same units and lines on every sample.
+  PolylineMemo& memo = polyline_memo();
+  const std::uint64_t h = polyline_hash(p, line);
+  if (const PolylineEntry* known = find_polyline(memo, h, p, line)) return known->bounds;
   thread_local std::vector<double> to_vertex_tl;
   thread_local std::vector<std::pair<double, std::size_t>> order_tl;
   std::vector<double>& to_vertex = to_vertex_tl;
@@ -327,7 +341,10 @@ DistanceBounds polyline_bounds_km(const GeoPoint& p, const std::vector<GeoPoint>
   // distance_to_polyline_km's minimum starts at the nearest vertex and only falls; every
   // segment value it takes is at least that segment's bound, less the inverses' rounding.
   const double lower = std::min(nearest, order.front().first) - kBoundMarginM;
-  return {std::max(0.0, lower) / 1000.0, nearest / 1000.0};
+  const DistanceBounds bounds{std::max(0.0, lower) / 1000.0, nearest / 1000.0};
+  if (memo.size() >= kMaxPolylineMemo) memo.clear();
+  memo.emplace(h, std::make_pair(PolylineKey{p, line, h}, PolylineEntry{bounds, false}));
+  return bounds;
 }
 
 double weapon_distance_km(const Scenario& scenario, const Weapon& weapon, const GeoPoint& target) {
