@@ -68,3 +68,28 @@ def test_ctrl_c_stops_a_game_solve_inside_the_solver():
     line = out.strip().splitlines()[-1].split()
     assert line[0] == "interrupted"
     assert float(line[1]) - sent < 2.0
+
+
+FORK_SCRIPT = textwrap.dedent("""
+    import os, sys, entente
+    s = entente.default_scenario()
+    # Calls run on worker threads kept between calls: the parent has an idle one now.
+    parent = entente.run(s, models=["compromise"]).document["models"]
+    pid = os.fork()
+    if pid == 0:
+        # The child has none of its parent's threads: its calls must start their own.
+        child = entente.run(s, models=["compromise"]).document["models"]
+        os._exit(0 if child == parent else 3)
+    _, status = os.waitpid(pid, 0)
+    print("child", os.waitstatus_to_exitcode(status), flush=True)
+    again = entente.run(s, models=["compromise"]).document["models"]
+    print("parent", int(again == parent), flush=True)
+""")
+
+
+def test_calls_work_in_a_forked_child_and_after_it():
+    # multiprocessing forks by default on Linux: a child waiting on a worker thread that
+    # fork did not copy would hang for ever (the timeout fails the test instead).
+    out = subprocess.run([sys.executable, "-c", FORK_SCRIPT], capture_output=True, text=True,
+                         env=os.environ.copy(), timeout=60, check=True).stdout.split()
+    assert out == ["child", "0", "parent", "1"]
