@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -119,6 +120,13 @@ struct CompiledGame {
 
   std::vector<double> payoff_at;  // scratch: per tree node and player
   std::vector<int> choice;        // scratch: per infoset
+
+  // The last force exposure computed: what add_exposure read (exposure_key) and the
+  // exposure sources' values it left. The flip search varies one input at a time, and
+  // most (params, capabilities) move no unit or weapon; a what-if run moves none.
+  std::string exposure_key;
+  std::string key_scratch;
+  std::vector<double> exposure_values;  // per source; NaN where the source has no exposure
 };
 
 // Fills a new `c` in place: its sources point into its own `values`.
@@ -282,6 +290,77 @@ std::vector<ThreatCredibility> threats_of(const Solution& sol) {
 // Thrown where solve() would have to report something: it is left to do so.
 struct Unsupported {};
 
+// Appends a number's bits, and a string with its length, to a key: equal keys mean equal
+// inputs, bit for bit.
+void put(std::string& key, double x) { key.append(reinterpret_cast<const char*>(&x), sizeof x); }
+void put(std::string& key, const std::string& text) {
+  put(key, static_cast<double>(text.size()));
+  key += text;
+}
+
+// Everything add_exposure reads of `s`: units, weapons, lines, and the actors' parents and
+// alliances' members that decide who is an enemy.
+void exposure_key(const Scenario& s, std::string& key) {
+  key.clear();
+  for (const Actor& a : s.actors) {
+    put(key, a.id);
+    put(key, a.parent);
+  }
+  for (const Alliance& a : s.alliances) {
+    put(key, static_cast<double>(a.members.size()));
+    for (const std::string& m : a.members) put(key, m);
+  }
+  for (const Force& f : s.forces) {
+    put(key, f.owner);
+    put(key, f.location.lat);
+    put(key, f.location.lon);
+    put(key, f.strength.value);
+  }
+  for (const Weapon& w : s.weapons) {
+    put(key, w.id);
+    put(key, w.owner);
+    put(key, w.count.value);
+    put(key, w.range_km.value);
+    put(key, w.front_line);
+    put(key, static_cast<double>(w.sites.size()));
+    for (const GeoPoint& p : w.sites) {
+      put(key, p.lat);
+      put(key, p.lon);
+    }
+  }
+  for (const Line& l : s.lines) {
+    put(key, l.id);
+    put(key, static_cast<double>(l.points.size()));
+    for (const GeoPoint& p : l.points) {
+      put(key, p.lat);
+      put(key, p.lon);
+    }
+  }
+}
+
+// add_exposure, or its last result when it would read the same inputs.
+void add_exposure_cached(CompiledGame& c, const Scenario& s) {
+  exposure_key(s, c.key_scratch);
+  // The values add_exposure adds to (0 unless a param shares an exposure quantity's name).
+  for (const CompiledGame::Source& src : c.sources) {
+    if (src.exposure >= 0) put(c.key_scratch, *src.value);
+  }
+  if (c.key_scratch == c.exposure_key && c.exposure_values.size() == c.sources.size()) {
+    for (std::size_t i = 0; i < c.sources.size(); ++i) {
+      if (c.sources[i].exposure >= 0) *c.sources[i].value = c.exposure_values[i];
+    }
+    return;
+  }
+  c.exposure_key.clear();  // stays empty if add_exposure throws
+  add_exposure(c, s);
+  c.exposure_values.resize(c.sources.size());
+  for (std::size_t i = 0; i < c.sources.size(); ++i) {
+    c.exposure_values[i] =
+        c.sources[i].exposure >= 0 ? *c.sources[i].value : std::numeric_limits<double>::quiet_NaN();
+  }
+  std::swap(c.exposure_key, c.key_scratch);
+}
+
 // Backward induction on the compiled tree at the scenario's values: fills c.choice.
 void solve_fast(CompiledGame& c, const Scenario& s) {
   // Where game_variables() may fail, it is left to do so.
@@ -292,7 +371,7 @@ void solve_fast(CompiledGame& c, const Scenario& s) {
                  : src.kind == Kind::kCapability ? s.actors[src.index].capability.value
                                                  : 0.0;
   }
-  if (c.exposure && !s.forces.empty()) add_exposure(c, s);
+  if (c.exposure && !s.forces.empty()) add_exposure_cached(c, s);
 
   // Backward induction as the exact solver does it: payoffs sit only at terminals and no
   // chance node mixes them, so every comparison is between two evaluated doubles, whose

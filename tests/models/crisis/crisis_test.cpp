@@ -156,6 +156,61 @@ weapons:
   EXPECT_DOUBLE_EQ(v.at("exposed_troops_PRK"), 0.0);
 }
 
+// A retaliation threat that is credible only while few US troops are exposed: the
+// incumbent fights when 10 > exposed_troops_USA / 100. Hand derivation: the unit of 1000
+// at 38.0 N is ~22 km from the gun (range 40) when exposed, so fighting pays -10 + 0 < 0;
+// moved to 37.0 N (~133 km) nothing is exposed and fighting pays 10 > 0.
+TEST(CrisisVariables, CompiledCredibilityFollowsMovesOfUnitsAndWeapons) {
+  const Scenario base = load(R"(entente: 1
+id: geo
+title: Exposure decides a threat
+as_of: 2003-01-01
+actors:
+  - {id: USA, name: US, kind: state, capability: 1}
+  - {id: PRK, name: DPRK, kind: state, capability: 1}
+forces:
+  - {id: near, owner: USA, unit: near, kind: ground, at: {lat: 38.0, lon: 127.0}, strength: 1000}
+weapons:
+  - {id: gun, owner: PRK, system: gun, range_km: 40, count: 100, sites: [{lat: 38.2, lon: 127.0}]}
+games:
+  - id: g
+    players: [PRK, USA]
+    root:
+      player: PRK
+      actions:
+        - name: provoke
+          next:
+            id: usa
+            player: USA
+            actions:
+              - {name: retaliate, threat: true, payoffs: {PRK: "-1", USA: "10 - exposed_troops_USA / 50"}}
+              - {name: yield, payoffs: {PRK: "1", USA: "0"}}
+        - name: stay
+          payoffs: {PRK: "0", USA: "0"}
+)");
+  Scenario moved = base;
+  moved.forces[0].location.lat = 37.0;
+  Scenario short_range = base;
+  short_range.weapons[0].range_km = Quantity(10.0);
+  Scenario unfielded = base;
+  unfielded.weapons[0].count = Quantity(0.0);
+  auto credible = [](const Scenario& s) {
+    const auto fast = crisis::threat_credibility(s, s.games.at(0));
+    const crisis::Solution exact = crisis::solve(s.games.at(0), crisis::game_variables(s));
+    EXPECT_EQ(fast.at(0).credible, exact.threats.at(0).credible);
+    return fast.at(0).credible;
+  };
+  // Alternating, so each call follows one that left another exposure behind.
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_FALSE(credible(base));
+    EXPECT_TRUE(credible(moved));
+    EXPECT_FALSE(credible(base));
+    EXPECT_TRUE(credible(short_range));
+    EXPECT_FALSE(credible(base));
+    EXPECT_TRUE(credible(unfielded));
+  }
+}
+
 TEST(CrisisScenario, RejectsBadGames) {
   const std::string head = R"(entente: 1
 id: bad
@@ -354,6 +409,40 @@ TEST(CrisisKorea, FastCredibilityMatchesTheExactSolverOnDraws) {
 // pure_choices() is what the alliance model reads of a tagged game on every sample: the
 // choice at every declared node and whether play passes it, by the same compiled path. It
 // must agree with solve()'s profile and path on every draw (both sides of the flip).
+TEST(CrisisKorea, CompiledCredibilityFollowsEveryInputAndEveryMove) {
+  // The compiled path keeps the last force exposure it computed and reuses it while no
+  // unit, weapon or line changes: alternate the two postures (the 2nd Infantry Division
+  // north and south of the Han, which changes the exposure variables) and move each of
+  // the game's inputs to both ends of its interval, comparing with the exact solver each
+  // time.
+  const Scenario north = korea().current();
+  const Scenario south = relocated_in_2003();
+  const ScenarioGame& g = north.games.at(0);
+  ASSERT_NE(crisis::game_variables(north), crisis::game_variables(south));
+  auto check = [&](const Scenario& s, const std::string& what) {
+    const crisis::Solution exact = crisis::solve(s.games.at(0), crisis::game_variables(s));
+    const auto fast = crisis::threat_credibility(s, s.games.at(0));
+    ASSERT_EQ(fast.size(), exact.threats.size()) << what;
+    for (std::size_t t = 0; t < fast.size(); ++t) {
+      EXPECT_EQ(fast[t].action, exact.threats[t].action) << what;
+      EXPECT_EQ(fast[t].credible, exact.threats[t].credible) << what << " " << fast[t].action;
+    }
+  };
+  int checked = 0;
+  for (const crisis::Input& in : crisis::inputs_of(north, g)) {
+    for (const double x : {in.lo, in.hi}) {
+      for (const Scenario* base : {&north, &south}) {
+        Scenario s = *base;
+        in.set(s, x);
+        check(s, in.path + " = " + std::to_string(x));
+        check(*base, "back to the base");
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 40);
+}
+
 TEST(CrisisKorea, PureChoicesMatchTheExactSolversProfileAndPath) {
   int draws = 0;
   int off_path = 0;
