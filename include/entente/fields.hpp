@@ -2,7 +2,7 @@
 // sweeps, sensitivity analysis), the what-if (the web app's sliders, Scenario.with_changes
 // in Python) and the sweep's inputs all read, so that a number one of them can move, the
 // others can too, under the same path and the same range the loader enforces. The paths
-// are the ones events use (docs/scenario.md#events): `issues.ISSUE.positions.ACTOR.position`,
+// are the ones events set (docs/scenario.md#events): `issues.ISSUE.positions.ACTOR.position`,
 // `alliances.ALLIANCE.terms.MEMBER.burden.contributions`, `params.NAME`, ...
 #pragma once
 
@@ -33,7 +33,10 @@ struct NumericField {
 };
 
 // Every settable number of `s`, in a fixed order: actors, issues (status quo, then each
-// stance), alliances' terms, forces, weapons, polls, params; each in the scenario's order.
+// stance), alliances' terms (commitment, burden, threats, signals, episodes), forces (strength,
+// lat, lon), weapons, polls, params, places (lat, lon); each in the scenario's order. Events
+// set numbers by these paths too (docs/scenario.md#events): what an event can set as a
+// number is what this table has.
 // The fields point into `s`: they are valid until `s` is changed in shape or destroyed.
 // Sampling visits the uncertain Quantities in this order, so it is part of every sweep's
 // reproducibility: append new fields, never reorder.
@@ -44,5 +47,11 @@ std::vector<NumericField> numeric_fields(Scenario& s);
 // settable number (saying which paths exist) or the value is not finite or outside the
 // field's range.
 void set_numeric_field(Scenario& s, const std::string& path, double value);
+
+// Sets the Quantity at `path` to `q`, its distribution included: what an event that gives
+// a field a new uncertain value does. Throws std::invalid_argument as set_numeric_field does,
+// and when the field at `path` is a plain number (a coordinate), which takes no
+// distribution.
+void set_quantity_field(Scenario& s, const std::string& path, const Quantity& q);
 
 }  // namespace entente

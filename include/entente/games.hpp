@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace entente::games {
@@ -46,6 +47,17 @@ struct Infoset {
   std::vector<std::string> actions;
   std::vector<Rational> probs;  // chance infosets only: one per action, summing to 1
   std::vector<int> nodes;       // member nodes
+};
+
+// A violation of perfect recall: two nodes of one information set that its player reaches
+// by different moves of its own. Moves are (infoset index, action index), root first.
+struct RecallViolation {
+  int player = 0;                                // 1..n
+  int infoset = -1;                              // index into infosets()
+  int first_node = -1;                           // the information set's first node
+  int node = -1;                                 // a later node of the set, reached differently
+  std::vector<std::pair<int, int>> first_moves;  // the player's own moves to first_node
+  std::vector<std::pair<int, int>> node_moves;   // ... and to node
 };
 
 class ExtensiveGame {
@@ -101,8 +113,13 @@ class ExtensiveGame {
   [[nodiscard]] std::vector<int> prefix_order() const;
   // True when every player's information set holds a single node.
   [[nodiscard]] bool perfect_information() const;
-  // "" when each player recalls own past moves and information, else why not.
+  // "" when each player recalls own past moves and information, else why not (the first
+  // of perfect_recall_violations, in words).
   [[nodiscard]] std::string perfect_recall_problem() const;
+  // Every node of an information set reached by other own moves than the set's first node
+  // (in the order the nodes joined the set), infosets in index order; empty with perfect
+  // recall. Chance information sets are never violations.
+  [[nodiscard]] std::vector<RecallViolation> perfect_recall_violations() const;
   // The first node with this label, -1 when none.
   [[nodiscard]] int find_node(const std::string& label) const;
   // Total payoff of the outcomes on the path from the root to `node` (inclusive).

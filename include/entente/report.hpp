@@ -43,8 +43,8 @@ struct ReportInput {
   nlohmann::json sweep;        // a `sweep --json` document
   nlohmann::json sensitivity;  // a `sensitivity --json` document
   // Models that apply to the scenario but are not in `run` (a run of `-m bdm` alone): the
-  // report says so at the top, with `missing_hint` (how to get them), and keeps a section
-  // for the alliances and crisis games saying they were not run.
+  // report says so at the top, with `missing_hint` (how to get them), and keeps each such
+  // scenario model's section (its view's, entente/model_views.hpp) saying it did not run.
   std::vector<std::string> missing_models;
   std::string missing_hint;
   std::vector<std::string> notes;  // about where the documents came from; shown at the top
@@ -108,7 +108,9 @@ nlohmann::json map_layers(const Scenario& s);
 Chart map_chart(const nlohmann::json& layers, const nlohmann::json& countries,
                 const nlohmann::json& after = nullptr, const std::string& after_date = "");
 
-// Histograms of a sweep's outputs (one panel per output) and their quantiles.
+// Histograms of a sweep's outputs (one panel per output) and their quantiles: the issue
+// forecasts, then each scenario model's outputs as its view draws them (model_views.hpp),
+// then those of models without a view of their own.
 std::vector<Chart> sweep_charts(const nlohmann::json& sweep);
 
 // One tornado chart per output of a sensitivity document: the `top` most influential
@@ -128,8 +130,8 @@ std::vector<std::string> unmoved_outputs(const nlohmann::json& sensitivity);
 // credibility thresholds, from a run document's models.crisis; empty when absent.
 std::vector<Chart> crisis_charts(const nlohmann::json& crisis);
 
-// Every section of the report, in order: issues, alliances, crisis (when the run has it),
-// map, uncertainty.
+// Every section of the report, in order: issues, each scenario model's by its view
+// (alliances, crisis games, ...: entente/model_views.hpp), map, uncertainty.
 std::vector<Section> build_sections(const ReportInput& input, const nlohmann::json& countries);
 
 // The complete HTML document: header, table of contents, sections with one <figure> per

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <string>
 
+#include "entente/json_shape.hpp"
+#include "entente/model_views.hpp"
+
 namespace entente::app {
 
 namespace {
@@ -16,191 +19,7 @@ namespace {
 // a wrong type and, for a const missing key, do not even throw. Every field a reader of
 // stored runs touches is checked here first, and the first problem is reported by its path.
 
-struct BadShape {
-  std::string message;
-};
-
-enum class Kind { kObject, kArray, kString, kNumber, kUnsigned, kInteger, kBool };
-
-const char* kind_name(Kind k) {
-  switch (k) {
-    case Kind::kObject:
-      return "an object";
-    case Kind::kArray:
-      return "an array";
-    case Kind::kString:
-      return "a string";
-    case Kind::kNumber:
-      return "a number";
-    case Kind::kUnsigned:
-      return "a non-negative integer";
-    case Kind::kInteger:
-      return "an integer";
-    case Kind::kBool:
-      return "true or false";
-  }
-  return "?";
-}
-
-bool is_kind(const nlohmann::json& j, Kind k) {
-  switch (k) {
-    case Kind::kObject:
-      return j.is_object();
-    case Kind::kArray:
-      return j.is_array();
-    case Kind::kString:
-      return j.is_string();
-    case Kind::kNumber:
-      return j.is_number();
-    case Kind::kUnsigned:
-      return j.is_number_unsigned() || (j.is_number_integer() && j.get<std::int64_t>() >= 0);
-    case Kind::kInteger:
-      return j.is_number_integer();
-    case Kind::kBool:
-      return j.is_boolean();
-  }
-  return false;
-}
-
-// `j` (at `path`) must be of kind `k`.
-const nlohmann::json& expect(const nlohmann::json& j, const std::string& path, Kind k) {
-  if (!is_kind(j, k)) {
-    throw BadShape{fmt::format("{}: expected {}, found {}", path, kind_name(k),
-                               j.is_number() ? "a number" : j.type_name())};
-  }
-  return j;
-}
-
-// The object `obj` (at `path`) must have `key`, of kind `k`.
-const nlohmann::json& required(const nlohmann::json& obj, const std::string& path,
-                               const std::string& key, Kind k) {
-  expect(obj, path, Kind::kObject);
-  const auto it = obj.find(key);
-  if (it == obj.end()) {
-    throw BadShape{fmt::format("{}.{}: missing; expected {}", path, key, kind_name(k))};
-  }
-  return expect(*it, path + "." + key, k);
-}
-
-// When the object `obj` has `key`, it is of kind `k` (null is not: `value()` reads null as a
-// value of the wrong type). Returns nullptr when absent.
-const nlohmann::json* optional_field(const nlohmann::json& obj, const std::string& path,
-                                     const std::string& key, Kind k) {
-  expect(obj, path, Kind::kObject);
-  const auto it = obj.find(key);
-  if (it == obj.end()) return nullptr;
-  return &expect(*it, path + "." + key, k);
-}
-
-// As optional_field, but null is allowed too (fields read only after an is_number()).
-void nullable_number(const nlohmann::json& obj, const std::string& path, const std::string& key) {
-  expect(obj, path, Kind::kObject);
-  const auto it = obj.find(key);
-  if (it != obj.end() && !it->is_null()) expect(*it, path + "." + key, Kind::kNumber);
-}
-
-std::string at_index(const std::string& path, std::size_t i) {
-  return fmt::format("{}[{}]", path, i);
-}
-
-// A number, or an object whose "value" is a number (a Quantity as run documents write it).
-void number_or_value(const nlohmann::json& obj, const std::string& path, const std::string& key) {
-  expect(obj, path, Kind::kObject);
-  const auto it = obj.find(key);
-  if (it == obj.end()) {
-    throw BadShape{fmt::format("{}.{}: missing; expected a number", path, key)};
-  }
-  if (it->is_number()) return;
-  if (it->is_object()) {
-    required(*it, path + "." + key, "value", Kind::kNumber);
-    return;
-  }
-  throw BadShape{fmt::format("{}.{}: expected a number or {{\"value\": number}}, found {}", path,
-                             key, it->type_name())};
-}
-
-void check_alliances(const nlohmann::json& m, const std::string& path) {
-  expect(m, path, Kind::kObject);
-  optional_field(m, path, "date", Kind::kString);
-  const auto* alliances = optional_field(m, path, "alliances", Kind::kArray);
-  if (alliances == nullptr) return;
-  for (std::size_t i = 0; i < alliances->size(); ++i) {
-    const std::string p = at_index(path + ".alliances", i);
-    const auto& a = expect((*alliances)[i], p, Kind::kObject);
-    optional_field(a, p, "id", Kind::kString);
-    optional_field(a, p, "name", Kind::kString);
-    optional_field(a, p, "health", Kind::kNumber);
-    nullable_number(a, p, "p_honours");
-    if (const auto* holds = optional_field(a, p, "p_holds", Kind::kObject)) {
-      for (const auto& [h, v] : holds->items()) {
-        // Horizons are years, written as object keys: "1", "5", "10".
-        if (h.empty() || h.size() > 4 || h.find_first_not_of("0123456789") != std::string::npos) {
-          throw BadShape{fmt::format("{}.p_holds: key '{}' is not a number of years", p, h)};
-        }
-        expect(v, p + ".p_holds." + h, Kind::kNumber);
-      }
-    }
-    if (const auto* iv = optional_field(a, p, "p_holds_interval", Kind::kObject)) {
-      for (const auto& [h, v] : iv->items()) {
-        const std::string q = p + ".p_holds_interval." + h;
-        if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number()) {
-          throw BadShape{fmt::format("{}: expected [lo, hi], two numbers", q)};
-        }
-      }
-    }
-    for (const char* fear : {"abandonment", "entrapment"}) {
-      if (a.contains("abandonment")) required(a, p, fear, Kind::kObject);
-    }
-    if (const auto* drivers = optional_field(a, p, "drivers", Kind::kArray)) {
-      if (!drivers->empty()) {
-        const std::string d = p + ".drivers[0]";
-        optional_field(expect((*drivers)[0], d, Kind::kObject), d, "term", Kind::kString);
-        optional_field((*drivers)[0], d, "value", Kind::kNumber);
-      }
-    }
-  }
-}
-
-void check_crisis(const nlohmann::json& m, const std::string& path) {
-  expect(m, path, Kind::kObject);
-  const auto* games = optional_field(m, path, "games", Kind::kArray);
-  if (games == nullptr) return;
-  for (std::size_t i = 0; i < games->size(); ++i) {
-    const std::string p = at_index(path + ".games", i);
-    const auto& g = expect((*games)[i], p, Kind::kObject);
-    for (const char* key : {"id", "name", "solver"}) optional_field(g, p, key, Kind::kString);
-    if (const auto* steps = optional_field(g, p, "path", Kind::kArray)) {
-      for (std::size_t k = 0; k < steps->size(); ++k) {
-        const std::string sp = at_index(p + ".path", k);
-        expect((*steps)[k], sp, Kind::kObject);
-        for (const char* key : {"player", "action"})
-          optional_field((*steps)[k], sp, key, Kind::kString);
-      }
-    }
-    if (const auto* threats = optional_field(g, p, "threats", Kind::kArray)) {
-      for (std::size_t k = 0; k < threats->size(); ++k) {
-        const std::string tp = at_index(p + ".threats", k);
-        const auto& t = expect((*threats)[k], tp, Kind::kObject);
-        for (const char* key : {"player", "action", "node"})
-          optional_field(t, tp, key, Kind::kString);
-        for (const char* key : {"credible", "reached"}) optional_field(t, tp, key, Kind::kBool);
-        if (const auto* flips = optional_field(t, tp, "flips", Kind::kArray)) {
-          for (std::size_t f = 0; f < flips->size(); ++f) {
-            const std::string fp = at_index(tp + ".flips", f);
-            optional_field(expect((*flips)[f], fp, Kind::kObject), fp, "text", Kind::kString);
-          }
-        }
-      }
-    }
-    if (const auto* vars = optional_field(g, p, "variables", Kind::kObject)) {
-      for (const auto& [name, v] : vars->items()) {
-        if (name.rfind("exposed_", 0) == 0 || name.rfind("weapons_in_range_", 0) == 0) {
-          expect(v, p + ".variables." + name, Kind::kNumber);
-        }
-      }
-    }
-  }
-}
+using namespace shape;
 
 // A `run --json` document: what render_summary, `entente explain` and the report read.
 void check_run_document(const nlohmann::json& doc, const std::string& path) {
@@ -221,7 +40,7 @@ void check_run_document(const nlohmann::json& doc, const std::string& path) {
     const double lo = required(scale, p + ".scale", "min", Kind::kNumber).get<double>();
     const double hi = required(scale, p + ".scale", "max", Kind::kNumber).get<double>();
     if (!(lo < hi)) {
-      throw BadShape{fmt::format("{}.scale: min {} is not below max {}", p, lo, hi)};
+      throw ShapeError(fmt::format("{}.scale: min {} is not below max {}", p, lo, hi));
     }
     // Anchors and positions may be absent (an issue without them is still a forecast).
     if (const auto* anchors = optional_field(scale, p + ".scale", "anchors", Kind::kArray)) {
@@ -270,9 +89,11 @@ void check_run_document(const nlohmann::json& doc, const std::string& path) {
         }
       }
     }
-    if (models->contains("alliance"))
-      check_alliances((*models)["alliance"], path + ".models.alliance");
-    if (models->contains("crisis")) check_crisis((*models)["crisis"], path + ".models.crisis");
+    // Each scenario model's own fields, checked by its view (entente/model_views.hpp).
+    for (const report::ModelView& view : report::model_views()) {
+      if (view.check && models->contains(view.model))
+        view.check((*models)[view.model], path + ".models." + view.model);
+    }
   }
   if (const auto* warnings = optional_field(doc, path, "warnings", Kind::kArray)) {
     for (std::size_t k = 0; k < warnings->size(); ++k) {
@@ -327,7 +148,7 @@ void check_sensitivity_document(const nlohmann::json& doc, const std::string& pa
   }
   const std::string method = required(doc, path, "method", Kind::kString).get<std::string>();
   if (method != "morris" && method != "sobol") {
-    throw BadShape{fmt::format("{}.method: '{}'; expected morris or sobol", path, method)};
+    throw ShapeError(fmt::format("{}.method: '{}'; expected morris or sobol", path, method));
   }
   const bool morris = method == "morris";
   required(doc, path, "evaluations", Kind::kUnsigned);
@@ -348,7 +169,7 @@ void check_sensitivity_document(const nlohmann::json& doc, const std::string& pa
       if (!morris) {
         const auto& ci = required(in, ip, "total_ci", Kind::kArray);
         if (ci.size() != 2) {
-          throw BadShape{fmt::format("{}.total_ci: {} values; expected 2", ip, ci.size())};
+          throw ShapeError(fmt::format("{}.total_ci: {} values; expected 2", ip, ci.size()));
         }
         for (std::size_t c = 0; c < 2; ++c) {
           if (!ci[c].is_null()) expect(ci[c], at_index(ip + ".total_ci", c), Kind::kNumber);
@@ -372,8 +193,8 @@ std::string result_shape_error(const std::string& kind, const nlohmann::json& do
       return fmt::format("kind '{}' is not one this entente reads (run, sweep or sensitivity)",
                          kind);
     }
-  } catch (const BadShape& e) {
-    return e.message;
+  } catch (const shape::ShapeError& e) {
+    return e.what();
   }
   return "";
 }

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "entente/model_views.hpp"
+
 namespace entente::cli {
 
 namespace {
@@ -33,178 +35,6 @@ double as_number(const nlohmann::json& j) {
   return 0.0;
 }
 
-// "ROK 0.65, USA 0.49": each member's value of a per-member object of the alliance model.
-std::string member_values(const nlohmann::json& per_member) {
-  std::string out;
-  for (const auto& [member, v] : per_member.items()) {
-    if (!v.contains("value") || !v["value"].is_number()) continue;
-    out += fmt::format("{}{} {:.2f}", out.empty() ? "" : ", ", member, v["value"].get<double>());
-  }
-  return out.empty() ? "—" : out;
-}
-
-// The alliance model's answer: health, survival and honouring, each member's fears, and
-// the largest driver of the hazard.
-std::string render_alliances(const nlohmann::json& doc, bool color) {
-  if (!doc.contains("models") || !doc["models"].contains("alliance")) return "";
-  const auto& m = doc["models"]["alliance"];
-  if (!m.contains("alliances") || m["alliances"].empty()) return "";
-  std::string out =
-      "\n" + styled(color, fmt::emphasis::bold | fmt::fg(fmt::terminal_color::cyan), "Alliances");
-  out += fmt::format("  (alliance model, as of {})\n", m.value("date", std::string()));
-  for (const auto& a : m["alliances"]) {
-    out += fmt::format("  {} [{}]\n", styled(color, fmt::emphasis::bold, a.value("name", "")),
-                       a.value("id", ""));
-    std::string line = fmt::format("    health {:.2f}", a.value("health", 0.0));
-    if (a.contains("p_holds") && a["p_holds"].is_object() && !a["p_holds"].empty()) {
-      std::vector<std::pair<int, double>> holds;
-      for (const auto& [h, p] : a["p_holds"].items())
-        holds.emplace_back(std::stoi(h), p.get<double>());
-      std::sort(holds.begin(), holds.end());
-      std::string hs;
-      std::string ps;
-      for (const auto& [h, p] : holds) {
-        hs += fmt::format("{}{}y", hs.empty() ? "" : "/", h);
-        ps += fmt::format("{}{:.2f}", ps.empty() ? "" : "/", p);
-      }
-      line += fmt::format("   p(holds {}) {}", hs, ps);
-      // The longest horizon's interval: estimation error compounds, so it is the widest.
-      const std::string longest = std::to_string(holds.back().first);
-      if (a.contains("p_holds_interval") && a["p_holds_interval"].contains(longest)) {
-        const auto& iv = a["p_holds_interval"][longest];
-        line += fmt::format(" ({}y 90%: {:.2f}–{:.2f})", longest, iv[0].get<double>(),
-                            iv[1].get<double>());
-      }
-    }
-    if (a.contains("p_honours") && a["p_honours"].is_number()) {
-      line += fmt::format("   p(honours) {:.2f}", a["p_honours"].get<double>());
-    }
-    out += line + "\n";
-    if (a.contains("abandonment")) {
-      out += fmt::format("    fear of abandonment: {}   of entrapment: {}\n",
-                         member_values(a["abandonment"]), member_values(a["entrapment"]));
-    }
-    if (a.contains("drivers") && !a["drivers"].empty()) {
-      const auto& d = a["drivers"][0];
-      out += styled(color, fmt::emphasis::faint,
-                    fmt::format("    largest driver: {} ({:+.2f} on the annual hazard's logit)\n",
-                                d.value("term", ""), d.value("value", 0.0)));
-    }
-  }
-  return out;
-}
-
-// One clause per decision node of a solved game's tree: what the equilibrium strategy of
-// the player to move chooses there (the most probable action), after which move, and
-// whether play reaches the node. Read defensively: a stored tree is untrusted input.
-struct Choice {
-  std::string player;
-  std::string text;
-};
-void collect_choices(const nlohmann::json& node, const std::string& after, bool on_path, int depth,
-                     std::vector<Choice>& out) {
-  if (!node.is_object() || depth > 64) return;
-  const auto it = node.find("children");
-  if (it == node.end() || !it->is_array() || it->empty()) return;
-  const std::string player = node.contains("player") && node["player"].is_string()
-                                 ? node["player"].get<std::string>()
-                                 : std::string("?");
-  std::size_t chosen = it->size();
-  double best = -1;
-  for (std::size_t k = 0; k < it->size(); ++k) {
-    const auto& c = (*it)[k];
-    if (!c.is_object()) continue;
-    const double p = c.contains("probability") && c["probability"].is_number()
-                         ? c["probability"].get<double>()
-                     : c.value("on_path", false) ? 1.0
-                                                 : 0.0;
-    if (p > best) {
-      best = p;
-      chosen = k;
-    }
-  }
-  auto action_of = [](const nlohmann::json& c) {
-    return c.contains("action") && c["action"].is_string() ? c["action"].get<std::string>()
-                                                           : std::string("?");
-  };
-  if (chosen < it->size()) {
-    std::string text = action_of((*it)[chosen]);
-    if (best < 1.0 && best > 0.0) text += fmt::format(" (p {:.2f})", best);
-    if (!after.empty()) text += " if " + after;
-    text += on_path ? " [on the path]" : " [off the path]";
-    out.push_back({player, text});
-  }
-  for (std::size_t k = 0; k < it->size(); ++k) {
-    const auto& c = (*it)[k];
-    if (c.is_object() && c.contains("node"))
-      collect_choices(c["node"], player + " " + action_of(c), on_path && k == chosen, depth + 1,
-                      out);
-  }
-}
-
-// The crisis model's answer: each game's equilibrium path, each threat's credibility and
-// the one-input conditions under which it holds (the model's flip texts, e.g. "credible if
-// X < v"), and the exposure figures behind them (troops and weapons are counts).
-std::string render_crisis(const nlohmann::json& doc, bool color) {
-  if (!doc.contains("models") || !doc["models"].contains("crisis")) return "";
-  const auto& m = doc["models"]["crisis"];
-  if (!m.contains("games") || m["games"].empty()) return "";
-  std::string out = "\n" + styled(color, fmt::emphasis::bold | fmt::fg(fmt::terminal_color::cyan),
-                                  "Crisis games");
-  out += "  (crisis model)\n";
-  for (const auto& g : m["games"]) {
-    out += fmt::format("  {} [{}]", styled(color, fmt::emphasis::bold, g.value("name", "")),
-                       g.value("id", ""));
-    if (g.contains("solver")) out += fmt::format("  solved by {}", g["solver"].get<std::string>());
-    out += "\n";
-    std::string path;
-    for (const auto& step : g.value("path", nlohmann::json::array())) {
-      path += fmt::format("{}{} {}", path.empty() ? "" : " → ", step.value("player", ""),
-                          step.value("action", ""));
-    }
-    out += fmt::format("    equilibrium path: {}\n", path.empty() ? "—" : path);
-    // Each player's strategy, on and off the path: what it would do at every node it moves.
-    std::vector<Choice> choices;
-    if (g.contains("tree")) collect_choices(g["tree"], "", true, 0, choices);
-    std::vector<std::string> players;
-    for (const Choice& c : choices) {
-      if (std::find(players.begin(), players.end(), c.player) == players.end())
-        players.push_back(c.player);
-    }
-    if (!players.empty()) out += "    what each player does (equilibrium strategies):\n";
-    for (const std::string& who : players) {
-      std::string line;
-      for (const Choice& c : choices) {
-        if (c.player == who) line += (line.empty() ? "" : "; ") + c.text;
-      }
-      out += fmt::format("      {}: {}\n", who, line);
-    }
-    for (const auto& t : g.value("threats", nlohmann::json::array())) {
-      const bool credible = t.value("credible", false);
-      out += fmt::format(
-          "    threat {} {} at {}: {}{}\n", t.value("player", ""), t.value("action", ""),
-          t.value("node", ""),
-          styled(color, fmt::fg(credible ? fmt::terminal_color::green : fmt::terminal_color::red),
-                 credible ? "credible" : "not credible"),
-          t.value("reached", false) ? "" : " (off the equilibrium path)");
-      for (const auto& f : t.value("flips", nlohmann::json::array())) {
-        if (f.contains("flips_at") && !f["flips_at"].is_null()) {
-          out +=
-              styled(color, fmt::emphasis::faint, fmt::format("      {}\n", f.value("text", "")));
-        }
-      }
-    }
-    // The force-posture quantities the payoffs used.
-    std::string exposure;
-    const nlohmann::json variables = g.value("variables", nlohmann::json::object());
-    for (const auto& [name, v] : variables.items()) {
-      if (name.rfind("exposed_", 0) != 0 && name.rfind("weapons_in_range_", 0) != 0) continue;
-      exposure += fmt::format("{}{} {:.0f}", exposure.empty() ? "" : ", ", name, v.get<double>());
-    }
-    if (!exposure.empty()) out += fmt::format("    exposure: {}\n", exposure);
-  }
-  return out;
-}
 }  // namespace
 
 std::string render_summary(const nlohmann::json& doc, bool color) {
@@ -316,8 +146,13 @@ std::string render_summary(const nlohmann::json& doc, bool color) {
                               "(EU decisions); elsewhere an extrapolation (docs/models.md)\n",
                               (*fi)["data"].get<std::string>()));
   }
-  out += render_alliances(doc, color);
-  out += render_crisis(doc, color);
+  // Each scenario model's lines, by its registered view (entente/model_views.hpp).
+  if (const auto models = doc.find("models"); models != doc.end() && models->is_object()) {
+    for (const report::ModelView& view : report::model_views()) {
+      if (view.summary && models->contains(view.model))
+        out += view.summary((*models)[view.model], color);
+    }
+  }
   if (doc.contains("warnings") && !doc["warnings"].empty()) {
     out += "\n";
     for (const auto& w : doc["warnings"]) {

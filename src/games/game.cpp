@@ -178,19 +178,28 @@ std::vector<std::pair<int, int>> own_history(const ExtensiveGame& g, int node, i
 }
 }  // namespace
 
-std::string ExtensiveGame::perfect_recall_problem() const {
+std::vector<RecallViolation> ExtensiveGame::perfect_recall_violations() const {
+  std::vector<RecallViolation> out;
   for (std::size_t i = 0; i < infosets_.size(); ++i) {
     const Infoset& h = infosets_[i];
     if (h.player == 0 || h.nodes.size() < 2) continue;
     const auto first = own_history(*this, h.nodes[0], h.player);
     for (std::size_t k = 1; k < h.nodes.size(); ++k) {
-      if (own_history(*this, h.nodes[k], h.player) != first) {
-        return "player " + std::to_string(h.player) + "'s information set " +
-               std::to_string(h.number) + " holds nodes reached by different own moves";
-      }
+      auto moves = own_history(*this, h.nodes[k], h.player);
+      if (moves == first) continue;
+      out.push_back(RecallViolation{h.player, static_cast<int>(i), h.nodes[0], h.nodes[k], first,
+                                    std::move(moves)});
     }
   }
-  return "";
+  return out;
+}
+
+std::string ExtensiveGame::perfect_recall_problem() const {
+  const auto violations = perfect_recall_violations();
+  if (violations.empty()) return "";
+  const RecallViolation& v = violations.front();
+  return "player " + std::to_string(v.player) + "'s information set " +
+         std::to_string(infoset(v.infoset).number) + " holds nodes reached by different own moves";
 }
 
 int ExtensiveGame::find_node(const std::string& label) const {

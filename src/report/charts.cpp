@@ -8,7 +8,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "chart_style.hpp"
 #include "entente/geo.hpp"
+#include "entente/model_views.hpp"
 #include "entente/report.hpp"
 
 namespace entente::report {
@@ -16,21 +18,6 @@ namespace entente::report {
 using nlohmann::json;
 
 namespace {
-
-// Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-const json kPalette = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
-                       "#56B4E9", "#D55E00", "#F0E442", "#000000"};
-constexpr const char* kExposedColor = "#D55E00";
-constexpr const char* kSafeColor = "#0072B2";
-constexpr int kWidth = 640;
-
-double number_or(const json& j, double fallback) {
-  if (j.is_number()) return j.get<double>();
-  // Uncertain inputs are stored as {"distribution", "value"}: the value is what was used.
-  if (j.is_object() && j.contains("value") && j["value"].is_number())
-    return j["value"].get<double>();
-  return fallback;
-}
 
 std::string string_or(const json& j, const char* key, const std::string& fallback) {
   if (j.is_object() && j.contains(key) && j[key].is_string()) return j[key].get<std::string>();
@@ -52,19 +39,6 @@ std::string scale_unit(const json& issue) {
   char buf[96];
   std::snprintf(buf, sizeof buf, "%g–%g, %s", lo, hi, unit.c_str());
   return buf;
-}
-
-json title(const std::string& text, const std::string& subtitle = "") {
-  json t = {{"text", text}, {"anchor", "start"}, {"fontSize", 15}};
-  if (!subtitle.empty()) t["subtitle"] = subtitle;
-  return t;
-}
-
-std::string slug(std::string s) {
-  for (char& c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '-';
-  }
-  return s;
 }
 
 }  // namespace
@@ -358,90 +332,6 @@ Chart trajectory_chart(const json& issue) {
               std::to_string(rounds.size()) +
               " rounds including the start); the dashed black line is the capability-weighted "
               "median, the model's forecast rule.";
-  return c;
-}
-
-Chart alliance_chart(const json& rows, const std::string& alliance_id,
-                     const std::string& alliance_name) {
-  Chart c;
-  json values = json::array();
-  json events = json::array();
-  for (const auto& row : rows) {
-    const std::string date = row.value("date", std::string());
-    bool found = false;
-    for (const auto& a : row.value("alliances", json::array())) {
-      if (a.value("id", std::string()) != alliance_id) continue;
-      found = true;
-      if (a.contains("health"))
-        values.push_back(
-            {{"date", date}, {"series", "health"}, {"value", number_or(a["health"], 0.0)}});
-      if (a.contains("congruence")) {
-        values.push_back({{"date", date},
-                          {"series", "congruence"},
-                          {"value", number_or(a["congruence"].value("value", json()), 0.5)}});
-      }
-      const json risk = a.value("risk_sharing", json::object());
-      for (const auto& [member, r] : risk.items()) {
-        values.push_back({{"date", date},
-                          {"series", "risk sharing: " + member},
-                          {"value", number_or(r.value("value", json()), 0.5)}});
-      }
-      const json& ph = a.value("p_holds", json());
-      if (ph.is_object() && ph.contains("5") && ph["5"].is_number()) {
-        values.push_back(
-            {{"date", date}, {"series", "P(holds 5 years)"}, {"value", ph["5"].get<double>()}});
-      }
-    }
-    if (!found) continue;
-    std::string names;
-    for (const auto& e : row.value("events", json::array())) {
-      names += (names.empty() ? "" : ", ") + e.get<std::string>();
-    }
-    if (!names.empty()) events.push_back({{"date", date}, {"events", names}});
-  }
-  if (values.empty()) return c;
-  c.id = "alliance-" + slug(alliance_id);
-  c.title = alliance_name + ": health over time";
-  const json x = {
-      {"field", "date"}, {"type", "temporal"}, {"title", "Date (events applied through it)"}};
-  c.spec = {
-      {"title", title(c.title, "Gray rules: events and polls (hover for names).")},
-      {"width", kWidth},
-      {"height", 280},
-      {"layer",
-       {{{"data", {{"values", events}}},
-         {"mark", {{"type", "rule"}, {"color", "#999"}, {"strokeDash", {2, 2}}}},
-         {"encoding",
-          {{"x", x},
-           {"tooltip",
-            {{{"field", "date"}, {"type", "temporal"}, {"title", "Date"}},
-             {{"field", "events"}, {"title", "Events"}}}}}}},
-        {{"data", {{"values", values}}},
-         {"mark", {{"type", "line"}, {"point", {{"size", 18}}}, {"interpolate", "step-after"}}},
-         {"encoding",
-          {{"x", x},
-           {"y",
-            {{"field", "value"},
-             {"type", "quantitative"},
-             {"title", "Score or probability (0–1)"},
-             {"scale", {{"domain", {0, 1}}}}}},
-           {"color",
-            {{"field", "series"},
-             {"type", "nominal"},
-             {"title", "Component"},
-             {"scale", {{"range", kPalette}}}}},
-           {"strokeDash",
-            {{"condition", {{"test", "datum.series === 'health'"}, {"value", {1, 0}}}},
-             {"value", {4, 2}}}},
-           {"tooltip",
-            {{{"field", "series"}, {"title", "Component"}},
-             {{"field", "date"}, {"type", "temporal"}, {"title", "Date"}},
-             {{"field", "value"}, {"title", "Value"}, {"format", ".3f"}}}}}}}}}};
-  c.caption = "The alliance model evaluated date by date for " + alliance_name +
-              ": health (solid) combines congruence of interests and the least willing member's "
-              "risk sharing; each member's risk sharing and the probability the alliance still "
-              "holds in five years are dashed. Vertical gray rules mark the scenario's events "
-              "and polls, applied from their date on.";
   return c;
 }
 
@@ -837,171 +727,163 @@ Chart map_chart(const json& layers, const json& countries, const json& after,
   return c;
 }
 
+std::vector<Chart> distribution_charts(const json& outputs, std::uint64_t samples,
+                                       const std::string& suffix, const std::string& what,
+                                       const std::string& unit) {
+  std::vector<Chart> out;
+  json bins = json::array();
+  json quantiles = json::array();
+  std::vector<std::string> narrow;  // every draw in one bin: shown as an interval only
+  for (const auto& o : outputs) {
+    const std::string id = o.value("id", std::string());
+    const json& h = o.value("histogram", json::array());
+    const json& range = o.value("range", json::array());
+    std::size_t filled = 0;
+    if (h.is_array()) {
+      for (const auto& n : h) filled += n.is_number() && n.get<double>() > 0 ? 1 : 0;
+    }
+    // A histogram of one bar says only "about here" (issue 17): the ranges chart shows
+    // that output's interval instead.
+    if (filled == 1) narrow.push_back(id);
+    if (filled > 1 && range.is_array() && range.size() == 2) {
+      const double lo = range[0].get<double>(), hi = range[1].get<double>();
+      const double w = (hi - lo) / static_cast<double>(h.size());
+      for (std::size_t i = 0; i < h.size(); ++i) {
+        bins.push_back({{"output", id},
+                        {"bin_start", lo + w * static_cast<double>(i)},
+                        {"bin_end", lo + w * static_cast<double>(i + 1)},
+                        {"count", h[i]}});
+      }
+    }
+    const json& q = o.value("quantiles", json::object());
+    if (q.contains("p50")) {
+      quantiles.push_back({{"output", id},
+                           {"p5", q.value("p5", json())},
+                           {"p25", q.value("p25", json())},
+                           {"p50", q.value("p50", json())},
+                           {"p75", q.value("p75", json())},
+                           {"p95", q.value("p95", json())},
+                           {"mean", o.value("mean", json())}});
+    }
+  }
+  if (bins.empty() && quantiles.empty()) return out;
+  std::string narrow_text;
+  for (const std::string& id : narrow) narrow_text += (narrow_text.empty() ? "" : ", ") + id;
+  if (!bins.empty()) {
+    Chart c;
+    c.id = "sweep-hist-" + suffix;
+    c.title = "Monte Carlo distribution of the " + what;
+    c.spec = {{"title", title(c.title, std::to_string(samples) +
+                                           " draws of the scenario's uncertain inputs")},
+              {"data", {{"values", bins}}},
+              {"columns", 3},
+              {"facet",
+               {{"field", "output"},
+                {"type", "nominal"},
+                {"title", "Output (issue/model or alliance/metric)"}}},
+              {"spec",
+               {{"width", 190},
+                {"height", 110},
+                {"mark", {{"type", "rect"}, {"color", kSafeColor}}},
+                {"encoding",
+                 {{"x", {{"field", "bin_start"}, {"type", "quantitative"}, {"title", unit}}},
+                  {"x2", {{"field", "bin_end"}}},
+                  {"y", {{"field", "count"}, {"type", "quantitative"}, {"title", "Draws (count)"}}},
+                  {"tooltip",
+                   {{{"field", "bin_start"}, {"title", "From"}, {"format", ".2f"}},
+                    {{"field", "bin_end"}, {"title", "To"}, {"format", ".2f"}},
+                    {{"field", "count"}, {"title", "Draws"}}}}}}}},
+              {"resolve", {{"scale", {{"x", "independent"}, {"y", "independent"}}}}}};
+    c.caption = "Histograms of the " + what + " over the sweep's " + std::to_string(samples) +
+                " Monte Carlo draws: how often each value came out when the uncertain inputs "
+                "(positions, capabilities, risk attitudes, ranges …) are drawn from their "
+                "stated distributions.";
+    if (!narrow.empty())
+      c.caption += " Not drawn here, because every draw fell in one bin: " + narrow_text +
+                   " (see their intervals in the ranges chart).";
+    out.push_back(std::move(c));
+  }
+  if (!quantiles.empty()) {
+    Chart c;
+    c.id = "sweep-quantiles-" + suffix;
+    c.title = "Uncertainty ranges of the " + what;
+    const json y = {{"field", "output"}, {"type", "nominal"}, {"title", "Output"}};
+    c.spec = {
+        {"title", title(c.title, "Thin line: 5–95 %; box: 25–75 %; white tick: median; dot: mean")},
+        {"data", {{"values", quantiles}}},
+        {"width", kWidth},
+        {"height", {{"step", 18}}},
+        {"layer",
+         {{{"mark", {{"type", "rule"}, {"color", "#555"}}},
+           {"encoding",
+            {{"y", y},
+             {"x", {{"field", "p5"}, {"type", "quantitative"}, {"title", unit}}},
+             {"x2", {{"field", "p95"}}}}}},
+          {{"mark", {{"type", "bar"}, {"color", kSafeColor}, {"size", 12}}},
+           {"encoding",
+            {{"y", y},
+             {"x", {{"field", "p25"}, {"type", "quantitative"}}},
+             {"x2", {{"field", "p75"}}},
+             {"tooltip",
+              {{{"field", "output"}},
+               {{"field", "p5"}, {"format", ".2f"}},
+               {{"field", "p25"}, {"format", ".2f"}},
+               {{"field", "p50"}, {"format", ".2f"}},
+               {{"field", "p75"}, {"format", ".2f"}},
+               {{"field", "p95"}, {"format", ".2f"}}}}}}},
+          {{"mark", {{"type", "tick"}, {"color", "#fff"}, {"thickness", 2}, {"size", 12}}},
+           {"encoding", {{"y", y}, {"x", {{"field", "p50"}, {"type", "quantitative"}}}}}},
+          {{"mark", {{"type", "point"}, {"filled", true}, {"color", "#000"}, {"size", 20}}},
+           {"encoding", {{"y", y}, {"x", {{"field", "mean"}, {"type", "quantitative"}}}}}}}}};
+    c.caption = "The spread of each of the " + what +
+                " across the sweep: the central 90 % and 50 % of draws, the median and the "
+                "mean. Wide boxes are forecasts the inputs' uncertainty leaves open.";
+    if (!narrow.empty())
+      c.caption += " Every draw of " + narrow_text +
+                   " fell in one histogram bin: this interval is their whole distribution.";
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 std::vector<Chart> sweep_charts(const json& sweep) {
   std::vector<Chart> out;
   const json& outputs = sweep.value("outputs", json::array());
   const std::uint64_t samples = sweep.value("samples", std::uint64_t{0});
-  // The crisis threats' outputs are 0/1 (credible or not): one bar each, the share of draws
-  // in which the threat is credible.
-  json credible = json::array();
+  // Issue forecasts share the issue scales; each scenario model's outputs are drawn by its
+  // view (entente/model_views.hpp), or else together on a scale of their own.
+  json issues = json::array();
+  json generic = json::array();
+  std::map<std::string, json> by_model;
   for (const auto& o : outputs) {
-    const std::string id = o.value("id", std::string());
-    if (id.rfind("crisis/", 0) == 0 && o.contains("mean") && o["mean"].is_number())
-      credible.push_back({{"output", id.substr(7)}, {"share", o["mean"]}});
-  }
-  // Issue forecasts and alliance probabilities have different units: one pair of charts each.
-  for (const bool issues : {true, false}) {
-    json bins = json::array();
-    json quantiles = json::array();
-    std::vector<std::string> narrow;  // every draw in one bin: shown as an interval only
-    for (const auto& o : outputs) {
-      const bool is_issue = !o.value("issue", std::string()).empty();
-      if (is_issue != issues) continue;
+    if (!o.value("issue", std::string()).empty()) {
+      issues.push_back(o);
+      continue;
+    }
+    // Older sweep documents name no model: an output's id starts with it ("crisis/...").
+    std::string model = o.value("model", std::string());
+    if (model.empty()) {
       const std::string id = o.value("id", std::string());
-      if (id.rfind("crisis/", 0) == 0) continue;
-      const json& h = o.value("histogram", json::array());
-      const json& range = o.value("range", json::array());
-      std::size_t filled = 0;
-      if (h.is_array()) {
-        for (const auto& n : h) filled += n.is_number() && n.get<double>() > 0 ? 1 : 0;
-      }
-      // A histogram of one bar says only "about here" (issue 17): the ranges chart shows
-      // that output's interval instead.
-      if (filled == 1) narrow.push_back(id);
-      if (filled > 1 && range.is_array() && range.size() == 2) {
-        const double lo = range[0].get<double>(), hi = range[1].get<double>();
-        const double w = (hi - lo) / static_cast<double>(h.size());
-        for (std::size_t i = 0; i < h.size(); ++i) {
-          bins.push_back({{"output", id},
-                          {"bin_start", lo + w * static_cast<double>(i)},
-                          {"bin_end", lo + w * static_cast<double>(i + 1)},
-                          {"count", h[i]}});
-        }
-      }
-      const json& q = o.value("quantiles", json::object());
-      if (q.contains("p50")) {
-        quantiles.push_back({{"output", id},
-                             {"p5", q.value("p5", json())},
-                             {"p25", q.value("p25", json())},
-                             {"p50", q.value("p50", json())},
-                             {"p75", q.value("p75", json())},
-                             {"p95", q.value("p95", json())},
-                             {"mean", o.value("mean", json())}});
-      }
+      model = id.substr(0, id.find('/'));
     }
-    if (bins.empty() && quantiles.empty()) continue;
-    std::string narrow_text;
-    for (const std::string& id : narrow) narrow_text += (narrow_text.empty() ? "" : ", ") + id;
-    const std::string unit =
-        issues ? "Forecast position (issue scale units)" : "Probability or score (0–1)";
-    const std::string what = issues ? "issue forecasts" : "alliance outcomes";
-    if (!bins.empty()) {
-      Chart c;
-      c.id = std::string("sweep-hist-") + (issues ? "issues" : "alliances");
-      c.title = "Monte Carlo distribution of the " + what;
-      c.spec = {
-          {"title",
-           title(c.title, std::to_string(samples) + " draws of the scenario's uncertain inputs")},
-          {"data", {{"values", bins}}},
-          {"columns", 3},
-          {"facet",
-           {{"field", "output"},
-            {"type", "nominal"},
-            {"title", "Output (issue/model or alliance/metric)"}}},
-          {"spec",
-           {{"width", 190},
-            {"height", 110},
-            {"mark", {{"type", "rect"}, {"color", kSafeColor}}},
-            {"encoding",
-             {{"x", {{"field", "bin_start"}, {"type", "quantitative"}, {"title", unit}}},
-              {"x2", {{"field", "bin_end"}}},
-              {"y", {{"field", "count"}, {"type", "quantitative"}, {"title", "Draws (count)"}}},
-              {"tooltip",
-               {{{"field", "bin_start"}, {"title", "From"}, {"format", ".2f"}},
-                {{"field", "bin_end"}, {"title", "To"}, {"format", ".2f"}},
-                {{"field", "count"}, {"title", "Draws"}}}}}}}},
-          {"resolve", {{"scale", {{"x", "independent"}, {"y", "independent"}}}}}};
-      c.caption = "Histograms of the " + what + " over the sweep's " + std::to_string(samples) +
-                  " Monte Carlo draws: how often each value came out when the uncertain inputs "
-                  "(positions, capabilities, risk attitudes, ranges …) are drawn from their "
-                  "stated distributions.";
-      if (!narrow.empty())
-        c.caption += " Not drawn here, because every draw fell in one bin: " + narrow_text +
-                     " (see their intervals in the ranges chart).";
-      out.push_back(std::move(c));
-    }
-    if (!quantiles.empty()) {
-      Chart c;
-      c.id = std::string("sweep-quantiles-") + (issues ? "issues" : "alliances");
-      c.title = "Uncertainty ranges of the " + what;
-      const json y = {{"field", "output"}, {"type", "nominal"}, {"title", "Output"}};
-      c.spec = {
-          {"title",
-           title(c.title, "Thin line: 5–95 %; box: 25–75 %; white tick: median; dot: mean")},
-          {"data", {{"values", quantiles}}},
-          {"width", kWidth},
-          {"height", {{"step", 18}}},
-          {"layer",
-           {{{"mark", {{"type", "rule"}, {"color", "#555"}}},
-             {"encoding",
-              {{"y", y},
-               {"x", {{"field", "p5"}, {"type", "quantitative"}, {"title", unit}}},
-               {"x2", {{"field", "p95"}}}}}},
-            {{"mark", {{"type", "bar"}, {"color", kSafeColor}, {"size", 12}}},
-             {"encoding",
-              {{"y", y},
-               {"x", {{"field", "p25"}, {"type", "quantitative"}}},
-               {"x2", {{"field", "p75"}}},
-               {"tooltip",
-                {{{"field", "output"}},
-                 {{"field", "p5"}, {"format", ".2f"}},
-                 {{"field", "p25"}, {"format", ".2f"}},
-                 {{"field", "p50"}, {"format", ".2f"}},
-                 {{"field", "p75"}, {"format", ".2f"}},
-                 {{"field", "p95"}, {"format", ".2f"}}}}}}},
-            {{"mark", {{"type", "tick"}, {"color", "#fff"}, {"thickness", 2}, {"size", 12}}},
-             {"encoding", {{"y", y}, {"x", {{"field", "p50"}, {"type", "quantitative"}}}}}},
-            {{"mark", {{"type", "point"}, {"filled", true}, {"color", "#000"}, {"size", 20}}},
-             {"encoding", {{"y", y}, {"x", {{"field", "mean"}, {"type", "quantitative"}}}}}}}}};
-      c.caption = "The spread of each of the " + what +
-                  " across the sweep: the central 90 % and 50 % of draws, the median and the "
-                  "mean. Wide boxes are forecasts the inputs' uncertainty leaves open.";
-      if (!narrow.empty())
-        c.caption += " Every draw of " + narrow_text +
-                     " fell in one histogram bin: this interval is their whole distribution.";
-      out.push_back(std::move(c));
+    const ModelView* view = find_model_view(model);
+    if (view != nullptr && view->sweep_charts) {
+      by_model[view->model].push_back(o);
+    } else {
+      generic.push_back(o);
     }
   }
-  if (!credible.empty()) {
-    Chart c;
-    c.id = "sweep-crisis";
-    c.title = "Crisis threats: how often credible";
-    c.spec = {{"title", title(c.title, "Share of the " + std::to_string(samples) +
-                                           " draws in which each threat is credible")},
-              {"data", {{"values", credible}}},
-              {"width", 420},
-              {"height", {{"step", 22}}},
-              {"mark", {{"type", "bar"}, {"color", kExposedColor}}},
-              {"encoding",
-               {{"y", {{"field", "output"}, {"type", "nominal"}, {"title", "Game/threat"}}},
-                {"x",
-                 {{"field", "share"},
-                  {"type", "quantitative"},
-                  {"title", "Share of draws credible (0–1)"},
-                  {"scale", {{"domain", {0, 1}}}}}},
-                {"tooltip",
-                 {{{"field", "output"}, {"title", "Threat"}},
-                  {{"field", "share"}, {"title", "Share credible"}, {"format", ".3f"}}}}}}};
-    c.caption = "For each threat of the crisis games, the share of the sweep's " +
-                std::to_string(samples) +
-                " draws of the uncertain inputs in which the equilibrium makes it credible.";
-    for (const json& r : credible) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.3f", r["share"].get<double>());
-      c.caption += " " + r["output"].get<std::string>() + ": " + buf + ".";
-    }
-    out.push_back(std::move(c));
+  auto append = [&out](std::vector<Chart> charts) {
+    for (Chart& c : charts) out.push_back(std::move(c));
+  };
+  append(distribution_charts(issues, samples, "issues", "issue forecasts",
+                             "Forecast position (issue scale units)"));
+  for (const ModelView& view : model_views()) {
+    if (const auto it = by_model.find(view.model); it != by_model.end())
+      append(view.sweep_charts(it->second, samples));
   }
+  append(distribution_charts(generic, samples, "outputs", "scenario models' outputs",
+                             "Output value (the model's own unit)"));
   return out;
 }
 

@@ -1,4 +1,7 @@
-// The crisis model's section: each game's tree and its credibility thresholds, from
+// The crisis model's view (entente/model_views.hpp): its summary lines, its report section,
+// its sweep chart and the shape check of models.crisis.
+//
+// The section: each game's tree and its credibility thresholds, from
 // models.crisis.games: [{id, name, tree, path?, thresholds?}] (docs/report.md):
 //   tree node: {player? | label?, payoffs?, children?: [{action, on_path?, probability?, node}]}
 //   path: the equilibrium's actions from the root (or children flagged on_path)
@@ -16,7 +19,11 @@
 #include <string>
 #include <vector>
 
+#include "chart_style.hpp"
+#include "entente/json_shape.hpp"
+#include "entente/model_views.hpp"
 #include "entente/report.hpp"
+#include "summary_style.hpp"
 
 namespace entente::report {
 
@@ -522,6 +529,232 @@ std::vector<Chart> crisis_charts(const json& crisis) {
     }
   }
   return out;
+}
+
+namespace {
+
+// One clause per decision node of a solved game's tree: what the equilibrium strategy of
+// the player to move chooses there (the most probable action), after which move, and
+// whether play reaches the node. Read defensively: a stored tree is untrusted input.
+struct Choice {
+  std::string player;
+  std::string text;
+};
+void collect_choices(const json& node, const std::string& after, bool on_path, int depth,
+                     std::vector<Choice>& out) {
+  if (!node.is_object() || depth > 64) return;
+  const auto it = node.find("children");
+  if (it == node.end() || !it->is_array() || it->empty()) return;
+  const std::string player = node.contains("player") && node["player"].is_string()
+                                 ? node["player"].get<std::string>()
+                                 : std::string("?");
+  std::size_t chosen = it->size();
+  double best = -1;
+  for (std::size_t k = 0; k < it->size(); ++k) {
+    const auto& c = (*it)[k];
+    if (!c.is_object()) continue;
+    const double p = c.contains("probability") && c["probability"].is_number()
+                         ? c["probability"].get<double>()
+                     : c.value("on_path", false) ? 1.0
+                                                 : 0.0;
+    if (p > best) {
+      best = p;
+      chosen = k;
+    }
+  }
+  auto action_of = [](const json& c) {
+    return c.contains("action") && c["action"].is_string() ? c["action"].get<std::string>()
+                                                           : std::string("?");
+  };
+  if (chosen < it->size()) {
+    std::string text = action_of((*it)[chosen]);
+    if (best < 1.0 && best > 0.0) text += fmt::format(" (p {:.2f})", best);
+    if (!after.empty()) text += " if " + after;
+    text += on_path ? " [on the path]" : " [off the path]";
+    out.push_back({player, text});
+  }
+  for (std::size_t k = 0; k < it->size(); ++k) {
+    const auto& c = (*it)[k];
+    if (c.is_object() && c.contains("node"))
+      collect_choices(c["node"], player + " " + action_of(c), on_path && k == chosen, depth + 1,
+                      out);
+  }
+}
+
+// The crisis model's answer: each game's equilibrium path, each threat's credibility and
+// the one-input conditions under which it holds (the model's flip texts, e.g. "credible if
+// X < v"), and the exposure figures behind them (troops and weapons are counts).
+std::string summary(const json& m, bool color) {
+  if (!m.contains("games") || m["games"].empty()) return "";
+  std::string out = summary_heading(color, "Crisis games");
+  out += "  (crisis model)\n";
+  for (const auto& g : m["games"]) {
+    out += fmt::format("  {} [{}]", styled(color, fmt::emphasis::bold, g.value("name", "")),
+                       g.value("id", ""));
+    if (g.contains("solver")) out += fmt::format("  solved by {}", g["solver"].get<std::string>());
+    out += "\n";
+    std::string path;
+    for (const auto& step : g.value("path", json::array())) {
+      path += fmt::format("{}{} {}", path.empty() ? "" : " → ", step.value("player", ""),
+                          step.value("action", ""));
+    }
+    out += fmt::format("    equilibrium path: {}\n", path.empty() ? "—" : path);
+    // Each player's strategy, on and off the path: what it would do at every node it moves.
+    std::vector<Choice> choices;
+    if (g.contains("tree")) collect_choices(g["tree"], "", true, 0, choices);
+    std::vector<std::string> players;
+    for (const Choice& c : choices) {
+      if (std::find(players.begin(), players.end(), c.player) == players.end())
+        players.push_back(c.player);
+    }
+    if (!players.empty()) out += "    what each player does (equilibrium strategies):\n";
+    for (const std::string& who : players) {
+      std::string line;
+      for (const Choice& c : choices) {
+        if (c.player == who) line += (line.empty() ? "" : "; ") + c.text;
+      }
+      out += fmt::format("      {}: {}\n", who, line);
+    }
+    for (const auto& t : g.value("threats", json::array())) {
+      const bool credible = t.value("credible", false);
+      out += fmt::format(
+          "    threat {} {} at {}: {}{}\n", t.value("player", ""), t.value("action", ""),
+          t.value("node", ""),
+          styled(color, fmt::fg(credible ? fmt::terminal_color::green : fmt::terminal_color::red),
+                 credible ? "credible" : "not credible"),
+          t.value("reached", false) ? "" : " (off the equilibrium path)");
+      for (const auto& f : t.value("flips", json::array())) {
+        if (f.contains("flips_at") && !f["flips_at"].is_null()) {
+          out +=
+              styled(color, fmt::emphasis::faint, fmt::format("      {}\n", f.value("text", "")));
+        }
+      }
+    }
+    // The force-posture quantities the payoffs used.
+    std::string exposure;
+    const json variables = g.value("variables", json::object());
+    for (const auto& [name, v] : variables.items()) {
+      if (name.rfind("exposed_", 0) != 0 && name.rfind("weapons_in_range_", 0) != 0) continue;
+      exposure += fmt::format("{}{} {:.0f}", exposure.empty() ? "" : ", ", name, v.get<double>());
+    }
+    if (!exposure.empty()) out += fmt::format("    exposure: {}\n", exposure);
+  }
+  return out;
+}
+
+void check(const json& m, const std::string& path) {
+  using namespace shape;
+  expect(m, path, Kind::kObject);
+  const auto* games = optional_field(m, path, "games", Kind::kArray);
+  if (games == nullptr) return;
+  for (std::size_t i = 0; i < games->size(); ++i) {
+    const std::string p = at_index(path + ".games", i);
+    const auto& g = expect((*games)[i], p, Kind::kObject);
+    for (const char* key : {"id", "name", "solver"}) optional_field(g, p, key, Kind::kString);
+    if (const auto* steps = optional_field(g, p, "path", Kind::kArray)) {
+      for (std::size_t k = 0; k < steps->size(); ++k) {
+        const std::string sp = at_index(p + ".path", k);
+        expect((*steps)[k], sp, Kind::kObject);
+        for (const char* key : {"player", "action"})
+          optional_field((*steps)[k], sp, key, Kind::kString);
+      }
+    }
+    if (const auto* threats = optional_field(g, p, "threats", Kind::kArray)) {
+      for (std::size_t k = 0; k < threats->size(); ++k) {
+        const std::string tp = at_index(p + ".threats", k);
+        const auto& t = expect((*threats)[k], tp, Kind::kObject);
+        for (const char* key : {"player", "action", "node"})
+          optional_field(t, tp, key, Kind::kString);
+        for (const char* key : {"credible", "reached"}) optional_field(t, tp, key, Kind::kBool);
+        if (const auto* flips = optional_field(t, tp, "flips", Kind::kArray)) {
+          for (std::size_t f = 0; f < flips->size(); ++f) {
+            const std::string fp = at_index(tp + ".flips", f);
+            optional_field(expect((*flips)[f], fp, Kind::kObject), fp, "text", Kind::kString);
+          }
+        }
+      }
+    }
+    if (const auto* vars = optional_field(g, p, "variables", Kind::kObject)) {
+      for (const auto& [name, v] : vars->items()) {
+        if (name.rfind("exposed_", 0) == 0 || name.rfind("weapons_in_range_", 0) == 0) {
+          expect(v, p + ".variables." + name, Kind::kNumber);
+        }
+      }
+    }
+  }
+}
+
+std::vector<Section> sections(const json& m, const ReportInput&) {
+  Section s;
+  s.id = "crisis";
+  s.title = "Crisis games";
+  s.charts = crisis_charts(m);
+  s.intro = s.charts.empty() ? "The run has crisis results, but no games in the shape this "
+                               "report reads (docs/report.md)."
+                             : "Each crisis as a game tree, the equilibrium path highlighted, "
+                               "with the credibility thresholds.";
+  return {std::move(s)};
+}
+
+// The threats' outputs are 0/1 (credible or not): one bar each, the share of draws in which
+// the threat is credible.
+std::vector<Chart> sweep(const json& outputs, std::uint64_t samples) {
+  std::vector<Chart> out;
+  json credible = json::array();
+  for (const auto& o : outputs) {
+    const std::string id = o.value("id", std::string());
+    if (id.rfind("crisis/", 0) == 0 && o.contains("mean") && o["mean"].is_number())
+      credible.push_back({{"output", id.substr(7)}, {"share", o["mean"]}});
+  }
+  if (!credible.empty()) {
+    Chart c;
+    c.id = "sweep-crisis";
+    c.title = "Crisis threats: how often credible";
+    c.spec = {{"title", title(c.title, "Share of the " + std::to_string(samples) +
+                                           " draws in which each threat is credible")},
+              {"data", {{"values", credible}}},
+              {"width", 420},
+              {"height", {{"step", 22}}},
+              {"mark", {{"type", "bar"}, {"color", kExposedColor}}},
+              {"encoding",
+               {{"y", {{"field", "output"}, {"type", "nominal"}, {"title", "Game/threat"}}},
+                {"x",
+                 {{"field", "share"},
+                  {"type", "quantitative"},
+                  {"title", "Share of draws credible (0–1)"},
+                  {"scale", {{"domain", {0, 1}}}}}},
+                {"tooltip",
+                 {{{"field", "output"}, {"title", "Threat"}},
+                  {{"field", "share"}, {"title", "Share credible"}, {"format", ".3f"}}}}}}};
+    c.caption = "For each threat of the crisis games, the share of the sweep's " +
+                std::to_string(samples) +
+                " draws of the uncertain inputs in which the equilibrium makes it credible.";
+    for (const json& r : credible) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3f", r["share"].get<double>());
+      c.caption += " " + r["output"].get<std::string>() + ": " + buf + ".";
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace
+
+ModelView crisis_view() {
+  ModelView v;
+  v.model = "crisis";
+  v.section_id = "crisis";
+  v.section_title = "Crisis games";
+  v.check = check;
+  v.summary = summary;
+  v.sections = sections;
+  v.sweep_charts = sweep;
+  // The search for where each threat's credibility flips is most of a run's time (about 85
+  // of 125 ms on korea-2003) and a what-if compares credibility, not the flip points.
+  v.whatif_options = {{"flips", "false"}};
+  v.whatif_note = "crisis.flips=false: the flip-point search is skipped in what-if runs";
+  return v;
 }
 
 }  // namespace entente::report

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "entente/model_views.hpp"
 #include "entente/report.hpp"
 
 namespace entente::report {
@@ -170,45 +171,20 @@ std::vector<Section> build_sections(const ReportInput& in, const json& countries
       if (!t.id.empty()) s.charts.push_back(std::move(t));
       out.push_back(std::move(s));
     }
+    // Each scenario model's sections, by its registered view (entente/model_views.hpp).
     const json& models = in.run.value("models", json::object());
-    if (models.contains("alliance")) {
-      Section s;
-      s.id = "alliances";
-      s.title = "Alliances";
-      s.intro =
-          "The alliance model's health score and its components, evaluated date by date with the "
-          "scenario's events applied in order.";
-      for (const auto& a : models["alliance"].value("alliances", json::array())) {
-        if (!in.timeline.is_array()) break;
-        Chart c = alliance_chart(in.timeline, a.value("id", std::string()),
-                                 a.value("name", a.value("id", std::string())));
-        if (!c.id.empty()) s.charts.push_back(std::move(c));
+    for (const ModelView& view : model_views()) {
+      if (models.contains(view.model)) {
+        if (view.sections) {
+          for (Section& s : view.sections(models[view.model], in)) out.push_back(std::move(s));
+        }
+      } else if (missing(view.model) && !view.section_id.empty()) {
+        out.push_back({view.section_id,
+                       view.section_title,
+                       "Not in this run: the " + view.model +
+                           " model did not run (see \"Models not in this run\" above).",
+                       {}});
       }
-      if (s.charts.empty()) s.intro += " No timeline was computed for this report.";
-      out.push_back(std::move(s));
-    } else if (missing("alliance")) {
-      out.push_back({"alliances",
-                     "Alliances",
-                     "Not in this run: the alliance model did not run (see \"Models not in this "
-                     "run\" above).",
-                     {}});
-    }
-    if (models.contains("crisis")) {
-      Section s;
-      s.id = "crisis";
-      s.title = "Crisis games";
-      s.charts = crisis_charts(models["crisis"]);
-      s.intro = s.charts.empty() ? "The run has crisis results, but no games in the shape this "
-                                   "report reads (docs/report.md)."
-                                 : "Each crisis as a game tree, the equilibrium path highlighted, "
-                                   "with the credibility thresholds.";
-      out.push_back(std::move(s));
-    } else if (missing("crisis")) {
-      out.push_back({"crisis",
-                     "Crisis games",
-                     "Not in this run: the crisis model did not run (see \"Models not in this "
-                     "run\" above).",
-                     {}});
     }
   }
   if (in.map.is_object() && !in.map.value("forces", json::array()).empty()) {

@@ -115,14 +115,29 @@ std::vector<NumericField> numeric_fields(Scenario& s) {
     add("polls." + p.id + ".support", p.id + " support", "Polls", 0, 1, p.support);
   }
   for (Param& p : s.params) add("params." + p.id, p.id, "Parameters", -kInf, kInf, p.value);
+  // Appended after params, as the order above is part of every sweep's reproducibility.
+  // Moving a place moves the units that stand at it.
+  for (Place& pl : s.places) {
+    const std::string& name = name_or_id(pl.name, pl.id);
+    auto follow = [&s, id = pl.id] {
+      const Place* place = s.place(id);
+      for (Force& f : s.forces) {
+        if (f.place == id) f.location = place->at;
+      }
+    };
+    out.push_back({"places." + pl.id + ".lat", name + " latitude (°N)", "Places", -90, 90, nullptr,
+                   &pl.at.lat, follow});
+    out.push_back({"places." + pl.id + ".lon", name + " longitude (°E)", "Places", -180, 180,
+                   nullptr, &pl.at.lon, follow});
+  }
   return out;
 }
 
-void set_numeric_field(Scenario& s, const std::string& path, double value) {
-  if (!std::isfinite(value)) {
-    throw std::invalid_argument(fmt::format("{}: the value is not a finite number", path));
-  }
-  std::vector<NumericField> fields = numeric_fields(s);
+namespace {
+
+// The field at `path` of `fields`; throws std::invalid_argument saying what exists instead.
+const NumericField& field_at(const Scenario& s, const std::vector<NumericField>& fields,
+                             const std::string& path) {
   const auto it = std::find_if(fields.begin(), fields.end(),
                                [&](const NumericField& f) { return f.path == path; });
   if (it == fields.end()) {
@@ -151,11 +166,23 @@ void set_numeric_field(Scenario& s, const std::string& path, double value) {
     throw std::invalid_argument(
         same_head.empty()
             ? fmt::format("'{}' is not a settable number of this scenario; settable numbers are "
-                          "under actors, issues, alliances, forces, weapons, polls and params",
+                          "under actors, issues, alliances, forces, weapons, polls, params and "
+                          "places",
                           path)
             : fmt::format("'{}' is not a settable number of this scenario; e.g. {}", path,
                           fmt::join(same_head, ", ")));
   }
+  return *it;
+}
+
+}  // namespace
+
+void set_numeric_field(Scenario& s, const std::string& path, double value) {
+  if (!std::isfinite(value)) {
+    throw std::invalid_argument(fmt::format("{}: the value is not a finite number", path));
+  }
+  const std::vector<NumericField> fields = numeric_fields(s);
+  const NumericField* it = &field_at(s, fields, path);
   if (value < it->lo || value > it->hi) {
     throw std::invalid_argument(
         fmt::format("{}: {} is outside [{}, {}]", path, value, it->lo, it->hi));
@@ -166,6 +193,21 @@ void set_numeric_field(Scenario& s, const std::string& path, double value) {
     *it->number = value;
   }
   if (it->on_set) it->on_set();
+}
+
+void set_quantity_field(Scenario& s, const std::string& path, const Quantity& q) {
+  const std::vector<NumericField> fields = numeric_fields(s);
+  const NumericField& f = field_at(s, fields, path);
+  if (f.quantity == nullptr) {
+    throw std::invalid_argument(
+        fmt::format("{}: a plain number (a coordinate), which takes no distribution", path));
+  }
+  if (!std::isfinite(q.value) || q.value < f.lo || q.value > f.hi) {
+    throw std::invalid_argument(
+        fmt::format("{}: {} is outside [{}, {}]", path, q.value, f.lo, f.hi));
+  }
+  *f.quantity = q;
+  if (f.on_set) f.on_set();
 }
 
 }  // namespace entente

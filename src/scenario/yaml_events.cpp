@@ -30,8 +30,31 @@ std::optional<Change> Loader::read_change(const YAML::Node& key, const YAML::Nod
     r_.error(key, vpath, why);
     return std::optional<Change>{};
   };
-  const std::vector<std::string> lists = {"actors", "issues",  "alliances",
-                                          "forces", "weapons", "places"};
+  // A number of the fields table: read with the table's range and set through the table,
+  // so that an event sets exactly what sampling and the what-if can move, by the same path.
+  // Two keep readers of their own: a capability may be given as CINC components, and a
+  // weapon's range must be above 0 (the table's lower bound is the smallest double).
+  // What the table lacks is read below: a stance, a threat or terms an event adds, and the
+  // fields that are not numbers.
+  const bool incomplete = parts[0] == "issues" && parts.size() > 1 &&
+                          incomplete_issues_.count(parts[1]) > 0;  // already reported
+  if (const auto f = event_fields_.find(p); f != event_fields_.end() && !incomplete &&
+                                            !p.ends_with(".capability") &&
+                                            !p.ends_with(".range_km")) {
+    const EventField field = f->second;
+    if (field.quantity) {
+      auto v = r_.quantity(value, vpath, field.lo, field.hi);
+      if (!v) return std::nullopt;
+      c.apply = [p, v = *v](Scenario& sc) { set_quantity_field(sc, p, v); };
+    } else {
+      auto v = r_.number_in(value, vpath, field.lo, field.hi);
+      if (!v) return std::nullopt;
+      c.apply = [p, v = *v](Scenario& sc) { set_numeric_field(sc, p, v); };
+    }
+    return c;
+  }
+  const std::vector<std::string> lists = {"actors",  "issues", "alliances", "forces",
+                                          "weapons", "places", "polls"};
   // params.NAME: a param has no fields, so its path has two parts.
   if (parts.size() == 2 && parts[0] == "params") {
     const std::string pid = parts[1];
@@ -208,7 +231,7 @@ std::optional<Change> Loader::read_change(const YAML::Node& key, const YAML::Nod
       if (!v) return std::nullopt;
       c.apply = [id, v = *v](Scenario& sc) { find_mut(sc.forces, id).strength = v; };
     } else {
-      return unknown_field({"unit", "kind", "at", "strength"});
+      return unknown_field({"unit", "kind", "at", "strength", "lat", "lon"});
     }
     return c;
   }
@@ -255,26 +278,22 @@ std::optional<Change> Loader::read_change(const YAML::Node& key, const YAML::Nod
     }
     return c;
   }
+  // A place's lat and lon are in the table; anything else of a place is not settable.
   if (list == "places") {
     if (s.place(id) == nullptr) return bad_path(unknown_ref("place", id, ids_of(s.places)));
     if (!too_long(3)) return std::nullopt;
-    if (field != "lat" && field != "lon") return unknown_field({"lat", "lon"});
-    const bool is_lat = field == "lat";
-    auto v = is_lat ? r_.number_in(value, vpath, -90, 90) : r_.number_in(value, vpath, -180, 180);
-    if (!v) return std::nullopt;
-    c.apply = [id, is_lat, v = *v](Scenario& sc) {
-      Place& pl = find_mut(sc.places, id);
-      (is_lat ? pl.at.lat : pl.at.lon) = v;
-      for (Force& f : sc.forces) {
-        if (f.place == id) f.location = pl.at;
-      }
-    };
-    return c;
+    return unknown_field({"lat", "lon"});
+  }
+  if (list == "polls") {
+    if (std::none_of(s.polls.begin(), s.polls.end(), [&](const Poll& q) { return q.id == id; }))
+      return bad_path(unknown_ref("poll", id, ids_of(s.polls)));
+    if (!too_long(3)) return std::nullopt;
+    return unknown_field({"support"});
   }
   auto near = closest_match(list, lists);
   return bad_path("cannot change '" + list +
                   "'; expected a path starting with one of actors, "
-                  "issues, alliances, forces, weapons, places" +
+                  "issues, alliances, forces, weapons, places, polls" +
                   (near.empty() ? "" : "; did you mean '" + near + "'?"));
 }
 
@@ -307,6 +326,28 @@ std::optional<Change> Loader::read_terms_change(const std::vector<std::string>& 
     al.terms.back().member = member;
     return al.terms.back();
   };
+  // A signal's or episode's numbers are in the fields table by their ids: a path that
+  // reaches here names one that does not exist, or a field it does not have.
+  if (what == "signals" || what == "episodes") {
+    const std::string prefix = "alliances." + a.id + ".terms." + member + "." + what + ".";
+    std::vector<std::string> known;
+    for (const auto& [path, field] : event_fields_) {
+      if (path.rfind(prefix, 0) == 0) known.push_back(path);
+    }
+    const std::string p =
+        prefix + (parts.size() > 5 ? parts[5] : "") + (parts.size() > 6 ? "." + parts[6] : "");
+    std::string msg = "no settable number at '" + p + "'; " + member + "'s " + what;
+    if (known.empty()) {
+      msg += " in this alliance have none";
+    } else {
+      msg += " have: ";
+      for (std::size_t i = 0; i < known.size(); ++i) msg += (i ? ", " : "") + known[i];
+      auto near = closest_match(p, known);
+      if (!near.empty()) msg += "; did you mean '" + near + "'?";
+    }
+    r_.error(key, vpath, msg);
+    return std::nullopt;
+  }
   const std::size_t want = (what == "burden" || what == "threats") ? 6 : 5;
   if (std::find(terms_fields().begin(), terms_fields().end(), what) == terms_fields().end()) {
     std::string msg = "cannot set '" + what + "' of an alliance member's terms; settable: ";
@@ -434,6 +475,12 @@ void Loader::load_events(const YAML::Node& node, Scenario& s) {
   // event may be changed by a later one.
   std::stable_sort(pending.begin(), pending.end(),
                    [](const Pending& a, const Pending& b) { return a.event.date < b.event.date; });
+  {
+    Scenario copy = s;  // the table points into the scenario it lists; nothing is set here
+    event_fields_.clear();
+    for (const NumericField& f : numeric_fields(copy))
+      event_fields_[f.path] = EventField{f.lo, f.hi, f.quantity != nullptr};
+  }
   std::set<std::pair<std::string, std::string>> stances;
   for (const auto& is : s.issues) {
     for (const auto& st : is.stances) stances.insert({is.id, st.actor});

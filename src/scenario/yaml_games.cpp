@@ -166,47 +166,62 @@ void Loader::check_infosets(const YAML::Node& root, const std::string& path,
 
 void Loader::check_perfect_recall(const YAML::Node& root, const std::string& path,
                                   const ScenarioGame& g) {
-  std::vector<int> parent(g.nodes.size(), -1);
-  std::vector<std::size_t> parent_action(g.nodes.size(), 0);
-  for (std::size_t k = 0; k < g.nodes.size(); ++k) {
-    for (std::size_t a = 0; a < g.nodes[k].actions.size(); ++a) {
-      const int child = g.nodes[k].actions[a].child;
-      if (child < 0) continue;
-      parent[static_cast<std::size_t>(child)] = static_cast<int>(k);
-      parent_action[static_cast<std::size_t>(child)] = a;
-    }
-  }
-  // The player's own moves on the path to node k, root first, each as (where, action):
-  // `where` is the information set, or the node's label for a set of its own.
-  auto own_moves = [&](std::size_t k) {
-    const std::string& player = g.nodes[k].player;
-    std::vector<std::string> out;
-    for (std::size_t n = k; parent[n] >= 0; n = static_cast<std::size_t>(parent[n])) {
-      const GameNode& p = g.nodes[static_cast<std::size_t>(parent[n])];
-      if (p.player != player) continue;
-      out.push_back((p.infoset.empty() ? "'" + p.label + "'" : "set '" + p.infoset + "'") + ": " +
-                    p.actions[parent_action[n]].name);
-    }
-    std::reverse(out.begin(), out.end());
-    return out;
-  };
-  auto joined = [](const std::vector<std::string>& moves) {
-    std::string t;
-    for (const auto& m : moves) t += (t.empty() ? "" : ", ") + m;
-    return t.empty() ? std::string("none") : t;
-  };
-  std::map<std::string, std::pair<std::size_t, std::vector<std::string>>> first;
+  // The declared tree as the games library's game (moves only: payoffs play no part), so
+  // that the check is the library's (ExtensiveGame::perfect_recall_violations); each
+  // violation is mapped back to the declared nodes and sets. Runs after the shapes of the
+  // shared sets were checked: their nodes have the same player and actions.
+  games::ExtensiveGame game(g.players);
+  std::vector<int> game_node(g.nodes.size(), -1);  // declared node -> the game's node
+  std::vector<std::size_t> declared(1, 0);         // the game's node -> declared node
+  std::map<std::string, int> shared;               // declared set -> the game's infoset
+  std::vector<std::string> where;  // the game's infoset -> "set 'x'" or the node's "'label'"
+  game_node[0] = 0;
   for (std::size_t k = 0; k < g.nodes.size(); ++k) {
     const GameNode& n = g.nodes[k];
-    if (n.infoset.empty()) continue;
-    std::vector<std::string> moves = own_moves(k);
-    auto [it, inserted] = first.emplace(n.infoset, std::make_pair(k, moves));
-    if (inserted || it->second.second == moves) continue;
-    const GameNode& f = g.nodes[it->second.first];
+    if (game_node[k] < 0) return;  // unreachable: reported by the tree's own checks
+    const auto player = std::find(g.players.begin(), g.players.end(), n.player);
+    if (player == g.players.end() || n.actions.empty()) return;
+    int infoset = -1;
+    if (const auto it = shared.find(n.infoset); !n.infoset.empty() && it != shared.end()) {
+      infoset = it->second;
+    } else {
+      std::vector<std::string> actions;
+      for (const GameAction& a : n.actions) actions.push_back(a.name);
+      infoset = game.add_infoset(static_cast<int>(player - g.players.begin()) + 1, actions);
+      where.push_back(n.infoset.empty() ? "'" + n.label + "'" : "set '" + n.infoset + "'");
+      if (!n.infoset.empty()) shared.emplace(n.infoset, infoset);
+    }
+    const std::vector<int> children = game.set_move(game_node[k], infoset);
+    declared.resize(game.nodes().size(), 0);
+    for (std::size_t a = 0; a < n.actions.size(); ++a) {
+      const int child = n.actions[a].child;
+      if (child < 0) continue;
+      game_node[static_cast<std::size_t>(child)] = children[a];
+      declared[static_cast<std::size_t>(children[a])] = static_cast<std::size_t>(child);
+    }
+  }
+  auto joined = [&](const std::vector<std::pair<int, int>>& moves) {
+    std::string t;
+    for (const auto& [h, a] : moves) {
+      t += (t.empty() ? "" : ", ") + where[static_cast<std::size_t>(h)] + ": " +
+           game.infoset(h).actions[static_cast<std::size_t>(a)];
+    }
+    return t.empty() ? std::string("none") : t;
+  };
+  std::vector<games::RecallViolation> violations = game.perfect_recall_violations();
+  // Reported in the order the nodes are declared, as a reader goes through the file.
+  std::stable_sort(violations.begin(), violations.end(),
+                   [&](const games::RecallViolation& x, const games::RecallViolation& y) {
+                     return declared[static_cast<std::size_t>(x.node)] <
+                            declared[static_cast<std::size_t>(y.node)];
+                   });
+  for (const games::RecallViolation& v : violations) {
+    const GameNode& f = g.nodes[declared[static_cast<std::size_t>(v.first_node)]];
+    const GameNode& n = g.nodes[declared[static_cast<std::size_t>(v.node)]];
     r_.error(root, path,
              "nodes '" + f.label + "' and '" + n.label + "' share information set '" + n.infoset +
                  "', but " + n.player + " reaches them by different moves of its own (" +
-                 joined(it->second.second) + " vs " + joined(moves) +
+                 joined(v.first_moves) + " vs " + joined(v.node_moves) +
                  "); expected perfect recall: a player remembers its own moves, so give "
                  "these nodes separate information sets");
   }

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "entente/expression.hpp"
+#include "entente/fields.hpp"
 #include "entente/game_io.hpp"
 #include "entente/games.hpp"
 #include "entente/scenario_io.hpp"
@@ -238,6 +239,15 @@ class Loader {
   }
 
   void load_events(const YAML::Node& node, Scenario& s);
+
+  // The fields table's numbers of the scenario as loaded (entente/fields.hpp), by path, with
+  // their range: what an event may set as a number. Built by load_events.
+  struct EventField {
+    double lo = 0;
+    double hi = 0;
+    bool quantity = true;  // false: a plain number (a coordinate), no distribution
+  };
+  std::map<std::string, EventField> event_fields_;
 
   const LoadOptions& options_;
   std::set<std::string> incomplete_issues_;

@@ -21,6 +21,7 @@
 #include "entente/embedded.hpp"
 #include "entente/games.hpp"
 #include "entente/model.hpp"
+#include "entente/model_views.hpp"
 #include "entente/report.hpp"
 #include "entente/report_assets.hpp"
 #include "entente/runner.hpp"
@@ -925,16 +926,23 @@ Response Api::Impl::whatif(const Request& request, const Params&) const {
   }
   const double value = value_it->get<double>();
   Planned p = plan_from(body, input);
-  // The crisis model's search for where each threat's credibility flips is most of a run's
-  // time (about 85 of 125 ms on korea-2003) and a what-if compares credibility, not the
-  // flip points: skipped unless the request sets crisis.flips itself.
+  // Options a model's view sets for interactive runs (work a what-if does not read, such as
+  // the crisis model's flip-point search), unless the request sets the option itself.
   json notes = json::array();
-  if (const auto c = p.plan.options.find("crisis");
-      c != p.plan.options.end() &&
-      std::none_of(p.request.options.begin(), p.request.options.end(),
-                   [](const std::string& o) { return o.find("flips=") != std::string::npos; })) {
-    c->second["flips"] = "false";
-    notes.push_back("crisis.flips=false: the flip-point search is skipped in what-if runs");
+  for (const report::ModelView& view : report::model_views()) {
+    const auto c = p.plan.options.find(view.model);
+    if (c == p.plan.options.end() || view.whatif_options.empty()) continue;
+    bool set = false;
+    for (const auto& option : view.whatif_options) {
+      const std::string& name = option.first;  // not a structured binding: clang 14 lambdas
+      const bool requested = std::any_of(
+          p.request.options.begin(), p.request.options.end(),
+          [&name](const std::string& o) { return o.find(name + "=") != std::string::npos; });
+      if (requested) continue;
+      c->second[name] = option.second;
+      set = true;
+    }
+    if (set && !view.whatif_note.empty()) notes.push_back(view.whatif_note);
   }
   bool charts = true;
   if (const auto c = body.find("charts"); c != body.end()) {

@@ -482,9 +482,9 @@ TEST(ReportUncertainty, AnOutputNothingMovesGetsNoTornadoAndIsNamed) {
 // Issue 17: a histogram of one bar (every draw equal) becomes an interval in the ranges chart.
 TEST(ReportUncertainty, AOneBarHistogramIsLeftToTheIntervalPlot) {
   const json sweep = json::parse(R"({"samples": 10, "outputs": [
-    {"id": "a/p", "range": [0, 1], "histogram": [0, 10, 0], "mean": 0.4,
+    {"id": "a/p", "model": "alliance", "range": [0, 1], "histogram": [0, 10, 0], "mean": 0.4,
      "quantiles": {"p5": 0.4, "p25": 0.4, "p50": 0.4, "p75": 0.4, "p95": 0.4}},
-    {"id": "b/p", "range": [0, 1], "histogram": [3, 4, 3], "mean": 0.5,
+    {"id": "b/p", "model": "alliance", "range": [0, 1], "histogram": [3, 4, 3], "mean": 0.5,
      "quantiles": {"p5": 0.1, "p25": 0.3, "p50": 0.5, "p75": 0.7, "p95": 0.9}},
     {"id": "crisis/g/strike/credible", "range": [0, 1], "histogram": [7, 0, 3], "mean": 0.3,
      "quantiles": {"p5": 0, "p25": 0, "p50": 0, "p75": 1, "p95": 1}}]})");
