@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string_view>
 
 namespace entente {
 namespace {
@@ -18,21 +19,27 @@ const std::string& name_or_id(const std::string& name, const std::string& id) {
   return name.empty() ? id : name;
 }
 
-}  // namespace
-
-std::vector<NumericField> numeric_fields(Scenario& s) {
+// The table, or only its part under `head`.`id` (the first two components of a path) when
+// `head` is given: setting one number by path needs only the fields that could be it, and
+// the scenario's events set numbers one at a time on every Scenario::at.
+std::vector<NumericField> build_fields(Scenario& s, std::string_view head, std::string_view id) {
+  auto want = [&](std::string_view group, const std::string& item) {
+    return head.empty() || (head == group && id == item);
+  };
   std::vector<NumericField> out;
   auto add = [&](std::string path, std::string label, std::string group, double lo, double hi,
                  Quantity& q) {
     out.push_back({std::move(path), std::move(label), std::move(group), lo, hi, &q, nullptr, {}});
   };
   for (Actor& a : s.actors) {
+    if (!want("actors", a.id)) continue;
     const std::string base = "actors." + a.id;
     const std::string& who = name_or_id(a.name, a.id);
     add(base + ".capability", who + " capability", "Actors", 0, kInf, a.capability);
     if (a.risk) add(base + ".risk", who + " risk attitude", "Actors", -1, 1, *a.risk);
   }
   for (Issue& is : s.issues) {
+    if (!want("issues", is.id)) continue;
     const std::string& group = name_or_id(is.name, is.id);
     if (is.status_quo) {
       add("issues." + is.id + ".status_quo", "status quo", group, is.scale.min, is.scale.max,
@@ -46,6 +53,7 @@ std::vector<NumericField> numeric_fields(Scenario& s) {
     }
   }
   for (Alliance& a : s.alliances) {
+    if (!want("alliances", a.id)) continue;
     const std::string group = "Alliance " + name_or_id(a.name, a.id);
     for (AllianceTerms& t : a.terms) {
       const std::string base = "alliances." + a.id + ".terms." + t.member;
@@ -95,6 +103,7 @@ std::vector<NumericField> numeric_fields(Scenario& s) {
     }
   }
   for (Force& f : s.forces) {
+    if (!want("forces", f.id)) continue;
     add("forces." + f.id + ".strength", f.id + " strength", "Forces", 0, kInf, f.strength);
     // Coordinates are plain numbers, never sampled; a unit given coordinates of its own
     // no longer stands at the named place.
@@ -105,6 +114,7 @@ std::vector<NumericField> numeric_fields(Scenario& s) {
                    nullptr, &f.location.lon, [force] { force->place.clear(); }});
   }
   for (Weapon& w : s.weapons) {
+    if (!want("weapons", w.id)) continue;
     // The loader refuses a range of 0 (nothing would be in range); the smallest positive
     // number is the closed bound nearest to that.
     add("weapons." + w.id + ".range_km", w.id + " range (km)", "Weapons", std::nextafter(0.0, 1.0),
@@ -112,12 +122,16 @@ std::vector<NumericField> numeric_fields(Scenario& s) {
     add("weapons." + w.id + ".count", w.id + " count", "Weapons", 0, kInf, w.count);
   }
   for (Poll& p : s.polls) {
+    if (!want("polls", p.id)) continue;
     add("polls." + p.id + ".support", p.id + " support", "Polls", 0, 1, p.support);
   }
-  for (Param& p : s.params) add("params." + p.id, p.id, "Parameters", -kInf, kInf, p.value);
+  for (Param& p : s.params) {
+    if (want("params", p.id)) add("params." + p.id, p.id, "Parameters", -kInf, kInf, p.value);
+  }
   // Appended after params, as the order above is part of every sweep's reproducibility.
   // Moving a place moves the units that stand at it.
   for (Place& pl : s.places) {
+    if (!want("places", pl.id)) continue;
     const std::string& name = name_or_id(pl.name, pl.id);
     auto follow = [&s, id = pl.id] {
       const Place* place = s.place(id);
@@ -132,6 +146,10 @@ std::vector<NumericField> numeric_fields(Scenario& s) {
   }
   return out;
 }
+
+}  // namespace
+
+std::vector<NumericField> numeric_fields(Scenario& s) { return build_fields(s, {}, {}); }
 
 namespace {
 
@@ -175,13 +193,31 @@ const NumericField& field_at(const Scenario& s, const std::vector<NumericField>&
   return *it;
 }
 
+// The part of the table that could hold `path` (its first two components name the
+// section and the item), or the whole table when that part has no such field: an id with
+// a dot in it, or no field at all, whose message field_at builds from the whole table.
+std::vector<NumericField> fields_for(Scenario& s, const std::string& path) {
+  const std::string_view p(path);
+  if (const std::size_t a = p.find('.'); a != std::string_view::npos) {
+    const std::size_t b = p.find('.', a + 1);
+    std::vector<NumericField> part =
+        build_fields(s, p.substr(0, a),
+                     b == std::string_view::npos ? p.substr(a + 1) : p.substr(a + 1, b - a - 1));
+    if (std::any_of(part.begin(), part.end(),
+                    [&](const NumericField& f) { return f.path == path; })) {
+      return part;
+    }
+  }
+  return numeric_fields(s);
+}
+
 }  // namespace
 
 void set_numeric_field(Scenario& s, const std::string& path, double value) {
   if (!std::isfinite(value)) {
     throw std::invalid_argument(fmt::format("{}: the value is not a finite number", path));
   }
-  const std::vector<NumericField> fields = numeric_fields(s);
+  const std::vector<NumericField> fields = fields_for(s, path);
   const NumericField* it = &field_at(s, fields, path);
   if (value < it->lo || value > it->hi) {
     throw std::invalid_argument(
@@ -196,7 +232,7 @@ void set_numeric_field(Scenario& s, const std::string& path, double value) {
 }
 
 void set_quantity_field(Scenario& s, const std::string& path, const Quantity& q) {
-  const std::vector<NumericField> fields = numeric_fields(s);
+  const std::vector<NumericField> fields = fields_for(s, path);
   const NumericField& f = field_at(s, fields, path);
   if (f.quantity == nullptr) {
     throw std::invalid_argument(
