@@ -301,11 +301,7 @@ std::optional<Change> quick_change(const std::vector<NumericField>& fields, cons
   c.value = number_text(v);
   c.where = {"<with_changes>", 0, 0};
   // The event replaces the number, distribution and all, as the loader's event would.
-  c.apply = [path, x](Scenario& sc) {
-    for (NumericField& f : numeric_fields(sc)) {
-      if (f.path == path && f.quantity != nullptr) *f.quantity = Quantity(x);
-    }
-  };
+  c.apply = [path, x](Scenario& sc) { set_quantity_field(sc, path, Quantity(x)); };
   return c;
 }
 
