@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string_view>
@@ -391,9 +392,12 @@ std::vector<Input> inputs_of(const Scenario& scenario, const ScenarioGame& game)
   return out;
 }
 
-std::vector<std::vector<Flip>> find_flips(const Scenario& scenario, const ScenarioGame& game,
-                                          const std::vector<Input>& inputs, int grid,
-                                          double tolerance, const std::string& solver) {
+namespace {
+
+// The flip search itself (find_flips without its kept result).
+std::vector<std::vector<Flip>> search_flips(const Scenario& scenario, const ScenarioGame& game,
+                                            const std::vector<Input>& inputs, int grid,
+                                            double tolerance, const std::string& solver) {
   const std::vector<bool> nominal = credibility(scenario, game, solver);
   // The resolved solver is the same for every value: the tree does not depend on values.
   if (pick_solver(build_game(game, game_variables(scenario)), solver) == "logit") {
@@ -466,6 +470,42 @@ std::vector<std::vector<Flip>> find_flips(const Scenario& scenario, const Scenar
     }
     in.set(work, in.value);
   }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::vector<Flip>> find_flips(const Scenario& scenario, const ScenarioGame& game,
+                                          const std::vector<Input>& inputs, int grid,
+                                          double tolerance, const std::string& solver) {
+  // The search is a function of the game, the scenario's game variables and the inputs:
+  // its last result is kept per thread and given again while they are equal, as in a
+  // what-if study of positions or saliences, which no game reads. An .efg game is not
+  // compared, so not kept.
+  struct Kept {
+    ScenarioGame game;
+    std::string key;
+    std::vector<std::vector<Flip>> flips;
+  };
+  thread_local std::optional<Kept> kept_tl;
+  std::optional<Kept>& kept = kept_tl;
+  std::string key;
+  if (!game.efg) {
+    detail::append_variables_key(scenario, key);
+    detail::append_key(key, solver);
+    detail::append_key(key, static_cast<double>(grid));
+    detail::append_key(key, tolerance);
+    for (const Input& in : inputs) {
+      detail::append_key(key, in.path);
+      detail::append_key(key, in.value);
+      detail::append_key(key, in.lo);
+      detail::append_key(key, in.hi);
+    }
+    if (kept && kept->key == key && detail::same_game(kept->game, game)) return kept->flips;
+  }
+  std::vector<std::vector<Flip>> out =
+      search_flips(scenario, game, inputs, grid, tolerance, solver);
+  if (!game.efg) kept = Kept{game, std::move(key), out};
   return out;
 }
 

@@ -19,16 +19,14 @@
 
 namespace entente::crisis {
 
+using detail::append_key;
 using detail::build_inline_game;
+using detail::same_game;
 using detail::threat_sites;
 using detail::ThreatSite;
 
-namespace {
-
-// --- threat_credibility: solve() for Monte Carlo samples ---------------------------------
-
 // The declaration as far as the built tree, its payoffs and the reported threats depend on it.
-bool same_game(const ScenarioGame& a, const ScenarioGame& b) {
+bool detail::same_game(const ScenarioGame& a, const ScenarioGame& b) {
   if (a.efg || b.efg || a.id != b.id || a.players != b.players ||
       a.nodes.size() != b.nodes.size()) {
     return false;
@@ -51,6 +49,19 @@ bool same_game(const ScenarioGame& a, const ScenarioGame& b) {
   }
   return true;
 }
+
+// Equal keys mean equal inputs, bit for bit: a number's bits, a string with its length.
+void detail::append_key(std::string& key, double x) {
+  key.append(reinterpret_cast<const char*>(&x), sizeof x);
+}
+void detail::append_key(std::string& key, const std::string& text) {
+  append_key(key, static_cast<double>(text.size()));
+  key += text;
+}
+
+namespace {
+
+// --- threat_credibility: solve() for Monte Carlo samples ---------------------------------
 
 // expr::sanitize(id) == want, without building the string.
 bool sanitized_equals(const std::string& id, std::string_view want) {
@@ -290,60 +301,67 @@ std::vector<ThreatCredibility> threats_of(const Solution& sol) {
 // Thrown where solve() would have to report something: it is left to do so.
 struct Unsupported {};
 
-// Appends a number's bits, and a string with its length, to a key: equal keys mean equal
-// inputs, bit for bit.
-void put(std::string& key, double x) { key.append(reinterpret_cast<const char*>(&x), sizeof x); }
-void put(std::string& key, const std::string& text) {
-  put(key, static_cast<double>(text.size()));
-  key += text;
-}
-
 // Everything add_exposure reads of `s`: units, weapons, lines, and the actors' parents and
 // alliances' members that decide who is an enemy.
 void exposure_key(const Scenario& s, std::string& key) {
   key.clear();
   for (const Actor& a : s.actors) {
-    put(key, a.id);
-    put(key, a.parent);
+    append_key(key, a.id);
+    append_key(key, a.parent);
   }
   for (const Alliance& a : s.alliances) {
-    put(key, static_cast<double>(a.members.size()));
-    for (const std::string& m : a.members) put(key, m);
+    append_key(key, static_cast<double>(a.members.size()));
+    for (const std::string& m : a.members) append_key(key, m);
   }
   for (const Force& f : s.forces) {
-    put(key, f.owner);
-    put(key, f.location.lat);
-    put(key, f.location.lon);
-    put(key, f.strength.value);
+    append_key(key, f.owner);
+    append_key(key, f.location.lat);
+    append_key(key, f.location.lon);
+    append_key(key, f.strength.value);
   }
   for (const Weapon& w : s.weapons) {
-    put(key, w.id);
-    put(key, w.owner);
-    put(key, w.count.value);
-    put(key, w.range_km.value);
-    put(key, w.front_line);
-    put(key, static_cast<double>(w.sites.size()));
+    append_key(key, w.id);
+    append_key(key, w.owner);
+    append_key(key, w.count.value);
+    append_key(key, w.range_km.value);
+    append_key(key, w.front_line);
+    append_key(key, static_cast<double>(w.sites.size()));
     for (const GeoPoint& p : w.sites) {
-      put(key, p.lat);
-      put(key, p.lon);
+      append_key(key, p.lat);
+      append_key(key, p.lon);
     }
   }
   for (const Line& l : s.lines) {
-    put(key, l.id);
-    put(key, static_cast<double>(l.points.size()));
+    append_key(key, l.id);
+    append_key(key, static_cast<double>(l.points.size()));
     for (const GeoPoint& p : l.points) {
-      put(key, p.lat);
-      put(key, p.lon);
+      append_key(key, p.lat);
+      append_key(key, p.lon);
     }
   }
 }
+
+}  // namespace
+
+void detail::append_variables_key(const Scenario& s, std::string& key) {
+  std::string exposure;
+  exposure_key(s, exposure);
+  key += exposure;
+  for (const Param& p : s.params) {
+    append_key(key, p.id);
+    append_key(key, p.value.value);
+  }
+  for (const Actor& a : s.actors) append_key(key, a.capability.value);
+}
+
+namespace {
 
 // add_exposure, or its last result when it would read the same inputs.
 void add_exposure_cached(CompiledGame& c, const Scenario& s) {
   exposure_key(s, c.key_scratch);
   // The values add_exposure adds to (0 unless a param shares an exposure quantity's name).
   for (const CompiledGame::Source& src : c.sources) {
-    if (src.exposure >= 0) put(c.key_scratch, *src.value);
+    if (src.exposure >= 0) append_key(c.key_scratch, *src.value);
   }
   if (c.key_scratch == c.exposure_key && c.exposure_values.size() == c.sources.size()) {
     for (std::size_t i = 0; i < c.sources.size(); ++i) {

@@ -14,6 +14,17 @@
 
 namespace entente::crisis::detail {
 
+// Whether two inline declarations build the same tree with the same payoffs and threats
+// (false for .efg games, which are not compared).
+bool same_game(const ScenarioGame& a, const ScenarioGame& b);
+
+// Appends to `key` everything of `s` that a game's variables are computed from (params,
+// capabilities, and what force exposure reads: units, weapons, lines, parents,
+// alliances): scenarios with equal keys give every game the same variables.
+void append_variables_key(const Scenario& s, std::string& key);
+void append_key(std::string& key, double x);
+void append_key(std::string& key, const std::string& text);
+
 inline int player_index(const ScenarioGame& game, const std::string& actor) {
   return static_cast<int>(std::find(game.players.begin(), game.players.end(), actor) -
                           game.players.begin()) +

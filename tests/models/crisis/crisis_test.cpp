@@ -200,6 +200,24 @@ games:
     EXPECT_EQ(fast.at(0).credible, exact.threats.at(0).credible);
     return fast.at(0).credible;
   };
+  // The flip search keeps its last result while the game's variables and inputs are
+  // equal: a unit moved 2 degrees east (its longitude is no input of the search) is out of
+  // the gun's reach, so its flips differ, and the base's come back unchanged after it.
+  auto texts = [&](const Scenario& s) {
+    std::vector<std::string> out;
+    for (const auto& per_threat : crisis::find_flips(
+             s, s.games.at(0), crisis::inputs_of(s, s.games.at(0)), 16, 1e-7, "auto")) {
+      for (const crisis::Flip& f : per_threat) out.push_back(f.text);
+    }
+    return out;
+  };
+  Scenario east = base;
+  east.forces[0].location.lon = 129.0;
+  const std::vector<std::string> at_base = texts(base);
+  const std::vector<std::string> at_east = texts(east);
+  EXPECT_NE(at_base, at_east);
+  EXPECT_EQ(texts(base), at_base);
+  EXPECT_EQ(texts(east), at_east);
   // Alternating, so each call follows one that left another exposure behind.
   for (int round = 0; round < 2; ++round) {
     EXPECT_FALSE(credible(base));
