@@ -19,7 +19,8 @@ ctest:
    and one of a third as many (start-up cancels out), each in one block (checkpoints are
    saved by the wall clock, which valgrind slows; one block saves once). Unlike times, the
    count does not move with other users of a shared machine; it does not see cache misses
-   or page faults."""
+   or page faults. For the what-if loop, --instructions also counts one run's instructions
+   (a loop of 15 runs against one of 5)."""
 from __future__ import annotations
 
 import argparse
@@ -143,6 +144,27 @@ def instructions_bench(samples: int) -> None:
         print(f"  {name:<8} {ir / 1e6:7.3f} M   vs the CLI {100 * (ir / per_sample['cli'] - 1):+5.1f}%")
 
 
+PY_WHATIF = """
+import sys, entente
+s = entente.default_scenario()
+models = sys.argv[2].split(",") if sys.argv[2] else None
+for k in range(int(sys.argv[1])):
+    entente.run(s.with_changes({"issues.nk-nuclear.positions.USA.position": 100 * k / 15}),
+                models=models)
+"""
+
+
+def whatif_instructions(models: list[str] | None) -> None:
+    """Instructions one what-if run costs (with_changes, then run), counted by callgrind as
+    the difference between a loop of 15 runs and one of 5 (start-up cancels out)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "build" / "python"))
+    counts = [callgrind_instructions(["/usr/bin/python3", "-c", PY_WHATIF, str(n),
+                                      ",".join(models or [])], env) for n in (5, 15)]
+    label = ",".join(models) if models else "every model"
+    print(f"what-if run ({label}): {(counts[1] - counts[0]) / 10 / 1e6:7.2f} M instructions "
+          f"(callgrind)")
+
+
 def whatif_bench(runs: int, models: list[str] | None) -> None:
     import entente
 
@@ -182,6 +204,8 @@ def main() -> int:
     if not args.skip_whatif:
         for models in (["compromise", "median", "nash", "bdm"], None):
             whatif_bench(args.runs, models)
+            if args.instructions:
+                whatif_instructions(models)
     return 0
 
 

@@ -74,6 +74,14 @@ class WeaponDistances {
  public:
   WeaponDistances(const Scenario& scenario, const GeoPoint& target)
       : scenario_(&scenario), target_(target) {}
+  // Forgets what was measured and measures from `target` of `scenario` next, keeping the
+  // storage: a sweep asks of every unit on every sample.
+  void reset(const Scenario& scenario, const GeoPoint& target) {
+    scenario_ = &scenario;
+    target_ = target;
+    lines_.clear();
+    bounds_.clear();
+  }
   double operator()(const Weapon& weapon);
   // (*this)(weapon) <= range_km, decided as that comparison would be, but searching a
   // front line's segments only when polyline_bounds_km leaves it open: exposure tests ask

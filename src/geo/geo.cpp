@@ -485,7 +485,9 @@ void weapons_reaching(const Scenario& scenario, const Force& force,
                       const std::vector<char>& hostile, bool first_only,
                       std::vector<WeaponHit>& out, bool distances) {
   out.clear();
-  WeaponDistances km(scenario, force.location);
+  thread_local WeaponDistances km_tl(scenario, force.location);
+  WeaponDistances& km = km_tl;
+  km.reset(scenario, force.location);
   for (std::size_t k = 0; k < scenario.weapons.size(); ++k) {
     const Weapon& w = scenario.weapons[k];
     if (!(w.count.value > 0) || hostile[k] == 0) continue;
