@@ -259,7 +259,7 @@ struct Found {
 
 class Search {
  public:
-  Search(const StrategicGame& game, Work& work)
+  Search(const StrategicGame& game, Work* work)
       : exact_(exact_table(game)),
         dbl_(double_table(game)),
         box_(make_payoff_table<Interval>(game, interval_of)),
@@ -273,7 +273,7 @@ class Search {
       }
     }
     range_ = std::max(Rational(hi - lo).get_d(), 1e-300);
-    work_ = &work;
+    work_ = work;
   }
 
   // The equilibria whose supports are exactly `su`, appended to `out`.
@@ -288,7 +288,7 @@ class Search {
     std::vector<std::vector<Interval>> leaves;
     std::vector<std::vector<double>> roots;
     while (!stack.empty()) {
-      if ((++boxes_ & 255U) == 0) work_->check_time(progress());
+      if ((++boxes_ & 255U) == 0 && work_ != nullptr) work_->check_time(progress());
       std::vector<Interval> box = std::move(stack.back());
       stack.pop_back();
       const System<Interval> sys = evaluate(box_, su, box, true);
@@ -325,6 +325,17 @@ class Search {
       if (auto f = recover(su, y)) out.push_back(std::move(*f));
     }
     clusters(su, leaves, out);
+  }
+
+  // The equilibrium with support `su` nearest y, by Newton's method, recovered as in the
+  // search (exact where rational).
+  std::optional<Found> polish(const Support& su, const std::vector<double>& y) const {
+    if (su.dim == 0) {
+      const Mixed<Rational> x = profile_at<Rational>(counts_, su, {});
+      if (is_equilibrium(exact_, x)) return exact_found(x);
+      return std::nullopt;
+    }
+    return recover(su, newton(su, y));
   }
 
   std::string progress() const {
@@ -629,7 +640,7 @@ std::vector<Equilibrium> enumerate(const StrategicGame& game, Work& work) {
   };
   std::stable_sort(supports.begin(), supports.end(),
                    [&](const auto& a, const auto& b) { return size_of(a) < size_of(b); });
-  Search search(game, work);
+  Search search(game, &work);
   search.supports_total = supports.size();
   std::vector<Found> found;
   std::vector<Equilibrium> out;
@@ -658,6 +669,44 @@ std::vector<Equilibrium> enumerate(const StrategicGame& game, Work& work) {
   }
   return out;
 }
+
+}  // namespace
+
+std::optional<Polished> polish_on_support(const StrategicGame& game, const Mixed<double>& x,
+                                          double threshold) {
+  std::vector<int> counts;
+  std::vector<unsigned> masks;
+  for (std::size_t p = 0; p < x.size(); ++p) {
+    counts.push_back(game.num_strategies(static_cast<int>(p)));
+    if (counts.back() > 31) return std::nullopt;
+    unsigned m = 0;
+    for (std::size_t s = 0; s < x[p].size(); ++s) {
+      if (x[p][s] > threshold) m |= 1U << s;
+    }
+    if (m == 0) return std::nullopt;
+    masks.push_back(m);
+  }
+  const Support su = make_support(counts, masks);
+  std::vector<double> y(static_cast<std::size_t>(su.dim));
+  for (std::size_t p = 0; p < x.size(); ++p) {
+    double total = 0;
+    for (int s : su.sup[p]) total += x[p][static_cast<std::size_t>(s)];
+    for (std::size_t j = 1; j < su.sup[p].size(); ++j) {
+      const auto s = static_cast<std::size_t>(su.sup[p][j]);
+      y[static_cast<std::size_t>(su.var[p][s])] = x[p][s] / total;
+    }
+  }
+  const Search search(game, nullptr);
+  const std::optional<Found> f = search.polish(su, y);
+  if (!f) return std::nullopt;
+  Polished out;
+  out.exact = f->is_exact;
+  out.exact_profile = f->exact;
+  out.profile = f->approx;
+  return out;
+}
+
+namespace {
 
 class EnumPoly final : public Solver {
  public:

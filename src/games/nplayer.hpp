@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "entente/games.hpp"
@@ -119,5 +120,18 @@ bool is_equilibrium(const PayoffTable<Rational>& table, const Mixed<Rational>& x
 // A strategic game's profile (one "infoset" per player) as plain vectors, and back.
 Mixed<Rational> exact_mixed(const Profile& profile);
 Mixed<double> double_mixed(const Profile& profile);
+
+// An equilibrium near x on x's support (the strategies x plays with probability above
+// `threshold`): Newton's method on the support's indifference system from x, recovered as an
+// exact rational profile when it is one (checked exactly), else in doubles when no deviation
+// gains more than rounding. nullopt when Newton's method finds no equilibrium with that
+// support. Used to refine approximate equilibria (simpdiv). Defined in enumpoly.cpp.
+struct Polished {
+  bool exact = false;
+  Mixed<Rational> exact_profile;  // when exact
+  Mixed<double> profile;
+};
+std::optional<Polished> polish_on_support(const StrategicGame& game, const Mixed<double>& x,
+                                          double threshold);
 
 }  // namespace entente::games::detail

@@ -30,7 +30,7 @@ Registry<SolverEntry>& registry() {
   static const bool built_in = [] {
     for (SolverEntry e : {detail::backward_induction_entry(), detail::enumpure_entry(),
                           detail::enummixed_entry(), detail::lcp_entry(), detail::logit_entry(),
-                          detail::enumpoly_entry()}) {
+                          detail::enumpoly_entry(), detail::simpdiv_entry()}) {
       const std::string name = e.info.name;
       r.add(name, std::move(e));
     }

@@ -339,5 +339,121 @@ TEST(GamesNPlayer, EnumPolyCrossCheckOnRandomGames) {
   }
 }
 
+// ---------------------------------------------------------------- simpdiv
+
+// simpdiv returns one equilibrium; on McKelvey and McLennan's game it refines to one of the
+// nine published ones, exactly.
+TEST(GamesNPlayer, SimpDivReachesOneOfMcKelveyMcLennansEquilibria) {
+  const StrategicGame g = data_nfg("mckelvey_mclennan_2x2x2.nfg");
+  const auto table = detail::exact_table(g);
+  std::vector<Rows> all;
+  for (const auto& e : make_solver("enumpoly")->solve(g)) all.push_back(rows_of(e));
+  const auto eqs = make_solver("simpdiv")->solve(g);
+  ASSERT_EQ(eqs.size(), 1U);
+  ASSERT_TRUE(eqs[0].profile.exact);
+  EXPECT_FALSE(eqs[0].approximate);
+  EXPECT_TRUE(detail::is_equilibrium(table, rows_of(eqs[0])));
+  EXPECT_NE(std::find(all.begin(), all.end(), rows_of(eqs[0])), all.end());
+  // From a start that is itself an equilibrium (the published pure (1, 1, 1)), no grid is
+  // needed: it is returned.
+  const auto from_pure = make_solver("simpdiv", {{"start", "1,0;1,0;1,0"}})->solve(g);
+  EXPECT_EQ(rows_of(from_pure.at(0)), (Rows{{Q(1), Q(0)}, {Q(1), Q(0)}, {Q(1), Q(0)}}));
+}
+
+// The irrational equilibrium (closed form derived by hand above) is returned approximately,
+// marked so, with its regret at the level of rounding.
+TEST(GamesNPlayer, SimpDivApproximatesTheIrrationalEquilibrium) {
+  const StrategicGame g = data_nfg("nau_gomez_canovas_hansen_2x2x2.nfg");
+  const auto eqs = make_solver("simpdiv")->solve(g);
+  ASSERT_EQ(eqs.size(), 1U);
+  EXPECT_TRUE(eqs[0].approximate);
+  const double q = (-13 + std::sqrt(601.0)) / 24;
+  EXPECT_NEAR(eqs[0].profile.approx[0][0][0], (9 * q - 1) / (7 * q + 2), 1e-9);
+  EXPECT_NEAR(eqs[0].profile.approx[1][0][0], q, 1e-9);
+  EXPECT_NEAR(eqs[0].profile.approx[2][0][0], (2 - 3 * q) / (1 + q), 1e-9);
+  const std::vector<double> gains = regrets(g, eqs[0].profile);
+  EXPECT_LT(*std::max_element(gains.begin(), gains.end()), 1e-10);
+}
+
+// Selten's horse through its reduced strategic form: an equilibrium of the tree (zero regret
+// on the tree itself), in one of the two components derived above.
+TEST(GamesNPlayer, SimpDivOnSeltensHorse) {
+  const ExtensiveGame g = data_efg("gambit_selten_horse.efg");
+  const auto eqs = make_solver("simpdiv")->solve(g);
+  ASSERT_EQ(eqs.size(), 1U);
+  ASSERT_TRUE(eqs[0].profile.exact);
+  const auto r = regrets(g, eqs[0].profile);
+  EXPECT_EQ(*std::max_element(r.begin(), r.end()), 0.0);
+  const auto& x = eqs[0].profile.probs;
+  const bool first = x[0][0][0] == 1 && x[1][0][0] == 1 && x[2][0][0] <= Q(1, 4);
+  const bool second = x[0][0][0] == 0 && x[2][0][0] == 1 && x[1][0][0] >= Q(1, 3);
+  EXPECT_TRUE(first || second);
+}
+
+TEST(GamesNPlayer, SimpDivRefusesBadOptionsWithMessages) {
+  const StrategicGame g = data_nfg("mckelvey_mclennan_2x2x2.nfg");
+  const auto message = [&](const SolverOptions& o) {
+    try {
+      (void)make_solver("simpdiv", o)->solve(g);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message({{"start", "1,0;1,0"}}),
+            "simpdiv: the start profile has 2 players; expected 3");
+  EXPECT_EQ(message({{"start", "1,0;1,0;1,0,0"}}),
+            "simpdiv: the start profile gives player 3 3 probabilities; expected 2 (one per "
+            "strategy)");
+  EXPECT_EQ(message({{"start", "1/2,1/3;1,0;1,0"}}),
+            "option start='1/2,1/3;1,0;1,0' is invalid: player 1's probabilities sum to 5/6; "
+            "expected 1");
+  EXPECT_EQ(message({{"start", "a,b"}}),
+            "option start='a,b' is invalid: 'a' is not a number; expected probabilities such "
+            "as 1/2,1/2;1,0 (players separated by ';')");
+  EXPECT_EQ(message({{"refine", "1"}}),
+            "option refine='1' is invalid: expected a whole number from 2 to 1073741824");
+}
+
+// Random games of 2-4 players: simpdiv's profile is an equilibrium — exactly when exact, else
+// within its precision (1e-10 of the payoff range, here 10).
+TEST(GamesNPlayer, SimpDivCrossCheckOnRandomGames) {
+  int exact = 0;
+  for (std::uint32_t seed = 1; seed <= 40; ++seed) {
+    const int players = 2 + static_cast<int>(seed % 3);
+    const StrategicGame g = test::random_strategic(seed, players, players == 4 ? 2 : 3, 5, 1000);
+    const auto eqs = make_solver("simpdiv")->solve(g);
+    ASSERT_EQ(eqs.size(), 1U) << seed;
+    if (eqs[0].profile.exact) {
+      ++exact;
+      EXPECT_TRUE(detail::is_equilibrium(detail::exact_table(g), rows_of(eqs[0]))) << seed;
+    } else {
+      EXPECT_TRUE(eqs[0].approximate);
+      EXPECT_LE(detail::max_regret(detail::double_table(g), detail::double_mixed(eqs[0].profile)),
+                1e-9)
+          << seed;
+    }
+  }
+  EXPECT_GT(exact, 10);  // two-player games and pure equilibria read exactly
+}
+
+TEST(GamesNPlayer, SimpDivStopsAtItsBudgetWithItsCurrentProfile) {
+  std::vector<std::vector<std::string>> s(4, std::vector<std::string>(6, "s"));
+  StrategicGame big({"A", "B", "C", "D"}, s);
+  for (std::size_t c = 0; c < big.num_cells(); ++c) {
+    big.set_cell_outcome(
+        c, big.add_outcome({Q(static_cast<long>(c * 7 % 13)), Q(static_cast<long>(c * 5 % 11)),
+                            Q(static_cast<long>(c * 3 % 7)), Q(static_cast<long>(c % 17))}));
+  }
+  try {
+    (void)make_solver("simpdiv", {{"max_seconds", "0.05"}, {"precision", "1e-14"}})->solve(big);
+    GTEST_SKIP() << "solved within 0.05 s";
+  } catch (const BudgetExceeded& e) {
+    EXPECT_NE(std::string(e.what()).find("simpdiv: the time budget"), std::string::npos);
+    ASSERT_EQ(e.found().size(), 1U);  // the profile reached, with its regret
+    EXPECT_EQ(e.found()[0].profile.approx.size(), 4U);
+  }
+}
+
 }  // namespace
 }  // namespace entente::games
