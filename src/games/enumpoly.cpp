@@ -46,6 +46,8 @@ constexpr double kMinWidth = 1.0 / 256;
 // has tens of thousands): past it, further undecided boxes are dropped, and the clusters
 // found stand for the continuum.
 constexpr std::size_t kMaxLeaves = 20000;
+// Boxes at most this wide get the Krawczyk test.
+constexpr double kKrawczykWidth = 0.25;
 // A cluster of undecided boxes wider than this many leaves is a continuum, not a root the
 // Krawczyk test could not isolate (a singular one).
 constexpr double kContinuumLeaves = 3;
@@ -291,11 +293,17 @@ class Search {
       if ((++boxes_ & 255U) == 0 && work_ != nullptr) work_->check_time(progress());
       std::vector<Interval> box = std::move(stack.back());
       stack.pop_back();
-      const System<Interval> sys = evaluate(box_, su, box, true);
+      // The enclosures alone first: the Jacobian's costs n times more, and the Krawczyk test
+      // rarely decides a wide box.
+      const System<Interval> sys = evaluate(box_, su, box, false);
       if (!sys.feasible || excluded(sys)) continue;
-      const auto split = krawczyk(su, box, sys, roots);
-      if (!split) continue;  // no solution in the box, or its one solution recorded
-      box = *split;
+      double wide = 0;
+      for (const Interval& v : box) wide = std::max(wide, width(v));
+      if (wide <= kKrawczykWidth) {
+        const auto split = krawczyk(su, box, evaluate(box_, su, box, true), roots);
+        if (!split) continue;  // no solution in the box, or its one solution recorded
+        box = *split;
+      }
       std::size_t widest = 0;
       for (std::size_t i = 1; i < box.size(); ++i) {
         if (width(box[i]) > width(box[widest])) widest = i;
@@ -604,6 +612,46 @@ class Search {
   std::size_t boxes_ = 0;
 };
 
+// True when some supported strategy is strictly dominated by another strategy against every
+// profile of the other players' supports: no equilibrium has this support (Gambit's enumpoly
+// prunes the same way). Doubles are enough: rounding is monotone, so a strict inequality
+// between the rounded payoffs holds between the exact ones.
+bool conditionally_dominated(const PayoffTable<double>& t, const Support& su) {
+  const auto n = static_cast<std::size_t>(t.players);
+  std::vector<std::size_t> stride(n, 1);
+  for (std::size_t p = 1; p < n; ++p) {
+    stride[p] = stride[p - 1] * static_cast<std::size_t>(t.counts[p - 1]);
+  }
+  std::vector<std::size_t> at(n, 0);  // position in each other player's support
+  for (std::size_t p = 0; p < n; ++p) {
+    for (int s : su.sup[p]) {
+      for (int other = 0; other < t.counts[p]; ++other) {
+        if (other == s) continue;
+        bool dominated = true;
+        std::fill(at.begin(), at.end(), 0);
+        while (dominated) {
+          std::size_t base = 0;
+          for (std::size_t m = 0; m < n; ++m) {
+            if (m != p) base += static_cast<std::size_t>(su.sup[m][at[m]]) * stride[m];
+          }
+          const std::size_t cs = base + static_cast<std::size_t>(s) * stride[p];
+          const std::size_t co = base + static_cast<std::size_t>(other) * stride[p];
+          dominated = t.pay[co * n + p] > t.pay[cs * n + p];
+          std::size_t m = 0;
+          for (; m < n; ++m) {
+            if (m == p) continue;
+            if (++at[m] < su.sup[m].size()) break;
+            at[m] = 0;
+          }
+          if (m == n) break;  // every profile of the others checked
+        }
+        if (dominated) return true;
+      }
+    }
+  }
+  return false;
+}
+
 double support_count(const std::vector<int>& counts) {
   double total = 1;
   for (int k : counts) total *= std::ldexp(1.0, k) - 1;
@@ -640,6 +688,7 @@ std::vector<Equilibrium> enumerate(const StrategicGame& game, Work& work) {
   };
   std::stable_sort(supports.begin(), supports.end(),
                    [&](const auto& a, const auto& b) { return size_of(a) < size_of(b); });
+  const PayoffTable<double> dominance = double_table(game);
   Search search(game, &work);
   search.supports_total = supports.size();
   std::vector<Found> found;
@@ -659,8 +708,9 @@ std::vector<Equilibrium> enumerate(const StrategicGame& game, Work& work) {
   };
   try {
     for (const auto& masks : supports) {
+      const Support su = make_support(counts, masks);
       std::vector<Found> here;
-      search.solve_support(make_support(counts, masks), here);
+      if (!conditionally_dominated(dominance, su)) search.solve_support(su, here);
       for (const Found& f : here) out.push_back(finish(f));
       ++search.supports_done;
     }
