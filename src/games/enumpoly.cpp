@@ -46,6 +46,9 @@ constexpr double kMinWidth = 1.0 / 256;
 // has tens of thousands): past it, further undecided boxes are dropped, and the clusters
 // found stand for the continuum.
 constexpr std::size_t kMaxLeaves = 20000;
+// Supports with at most this many unknowns are pruned from the exact range at the box's
+// vertices (2^dim evaluations), larger ones from interval enclosures.
+constexpr int kVertexDim = 8;
 // Boxes at most this wide get the Krawczyk test.
 constexpr double kKrawczykWidth = 0.25;
 // A cluster of undecided boxes wider than this many leaves is a continuum, not a root the
@@ -295,8 +298,10 @@ class Search {
       stack.pop_back();
       // The enclosures alone first: the Jacobian's costs n times more, and the Krawczyk test
       // rarely decides a wide box.
-      const System<Interval> sys = evaluate(box_, su, box, false);
-      if (!sys.feasible || excluded(sys)) continue;
+      if (su.dim <= kVertexDim ? excluded_at_vertices(su, box)
+                               : excluded(evaluate(box_, su, box, false))) {
+        continue;
+      }
       double wide = 0;
       for (const Interval& v : box) wide = std::max(wide, width(v));
       if (wide <= kKrawczykWidth) {
@@ -321,6 +326,8 @@ class Search {
     }
     // A root on the face two boxes share is proved in both.
     std::vector<std::vector<double>> distinct;
+      std::fprintf(stderr, "dim %d boxes %zu leaves %zu roots %zu\n", su.dim, boxes_, leaves.size(),
+                   roots.size());
     for (const std::vector<double>& y : roots) {
       const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](const auto& z) {
         for (std::size_t i = 0; i < y.size(); ++i) {
@@ -355,6 +362,51 @@ class Search {
   std::size_t supports_total = 0;
 
  private:
+  // As excluded(), from the system's exact range over the box: each function is linear in
+  // each player's probabilities (multilinear across players), so its extremes over a box lie
+  // at the box's vertices — 2^dim double evaluations, without the overestimation of interval
+  // products (the base probability 1 - sum is the same variable in every product). A margin
+  // of 1e-12 of the payoff range covers the rounding of the evaluations.
+  bool excluded_at_vertices(const Support& su, const std::vector<Interval>& box) const {
+    for (std::size_t p = 0; p < su.sup.size(); ++p) {
+      double low = 0;
+      for (std::size_t j = 1; j < su.sup[p].size(); ++j) {
+        low += box[static_cast<std::size_t>(su.var[p][static_cast<std::size_t>(su.sup[p][j])])]
+                   .lower();
+      }
+      if (low > 1) return true;  // the base probability would be negative
+    }
+    const auto d = static_cast<std::size_t>(su.dim);
+    const double margin = 1e-12 * range_;
+    std::vector<double> lo_f;
+    std::vector<double> hi_f;
+    std::vector<double> lo_g;
+    std::vector<double> y(d);
+    for (std::size_t v = 0; v < (std::size_t{1} << d); ++v) {
+      for (std::size_t i = 0; i < d; ++i) {
+        y[i] = ((v >> i) & 1U) != 0 ? box[i].upper() : box[i].lower();
+      }
+      const System<double> at = evaluate(dbl_, su, y, false);
+      if (v == 0) {
+        lo_f = hi_f = at.f;
+        lo_g = at.g;
+        continue;
+      }
+      for (std::size_t i = 0; i < at.f.size(); ++i) {
+        lo_f[i] = std::min(lo_f[i], at.f[i]);
+        hi_f[i] = std::max(hi_f[i], at.f[i]);
+      }
+      for (std::size_t i = 0; i < at.g.size(); ++i) lo_g[i] = std::min(lo_g[i], at.g[i]);
+    }
+    for (std::size_t i = 0; i < lo_f.size(); ++i) {
+      if (lo_f[i] > margin || hi_f[i] < -margin) return true;
+    }
+    for (double v : lo_g) {
+      if (v > margin) return true;
+    }
+    return false;
+  }
+
   // True when the box surely holds no equilibrium with this support.
   static bool excluded(const System<Interval>& sys) {
     for (const Interval& v : sys.f) {

@@ -289,7 +289,7 @@ TEST(GamesNPlayer, EnumPolyStopsAtItsBudgetWithWhatItFound) {
 // equilibria are exactly enummixed's extreme ones, all isolated.
 TEST(GamesNPlayer, EnumPolyCrossCheckOnRandomGames) {
   int mixed_found = 0;
-  for (std::uint32_t seed = 1; seed <= 30; ++seed) {
+  for (std::uint32_t seed = 1; seed <= 80; ++seed) {
     const int players = 3 + static_cast<int>(seed % 2);
     const StrategicGame g = test::random_strategic(seed, players, players == 3 ? 3 : 2, 5, 1000);
     const auto table = detail::exact_table(g);
@@ -323,7 +323,7 @@ TEST(GamesNPlayer, EnumPolyCrossCheckOnRandomGames) {
     EXPECT_EQ(pure_here, pure) << seed;
   }
   EXPECT_GT(mixed_found, 10);
-  for (std::uint32_t seed = 100; seed < 125; ++seed) {
+  for (std::uint32_t seed = 100; seed < 160; ++seed) {
     const StrategicGame g = test::random_strategic(seed, 2, 4, 5, 1000);
     std::vector<Rows> poly;
     for (const auto& e : make_solver("enumpoly")->solve(g)) {
