@@ -326,8 +326,6 @@ class Search {
     }
     // A root on the face two boxes share is proved in both.
     std::vector<std::vector<double>> distinct;
-      std::fprintf(stderr, "dim %d boxes %zu leaves %zu roots %zu\n", su.dim, boxes_, leaves.size(),
-                   roots.size());
     for (const std::vector<double>& y : roots) {
       const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](const auto& z) {
         for (std::size_t i = 0; i < y.size(); ++i) {
