@@ -1,5 +1,6 @@
 // Equilibrium solvers: enummixed and Lemke–Howson (lcp, one starting label and all labels) on
-// random n x n games, Lemke on the sequence form of Kuhn poker, logit on random n x n games;
+// random n x n games, Lemke on the sequence form of Kuhn poker, logit on random n x n games,
+// enumpoly and simpdiv on random three-player games;
 // and the growth series the games issue asks for: every solver on random two-player games
 // 5x5 ... 50x50 (as far as each is tractable) and on random binary trees of depth 4 ... 12.
 // `Complexity` makes Google Benchmark fit the observed scaling (it prints the big-O).
@@ -45,6 +46,43 @@ void run_solver(benchmark::State& state, const std::string& name,
   state.counters["equilibria"] = static_cast<double>(found);
   state.SetComplexityN(state.range(0));
 }
+
+// Three players with n strategies each, payoffs uniform in 0..99 (nondegenerate with high
+// probability): the N-player solvers.
+StrategicGame random_three_player(int n, std::uint32_t seed = 20261205) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> pay(0, 99);
+  std::vector<std::string> s;
+  for (int k = 0; k < n; ++k) s.push_back(std::to_string(k + 1));
+  StrategicGame g({"1", "2", "3"}, {s, s, s});
+  for (std::size_t c = 0; c < g.num_cells(); ++c) {
+    g.set_cell_outcome(c,
+                       g.add_outcome({Rational(pay(rng)), Rational(pay(rng)), Rational(pay(rng))}));
+  }
+  return g;
+}
+
+void run_three_player(benchmark::State& state, const std::string& name) {
+  const StrategicGame g = random_three_player(static_cast<int>(state.range(0)));
+  const auto solver = entente::games::make_solver(name, {{"max_seconds", "600"}});
+  std::size_t found = 0;
+  for (auto _ : state) {
+    const auto eqs = solver->solve(g);
+    found = eqs.size();
+    benchmark::DoNotOptimize(found);
+  }
+  state.counters["equilibria"] = static_cast<double>(found);
+  state.SetComplexityN(state.range(0));
+}
+
+// Every equilibrium: (2^n - 1)^3 supports, each a polynomial system (4x4x4 takes over 10
+// minutes: supports of 8 unknowns are subdivided into millions of boxes).
+void BM_EnumPolyThreePlayers(benchmark::State& state) { run_three_player(state, "enumpoly"); }
+BENCHMARK(BM_EnumPolyThreePlayers)->DenseRange(2, 3, 1)->Unit(benchmark::kMillisecond);
+
+// One equilibrium by simplicial subdivision, to a max regret of 1e-10 of the payoff range.
+void BM_SimpDivThreePlayers(benchmark::State& state) { run_three_player(state, "simpdiv"); }
+BENCHMARK(BM_SimpDivThreePlayers)->RangeMultiplier(2)->Range(2, 16)->Unit(benchmark::kMillisecond);
 
 void BM_EnumMixed(benchmark::State& state) { run_solver(state, "enummixed"); }
 BENCHMARK(BM_EnumMixed)->DenseRange(2, 8, 2)->Unit(benchmark::kMillisecond);

@@ -27,6 +27,12 @@ struct Equilibrium {
   bool specifies_avoided = false;
   // logit: the lambda where tracing stopped (payoffs scaled to [0, 1]); -1 for the others.
   double lambda = -1;
+  // The profile is a floating-point approximation of an equilibrium (logit, simpdiv,
+  // enumpoly's irrational solutions): outputs report its max regret.
+  bool approximate = false;
+  // enumpoly: the profile is one point of a set of equilibria the method could not isolate
+  // (a continuum, such as a component of Selten's horse), not an isolated equilibrium.
+  bool non_isolated = false;
 };
 
 // A solver's options are declared as a model's are (entente/options.hpp): typed, with

@@ -94,12 +94,14 @@ Json document_of(const Game& game, const std::string& solver,
     Json item;
     item["profile"] = profile_json(l, e.profile, false);
     item["payoffs"] = e.payoffs_approx;
-    if (e.lambda >= 0) {
-      // logit: where tracing stopped and how far from an equilibrium the profile is there.
+    if (e.lambda >= 0) item["lambda"] = e.lambda;  // logit: where tracing stopped
+    if (e.approximate || e.lambda >= 0) {
+      // How far from an equilibrium the floating-point profile is.
       const std::vector<double> r = games::regrets(game, e.profile);
-      item["lambda"] = e.lambda;
+      item["approximate"] = true;
       item["max_regret"] = *std::max_element(r.begin(), r.end());
     }
+    if (e.non_isolated) item["non_isolated"] = true;
     if constexpr (std::is_same_v<Game, ExtensiveGame>) add_reach(game, l, e, item);
     if (e.profile.exact) {
       Json exact;

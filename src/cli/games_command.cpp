@@ -172,10 +172,17 @@ int print_equilibria(const Game& game, const std::string& solver,
                                                 : fmt::format("{:.6g}", e.payoffs_approx[p]));
     }
     std::cout << "  payoffs: " << pay << "\n";
-    if (e.lambda >= 0) {
+    if (e.lambda >= 0 || e.approximate) {
       const std::vector<double> r = games::regrets(game, e.profile);
-      std::cout << fmt::format("  lambda: {:.6g}, max regret: {:.3g}\n", e.lambda,
-                               *std::max_element(r.begin(), r.end()));
+      const double worst = *std::max_element(r.begin(), r.end());
+      if (e.lambda >= 0) {
+        std::cout << fmt::format("  lambda: {:.6g}, max regret: {:.3g}\n", e.lambda, worst);
+      } else {
+        std::cout << fmt::format("  approximate, max regret: {:.3g}\n", worst);
+      }
+    }
+    if (e.non_isolated) {
+      std::cout << "  one point of a continuum of equilibria (not isolated)\n";
     }
     if (k < perfection.size()) {
       const auto& v = perfection[k];

@@ -146,6 +146,12 @@ std::string advice(const StrategicGame& game, const std::string& solver) {
                "--option label=1 for one), ") +
            kRaise;
   }
+  if (game.num_players() > 2 && solver != "simpdiv") {
+    return std::string(
+               "simpdiv suits this game (one approximate equilibrium by simplicial "
+               "subdivision, refined to exact where rational), ") +
+           kRaise;
+  }
   if (solver != "enumpure" && game.num_cells() <= 10'000'000) {
     return std::string("enumpure finds the pure equilibria in time linear in the table, ") + kRaise;
   }

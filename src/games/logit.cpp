@@ -146,6 +146,7 @@ Equilibrium profile_at(const StrategicGame& game, const Problem& pr, const Eigen
   }
   Equilibrium e = make_equilibrium(game, approx_profile(std::move(approx)));
   e.lambda = z(pr.size);
+  e.approximate = true;
   return e;
 }
 
@@ -349,6 +350,7 @@ Equilibrium to_behaviour(const ExtensiveGame& game, const Equilibrium& agent) {
   }
   Equilibrium e = make_equilibrium(game, approx_profile(std::move(approx)));
   e.lambda = agent.lambda;
+  e.approximate = true;
   return e;
 }
 

@@ -29,7 +29,8 @@ Registry<SolverEntry>& registry() {
   static Registry<SolverEntry> r("solver");
   static const bool built_in = [] {
     for (SolverEntry e : {detail::backward_induction_entry(), detail::enumpure_entry(),
-                          detail::enummixed_entry(), detail::lcp_entry(), detail::logit_entry()}) {
+                          detail::enummixed_entry(), detail::lcp_entry(), detail::logit_entry(),
+                          detail::enumpoly_entry(), detail::simpdiv_entry()}) {
       const std::string name = e.info.name;
       r.add(name, std::move(e));
     }
@@ -136,6 +137,8 @@ std::vector<Equilibrium> via_reduced_form(
     for (const Equilibrium& eq : eqs) {
       out.push_back(make_equilibrium(game, behaviour_from_mixed(game, form, eq.profile)));
       out.back().lambda = eq.lambda;
+      out.back().approximate = eq.approximate;
+      out.back().non_isolated = eq.non_isolated;
     }
     return out;
   };

@@ -21,6 +21,8 @@ SolverEntry enumpure_entry();
 SolverEntry enummixed_entry();
 SolverEntry lcp_entry();
 SolverEntry logit_entry();
+SolverEntry enumpoly_entry();
+SolverEntry simpdiv_entry();
 
 // An exact number in the arithmetic T a computation runs in (Rational or double), so one
 // template serves both the exact and the floating-point evaluation of a profile.

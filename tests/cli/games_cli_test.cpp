@@ -250,6 +250,34 @@ TEST_F(GamesCli, CsvIsGambitsForm) {
   EXPECT_GT(doc["equilibria"][0]["lambda"].get<double>(), 0.0);
 }
 
+// Approximate equilibria (simpdiv, enumpoly's irrational ones) carry their max regret, and
+// enumpoly flags a point of a continuum: text and JSON. The Nau, Gomez Canovas and Hansen
+// game's only equilibrium is irrational; Selten's horse has two continua (both derived in
+// tests/games/nplayer_test.cpp).
+TEST_F(GamesCli, ApproximateAndNonIsolatedEquilibriaAreMarked) {
+  const std::string nau = game("nau_gomez_canovas_hansen_2x2x2.nfg");
+  const auto text = run_entente("games solve " + nau + " --solver simpdiv");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, ::testing::ContainsRegex("  approximate, max regret: [0-9.e+-]+\n"));
+  const auto json = run_entente("games solve " + nau + " --solver enumpoly --json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto doc = nlohmann::json::parse(json.out);
+  ASSERT_EQ(doc["equilibria"].size(), 1U);
+  EXPECT_EQ(doc["equilibria"][0]["approximate"], true);
+  EXPECT_LT(doc["equilibria"][0]["max_regret"].get<double>(), 1e-12);
+  EXPECT_FALSE(doc["equilibria"][0].contains("exact"));
+  const auto horse =
+      run_entente("games solve " + game("gambit_selten_horse.efg") + " --solver enumpoly --json");
+  ASSERT_EQ(horse.exit_code, 0) << horse.err;
+  const auto hdoc = nlohmann::json::parse(horse.out);
+  int continua = 0;
+  for (const auto& e : hdoc["equilibria"]) continua += e.value("non_isolated", false) ? 1 : 0;
+  EXPECT_EQ(continua, 2);
+  const auto htext =
+      run_entente("games solve " + game("gambit_selten_horse.efg") + " --solver enumpoly");
+  EXPECT_THAT(htext.out, HasSubstr("  one point of a continuum of equilibria (not isolated)\n"));
+}
+
 // The JSON keeps the game's order of players, infosets and strategies: "10" after "2", "a"
 // after "b", Zoe before Adam (strategy_order.nfg; a sorted map would print them the other
 // way round). Asked for by issue 18.

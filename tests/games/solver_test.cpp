@@ -67,8 +67,8 @@ StrategicGame bimatrix(const std::vector<std::string>& rows, const std::vector<s
 TEST(GamesSolver, RegistryListsTheSolversAndRefusesUnknownOnes) {
   std::vector<std::string> names;
   for (const auto& info : registered_solvers()) names.push_back(info.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"backward-induction", "enummixed", "enumpure", "lcp",
-                                             "logit"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"backward-induction", "enummixed", "enumpoly",
+                                             "enumpure", "lcp", "logit", "simpdiv"}));
   try {
     (void)make_solver("enummixd");
     ADD_FAILURE();

@@ -51,3 +51,19 @@ def test_game_text_round_trip():
     g = games.load(GAMES / "deterrence.efg")
     again = games.load(g.to_text())
     assert again.players == g.players and again.title == g.title
+
+
+def test_approximate_and_non_isolated_equilibria():
+    # The Nau, Gomez Canovas and Hansen (2004) game's only equilibrium is irrational
+    # (q = (-13 + sqrt(601)) / 24 for player 2, derived in tests/games/nplayer_test.cpp).
+    sol = games.solve(GAMES / "nau_gomez_canovas_hansen_2x2x2.nfg", "simpdiv")
+    (eq,) = sol.equilibria
+    assert eq.approximate and not eq.exact
+    assert eq.max_regret < 1e-9
+    assert eq.profile["Player 2"]["1"] == pytest.approx((-13 + 601 ** 0.5) / 24, abs=1e-9)
+    assert "max_regret=" in repr(eq)
+    # Selten's horse: two pure equilibria and one point of each of its two continua.
+    horse = games.solve(GAMES / "gambit_selten_horse.efg", "enumpoly")
+    assert len(horse) == 4
+    assert sum(e.non_isolated for e in horse.equilibria) == 2
+    assert all(e.exact and not e.approximate and e.max_regret is None for e in horse.equilibria)

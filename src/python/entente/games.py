@@ -45,9 +45,17 @@ class Equilibrium:
         self.exact = exact is not None
         self.profile = _fractions(exact["profile"]) if exact else self.profile_float
         self.payoffs = [Fraction(p) for p in exact["payoffs"]] if exact else self.payoffs_float
+        #: True for floating-point approximations (logit, simpdiv, enumpoly's irrational
+        #: solutions); `max_regret` then says how far from an equilibrium (else None).
+        self.approximate: bool = item.get("approximate", False)
+        self.max_regret: float | None = item.get("max_regret")
+        #: enumpoly: one point of a continuum of equilibria, not an isolated one.
+        self.non_isolated: bool = item.get("non_isolated", False)
 
     def __repr__(self) -> str:
-        return f"Equilibrium(payoffs={self.payoffs!r}, profile={self.profile!r})"
+        extra = f", max_regret={self.max_regret:.3g}" if self.approximate else ""
+        extra += ", non_isolated=True" if self.non_isolated else ""
+        return f"Equilibrium(payoffs={self.payoffs!r}, profile={self.profile!r}{extra})"
 
 
 def _fractions(tree: Any) -> Any:
