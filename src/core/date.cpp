@@ -72,8 +72,11 @@ Date Date::from_days_since_epoch(long z) {
 Date Date::add_months(int months) const {
   long total = static_cast<long>(year) * 12 + (month - 1) + months;
   Date d;
-  d.year = static_cast<int>(total / 12);
-  d.month = static_cast<int>(total % 12) + 1;
+  // Floor division: before year 0 (reachable from a far-back date minus months) the
+  // remainder of / is negative, and a month must stay in 1..12.
+  const long years = total >= 0 ? total / 12 : -((-total + 11) / 12);
+  d.year = static_cast<int>(years);
+  d.month = static_cast<int>(total - years * 12) + 1;
   d.day = std::min(day, days_in_month(d.year, d.month));
   return d;
 }

@@ -43,6 +43,12 @@ TEST(Date, AddMonthsClampsToMonthEnd) {
   EXPECT_EQ((Date{2003, 1, 31}).add_months(1), (Date{2003, 2, 28}));
   EXPECT_EQ((Date{2002, 12, 19}).add_months(3), (Date{2003, 3, 19}));
   EXPECT_EQ((Date{2003, 3, 15}).add_months(-15), (Date{2001, 12, 15}));
+  // Back past year 0 (a fuzz finding: the month left 1..12 and indexed out of bounds). Hand
+  // derivation: 1-02 is month 12*1 + 1 = 13 counted from 0-01; minus 3 is 10 = 0-11; minus 14
+  // from 1-01 (12) is -2 = year -1 (floor(-2/12)), month -2 + 12 + 1 = 11, whose 30 days cap
+  // the 31st.
+  EXPECT_EQ((Date{1, 2, 15}).add_months(-3), (Date{0, 11, 15}));
+  EXPECT_EQ((Date{1, 1, 31}).add_months(-14), (Date{-1, 11, 30}));
 }
 
 RC_GTEST_PROP(Date, DaysRoundTrip, (int offset)) {
