@@ -1,6 +1,6 @@
 // Equilibrium solvers: enummixed and Lemke–Howson (lcp, one starting label and all labels) on
 // random n x n games, Lemke on the sequence form of Kuhn poker, logit on random n x n games,
-// enumpoly and simpdiv on random three-player games;
+// enumpoly, simpdiv and gnm on random three-player games;
 // and the growth series the games issue asks for: every solver on random two-player games
 // 5x5 ... 50x50 (as far as each is tractable) and on random binary trees of depth 4 ... 12.
 // `Complexity` makes Google Benchmark fit the observed scaling (it prints the big-O).
@@ -33,9 +33,9 @@ StrategicGame random_game(int n, std::uint32_t seed = 20261128) {
   return g;
 }
 
-void run_solver(benchmark::State& state, const std::string& name,
-                const entente::games::SolverOptions& options = {}) {
-  const StrategicGame g = random_game(static_cast<int>(state.range(0)));
+// Solves `g` once per iteration; the counter is the equilibria found.
+void run_on(benchmark::State& state, const StrategicGame& g, const std::string& name,
+            const entente::games::SolverOptions& options) {
   const auto solver = entente::games::make_solver(name, options);
   std::size_t found = 0;
   for (auto _ : state) {
@@ -45,6 +45,11 @@ void run_solver(benchmark::State& state, const std::string& name,
   }
   state.counters["equilibria"] = static_cast<double>(found);
   state.SetComplexityN(state.range(0));
+}
+
+void run_solver(benchmark::State& state, const std::string& name,
+                const entente::games::SolverOptions& options = {}) {
+  run_on(state, random_game(static_cast<int>(state.range(0))), name, options);
 }
 
 // Three players with n strategies each, payoffs uniform in 0..99 (nondegenerate with high
@@ -63,16 +68,8 @@ StrategicGame random_three_player(int n, std::uint32_t seed = 20261205) {
 }
 
 void run_three_player(benchmark::State& state, const std::string& name) {
-  const StrategicGame g = random_three_player(static_cast<int>(state.range(0)));
-  const auto solver = entente::games::make_solver(name, {{"max_seconds", "600"}});
-  std::size_t found = 0;
-  for (auto _ : state) {
-    const auto eqs = solver->solve(g);
-    found = eqs.size();
-    benchmark::DoNotOptimize(found);
-  }
-  state.counters["equilibria"] = static_cast<double>(found);
-  state.SetComplexityN(state.range(0));
+  run_on(state, random_three_player(static_cast<int>(state.range(0))), name,
+         {{"max_seconds", "600"}});
 }
 
 // Every equilibrium: (2^n - 1)^3 supports, each a polynomial system (4x4x4 takes over 10
@@ -83,6 +80,11 @@ BENCHMARK(BM_EnumPolyThreePlayers)->DenseRange(2, 3, 1)->Unit(benchmark::kMillis
 // One equilibrium by simplicial subdivision, to a max regret of 1e-10 of the payoff range.
 void BM_SimpDivThreePlayers(benchmark::State& state) { run_three_player(state, "simpdiv"); }
 BENCHMARK(BM_SimpDivThreePlayers)->RangeMultiplier(2)->Range(2, 16)->Unit(benchmark::kMillisecond);
+
+// Some equilibria: one ray's path of the global Newton method, each crossing refined (the
+// 8x8x8 path crosses the game 97 times; 16x16x16 runs past 10 minutes).
+void BM_GnmThreePlayers(benchmark::State& state) { run_three_player(state, "gnm"); }
+BENCHMARK(BM_GnmThreePlayers)->RangeMultiplier(2)->Range(2, 8)->Unit(benchmark::kMillisecond);
 
 void BM_EnumMixed(benchmark::State& state) { run_solver(state, "enummixed"); }
 BENCHMARK(BM_EnumMixed)->DenseRange(2, 8, 2)->Unit(benchmark::kMillisecond);

@@ -39,4 +39,22 @@ Mixed<double> double_mixed(const Profile& profile) {
   return x;
 }
 
+Equilibrium refined_equilibrium(const StrategicGame& game, const PayoffTable<double>& table,
+                                const Mixed<double>& x) {
+  const auto approximate = [&game](const Mixed<double>& profile) {
+    std::vector<std::vector<std::vector<double>>> approx;
+    for (const auto& row : profile) approx.push_back({row});
+    Equilibrium e = make_equilibrium(game, approx_profile(std::move(approx)));
+    e.approximate = true;
+    return e;
+  };
+  if (auto polished = polish_on_support(game, x, 1e-6)) {
+    if (polished->exact) return make_equilibrium(game, mixed_profile(polished->exact_profile));
+    if (max_regret(table, polished->profile) <= max_regret(table, x)) {
+      return approximate(polished->profile);
+    }
+  }
+  return approximate(x);
+}
+
 }  // namespace entente::games::detail

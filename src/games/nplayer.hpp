@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "entente/games.hpp"
+#include "entente/solver.hpp"
 
 namespace entente::games::detail {
 
@@ -133,5 +134,13 @@ struct Polished {
 };
 std::optional<Polished> polish_on_support(const StrategicGame& game, const Mixed<double>& x,
                                           double threshold);
+
+// An approximate equilibrium x (from a floating-point method) as the solvers return it:
+// refined on its support (polish_on_support, threshold 1e-6) and exact when the refinement
+// reads as an exact equilibrium; otherwise the refined profile when its max regret
+// (`table`: the game's payoffs in doubles) is no larger than x's, else x, marked
+// approximate.
+Equilibrium refined_equilibrium(const StrategicGame& game, const PayoffTable<double>& table,
+                                const Mixed<double>& x);
 
 }  // namespace entente::games::detail

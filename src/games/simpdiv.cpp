@@ -338,22 +338,7 @@ Equilibrium solve_strategic(const StrategicGame& game, const Options& options, W
   long pivots = 0;
   double regret = max_regret(path.table(), x);
   const auto result = [&](const Mixed<double>& profile) {
-    // Refined on its support; exact when the refinement reads as an exact equilibrium.
-    if (auto polished = polish_on_support(game, profile, 1e-6)) {
-      if (polished->exact) return make_equilibrium(game, mixed_profile(polished->exact_profile));
-      if (max_regret(path.table(), polished->profile) <= max_regret(path.table(), profile)) {
-        std::vector<std::vector<std::vector<double>>> approx;
-        for (const auto& row : polished->profile) approx.push_back({row});
-        Equilibrium e = make_equilibrium(game, approx_profile(std::move(approx)));
-        e.approximate = true;
-        return e;
-      }
-    }
-    std::vector<std::vector<std::vector<double>>> approx;
-    for (const auto& row : profile) approx.push_back({row});
-    Equilibrium e = make_equilibrium(game, approx_profile(std::move(approx)));
-    e.approximate = true;
-    return e;
+    return refined_equilibrium(game, path.table(), profile);
   };
   for (int level = 0; level < options.levels && regret > precision; ++level) {
     try {
@@ -483,26 +468,6 @@ class SimpDiv final : public Solver {
 
   Options options_;
 };
-
-long integer_option(const SolverOptions& options, const std::string& name, long fallback,
-                    long minimum) {
-  const auto it = options.find(name);
-  if (it == options.end()) return fallback;
-  long v = 0;
-  try {
-    std::size_t used = 0;
-    v = std::stol(it->second, &used);
-    if (used != it->second.size()) throw std::invalid_argument(name);
-  } catch (const std::exception&) {
-    v = minimum - 1;
-  }
-  if (v < minimum || v > (1L << 30)) {
-    throw std::invalid_argument("option " + name + "='" + it->second +
-                                "' is invalid: expected a whole number from " +
-                                std::to_string(minimum) + " to " + std::to_string(1L << 30));
-  }
-  return v;
-}
 
 }  // namespace
 

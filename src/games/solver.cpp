@@ -30,7 +30,7 @@ Registry<SolverEntry>& registry() {
   static const bool built_in = [] {
     for (SolverEntry e : {detail::backward_induction_entry(), detail::enumpure_entry(),
                           detail::enummixed_entry(), detail::lcp_entry(), detail::logit_entry(),
-                          detail::enumpoly_entry(), detail::simpdiv_entry()}) {
+                          detail::enumpoly_entry(), detail::simpdiv_entry(), detail::gnm_entry()}) {
       const std::string name = e.info.name;
       r.add(name, std::move(e));
     }
@@ -117,6 +117,26 @@ double option_number(const SolverOptions& options, const std::string& name, doub
   if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v) || v <= 0) {
     throw std::invalid_argument("option " + name + "='" + s +
                                 "' is invalid: expected a positive number");
+  }
+  return v;
+}
+
+long integer_option(const SolverOptions& options, const std::string& name, long fallback,
+                    long minimum) {
+  const auto it = options.find(name);
+  if (it == options.end()) return fallback;
+  long v = 0;
+  try {
+    std::size_t used = 0;
+    v = std::stol(it->second, &used);
+    if (used != it->second.size()) throw std::invalid_argument(name);
+  } catch (const std::exception&) {
+    v = minimum - 1;
+  }
+  if (v < minimum || v > (1L << 30)) {
+    throw std::invalid_argument("option " + name + "='" + it->second +
+                                "' is invalid: expected a whole number from " +
+                                std::to_string(minimum) + " to " + std::to_string(1L << 30));
   }
   return v;
 }

@@ -23,6 +23,7 @@ SolverEntry lcp_entry();
 SolverEntry logit_entry();
 SolverEntry enumpoly_entry();
 SolverEntry simpdiv_entry();
+SolverEntry gnm_entry();
 
 // An exact number in the arithmetic T a computation runs in (Rational or double), so one
 // template serves both the exact and the floating-point evaluation of a profile.
@@ -100,6 +101,9 @@ ReducedForm reduced_form_within(const ExtensiveGame& game, Work& work);
 // "true"/"false" option values; throws std::invalid_argument otherwise.
 bool option_flag(const SolverOptions& options, const std::string& name, bool fallback);
 double option_number(const SolverOptions& options, const std::string& name, double fallback);
+// A whole-number option from `minimum` to 2^30; throws std::invalid_argument otherwise.
+long integer_option(const SolverOptions& options, const std::string& name, long fallback,
+                    long minimum);
 
 // Solves an extensive game by solving its reduced strategic form with `solve` and turning
 // each mixed profile back into a behaviour profile (BudgetExceeded's partial equilibria

@@ -261,6 +261,16 @@ PolylineEntry* find_polyline(PolylineMemo& memo, std::uint64_t h, const GeoPoint
   return nullptr;
 }
 
+// One thread's buffers for polyline_bounds, kept so a search allocates nothing.
+struct BoundsScratch {
+  std::vector<double> to_vertex;
+  std::vector<std::pair<double, std::size_t>> order;
+};
+BoundsScratch& bounds_scratch() {
+  thread_local BoundsScratch scratch;
+  return scratch;
+}
+
 // The distances from p to each vertex of `line` (into to_vertex, metres) and, per segment,
 // a lower bound on the distance to it, sorted ascending (into order). For q on a segment
 // a-b, d(p,q) >= d(p,a) - d(a,q) and d(p,q) >= d(p,b) - d(q,b), with d(a,q) + d(q,b) = |ab|,
@@ -304,12 +314,9 @@ double distance_to_polyline_km(const GeoPoint& p, const std::vector<GeoPoint>& l
   // rounding could only have given a larger distance, so the minimum, and every result,
   // is the one the search of every segment gives. (The search's endpoint distances are the
   // same inverses as the vertices' here.)
-  thread_local std::vector<double> to_vertex_tl;
-  thread_local std::vector<std::pair<double, std::size_t>> order_tl;
-  std::vector<double>& to_vertex = to_vertex_tl;
-  std::vector<std::pair<double, std::size_t>>& order = order_tl;
-  double best = polyline_bounds(p, line, to_vertex, order);
-  for (const auto& [bound, i] : order) {
+  BoundsScratch& scratch = bounds_scratch();
+  double best = polyline_bounds(p, line, scratch.to_vertex, scratch.order);
+  for (const auto& [bound, i] : scratch.order) {
     if (bound > best + kBoundMarginM) break;
     best = std::min(best, distance_to_segment_m(p, line[i], line[i + 1]));
   }
@@ -333,11 +340,9 @@ DistanceBounds polyline_bounds_km(const GeoPoint& p, const std::vector<GeoPoint>
   PolylineMemo& memo = polyline_memo();
   const std::uint64_t h = polyline_hash(p, line);
   if (const PolylineEntry* known = find_polyline(memo, h, p, line)) return known->bounds;
-  thread_local std::vector<double> to_vertex_tl;
-  thread_local std::vector<std::pair<double, std::size_t>> order_tl;
-  std::vector<double>& to_vertex = to_vertex_tl;
-  std::vector<std::pair<double, std::size_t>>& order = order_tl;
-  const double nearest = polyline_bounds(p, line, to_vertex, order);
+  BoundsScratch& scratch = bounds_scratch();
+  const double nearest = polyline_bounds(p, line, scratch.to_vertex, scratch.order);
+  const auto& order = scratch.order;
   // distance_to_polyline_km's minimum starts at the nearest vertex and only falls; every
   // segment value it takes is at least that segment's bound, less the inverses' rounding.
   const double lower = std::min(nearest, order.front().first) - kBoundMarginM;

@@ -6,9 +6,11 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "support/test_support.hpp"
 
@@ -276,6 +278,34 @@ TEST_F(GamesCli, ApproximateAndNonIsolatedEquilibriaAreMarked) {
   const auto htext =
       run_entente("games solve " + game("gambit_selten_horse.efg") + " --solver enumpoly");
   EXPECT_THAT(htext.out, HasSubstr("  one point of a continuum of equilibria (not isolated)\n"));
+}
+
+// gnm from the command line: five random rays from seed 0 reach all nine equilibria of
+// McKelvey and McLennan's game (the published list is in tests/games/nplayer_test.cpp), in
+// Gambit's CSV form; the same seed gives the same output, and a bad ray is refused with a
+// message and exit 1.
+TEST_F(GamesCli, GnmFromTheCommandLine) {
+  const std::string mm = game("mckelvey_mclennan_2x2x2.nfg");
+  const auto r = run_entente("games solve " + mm + " --solver gnm -o perturbations=5 --format csv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines;
+  std::stringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(lines,
+            (std::vector<std::string>{"NE,0,1,0,1,1,0", "NE,0,1,1,0,0,1", "NE,0,1,1/3,2/3,1/3,2/3",
+                                      "NE,1,0,0,1,0,1", "NE,1,0,1,0,1,0", "NE,1/2,1/2,1/2,1/2,1,0",
+                                      "NE,1/2,1/2,1/3,2/3,1/4,3/4", "NE,1/4,3/4,1,0,1/4,3/4",
+                                      "NE,1/4,3/4,1/2,1/2,1/3,2/3"}));
+  const auto again =
+      run_entente("games solve " + mm + " --solver gnm -o perturbations=5 --format csv");
+  EXPECT_EQ(again.out, r.out);
+  const auto bad = run_entente("games solve " + mm + " --solver gnm -o 'ray=1,0;1,0'");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("gnm: option ray has 2 players; expected 3"));
+  const auto listed = run_entente("games solvers");
+  EXPECT_THAT(listed.out, HasSubstr("gnm"));
+  EXPECT_THAT(listed.out, HasSubstr("perturbations"));
 }
 
 // The JSON keeps the game's order of players, infosets and strategies: "10" after "2", "a"

@@ -68,7 +68,7 @@ TEST(GamesSolver, RegistryListsTheSolversAndRefusesUnknownOnes) {
   std::vector<std::string> names;
   for (const auto& info : registered_solvers()) names.push_back(info.name);
   EXPECT_EQ(names, (std::vector<std::string>{"backward-induction", "enummixed", "enumpoly",
-                                             "enumpure", "lcp", "logit", "simpdiv"}));
+                                             "enumpure", "gnm", "lcp", "logit", "simpdiv"}));
   try {
     (void)make_solver("enummixd");
     ADD_FAILURE();

@@ -39,7 +39,8 @@ def test_solve_document_equals_the_clis():
 
 def test_solvers_and_errors():
     names = {s["name"] for s in games.solvers()}
-    assert {"backward-induction", "enumpure", "enummixed", "lcp", "logit"} <= names
+    assert {"backward-induction", "enumpure", "enummixed", "lcp", "logit", "enumpoly",
+            "simpdiv", "gnm"} <= names
     with pytest.raises(entente.UsageError, match="unknown solver .lpc.; available"):
         games.solve(GAMES / "openspiel_kuhn_poker.efg", "lpc")
     with pytest.raises(entente.InputError) as caught:
@@ -62,6 +63,11 @@ def test_approximate_and_non_isolated_equilibria():
     assert eq.max_regret < 1e-9
     assert eq.profile["Player 2"]["1"] == pytest.approx((-13 + 601 ** 0.5) / 24, abs=1e-9)
     assert "max_regret=" in repr(eq)
+    # gnm reaches it too, on every ray; its options pass through as a mapping.
+    (gnm,) = games.solve(GAMES / "nau_gomez_canovas_hansen_2x2x2.nfg", "gnm",
+                         {"seed": 3, "perturbations": 2}).equilibria
+    assert gnm.approximate and gnm.max_regret < 1e-12
+    assert gnm.profile["Player 2"]["1"] == pytest.approx((-13 + 601 ** 0.5) / 24, abs=1e-12)
     # Selten's horse: two pure equilibria and one point of each of its two continua.
     horse = games.solve(GAMES / "gambit_selten_horse.efg", "enumpoly")
     assert len(horse) == 4

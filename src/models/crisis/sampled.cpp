@@ -301,10 +301,9 @@ std::vector<ThreatCredibility> threats_of(const Solution& sol) {
 // Thrown where solve() would have to report something: it is left to do so.
 struct Unsupported {};
 
-// Everything add_exposure reads of `s`: units, weapons, lines, and the actors' parents and
-// alliances' members that decide who is an enemy.
-void exposure_key(const Scenario& s, std::string& key) {
-  key.clear();
+// Appends everything add_exposure reads of `s`: units, weapons, lines, and the actors'
+// parents and alliances' members that decide who is an enemy.
+void append_exposure_key(const Scenario& s, std::string& key) {
   for (const Actor& a : s.actors) {
     append_key(key, a.id);
     append_key(key, a.parent);
@@ -341,12 +340,15 @@ void exposure_key(const Scenario& s, std::string& key) {
   }
 }
 
+void exposure_key(const Scenario& s, std::string& key) {
+  key.clear();
+  append_exposure_key(s, key);
+}
+
 }  // namespace
 
 void detail::append_variables_key(const Scenario& s, std::string& key) {
-  std::string exposure;
-  exposure_key(s, exposure);
-  key += exposure;
+  append_exposure_key(s, key);
   for (const Param& p : s.params) {
     append_key(key, p.id);
     append_key(key, p.value.value);
