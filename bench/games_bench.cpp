@@ -98,9 +98,11 @@ BENCHMARK(BM_LemkeHowsonAllLabels)->RangeMultiplier(2)->Range(4, 16)->Unit(bench
 void BM_Logit(benchmark::State& state) { run_solver(state, "logit"); }
 BENCHMARK(BM_Logit)->RangeMultiplier(2)->Range(2, 8)->Unit(benchmark::kMillisecond);
 
-void BM_SequenceFormLemkeKuhnPoker(benchmark::State& state) {
+// Kuhn poker from the repository's copy (tests/data/games/SOURCES.md), solved by `name`.
+void run_kuhn(benchmark::State& state, const std::string& name,
+              const entente::games::SolverOptions& options = {}) {
   const auto path = std::filesystem::path(__FILE__).parent_path() /
-                    "../../shared/data/games/openspiel_kuhn_poker.efg";
+                    "../tests/data/games/openspiel_kuhn_poker.efg";
   std::ifstream in(path);
   if (!in) {
     state.SkipWithError(("cannot read " + path.string()).c_str());
@@ -109,13 +111,21 @@ void BM_SequenceFormLemkeKuhnPoker(benchmark::State& state) {
   std::stringstream text;
   text << in.rdbuf();
   const auto game = entente::games::read_efg(text.str(), path.string());
-  const auto solver = entente::games::make_solver("lcp");
+  const auto solver = entente::games::make_solver(name, options);
   for (auto _ : state) {
     const auto eqs = solver->solve(game);
     benchmark::DoNotOptimize(eqs.size());
   }
 }
+
+void BM_SequenceFormLemkeKuhnPoker(benchmark::State& state) { run_kuhn(state, "lcp"); }
 BENCHMARK(BM_SequenceFormLemkeKuhnPoker)->Unit(benchmark::kMillisecond);
+
+// logit in behaviour strategies to lambda = 1e7: 12 information sets, 24 unknowns.
+void BM_LogitBehaviourKuhnPoker(benchmark::State& state) {
+  run_kuhn(state, "logit", {{"agent", "true"}});
+}
+BENCHMARK(BM_LogitBehaviourKuhnPoker)->Unit(benchmark::kMillisecond);
 
 // --- growth series ------------------------------------------------------------------------
 
@@ -164,9 +174,10 @@ ExtensiveGame random_tree(int depth, std::uint32_t seed = 20261128) {
   return g;
 }
 
-void run_tree(benchmark::State& state, const std::string& name) {
+void run_tree(benchmark::State& state, const std::string& name,
+              const entente::games::SolverOptions& options = {}) {
   const ExtensiveGame g = random_tree(static_cast<int>(state.range(0)));
-  const auto solver = entente::games::make_solver(name);
+  const auto solver = entente::games::make_solver(name, options);
   for (auto _ : state) {
     const auto eqs = solver->solve(g);
     benchmark::DoNotOptimize(eqs.size());
@@ -194,6 +205,13 @@ BENCHMARK(BM_TreeSequenceFormLemke)
 // the depth of a perfect-information tree (depth 6: player 2 has 2^21 strategies).
 void BM_TreeLogit(benchmark::State& state) { run_tree(state, "logit"); }
 BENCHMARK(BM_TreeLogit)->DenseRange(2, 4, 1)->Unit(benchmark::kMillisecond);
+
+// In behaviour strategies (agent QRE) logit evaluates the tree itself: one unknown per action
+// at each of the 2^depth - 1 nodes, dense matrices of that size at each step.
+void BM_TreeLogitBehaviour(benchmark::State& state) {
+  run_tree(state, "logit", {{"agent", "true"}});
+}
+BENCHMARK(BM_TreeLogitBehaviour)->DenseRange(2, 7, 1)->Unit(benchmark::kMillisecond);
 
 void BM_TreeEnumPure(benchmark::State& state) { run_tree(state, "enumpure"); }
 BENCHMARK(BM_TreeEnumPure)->DenseRange(2, 4, 1)->Unit(benchmark::kMillisecond);

@@ -3,11 +3,15 @@
 // correspondence", GEB 51): follow the principal branch from the centroid at lambda = 0 by
 // predictor-corrector arc-length continuation in log-probabilities, and return the profile
 // where lambda reaches lambda_max — an approximate Nash equilibrium (doubles). Extensive games
-// are traced on their reduced strategic form. n players.
+// are traced on their reduced strategic form, or in behaviour strategies (agent QRE,
+// McKelvey and Palfrey 1998) on the tree itself. n players.
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <limits>
+#include <memory>
 #include <numeric>
 
 #include "solvers.hpp"
@@ -134,16 +138,39 @@ double orientation_sign(const Eigen::MatrixXd& jac, const Eigen::VectorXd& t) {
   return aug.partialPivLu().determinant() < 0 ? -1.0 : 1.0;
 }
 
-// The mixed profile at point z of the branch (log-probabilities, renormalised).
-Equilibrium profile_at(const StrategicGame& game, const Problem& pr, const Eigen::VectorXd& z) {
-  std::vector<std::vector<std::vector<double>>> approx;
-  for (std::size_t i = 0; i < pr.k.size(); ++i) {
+// What the tracer needs of a game: the unknowns (log-probabilities, grouped by the player or
+// agent whose distribution they are), the map H with its Jacobian, and the equilibrium a
+// point of the branch stands for. One tracer serves strategic games and trees (in behaviour
+// strategies).
+struct Branch {
+  std::vector<int> k;       // unknowns per group (one group per distribution)
+  std::vector<int> offset;  // first unknown of each group
+  int size = 0;
+  bool trivial = false;  // every payoff equal: the centroid is the answer
+  std::function<void(const Eigen::VectorXd&, Eigen::VectorXd&, Eigen::MatrixXd&)> evaluate;
+  std::function<Equilibrium(const Eigen::VectorXd&)> equilibrium_at;
+  std::function<double(const Equilibrium&)> max_regret;  // in the game's payoffs
+};
+
+// The probabilities of each group at point z (log-probabilities, renormalised).
+std::vector<std::vector<double>> groups_at(const std::vector<int>& k,
+                                           const std::vector<int>& offset,
+                                           const Eigen::VectorXd& z) {
+  std::vector<std::vector<double>> out;
+  for (std::size_t i = 0; i < k.size(); ++i) {
     std::vector<double> row;
     double sum = 0;
-    for (int j = 0; j < pr.k[i]; ++j) sum += std::exp(z(pr.offset[i] + j));
-    for (int j = 0; j < pr.k[i]; ++j) row.push_back(std::exp(z(pr.offset[i] + j)) / sum);
-    approx.push_back({row});
+    for (int j = 0; j < k[i]; ++j) sum += std::exp(z(offset[i] + j));
+    for (int j = 0; j < k[i]; ++j) row.push_back(std::exp(z(offset[i] + j)) / sum);
+    out.push_back(std::move(row));
   }
+  return out;
+}
+
+// The mixed profile at point z of the branch.
+Equilibrium profile_at(const StrategicGame& game, const Problem& pr, const Eigen::VectorXd& z) {
+  std::vector<std::vector<std::vector<double>>> approx;
+  for (auto& row : groups_at(pr.k, pr.offset, z)) approx.push_back({std::move(row)});
   Equilibrium e = make_equilibrium(game, approx_profile(std::move(approx)));
   e.lambda = z(pr.size);
   e.approximate = true;
@@ -155,35 +182,18 @@ Equilibrium profile_at(const StrategicGame& game, const Problem& pr, const Eigen
 constexpr std::size_t kDenseMatrices = 8;
 
 // Stops at lambda_max, or earlier once every player's regret is at most max_regret (in the
-// game's payoffs; 0: never).
-std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, double max_regret,
-                               Work& work) {
-  {
-    // Charged before anything is built: a reduced form with 10^5 strategies needs 10^10
-    // doubles per matrix.
-    const auto size = static_cast<std::size_t>(
-        std::accumulate(game.strategies().begin(), game.strategies().end(), std::size_t{0},
-                        [](std::size_t t, const auto& s) { return t + s.size(); }));
-    const std::size_t per_cell =
-        static_cast<std::size_t>(game.num_players()) * (sizeof(double) + sizeof(int));
-    const std::size_t matrices = kDenseMatrices * (size + 1) * (size + 1) * sizeof(double);
-    work.check_charge(matrices + game.num_cells() * per_cell,
-                      "before tracing: " + std::to_string(size) + " strategies in all need " +
-                          std::to_string(kDenseMatrices) + " dense " + std::to_string(size + 1) +
-                          " x " + std::to_string(size + 1) + " matrices");
-  }
-  bool trivial = false;
-  const Problem pr = make_problem(game, trivial);
-  const int size = pr.size;
+// game's payoffs; 0: never). The caller has charged the dense matrices to `work`.
+std::vector<Equilibrium> trace(const Branch& br, double lambda_max, double max_regret, Work& work) {
+  const int size = br.size;
   Eigen::VectorXd z(size + 1);
-  for (std::size_t i = 0; i < pr.k.size(); ++i) {
-    for (int j = 0; j < pr.k[i]; ++j) z(pr.offset[i] + j) = -std::log(static_cast<double>(pr.k[i]));
+  for (std::size_t i = 0; i < br.k.size(); ++i) {
+    for (int j = 0; j < br.k[i]; ++j) z(br.offset[i] + j) = -std::log(static_cast<double>(br.k[i]));
   }
   z(size) = 0;
   Eigen::VectorXd h;
   Eigen::MatrixXd jac;
-  if (!trivial) {
-    evaluate(pr, z, h, jac);
+  if (!br.trivial) {
+    br.evaluate(z, h, jac);
     Eigen::VectorXd t = tangent(jac);
     if (t(size) < 0) t = -t;
     // The branch may fold back in lambda; the tangent's orientation is kept by the sign of
@@ -192,6 +202,7 @@ std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, dou
     const double orientation = orientation_sign(jac, t);
     double step = 0.03;
     int steps = 0;
+    double checkpoint = 0;  // lambda 500 steps ago
     while (z(size) < lambda_max) {
       if (work.time_up()) {
         char where[96];
@@ -200,9 +211,15 @@ std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, dou
         work.fail(std::string(where) +
                       " (the equilibrium found is the profile there: regret about 1/(e lambda) "
                       "of the payoff range)",
-                  {profile_at(game, pr, z)});
+                  {br.equilibrium_at(z)});
       }
-      if (++steps > 100000 || step < 1e-12) {
+      // Far out (lambda >= kStallLambda) a corrector that has stalled in double precision
+      // crawls: when 500 steps have not moved lambda by 1e-4 of itself, stop there.
+      if (++steps % 500 == 0) {
+        if (z(size) >= kStallLambda && z(size) < checkpoint * (1 + 1e-4)) break;
+        checkpoint = z(size);
+      }
+      if (steps > 100000 || step < 1e-12) {
         // Far out the branch is already an approximate equilibrium (regret at most about
         // 1/(e lambda) of the payoff range) and the corrector can stall in double precision:
         // stop there rather than fail.
@@ -224,7 +241,7 @@ std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, dou
       bool ok = false;
       double prev_norm = 0;
       for (int it = 0; it < 12; ++it) {
-        evaluate(pr, trial, h, jac);
+        br.evaluate(trial, h, jac);
         const double norm = h.norm();
         if (!std::isfinite(norm) || (it > 1 && norm > prev_norm)) break;
         if (norm < 1e-11 * (1.0 + std::abs(trial(size)))) {
@@ -253,105 +270,358 @@ std::vector<Equilibrium> trace(const StrategicGame& game, double lambda_max, dou
       z = trial;
       t = nt;
       step *= 1.5;
-      if (max_regret > 0) {
-        const std::vector<double> r = regrets(game, profile_at(game, pr, z).profile);
-        if (*std::max_element(r.begin(), r.end()) <= max_regret) break;
-      }
+      if (max_regret > 0 && br.max_regret(br.equilibrium_at(z)) <= max_regret) break;
     }
   }
-  return {profile_at(game, pr, z)};
+  return {br.equilibrium_at(z)};
 }
 
-// Agent-form profiles logit's behaviour tracing takes on: the payoff table is walked at every
-// step, so past this the trace runs for minutes.
-constexpr double kMaxAgentCells = 1 << 16;
+// Charges the tracer's dense matrices for `size` unknowns (and `extra` bytes of the game's
+// own tables) before anything is built: 10^5 unknowns would need 10^10 doubles per matrix.
+void charge_trace(Work& work, std::size_t size, std::size_t extra, const std::string& what) {
+  const std::size_t matrices = kDenseMatrices * (size + 1) * (size + 1) * sizeof(double);
+  work.check_charge(matrices + extra, "before tracing: " + std::to_string(size) + " " + what +
+                                          " need " + std::to_string(kDenseMatrices) + " dense " +
+                                          std::to_string(size + 1) + " x " +
+                                          std::to_string(size + 1) + " matrices");
+}
 
-// The agent normal form of a tree: one player per information set (in player, then local
-// order) with its owner's payoffs. Its logit equilibria are the tree's logit equilibria in
-// behaviour strategies (McKelvey and Palfrey 1998, agent QRE), which gambit-logit traces.
-StrategicGame agent_form(const ExtensiveGame& game, Work& work) {
-  std::vector<std::string> names;
-  std::vector<std::vector<std::string>> actions;
-  std::vector<int> owner;
-  std::vector<int> agent_of(game.infosets().size(), -1);
-  double cells = 1;
-  for (int p = 1; p <= game.num_players(); ++p) {
-    for (int h : game.player_infosets(p)) {
-      agent_of[static_cast<std::size_t>(h)] = static_cast<int>(names.size());
-      names.push_back(game.players()[static_cast<std::size_t>(p - 1)] + " at " +
-                      std::to_string(game.infoset(h).number));
-      actions.push_back(game.infoset(h).actions);
-      owner.push_back(p - 1);
-      cells *= static_cast<double>(game.infoset(h).actions.size());
-    }
-  }
-  if (cells > kMaxAgentCells) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%.6g", cells);
-    throw SolverError(std::string("logit: the agent form of this tree has ") + text +
-                      " profiles, more than the 65536 its behaviour tracing takes; "
-                      "--option agent=false traces the reduced strategic form instead");
-  }
-  StrategicGame out(names, actions, game.title());
-  const std::vector<int> order = game.prefix_order();
-  std::vector<Rational> reach(game.nodes().size());
-  std::vector<int> c(names.size(), 0);
-  work.check_charge(out.num_cells() * names.size() * kSmallRationalBytes,
-                    "building the agent form");
-  for (std::size_t cell = 0; cell < out.num_cells(); ++cell) {
-    if ((cell & 255U) == 0) work.check_time("building the agent form");
-    std::vector<Rational> total(static_cast<std::size_t>(game.num_players()), Rational(0));
-    reach[0] = 1;
-    for (int n : order) {
-      const Node& node = game.node(n);
-      const auto ni = static_cast<std::size_t>(n);
-      if (reach[ni] == 0) {
-        for (int ch : node.children) reach[static_cast<std::size_t>(ch)] = 0;
-        continue;
+double largest_regret(const std::vector<double>& r) {
+  return *std::max_element(r.begin(), r.end());
+}
+
+// The strategic game's branch.
+std::vector<Equilibrium> trace_strategic(const StrategicGame& game, double lambda_max,
+                                         double max_regret, Work& work) {
+  const auto size = static_cast<std::size_t>(
+      std::accumulate(game.strategies().begin(), game.strategies().end(), std::size_t{0},
+                      [](std::size_t t, const auto& s) { return t + s.size(); }));
+  const std::size_t per_cell =
+      static_cast<std::size_t>(game.num_players()) * (sizeof(double) + sizeof(int));
+  charge_trace(work, size, game.num_cells() * per_cell, "strategies in all");
+  bool trivial = false;
+  const auto pr = std::make_shared<const Problem>(make_problem(game, trivial));
+  Branch br;
+  br.k = pr->k;
+  br.offset = pr->offset;
+  br.size = pr->size;
+  br.trivial = trivial;
+  br.evaluate = [pr](const Eigen::VectorXd& z, Eigen::VectorXd& h, Eigen::MatrixXd& jac) {
+    evaluate(*pr, z, h, jac);
+  };
+  br.equilibrium_at = [&game, pr](const Eigen::VectorXd& z) { return profile_at(game, *pr, z); };
+  br.max_regret = [&game](const Equilibrium& e) {
+    return largest_regret(regrets(game, e.profile));
+  };
+  return trace(br, lambda_max, max_regret, work);
+}
+
+// The tree in behaviour strategies: one distribution per information set (an agent, in
+// player, then local order), as gambit-logit traces trees. Each agent's logit response is to
+// its conditional payoffs (McKelvey and Palfrey 1998, agent QRE): the player's expected
+// payoff when the agent plays action a, given that the set is reached, with beliefs over its
+// nodes from Bayes' rule and everybody else, the player's other agents included, following
+// the profile. Conditional, not the agent normal form's unconditional payoffs: those scale
+// an agent's lambda by the probability of reaching it, so agents far off the path stay near
+// uniform and the branch's limit need not be sequentially rational there. The payoffs and
+// their derivatives are computed on the tree (a pass forward for the reach probabilities, one
+// backward for the values, and per node a pass over its path and its subtree for the
+// derivatives), so the work grows with the tree, not with the agent form's product of action
+// counts.
+class TreeAgents {
+ public:
+  explicit TreeAgents(const ExtensiveGame& game) : game_(game) {
+    const auto nodes = game.nodes().size();
+    agent_of_.assign(game.infosets().size(), -1);
+    for (int p = 1; p <= game.num_players(); ++p) {
+      for (int h : game.player_infosets(p)) {
+        agent_of_[static_cast<std::size_t>(h)] = static_cast<int>(k_.size());
+        agents_.push_back(h);
+        owner_.push_back(p - 1);
+        offset_.push_back(size_);
+        k_.push_back(static_cast<int>(game.infoset(h).actions.size()));
+        size_ += k_.back();
       }
+    }
+    order_ = game.prefix_order();
+    end_.assign(nodes, 0);
+    position_.assign(nodes, 0);
+    for (std::size_t i = 0; i < order_.size(); ++i) {
+      position_[static_cast<std::size_t>(order_[i])] = static_cast<int>(i);
+    }
+    // The subtree of the node at prefix position i is positions [i, end).
+    for (std::size_t i = order_.size(); i-- > 0;) {
+      const Node& node = game.node(order_[i]);
+      int e = static_cast<int>(i) + 1;
+      for (int ch : node.children) e = std::max(e, end_[static_cast<std::size_t>(ch)]);
+      end_[static_cast<std::size_t>(order_[i])] = e;
+    }
+    // Payoffs at the leaves: the outcomes along the path, added exactly, then scaled to
+    // [0, 1] over every leaf and player (a profile's payoffs are averages of these).
+    const auto np = static_cast<std::size_t>(game.num_players());
+    std::vector<std::vector<Rational>> total(nodes, std::vector<Rational>(np, Rational(0)));
+    std::vector<std::vector<Rational>> leaves;
+    leaf_.assign(nodes * np, 0.0);
+    Rational lo;
+    Rational hi;
+    bool first = true;
+    for (int n : order_) {
+      const Node& node = game.node(n);
+      auto& t = total[static_cast<std::size_t>(n)];
+      if (node.parent >= 0) t = total[static_cast<std::size_t>(node.parent)];
       if (node.outcome >= 0) {
         const auto& pay = game.outcomes()[static_cast<std::size_t>(node.outcome)].payoffs;
-        for (std::size_t p = 0; p < total.size(); ++p) total[p] += reach[ni] * pay[p];
+        for (std::size_t p = 0; p < np; ++p) t[p] += pay[p];
       }
-      if (node.kind == NodeKind::kTerminal) continue;
-      const Infoset& h = game.infoset(node.infoset);
+      if (node.kind != NodeKind::kTerminal) continue;
+      for (const Rational& q : t) {
+        if (first || q < lo) lo = q;
+        if (first || q > hi) hi = q;
+        first = false;
+      }
+    }
+    trivial_ = !(hi > lo);
+    const Rational range = trivial_ ? Rational(1) : Rational(hi - lo);
+    for (int n : order_) {
+      if (game.node(n).kind != NodeKind::kTerminal) continue;
+      for (std::size_t p = 0; p < np; ++p) {
+        leaf_[static_cast<std::size_t>(n) * np + p] =
+            Rational((total[static_cast<std::size_t>(n)][p] - lo) / range).get_d();
+      }
+    }
+    chance_.resize(game.infosets().size());
+    log_chance_.resize(game.infosets().size());
+    for (std::size_t h = 0; h < game.infosets().size(); ++h) {
+      for (const Rational& q : game.infosets()[h].probs) {
+        chance_[h].push_back(q.get_d());
+        log_chance_[h].push_back(std::log(chance_[h].back()));
+      }
+    }
+  }
+
+  [[nodiscard]] Branch branch(const ExtensiveGame& game) const {
+    Branch br;
+    br.k = k_;
+    br.offset = offset_;
+    br.size = size_;
+    br.trivial = trivial_;
+    br.evaluate = [this](const Eigen::VectorXd& z, Eigen::VectorXd& h, Eigen::MatrixXd& jac) {
+      evaluate(z, h, jac);
+    };
+    br.equilibrium_at = [this](const Eigen::VectorXd& z) { return equilibrium_at(z); };
+    br.max_regret = [&game](const Equilibrium& e) {
+      return largest_regret(regrets(game, e.profile));
+    };
+    return br;
+  }
+
+  [[nodiscard]] int size() const { return size_; }
+
+  // The behaviour profile at point z (agents in player, then local order).
+  [[nodiscard]] Equilibrium equilibrium_at(const Eigen::VectorXd& z) const {
+    std::vector<std::vector<std::vector<double>>> approx(
+        static_cast<std::size_t>(game_.num_players()));
+    const auto rows = groups_at(k_, offset_, z);
+    for (std::size_t j = 0; j < rows.size(); ++j) {
+      approx[static_cast<std::size_t>(owner_[j])].push_back(rows[j]);
+    }
+    Equilibrium e = make_equilibrium(game_, approx_profile(std::move(approx)));
+    e.lambda = z(size_);
+    e.approximate = true;
+    // Every agent responds to its conditional payoffs, reached or not: its play at sets the
+    // player's own moves avoid is part of the answer, not a convention.
+    e.specifies_avoided = true;
+    return e;
+  }
+
+  // H and its Jacobian (size x size + 1), as evaluate() for strategic games: per agent,
+  // sum(pi) - 1 = 0 and z_j - z_0 - lambda (U_j - U_0) = 0 for its other actions.
+  void evaluate(const Eigen::VectorXd& z, Eigen::VectorXd& h, Eigen::MatrixXd& jac) const {
+    const auto nodes = game_.nodes().size();
+    const auto np = static_cast<std::size_t>(game_.num_players());
+    const double lambda = z(size_);
+    Eigen::VectorXd pi(size_);
+    for (int i = 0; i < size_; ++i) pi(i) = std::exp(z(i));
+    // Log reach probabilities, forward (a log so that beliefs at information sets far off the
+    // path, reached with probability exp(-lambda ...), do not underflow to 0 / 0); values per
+    // player, backward.
+    std::vector<double> log_reach(nodes, 0.0);
+    std::vector<double> value(nodes * np, 0.0);
+    for (int n : order_) {
+      const Node& node = game_.node(n);
       for (std::size_t a = 0; a < node.children.size(); ++a) {
-        const auto ch = static_cast<std::size_t>(node.children[a]);
-        if (h.player == 0) {
-          reach[ch] = reach[ni] * h.probs[a];
-        } else {
-          const int agent = agent_of[static_cast<std::size_t>(node.infoset)];
-          reach[ch] =
-              c[static_cast<std::size_t>(agent)] == static_cast<int>(a) ? reach[ni] : Rational(0);
+        log_reach[static_cast<std::size_t>(node.children[a])] =
+            log_reach[static_cast<std::size_t>(n)] + log_move(node, a, z);
+      }
+    }
+    for (std::size_t i = order_.size(); i-- > 0;) {
+      const int n = order_[i];
+      const Node& node = game_.node(n);
+      double* v = &value[static_cast<std::size_t>(n) * np];
+      if (node.kind == NodeKind::kTerminal) {
+        for (std::size_t p = 0; p < np; ++p) v[p] = leaf_[static_cast<std::size_t>(n) * np + p];
+        continue;
+      }
+      for (std::size_t a = 0; a < node.children.size(); ++a) {
+        const double w = move(node, a, pi);
+        const double* c = &value[static_cast<std::size_t>(node.children[a]) * np];
+        for (std::size_t p = 0; p < np; ++p) v[p] += w * c[p];
+      }
+    }
+    // du(row, col): d(U_j - U_0)/d z_col for row = offset + j of each agent, where U_j is the
+    // agent's conditional payoff: sum over the set's nodes x of belief(x) V(child j of x).
+    Eigen::MatrixXd du = Eigen::MatrixXd::Zero(size_, size_);
+    Eigen::VectorXd diff = Eigen::VectorXd::Zero(size_);
+    std::vector<double> rel(nodes, 0.0);
+    std::vector<double> belief;
+    std::vector<double> on_path(static_cast<std::size_t>(size_), 0.0);  // sum of beliefs
+    std::vector<int> touched;
+    for (std::size_t agent = 0; agent < agents_.size(); ++agent) {
+      const Infoset& info = game_.infoset(agents_[agent]);
+      const auto p = static_cast<std::size_t>(owner_[agent]);
+      const int o = offset_[agent];
+      const int k = k_[agent];
+      // Bayes' rule; a set no profile reaches (a chance move of probability 0 above each of
+      // its nodes) gets uniform beliefs, which nothing moves.
+      double top = -std::numeric_limits<double>::infinity();
+      for (int x : info.nodes) top = std::max(top, log_reach[static_cast<std::size_t>(x)]);
+      const bool reachable = std::isfinite(top);
+      belief.assign(info.nodes.size(), 1.0);
+      if (reachable) {
+        for (std::size_t i = 0; i < info.nodes.size(); ++i) {
+          belief[i] = std::exp(log_reach[static_cast<std::size_t>(info.nodes[i])] - top);
         }
       }
+      const double total = std::accumulate(belief.begin(), belief.end(), 0.0);
+      for (double& b : belief) b /= total;
+      touched.clear();
+      for (std::size_t i = 0; i < info.nodes.size(); ++i) {
+        const int x = info.nodes[i];
+        const Node& node = game_.node(x);
+        const double mu = belief[i];
+        const double v0 = value[static_cast<std::size_t>(node.children[0]) * np + p];
+        for (int j = 1; j < k; ++j) {
+          const double delta =
+              value[static_cast<std::size_t>(node.children[static_cast<std::size_t>(j)]) * np + p] -
+              v0;
+          diff(o + j) += mu * delta;
+        }
+        // belief(x) through each move above x: d log reach(x) / d z_col is 1 for the moves on
+        // its path, so d belief(x) = belief(x) ([col above x] - sum_y belief(y) [col above y]).
+        if (reachable && mu > 0) {
+          for (int cur = x; game_.node(cur).parent >= 0;) {
+            const int y = game_.node(cur).parent;
+            const Node& up = game_.node(y);
+            if (up.kind == NodeKind::kPlayer) {
+              const int col = column(up, static_cast<std::size_t>(game_.node(cur).parent_action));
+              if (on_path[static_cast<std::size_t>(col)] == 0) touched.push_back(col);
+              on_path[static_cast<std::size_t>(col)] += mu;
+              for (int j = 1; j < k; ++j) {
+                const double delta =
+                    value[static_cast<std::size_t>(node.children[static_cast<std::size_t>(j)]) *
+                              np +
+                          p] -
+                    v0;
+                du(o + j, col) += mu * delta;
+              }
+            }
+            cur = y;
+          }
+        }
+        // V(child) through each move below it: reach from the child times the value after it.
+        for (int a = 0; a < k; ++a) {
+          const int child = node.children[static_cast<std::size_t>(a)];
+          const int from = position_[static_cast<std::size_t>(child)];
+          const int to = end_[static_cast<std::size_t>(child)];
+          rel[static_cast<std::size_t>(child)] = 1;
+          for (int i2 = from; i2 < to; ++i2) {
+            const int y = order_[static_cast<std::size_t>(i2)];
+            const Node& below_node = game_.node(y);
+            const double ry = rel[static_cast<std::size_t>(y)];
+            for (std::size_t b = 0; b < below_node.children.size(); ++b) {
+              const int ch = below_node.children[b];
+              rel[static_cast<std::size_t>(ch)] = ry * move(below_node, b, pi);
+              if (below_node.kind != NodeKind::kPlayer || ry == 0) continue;
+              const int col = column(below_node, b);
+              const double d = mu * ry * value[static_cast<std::size_t>(ch) * np + p] * pi(col);
+              if (a > 0) {
+                du(o + a, col) += d;
+              } else {
+                for (int j = 1; j < k; ++j) du(o + j, col) -= d;
+              }
+            }
+          }
+        }
+      }
+      for (int col : touched) {
+        for (int j = 1; j < k; ++j) {
+          du(o + j, col) -= diff(o + j) * on_path[static_cast<std::size_t>(col)];
+        }
+        on_path[static_cast<std::size_t>(col)] = 0;
+      }
     }
-    std::vector<Rational> payoffs;
-    for (int o : owner) payoffs.push_back(total[static_cast<std::size_t>(o)]);
-    out.set_cell_outcome(cell, out.add_outcome(std::move(payoffs)));
-    for (std::size_t j = 0; j < c.size(); ++j) {
-      if (++c[j] < out.num_strategies(static_cast<int>(j))) break;
-      c[j] = 0;
+    h.resize(size_);
+    jac = Eigen::MatrixXd::Zero(size_, size_ + 1);
+    for (std::size_t agent = 0; agent < agents_.size(); ++agent) {
+      const int o = offset_[agent];
+      double sum = 0;
+      for (int j = 0; j < k_[agent]; ++j) {
+        sum += pi(o + j);
+        jac(o, o + j) = pi(o + j);
+      }
+      h(o) = sum - 1.0;
+      for (int j = 1; j < k_[agent]; ++j) {
+        const int r = o + j;
+        h(r) = z(o + j) - z(o) - lambda * diff(r);
+        jac(r, o + j) += 1.0;
+        jac(r, o) -= 1.0;
+        jac.row(r).head(size_) -= lambda * du.row(r);
+        jac(r, size_) = -diff(r);
+      }
     }
   }
-  return out;
-}
 
-// The agent form's mixed profile as the tree's behaviour profile (agents in player, then
-// local order).
-Equilibrium to_behaviour(const ExtensiveGame& game, const Equilibrium& agent) {
-  std::vector<std::vector<std::vector<double>>> approx(
-      static_cast<std::size_t>(game.num_players()));
-  std::size_t j = 0;
-  for (int p = 1; p <= game.num_players(); ++p) {
-    for (std::size_t k = 0; k < game.player_infosets(p).size(); ++k) {
-      approx[static_cast<std::size_t>(p - 1)].push_back(agent.profile.approx[j++][0]);
-    }
+ private:
+  // The probability of the node's action a under pi (chance: the game's).
+  [[nodiscard]] double move(const Node& node, std::size_t a, const Eigen::VectorXd& pi) const {
+    if (node.kind == NodeKind::kChance) return chance_[static_cast<std::size_t>(node.infoset)][a];
+    return pi(column(node, a));
   }
-  Equilibrium e = make_equilibrium(game, approx_profile(std::move(approx)));
-  e.lambda = agent.lambda;
-  e.approximate = true;
-  return e;
+  // Its logarithm (z holds the log-probabilities of the players' actions).
+  [[nodiscard]] double log_move(const Node& node, std::size_t a, const Eigen::VectorXd& z) const {
+    if (node.kind == NodeKind::kChance) {
+      return log_chance_[static_cast<std::size_t>(node.infoset)][a];
+    }
+    return z(column(node, a));
+  }
+  [[nodiscard]] int column(const Node& node, std::size_t a) const {
+    return offset_[static_cast<std::size_t>(agent_of_[static_cast<std::size_t>(node.infoset)])] +
+           static_cast<int>(a);
+  }
+
+  const ExtensiveGame& game_;
+  std::vector<int> agent_of_;  // per infoset: its agent, -1 for chance
+  std::vector<int> agents_;    // per agent: its infoset
+  std::vector<int> owner_;     // per agent: its player (0-based)
+  std::vector<int> k_;
+  std::vector<int> offset_;
+  int size_ = 0;
+  bool trivial_ = false;
+  std::vector<int> order_;     // prefix order
+  std::vector<int> position_;  // per node: its position in order_
+  std::vector<int> end_;       // per node: the end of its subtree in order_
+  std::vector<double> leaf_;   // per terminal node and player: scaled payoff
+  std::vector<std::vector<double>> chance_;
+  std::vector<std::vector<double>> log_chance_;  // -infinity for a move of probability 0
+};
+
+std::vector<Equilibrium> trace_tree(const ExtensiveGame& game, double lambda_max, double max_regret,
+                                    Work& work) {
+  const TreeAgents agents(game);
+  charge_trace(work, static_cast<std::size_t>(agents.size()),
+               game.nodes().size() * (3 * sizeof(double) + 3 * sizeof(int)),
+               "actions at the information sets");
+  return trace(agents.branch(game), lambda_max, max_regret, work);
 }
 
 // Past this many strategies in all, each predictor-corrector step (dense LU of the
@@ -373,25 +643,18 @@ class Logit final : public Solver {
   [[nodiscard]] const SolverInfo& info() const override { return kInfo; }
   [[nodiscard]] std::vector<Equilibrium> solve(const StrategicGame& game) const override {
     Work work(budget(), "logit", [&game] { return advice(game, "logit"); });
-    return trace(game, lambda_max_, max_regret_, work);
+    return trace_strategic(game, lambda_max_, max_regret_, work);
   }
   [[nodiscard]] std::vector<Equilibrium> solve(const ExtensiveGame& game) const override {
-    // The branch is traced on the reduced strategic form; its mixed profile becomes a
-    // behaviour profile by Kuhn's theorem, which needs perfect recall.
+    // On the reduced strategic form the mixed profile becomes a behaviour profile by Kuhn's
+    // theorem, which needs perfect recall; in behaviour strategies, without it a profile
+    // where no agent gains by deviating alone need not be an equilibrium (a player who
+    // forgets may gain by changing two of her sets together).
     require_perfect_recall(game, "logit");
     Work work(budget(), "logit", [&game] { return advice(game, "logit"); });
-    if (agent_) {
-      const StrategicGame form = agent_form(game, work);
-      try {
-        return {to_behaviour(game, trace(form, lambda_max_, max_regret_, work).at(0))};
-      } catch (const BudgetExceeded& e) {
-        std::vector<Equilibrium> found;
-        for (const auto& f : e.found()) found.push_back(to_behaviour(game, f));
-        throw BudgetExceeded(e.what(), std::move(found));
-      }
-    }
+    if (agent_) return trace_tree(game, lambda_max_, max_regret_, work);
     return via_reduced_form(game, work, [this](const StrategicGame& g, Work& w) {
-      return trace(g, lambda_max_, max_regret_, w);
+      return trace_strategic(g, lambda_max_, max_regret_, w);
     });
   }
   // Each step factors dense matrices of the total strategy count: cubic in it.
@@ -401,9 +664,15 @@ class Logit final : public Solver {
     return size_warning(static_cast<double>(size), advice(game, "logit"));
   }
   [[nodiscard]] std::string work_warning(const ExtensiveGame& game) const override {
-    if (!game.perfect_recall_problem().empty() || agent_) return "";
+    if (!game.perfect_recall_problem().empty()) return "";
     double size = 0;
-    for (double k : reduced_strategy_counts(game)) size += k;
+    if (agent_) {
+      for (const auto& info : game.infosets()) {
+        if (info.player > 0) size += static_cast<double>(info.actions.size());
+      }
+    } else {
+      for (double k : reduced_strategy_counts(game)) size += k;
+    }
     return size_warning(size, advice(game, "logit"));
   }
 
@@ -427,8 +696,9 @@ class Logit final : public Solver {
         OptionSpec::Type::kNumber},
        {"agent",
         "false",
-        "extensive games: trace in behaviour strategies (the agent form, as gambit-logit; up "
-        "to 65536 agent profiles) instead of the reduced strategic form",
+        "extensive games: trace in behaviour strategies (agent QRE: each information set "
+        "responds to its payoffs given it is reached, as gambit-logit; evaluated on the tree) "
+        "instead of the reduced strategic form",
         {"true", "false", "1", "0", "yes", "no"}}}};
 
  private:
