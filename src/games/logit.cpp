@@ -14,6 +14,7 @@
 #include <memory>
 #include <numeric>
 
+#include "logit.hpp"
 #include "solvers.hpp"
 
 namespace entente::games::detail {
@@ -149,7 +150,8 @@ struct Branch {
   bool trivial = false;  // every payoff equal: the centroid is the answer
   std::function<void(const Eigen::VectorXd&, Eigen::VectorXd&, Eigen::MatrixXd&)> evaluate;
   std::function<Equilibrium(const Eigen::VectorXd&)> equilibrium_at;
-  std::function<double(const Equilibrium&)> max_regret;  // in the game's payoffs
+  // The largest regret at point z (whose profile is e), in the game's payoffs.
+  std::function<double(const Eigen::VectorXd&, const Equilibrium&)> max_regret;
 };
 
 // The probabilities of each group at point z (log-probabilities, renormalised).
@@ -181,6 +183,13 @@ Equilibrium profile_at(const StrategicGame& game, const Problem& pr, const Eigen
 // derivative table, J J', the LU factors, the bordered matrix for the orientation).
 constexpr std::size_t kDenseMatrices = 8;
 
+// A profile the budget cut short, far from the branch's limit: its play where the player's
+// own moves do not lead is not yet a response worth reporting as part of the answer.
+Equilibrium partial(Equilibrium e) {
+  e.specifies_avoided = false;
+  return e;
+}
+
 // Stops at lambda_max, or earlier once every player's regret is at most max_regret (in the
 // game's payoffs; 0: never). The caller has charged the dense matrices to `work`.
 std::vector<Equilibrium> trace(const Branch& br, double lambda_max, double max_regret, Work& work) {
@@ -211,7 +220,7 @@ std::vector<Equilibrium> trace(const Branch& br, double lambda_max, double max_r
         work.fail(std::string(where) +
                       " (the equilibrium found is the profile there: regret about 1/(e lambda) "
                       "of the payoff range)",
-                  {br.equilibrium_at(z)});
+                  {partial(br.equilibrium_at(z))});
       }
       // Far out (lambda >= kStallLambda) a corrector that has stalled in double precision
       // crawls: when 500 steps have not moved lambda by 1e-4 of itself, stop there.
@@ -270,7 +279,7 @@ std::vector<Equilibrium> trace(const Branch& br, double lambda_max, double max_r
       z = trial;
       t = nt;
       step *= 1.5;
-      if (max_regret > 0 && br.max_regret(br.equilibrium_at(z)) <= max_regret) break;
+      if (max_regret > 0 && br.max_regret(z, br.equilibrium_at(z)) <= max_regret) break;
     }
   }
   return {br.equilibrium_at(z)};
@@ -310,7 +319,7 @@ std::vector<Equilibrium> trace_strategic(const StrategicGame& game, double lambd
     evaluate(*pr, z, h, jac);
   };
   br.equilibrium_at = [&game, pr](const Eigen::VectorXd& z) { return profile_at(game, *pr, z); };
-  br.max_regret = [&game](const Equilibrium& e) {
+  br.max_regret = [&game](const Eigen::VectorXd& /*z*/, const Equilibrium& e) {
     return largest_regret(regrets(game, e.profile));
   };
   return trace(br, lambda_max, max_regret, work);
@@ -382,6 +391,7 @@ class TreeAgents {
     }
     trivial_ = !(hi > lo);
     const Rational range = trivial_ ? Rational(1) : Rational(hi - lo);
+    range_ = range.get_d();
     for (int n : order_) {
       if (game.node(n).kind != NodeKind::kTerminal) continue;
       for (std::size_t p = 0; p < np; ++p) {
@@ -399,7 +409,7 @@ class TreeAgents {
     }
   }
 
-  [[nodiscard]] Branch branch(const ExtensiveGame& game) const {
+  [[nodiscard]] Branch branch() const {
     Branch br;
     br.k = k_;
     br.offset = offset_;
@@ -409,13 +419,49 @@ class TreeAgents {
       evaluate(z, h, jac);
     };
     br.equilibrium_at = [this](const Eigen::VectorXd& z) { return equilibrium_at(z); };
-    br.max_regret = [&game](const Equilibrium& e) {
-      return largest_regret(regrets(game, e.profile));
+    // Nash regret says nothing about sets play does not reach; the profile is also meant to
+    // be (nearly) sequentially rational there, so the agents' conditional regrets count too.
+    br.max_regret = [this](const Eigen::VectorXd& z, const Equilibrium& e) {
+      return std::max(largest_regret(regrets(game_, e.profile)), conditional_regret(z));
     };
     return br;
   }
 
   [[nodiscard]] int size() const { return size_; }
+
+  // The largest regret of any agent at its set given it is reached (beliefs by Bayes' rule),
+  // in the game's payoffs: what an agent would gain by its best action there.
+  [[nodiscard]] double conditional_regret(const Eigen::VectorXd& z) const {
+    const auto np = static_cast<std::size_t>(game_.num_players());
+    Eigen::VectorXd pi(size_);
+    for (int i = 0; i < size_; ++i) pi(i) = std::exp(z(i));
+    std::vector<double> log_reach;
+    std::vector<double> value;
+    passes(z, pi, log_reach, value);
+    std::vector<double> belief;
+    double worst = 0;
+    for (std::size_t agent = 0; agent < agents_.size(); ++agent) {
+      const Infoset& info = game_.infoset(agents_[agent]);
+      const auto p = static_cast<std::size_t>(owner_[agent]);
+      (void)beliefs(info, log_reach, belief);
+      std::vector<double> u(static_cast<std::size_t>(k_[agent]), 0.0);
+      for (std::size_t i = 0; i < info.nodes.size(); ++i) {
+        const Node& node = game_.node(info.nodes[i]);
+        for (std::size_t a = 0; a < u.size(); ++a) {
+          u[a] += belief[i] * value[static_cast<std::size_t>(node.children[a]) * np + p];
+        }
+      }
+      double played = 0;
+      double total = 0;
+      for (std::size_t a = 0; a < u.size(); ++a) {
+        const double q = pi(offset_[agent] + static_cast<int>(a));
+        played += q * u[a];
+        total += q;
+      }
+      worst = std::max(worst, *std::max_element(u.begin(), u.end()) - played / total);
+    }
+    return worst * range_;
+  }
 
   // The behaviour profile at point z (agents in player, then local order).
   [[nodiscard]] Equilibrium equilibrium_at(const Eigen::VectorXd& z) const {
@@ -442,32 +488,9 @@ class TreeAgents {
     const double lambda = z(size_);
     Eigen::VectorXd pi(size_);
     for (int i = 0; i < size_; ++i) pi(i) = std::exp(z(i));
-    // Log reach probabilities, forward (a log so that beliefs at information sets far off the
-    // path, reached with probability exp(-lambda ...), do not underflow to 0 / 0); values per
-    // player, backward.
-    std::vector<double> log_reach(nodes, 0.0);
-    std::vector<double> value(nodes * np, 0.0);
-    for (int n : order_) {
-      const Node& node = game_.node(n);
-      for (std::size_t a = 0; a < node.children.size(); ++a) {
-        log_reach[static_cast<std::size_t>(node.children[a])] =
-            log_reach[static_cast<std::size_t>(n)] + log_move(node, a, z);
-      }
-    }
-    for (std::size_t i = order_.size(); i-- > 0;) {
-      const int n = order_[i];
-      const Node& node = game_.node(n);
-      double* v = &value[static_cast<std::size_t>(n) * np];
-      if (node.kind == NodeKind::kTerminal) {
-        for (std::size_t p = 0; p < np; ++p) v[p] = leaf_[static_cast<std::size_t>(n) * np + p];
-        continue;
-      }
-      for (std::size_t a = 0; a < node.children.size(); ++a) {
-        const double w = move(node, a, pi);
-        const double* c = &value[static_cast<std::size_t>(node.children[a]) * np];
-        for (std::size_t p = 0; p < np; ++p) v[p] += w * c[p];
-      }
-    }
+    std::vector<double> log_reach;
+    std::vector<double> value;
+    passes(z, pi, log_reach, value);
     // du(row, col): d(U_j - U_0)/d z_col for row = offset + j of each agent, where U_j is the
     // agent's conditional payoff: sum over the set's nodes x of belief(x) V(child j of x).
     Eigen::MatrixXd du = Eigen::MatrixXd::Zero(size_, size_);
@@ -481,19 +504,7 @@ class TreeAgents {
       const auto p = static_cast<std::size_t>(owner_[agent]);
       const int o = offset_[agent];
       const int k = k_[agent];
-      // Bayes' rule; a set no profile reaches (a chance move of probability 0 above each of
-      // its nodes) gets uniform beliefs, which nothing moves.
-      double top = -std::numeric_limits<double>::infinity();
-      for (int x : info.nodes) top = std::max(top, log_reach[static_cast<std::size_t>(x)]);
-      const bool reachable = std::isfinite(top);
-      belief.assign(info.nodes.size(), 1.0);
-      if (reachable) {
-        for (std::size_t i = 0; i < info.nodes.size(); ++i) {
-          belief[i] = std::exp(log_reach[static_cast<std::size_t>(info.nodes[i])] - top);
-        }
-      }
-      const double total = std::accumulate(belief.begin(), belief.end(), 0.0);
-      for (double& b : belief) b /= total;
+      const bool reachable = beliefs(info, log_reach, belief);
       touched.clear();
       for (std::size_t i = 0; i < info.nodes.size(); ++i) {
         const int x = info.nodes[i];
@@ -528,6 +539,7 @@ class TreeAgents {
             cur = y;
           }
         }
+        if (mu == 0) continue;
         // V(child) through each move below it: reach from the child times the value after it.
         for (int a = 0; a < k; ++a) {
           const int child = node.children[static_cast<std::size_t>(a)];
@@ -582,6 +594,56 @@ class TreeAgents {
   }
 
  private:
+  // Log reach probabilities, forward (a log so that beliefs at information sets far off the
+  // path, reached with probability exp(-lambda ...), do not underflow to 0 / 0); values per
+  // player (scaled payoffs), backward.
+  void passes(const Eigen::VectorXd& z, const Eigen::VectorXd& pi, std::vector<double>& log_reach,
+              std::vector<double>& value) const {
+    const auto np = static_cast<std::size_t>(game_.num_players());
+    log_reach.assign(game_.nodes().size(), 0.0);
+    value.assign(game_.nodes().size() * np, 0.0);
+    for (int n : order_) {
+      const Node& node = game_.node(n);
+      for (std::size_t a = 0; a < node.children.size(); ++a) {
+        log_reach[static_cast<std::size_t>(node.children[a])] =
+            log_reach[static_cast<std::size_t>(n)] + log_move(node, a, z);
+      }
+    }
+    for (std::size_t i = order_.size(); i-- > 0;) {
+      const int n = order_[i];
+      const Node& node = game_.node(n);
+      double* v = &value[static_cast<std::size_t>(n) * np];
+      if (node.kind == NodeKind::kTerminal) {
+        for (std::size_t p = 0; p < np; ++p) v[p] = leaf_[static_cast<std::size_t>(n) * np + p];
+        continue;
+      }
+      for (std::size_t a = 0; a < node.children.size(); ++a) {
+        const double w = move(node, a, pi);
+        const double* c = &value[static_cast<std::size_t>(node.children[a]) * np];
+        for (std::size_t p = 0; p < np; ++p) v[p] += w * c[p];
+      }
+    }
+  }
+
+  // Beliefs over the set's nodes by Bayes' rule, into `belief`; false (and uniform beliefs,
+  // which nothing moves) for a set no profile reaches (a chance move of probability 0 above
+  // each of its nodes).
+  static bool beliefs(const Infoset& info, const std::vector<double>& log_reach,
+                      std::vector<double>& belief) {
+    double top = -std::numeric_limits<double>::infinity();
+    for (int x : info.nodes) top = std::max(top, log_reach[static_cast<std::size_t>(x)]);
+    const bool reachable = std::isfinite(top);
+    belief.assign(info.nodes.size(), 1.0);
+    if (reachable) {
+      for (std::size_t i = 0; i < info.nodes.size(); ++i) {
+        belief[i] = std::exp(log_reach[static_cast<std::size_t>(info.nodes[i])] - top);
+      }
+    }
+    const double total = std::accumulate(belief.begin(), belief.end(), 0.0);
+    for (double& b : belief) b /= total;
+    return reachable;
+  }
+
   // The probability of the node's action a under pi (chance: the game's).
   [[nodiscard]] double move(const Node& node, std::size_t a, const Eigen::VectorXd& pi) const {
     if (node.kind == NodeKind::kChance) return chance_[static_cast<std::size_t>(node.infoset)][a];
@@ -607,6 +669,7 @@ class TreeAgents {
   std::vector<int> offset_;
   int size_ = 0;
   bool trivial_ = false;
+  double range_ = 1;           // of the leaves' payoffs: scaled regrets back to the game's
   std::vector<int> order_;     // prefix order
   std::vector<int> position_;  // per node: its position in order_
   std::vector<int> end_;       // per node: the end of its subtree in order_
@@ -621,7 +684,7 @@ std::vector<Equilibrium> trace_tree(const ExtensiveGame& game, double lambda_max
   charge_trace(work, static_cast<std::size_t>(agents.size()),
                game.nodes().size() * (3 * sizeof(double) + 3 * sizeof(int)),
                "actions at the information sets");
-  return trace(agents.branch(game), lambda_max, max_regret, work);
+  return trace(agents.branch(), lambda_max, max_regret, work);
 }
 
 // Past this many strategies in all, each predictor-corrector step (dense LU of the
@@ -708,6 +771,13 @@ class Logit final : public Solver {
 };
 
 }  // namespace
+
+int logit_tree_unknowns(const ExtensiveGame& game) { return TreeAgents(game).size(); }
+
+void logit_tree_system(const ExtensiveGame& game, const Eigen::VectorXd& z, Eigen::VectorXd& h,
+                       Eigen::MatrixXd& jac) {
+  TreeAgents(game).evaluate(z, h, jac);
+}
 
 SolverEntry logit_entry() {
   return {Logit::kInfo, [](const SolverOptions& options) {

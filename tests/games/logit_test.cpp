@@ -9,11 +9,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 
 #include "entente/game_io.hpp"
 #include "entente/solver.hpp"
+#include "games/logit.hpp"
 #include "games/random_games.hpp"
 #include "support/test_support.hpp"
 
@@ -108,6 +110,7 @@ double qre_residual(const ExtensiveGame& g, const Equilibrium& e) {
         u[a] += r * value_of(g, e.profile, leaves, g.node(x).children[a])[p];
       }
     }
+    if (!(mass > 0)) return std::numeric_limits<double>::infinity();  // nothing to compare
     const int x0 = info.nodes.front();
     for (std::size_t a = 1; a < u.size(); ++a) {
       const double lhs = std::log(move_prob(g, e.profile, x0, a) / move_prob(g, e.profile, x0, 0));
@@ -207,6 +210,88 @@ TEST(GamesLogitTree, SolvesTheAgentQreEquationsWithBayesBeliefs) {
   EXPECT_LT(qre_residual(kuhn, k[0]), 1e-7);
 }
 
+// Chance picks s1 or s2 (1/2 each) or s3 (probability 0); player 1 knows the state and moves;
+// player 2's one set holds three nodes that are not siblings — after (s1, a), (s2, b) and
+// (s3, a), the last never reached — and player 1 moves again below one of them, so beliefs,
+// own earlier moves above a set and a set's subtree all enter the derivatives.
+constexpr const char* kBeliefTree = R"(EFG 2 R "beliefs" { "P1" "P2" }
+c "" 1 "" { "s1" 1/2 "s2" 1/2 "s3" 0 } 0
+p "" 1 1 "" { "a" "b" } 0
+p "" 2 1 "" { "L" "R" } 0
+p "" 1 2 "" { "x" "y" } 0
+t "" 1 "" { 3, -1 }
+t "" 2 "" { 0, 2 }
+t "" 3 "" { 1, 1 }
+t "" 4 "" { 2, 0 }
+p "" 1 3 "" { "a" "b" } 0
+t "" 5 "" { -1, 3 }
+p "" 2 1 "" { "L" "R" } 0
+t "" 6 "" { 4, 0 }
+t "" 7 "" { 0, 1 }
+p "" 1 4 "" { "a" "b" } 0
+p "" 2 1 "" { "L" "R" } 0
+t "" 8 "" { 1, 2 }
+t "" 9 "" { 2, 2 }
+t "" 10 "" { 0, 0 }
+)";
+
+// The analytic Jacobian the tracer steps with, against central differences of H, at random
+// points (not on the branch: probabilities need not sum to 1 there).
+TEST(GamesLogitTree, JacobianMatchesFiniteDifferences) {
+  const ExtensiveGame kuhn = read_efg(entente::test::read_file(entente::test::source_path(
+                                          "tests/data/games/openspiel_kuhn_poker.efg")),
+                                      "kuhn");
+  const ExtensiveGame beliefs = read_efg(kBeliefTree, "beliefs.efg");
+  std::mt19937 rng(11);
+  for (const ExtensiveGame* g : {&beliefs, &kuhn}) {
+    const int n = detail::logit_tree_unknowns(*g);
+    ASSERT_GT(n, 0);
+    for (int trial = 0; trial < 3; ++trial) {
+      Eigen::VectorXd z(n + 1);
+      for (int i = 0; i < n; ++i) z(i) = std::uniform_real_distribution<double>(-2.5, 0.3)(rng);
+      z(n) = 2.5 + trial;
+      Eigen::VectorXd h;
+      Eigen::MatrixXd jac;
+      detail::logit_tree_system(*g, z, h, jac);
+      ASSERT_EQ(jac.rows(), n);
+      ASSERT_EQ(jac.cols(), n + 1);
+      for (int c = 0; c <= n; ++c) {
+        constexpr double kStep = 1e-6;
+        Eigen::VectorXd up = z;
+        Eigen::VectorXd down = z;
+        up(c) += kStep;
+        down(c) -= kStep;
+        Eigen::VectorXd h_up;
+        Eigen::VectorXd h_down;
+        Eigen::MatrixXd ignored;
+        detail::logit_tree_system(*g, up, h_up, ignored);
+        detail::logit_tree_system(*g, down, h_down, ignored);
+        const Eigen::VectorXd numeric = (h_up - h_down) / (2 * kStep);
+        for (int r = 0; r < n; ++r) {
+          EXPECT_NEAR(jac(r, c), numeric(r), 1e-6 * (1 + std::abs(numeric(r))))
+              << "row " << r << ", column " << c;
+        }
+      }
+    }
+  }
+}
+
+// Far out on the branch a set off the path is reached with probability e^-(lambda ...), which
+// is 0 in double precision; beliefs there come from log reach probabilities and stay
+// defined (a product of probabilities would give 0 / 0).
+TEST(GamesLogitTree, BeliefsStayDefinedWhereReachUnderflows) {
+  const ExtensiveGame g = read_efg(kBeliefTree, "beliefs.efg");
+  const int n = detail::logit_tree_unknowns(g);
+  Eigen::VectorXd z = Eigen::VectorXd::Constant(n + 1, -800.0);  // exp(-800) == 0
+  for (int i = 0; i < n; i += 2) z(i) = 0;
+  z(n) = 1e6;
+  Eigen::VectorXd h;
+  Eigen::MatrixXd jac;
+  detail::logit_tree_system(g, z, h, jac);
+  EXPECT_TRUE(h.allFinite());
+  EXPECT_TRUE(jac.allFinite());
+}
+
 // Player 1 takes Out (2, 0) or In, after which player 2 picks L (0, 1) or R (0, 0). Scaled to
 // [0, 1] (range 2): player 1's Out is worth 1 more than In, player 2's L 1/2 more than R,
 // whatever player 1 does. By hand: P(In) = 1 / (1 + e^lambda) and, conditional on In,
@@ -232,6 +317,13 @@ t "" 3 "in, R" { 0, 0 }
   EXPECT_NEAR(limit[0].profile.approx[0][0][0], 1.0, 1e-9);  // Out
   EXPECT_NEAR(limit[0].profile.approx[1][0][0], 1.0, 1e-9);  // L, off the path
   EXPECT_TRUE(limit[0].specifies_avoided);
+  // Stopping early at a regret counts the agents' conditional regrets too: player 1's Out is
+  // nearly certain long before player 2 answers In well, and her play there is reported as
+  // part of the answer, so it must be within the bound (L's edge is 1 in game payoffs).
+  const auto early = solve_tree(g, {{"max_regret", "1e-3"}});
+  ASSERT_EQ(early.size(), 1U);
+  EXPECT_GE(early[0].profile.approx[1][0][0], 1 - 1e-3);
+  EXPECT_LT(early[0].lambda, 1e3);
 }
 
 // A perfect binary tree of depth 5 with generic payoffs: 31 two-action agents, 2^31 agent
