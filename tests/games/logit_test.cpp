@@ -326,24 +326,26 @@ t "" 3 "in, R" { 0, 0 }
   EXPECT_LT(early[0].lambda, 1e3);
 }
 
-// A perfect binary tree of depth 5 with generic payoffs: 31 two-action agents, 2^31 agent
-// profiles (the agent form this solver once built stopped at 65,536). In the limit the
-// branch reaches the unique subgame-perfect equilibrium, backward induction's, at every
-// node, on and off the path.
+// A perfect ternary tree of depth 3 with generic payoffs: 13 three-action agents, 3^13 (1.6
+// million) agent profiles (the agent form this solver once built stopped at 65,536). In the
+// limit the branch reaches the unique subgame-perfect equilibrium, backward induction's, at
+// every node, on and off the path.
 TEST(GamesLogitTree, ReachesBackwardInductionOnATreeFarPastTheAgentFormsSize) {
-  ExtensiveGame g({"P1", "P2"}, "binary tree");
+  ExtensiveGame g({"P1", "P2"}, "ternary tree");
   std::mt19937 rng(7);
-  std::vector<int> pay1(32);
-  std::vector<int> pay2(32);
+  std::vector<int> pay1(27);
+  std::vector<int> pay2(27);
   std::iota(pay1.begin(), pay1.end(), 0);
   std::iota(pay2.begin(), pay2.end(), 0);
   std::shuffle(pay1.begin(), pay1.end(), rng);
   std::shuffle(pay2.begin(), pay2.end(), rng);
   std::vector<int> level = {0};
-  for (int depth = 0; depth < 5; ++depth) {
+  for (int depth = 0; depth < 3; ++depth) {
     std::vector<int> next;
     for (int v : level) {
-      for (int c : g.set_move(v, g.add_infoset(1 + depth % 2, {"l", "r"}))) next.push_back(c);
+      for (int c : g.set_move(v, g.add_infoset(1 + depth % 2, {"l", "m", "r"}))) {
+        next.push_back(c);
+      }
     }
     level = next;
   }
@@ -356,7 +358,7 @@ TEST(GamesLogitTree, ReachesBackwardInductionOnATreeFarPastTheAgentFormsSize) {
   ASSERT_EQ(bi.size(), 1U);
   for (std::size_t p = 0; p < 2; ++p) {
     for (std::size_t h = 0; h < bi[0].profile.approx[p].size(); ++h) {
-      for (std::size_t a = 0; a < 2; ++a) {
+      for (std::size_t a = 0; a < 3; ++a) {
         EXPECT_NEAR(eqs[0].profile.approx[p][h][a], bi[0].profile.approx[p][h][a], 1e-9);
       }
     }
