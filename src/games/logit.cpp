@@ -369,7 +369,6 @@ class TreeAgents {
     // [0, 1] over every leaf and player (a profile's payoffs are averages of these).
     const auto np = static_cast<std::size_t>(game.num_players());
     std::vector<std::vector<Rational>> total(nodes, std::vector<Rational>(np, Rational(0)));
-    std::vector<std::vector<Rational>> leaves;
     leaf_.assign(nodes * np, 0.0);
     Rational lo;
     Rational hi;
@@ -499,6 +498,7 @@ class TreeAgents {
     std::vector<double> belief;
     std::vector<double> on_path(static_cast<std::size_t>(size_), 0.0);  // sum of beliefs
     std::vector<int> touched;
+    std::vector<double> delta;  // per action j > 0: V(child j) - V(child 0), for the player
     for (std::size_t agent = 0; agent < agents_.size(); ++agent) {
       const Infoset& info = game_.infoset(agents_[agent]);
       const auto p = static_cast<std::size_t>(owner_[agent]);
@@ -511,11 +511,12 @@ class TreeAgents {
         const Node& node = game_.node(x);
         const double mu = belief[i];
         const double v0 = value[static_cast<std::size_t>(node.children[0]) * np + p];
+        delta.assign(static_cast<std::size_t>(k), 0.0);
         for (int j = 1; j < k; ++j) {
-          const double delta =
+          delta[static_cast<std::size_t>(j)] =
               value[static_cast<std::size_t>(node.children[static_cast<std::size_t>(j)]) * np + p] -
               v0;
-          diff(o + j) += mu * delta;
+          diff(o + j) += mu * delta[static_cast<std::size_t>(j)];
         }
         // belief(x) through each move above x: d log reach(x) / d z_col is 1 for the moves on
         // its path, so d belief(x) = belief(x) ([col above x] - sum_y belief(y) [col above y]).
@@ -527,20 +528,15 @@ class TreeAgents {
               const int col = column(up, static_cast<std::size_t>(game_.node(cur).parent_action));
               if (on_path[static_cast<std::size_t>(col)] == 0) touched.push_back(col);
               on_path[static_cast<std::size_t>(col)] += mu;
-              for (int j = 1; j < k; ++j) {
-                const double delta =
-                    value[static_cast<std::size_t>(node.children[static_cast<std::size_t>(j)]) *
-                              np +
-                          p] -
-                    v0;
-                du(o + j, col) += mu * delta;
-              }
+              for (int j = 1; j < k; ++j) du(o + j, col) += mu * delta[static_cast<std::size_t>(j)];
             }
             cur = y;
           }
         }
         if (mu == 0) continue;
         // V(child) through each move below it: reach from the child times the value after it.
+        // Row o (the agent's sum-to-one row, not a du row) gathers V(child 0)'s, subtracted
+        // from each of the agent's rows once at the end.
         for (int a = 0; a < k; ++a) {
           const int child = node.children[static_cast<std::size_t>(a)];
           const int from = position_[static_cast<std::size_t>(child)];
@@ -555,16 +551,12 @@ class TreeAgents {
               rel[static_cast<std::size_t>(ch)] = ry * move(below_node, b, pi);
               if (below_node.kind != NodeKind::kPlayer || ry == 0) continue;
               const int col = column(below_node, b);
-              const double d = mu * ry * value[static_cast<std::size_t>(ch) * np + p] * pi(col);
-              if (a > 0) {
-                du(o + a, col) += d;
-              } else {
-                for (int j = 1; j < k; ++j) du(o + j, col) -= d;
-              }
+              du(o + a, col) += mu * ry * value[static_cast<std::size_t>(ch) * np + p] * pi(col);
             }
           }
         }
       }
+      for (int j = 1; j < k; ++j) du.row(o + j) -= du.row(o);
       for (int col : touched) {
         for (int j = 1; j < k; ++j) {
           du(o + j, col) -= diff(o + j) * on_path[static_cast<std::size_t>(col)];
@@ -681,8 +673,11 @@ class TreeAgents {
 std::vector<Equilibrium> trace_tree(const ExtensiveGame& game, double lambda_max, double max_regret,
                                     Work& work) {
   const TreeAgents agents(game);
-  charge_trace(work, static_cast<std::size_t>(agents.size()),
-               game.nodes().size() * (3 * sizeof(double) + 3 * sizeof(int)),
+  // Per node: log reach, value and leaf payoff per player, the subtree pass's reach, and
+  // three indices.
+  const std::size_t per_node =
+      (3 + 2 * static_cast<std::size_t>(game.num_players())) * sizeof(double) + 3 * sizeof(int);
+  charge_trace(work, static_cast<std::size_t>(agents.size()), game.nodes().size() * per_node,
                "actions at the information sets");
   return trace(agents.branch(), lambda_max, max_regret, work);
 }

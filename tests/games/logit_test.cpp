@@ -22,8 +22,6 @@
 namespace entente::games {
 namespace {
 
-const SolverOptions kAgent = {{"agent", "true"}};
-
 std::vector<Equilibrium> solve_tree(const ExtensiveGame& g, SolverOptions options) {
   options["agent"] = "true";
   return make_solver("logit", options)->solve(g);
@@ -312,7 +310,7 @@ t "" 3 "in, R" { 0, 0 }
   const double lambda = at[0].lambda;
   EXPECT_NEAR(at[0].profile.approx[0][0][1], 1 / (1 + std::exp(lambda)), 1e-9);
   EXPECT_NEAR(at[0].profile.approx[1][0][0], 1 / (1 + std::exp(-lambda / 2)), 1e-9);
-  const auto limit = make_solver("logit", kAgent)->solve(g);
+  const auto limit = solve_tree(g, {});
   ASSERT_EQ(limit.size(), 1U);
   EXPECT_NEAR(limit[0].profile.approx[0][0][0], 1.0, 1e-9);  // Out
   EXPECT_NEAR(limit[0].profile.approx[1][0][0], 1.0, 1e-9);  // L, off the path
@@ -352,7 +350,7 @@ TEST(GamesLogitTree, ReachesBackwardInductionOnATreeFarPastTheAgentFormsSize) {
   for (std::size_t i = 0; i < level.size(); ++i) {
     g.set_outcome(level[i], g.add_outcome({Rational(pay1[i]), Rational(pay2[i])}));
   }
-  const auto eqs = make_solver("logit", kAgent)->solve(g);
+  const auto eqs = solve_tree(g, {});
   ASSERT_EQ(eqs.size(), 1U);
   const auto bi = make_solver("backward-induction")->solve(g);
   ASSERT_EQ(bi.size(), 1U);
